@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian packages the test suite drives for real: debootstrap (rootfs), rpm (rpmdb + vercmp oracle),
+# golang-go (`go version -m`), python3-apt (libapt-pkg version oracle), the apk test vectors, skopeo +
+# umoci + docker-registry + apache2-utils + openssl (registries and images), postgresql, chromium,
+# nftables + iproute2 (network namespaces). Needs root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  debootstrap rpm golang-go python3-apt golang-github-knqyf263-go-apk-version-dev \
+  skopeo umoci docker-registry apache2-utils openssl zstd xz-utils \
+  postgresql chromium nftables iproute2 ca-certificates >/dev/null

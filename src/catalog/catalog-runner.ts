@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { isOsEcosystem } from '../core/ecosystem.js';
+import type { OsInfo } from '../core/os-info.js';
+import type { OsOwner, Package, PackageDraft } from '../core/package.js';
+import type { Unknown } from '../core/unknown.js';
+import type { FileRef, Resolver } from '../source/resolver.js';
+import type { Cataloger, CatalogerFile, FileOwnership } from './cataloger.js';
+import { purlFor } from './purl-builder.js';
+
+export interface CatalogResult {
+  packages: Package[];
+  unknowns: Unknown[];
+  catalogers: Record<string, number>;
+}
+
+export interface CatalogOptions {
+  os?: OsInfo;
+  /** Called after each cataloger, for progress bars. */
+  onProgress?: (done: number, total: number, cataloger: string) => void;
+}
+
+/** Run catalogers over a resolver, then mark language packages whose files an OS package owns. */
+export async function runCatalogers(
+  resolver: Resolver,
+  catalogers: readonly Cataloger[],
+  opts: CatalogOptions = {},
+): Promise<CatalogResult> {
+  const packages: Package[] = [];
+  const unknowns: Unknown[] = [];
+  const ownership: FileOwnership[] = [];
+  const versions: Record<string, number> = {};
+  let done = 0;
+  for (const cataloger of catalogers) {
+    versions[cataloger.name] = cataloger.version;
+    for (const ref of await resolver.findFiles(cataloger.globs)) {
+      try {
+        const result = await cataloger.parse(catalogerFile(resolver, ref), opts.os ? { os: opts.os } : {});
+        for (const draft of result.packages) packages.push(toPackage(draft, cataloger, ref, opts.os));
+        ownership.push(...(result.ownership ?? []));
+        for (const u of result.unknowns ?? []) unknowns.push({ ...u, foundBy: cataloger.name });
+      } catch (err) {
+        unknowns.push({
+          path: ref.path,
+          reason: reasonOf(err),
+          detail: (err as Error).message,
+          foundBy: cataloger.name,
+        });
+      }
+    }
+    opts.onProgress?.(++done, catalogers.length, cataloger.name);
+  }
+  await markOsManaged(resolver, packages, ownership);
+  unknowns.push(...resolver.unknowns);
+  return { packages: dedupe(packages), unknowns, catalogers: versions };
+}
+
+function reasonOf(err: unknown): Unknown['reason'] {
+  const code = (err as { code?: string }).code;
+  if (code === 'FILE_TOO_LARGE') return 'too-large';
+  if (code === 'SYMLINK_UNRESOLVABLE') return 'symlink-broken';
+  if (code === 'EACCES' || code === 'EIO') return 'unreadable';
+  return 'parse-error';
+}
+
+function catalogerFile(resolver: Resolver, ref: FileRef): CatalogerFile {
+  return {
+    path: ref.path,
+    size: ref.size,
+    ...(ref.layerDigest ? { layerDigest: ref.layerDigest } : {}),
+    read: (o) => resolver.readFile(ref.path, o),
+    open: () => resolver.open(ref.path),
+    readSibling: async (path) => {
+      const target = path.startsWith('/') ? path : posix.join(posix.dirname(ref.path), path);
+      return (await resolver.stat(target)) ? resolver.readFile(target) : undefined;
+    },
+  };
+}
+
+function toPackage(draft: PackageDraft, cataloger: Cataloger, ref: FileRef, os: OsInfo | undefined): Package {
+  const { filePath: override, purlNamespace: _ns, ...rest } = draft;
+  const filePath = override ?? ref.path;
+  const id = createHash('sha256')
+    .update(
+      [cataloger.name, filePath, draft.ecosystem, draft.name, draft.version, draft.arch ?? ''].join('\0'),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    ...rest,
+    id,
+    purl: purlFor(draft, os),
+    filePath,
+    foundBy: cataloger.name,
+    ...(ref.layerDigest ? { layerDigest: ref.layerDigest } : {}),
+  };
+}
+
+/** The same package found twice by the same cataloger at the same place (status + status.d) is one. */
+function dedupe(packages: Package[]): Package[] {
+  const seen = new Map<string, Package>();
+  for (const p of packages) if (!seen.has(p.id)) seen.set(p.id, p);
+  return [...seen.values()];
+}
+
+/**
+ * Owned paths are written as the package manager installed them (`/lib/...` on a merged-/usr system
+ * may really be `/usr/lib/...`), so both sides are compared by real directory.
+ */
+async function markOsManaged(
+  resolver: Resolver,
+  packages: Package[],
+  ownership: FileOwnership[],
+): Promise<void> {
+  const language = packages.filter((p) => !isOsEcosystem(p.ecosystem));
+  if (language.length === 0 || ownership.length === 0) return;
+  const realDir = memoRealDir(resolver);
+  const owners = new Map<string, OsOwner>();
+  for (const o of ownership) {
+    const owner: OsOwner = { ecosystem: o.ecosystem, name: o.name, version: o.version };
+    if (o.sourceName) owner.sourceName = o.sourceName;
+    if (o.sourceVersion) owner.sourceVersion = o.sourceVersion;
+    for (const f of o.files) owners.set(f, owner);
+  }
+  const byRealPath = new Map<string, OsOwner>();
+  for (const [f, owner] of owners)
+    byRealPath.set(posix.join(await realDir(posix.dirname(f)), posix.basename(f)), owner);
+  for (const p of language) {
+    const path = p.filePath.split('!/')[0] as string;
+    const owner = byRealPath.get(posix.join(await realDir(posix.dirname(path)), posix.basename(path)));
+    if (owner) p.osManagedBy = owner;
+  }
+}
+
+function memoRealDir(resolver: Resolver): (dir: string) => Promise<string> {
+  const cache = new Map<string, Promise<string>>();
+  return (dir) => {
+    let hit = cache.get(dir);
+    if (!hit) {
+      hit = resolver.realPath(dir).catch(() => dir);
+      cache.set(dir, hit);
+    }
+    return hit;
+  };
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { isVigilError } from '../core/errors/vigil-error.js';
+import { processIo, type CliIo } from './cli-io.js';
+import { EXIT } from './exit-codes.js';
+
+/** A command module adds its subcommand to the program; the list below is every command vigil has. */
+export type CommandRegistrar = (program: Command, io: CliIo) => void;
+
+const COMMANDS: readonly CommandRegistrar[] = [];
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('vigil')
+    .description('vigil: vulnerability management for Linux hosts and container images')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const register of COMMANDS) register(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; the only place errors become exit codes. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return io.exitCode ?? EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return EXIT.OK; // --help, --version
+      return EXIT.USAGE;
+    }
+    if (isVigilError(err)) {
+      io.stderr.write(`vigil: error [${err.code}]: ${err.message}\n`);
+      return err.code === 'USAGE' ? EXIT.USAGE : EXIT.FATAL;
+    }
+    io.stderr.write(
+      `vigil: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    return EXIT.FATAL;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Unknown } from '../core/unknown.js';
+
+/** A regular file inside a scanned root, named by its path inside that root (always starting with `/`). */
+export interface FileRef {
+  path: string;
+  /** Where `path` leads after symlinks, still inside the root; equals `path` for plain files. */
+  realPath: string;
+  size: number;
+  mode: number;
+  /** Image layer that wrote the file (image resolvers only). */
+  layerDigest?: string;
+}
+
+/** Positional reads of one file, for formats read piecewise (ELF sections, rpm Berkeley DB pages, zip directories). */
+export interface RandomAccessReader {
+  readonly size: number;
+  read(position: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * The only way catalogers read files (DESIGN §5). A Resolver treats its root as `/`: every path it hands
+ * out or accepts is inside the root, symlinks resolve inside the root and never escape it, and what it
+ * cannot read safely is recorded in `unknowns` with a reason instead of being read.
+ */
+export interface Resolver {
+  /** For messages and reports: the directory, image reference or host this resolver reads. */
+  describe(): string;
+  /**
+   * Regular files whose in-root path matches any of the globs, sorted by path. Globs are picomatch
+   * patterns over paths without the leading slash (`var/lib/dpkg/status`, `** /package.json` without the
+   * space), dotfiles included. A symlink that matches is listed under its own path when it leads to a
+   * regular file inside the root; links that escape, loop or dangle become unknowns.
+   */
+  findFiles(globs: readonly string[]): Promise<FileRef[]>;
+  /** The file at `path` after symlinks, or undefined when absent or not a regular file. */
+  stat(path: string): Promise<FileRef | undefined>;
+  /** Whole file; throws FileTooLargeError over `maxBytes` (default: the resolver's file-size limit). */
+  readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer>;
+  open(path: string): Promise<RandomAccessReader>;
+  /** The path with every symlink in it resolved (inside the root). */
+  realPath(path: string): Promise<string>;
+  /** What was met and not read, with reasons. Grows as the resolver is used. */
+  readonly unknowns: readonly Unknown[];
+}

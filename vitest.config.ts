@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Two cores: two forks. Real fixtures (debootstrap, registries, rpm) are slow, so timeouts are generous;
+// no test asserts on time.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    reporters: ['default'],
+  },
+});
