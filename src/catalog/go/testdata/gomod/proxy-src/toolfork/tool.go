@@ -1,0 +1,4 @@
+package tool
+
+// Name comes from the fork that replaces example.com/tool.
+func Name() string { return "toolfork" }
