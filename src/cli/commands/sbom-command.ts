@@ -1,0 +1,87 @@
+import { stat, realpath } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { CATALOGERS } from '../../catalog/cataloger-registry.js';
+import { ScanTargetError } from '../../core/errors/scan-target-error.js';
+import type { Inventory, InventorySource } from '../../core/inventory.js';
+import { DEFAULT_SBOM_FORMAT, sbomFormatNames, sbomWriter } from '../../report/sbom/sbom-formats.js';
+import { summaryLine, unknownLines } from '../../report/sbom/table-writer.js';
+import { buildInventory } from '../../scan/inventory-service.js';
+import { DirectoryResolver, HOST_EXCLUDES } from '../../source/directory-resolver.js';
+import type { CliIo } from '../cli-io.js';
+import { writeOutput } from '../output-target.js';
+import { progressReporter } from '../progress-reporter.js';
+
+export interface SbomOptions {
+  format: string;
+  output?: string;
+}
+
+/** How many unknowns the stderr summary names before pointing at the document for the rest. */
+const STDERR_UNKNOWNS = 20;
+
+/** `vigil sbom PATH`: the inventory of a root filesystem (or of this host for `/`) as an SBOM. */
+export function registerSbomCommand(program: Command, io: CliIo): void {
+  program
+    .command('sbom')
+    .description('inventory every package in a root filesystem (use / for this host) and print it')
+    .argument('<path>', 'directory to treat as / (a rootfs, an unpacked image, or / itself)')
+    .option('-f, --format <format>', `output format: ${sbomFormatNames().join(', ')}`, DEFAULT_SBOM_FORMAT)
+    .option('-o, --output <file>', 'write to FILE (atomically: complete or untouched) instead of stdout')
+    .action(async (path: string, opts: SbomOptions) => {
+      await runSbom(path, opts, io, program.version() ?? '0.0.0');
+    });
+}
+
+export async function runSbom(
+  path: string,
+  opts: SbomOptions,
+  io: CliIo,
+  toolVersion: string,
+): Promise<void> {
+  // Usage errors before any work: a typo in --format must not cost a full scan.
+  const writer = sbomWriter(opts.format);
+  const root = await directoryOf(path);
+  const isHost = root === '/';
+  const resolver = new DirectoryResolver(root, isHost ? { exclude: HOST_EXCLUDES } : {});
+  const source: InventorySource = isHost
+    ? { type: 'host', target: hostname() }
+    : { type: 'directory', target: root };
+  const progress = progressReporter(io.stderr, 'cataloging', CATALOGERS.length);
+  let inventory: Inventory;
+  try {
+    inventory = await buildInventory(
+      resolver,
+      source,
+      progress.onProgress ? { onProgress: progress.onProgress } : {},
+    );
+  } finally {
+    progress.stop();
+  }
+  const text = writer.write(inventory, { toolName: 'vigil', toolVersion });
+  await writeOutput(io, text, opts.output);
+  reportSummary(io, inventory);
+}
+
+async function directoryOf(path: string): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch (err) {
+    throw new ScanTargetError(path, (err as NodeJS.ErrnoException).code ?? 'cannot resolve path');
+  }
+  const st = await stat(real);
+  if (!st.isDirectory()) throw new ScanTargetError(path, 'not a directory');
+  return real;
+}
+
+/** Unknowns are never fatal, but they are never silent either: they go to stderr whatever the format. */
+function reportSummary(io: CliIo, inventory: Inventory): void {
+  const lines = [`vigil sbom: ${summaryLine(inventory)}`];
+  if (inventory.unknowns.length > 0) {
+    lines.push(...unknownLines(inventory.unknowns.slice(0, STDERR_UNKNOWNS)).map((l) => `  ${l}`));
+    const more = inventory.unknowns.length - STDERR_UNKNOWNS;
+    if (more > 0) lines.push(`  … and ${more} more (all are listed in the output document)`);
+  }
+  io.stderr.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, open, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { CliIo } from './cli-io.js';
+
+/**
+ * Writes a command's document to stdout, or to `file` so that readers never see a half-written one:
+ * a temp file beside the target, fsync, then rename. Targets that are not regular files (/dev/null,
+ * a FIFO, /dev/stdout) are written in place, because renaming over them would replace the device.
+ */
+export async function writeOutput(io: CliIo, text: string, file?: string): Promise<void> {
+  if (file === undefined || file === '-') {
+    await writeStream(io.stdout, text);
+    return;
+  }
+  const target = await realTarget(file);
+  const st = await lstat(target).catch(() => undefined);
+  if (st && !st.isFile()) {
+    await writeFile(target, text);
+    return;
+  }
+  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', 0o644);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+    await handle.close();
+    await rename(tmp, target);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** A symlinked output path is written through, to the file the link names. */
+async function realTarget(file: string): Promise<string> {
+  const abs = resolve(file);
+  return realpath(abs).catch(() => abs);
+}
+
+function writeStream(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((res, rej) => {
+    stream.write(text, (err) => (err ? rej(err) : res()));
+  });
+}
