@@ -1,0 +1,26 @@
+import { ParseError } from '../../core/errors/parse-error.js';
+import type { Cataloger, ParseResult } from '../cataloger.js';
+import { scanJavaArchive } from './java-archive-parser.js';
+
+/**
+ * Java archives (jar, war, ear, and Jenkins plugins jpi/hpi): Maven coordinates from pom.properties,
+ * the manifest as a fallback, nested archives recursively. The zip is read through positional reads
+ * of its central directory, never whole.
+ */
+export const javaArchiveCataloger: Cataloger = {
+  name: 'java-archive',
+  version: 1,
+  ecosystem: 'maven',
+  tags: ['language', 'installed'],
+  globs: ['**/*.jar', '**/*.war', '**/*.ear', '**/*.jpi', '**/*.hpi'],
+  async parse(file): Promise<ParseResult> {
+    const reader = await file.open();
+    try {
+      const result = await scanJavaArchive(reader, file.path);
+      if (!result) throw new ParseError('java archive', file.path, 'no zip central directory');
+      return result;
+    } finally {
+      await reader.close();
+    }
+  },
+};
