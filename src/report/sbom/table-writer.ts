@@ -5,9 +5,9 @@ import type { SbomWriter } from './sbom-writer.js';
 
 /** Fits a terminal of 100 columns; long values are cut with an ellipsis instead of wrapping. */
 export const TABLE_WIDTH = 100;
-const NAME_W = 32;
-const VERSION_W = 26;
-const TYPE_W = 9;
+const NAME_W = 28;
+const VERSION_W = 22;
+const TYPE_W = 8;
 const GAP = '  ';
 const WHERE_W = TABLE_WIDTH - NAME_W - VERSION_W - TYPE_W - 3 * GAP.length;
 
@@ -20,7 +20,7 @@ export const tableWriter: SbomWriter = {
     const lines: string[] = [heading(inventory), ''];
     lines.push(row('NAME', 'VERSION', 'TYPE', 'FOUND BY / PATH'));
     for (const p of sortPackages(inventory.packages)) {
-      lines.push(row(p.name, p.version, p.ecosystem, `${p.foundBy} ${p.filePath}`));
+      lines.push(row(p.name, p.version, p.ecosystem, where(p)));
     }
     lines.push('', summaryLine(inventory));
     if (inventory.unknowns.length > 0) lines.push('', ...unknownLines(inventory.unknowns));
@@ -67,12 +67,17 @@ function sortPackages(pkgs: readonly Package[]): Package[] {
   );
 }
 
+/** The cataloger name whole, then as much of the path as fits. */
+function where(p: Package): string {
+  return `${p.foundBy} ${cutStart(p.filePath, Math.max(8, WHERE_W - p.foundBy.length - 1))}`;
+}
+
 function row(name: string, version: string, type: string, where: string): string {
   return [
     pad(cutEnd(name, NAME_W), NAME_W),
     pad(cutEnd(version, VERSION_W), VERSION_W),
     pad(cutEnd(type, TYPE_W), TYPE_W),
-    cutStart(where, WHERE_W),
+    cutEnd(where, WHERE_W),
   ]
     .join(GAP)
     .trimEnd();
