@@ -38,8 +38,8 @@ describe('rpm-db cataloger on real distribution databases', () => {
     expect(curl).toMatchObject({
       sourceName: 'curl',
       vendor: 'Microsoft Corporation',
-      release: expect.stringMatching(/cm2$/),
     });
+    expect(curl?.release).toMatch(/cm2$/);
   });
 
   it('Berkeley DB hash (RHEL 8 libuuid): equals rpm -qa with the bdb_ro backend', async () => {
