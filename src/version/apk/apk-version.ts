@@ -2,168 +2,149 @@ import { VersionInvalidError } from '../../core/errors/version-invalid-error.js'
 import type { VersionScheme } from '../version-scheme.js';
 
 /*
- * apk-tools' version ordering (src/version.c): Gentoo-style `digit{.digit}[letter]{_suffix[n]}[-rN]`.
- * The tokenizer below mirrors its state machine: each token's value is compared in turn, and when one
- * version runs out first, the longer one is newer unless what follows is a pre-release suffix.
+ * Alpine's version ordering as apk-tools ≥ 2.12 implements it (src/version.c):
+ *   digit{.digit}...{letter}{_suffix{#}}...{~hash}{-r#}
+ * Versions are read token by token; tokens of the same kind compare by value, and when one version
+ * runs out (or changes kind) first, the longer one is newer unless it continues with a pre-release
+ * suffix (_alpha, _beta, _pre, _rc).
  */
-const enum Token {
-  Invalid = -1,
-  DigitOrZero = 0,
-  Digit = 1,
-  Letter = 2,
-  Suffix = 3,
-  SuffixNo = 4,
-  RevisionNo = 5,
-  End = 6,
+enum Kind {
+  InitialDigit,
+  Digit,
+  Letter,
+  Suffix,
+  SuffixNo,
+  CommitHash,
+  RevisionNo,
+  End,
+  Invalid,
 }
 
-const PRE_SUFFIXES = ['alpha', 'beta', 'pre', 'rc'];
-const POST_SUFFIXES = ['cvs', 'svn', 'git', 'hg', 'p'];
+// Suffix ranks: pre-releases below NONE (the release itself), post-releases above.
+const SUFFIX_RANK: Readonly<Record<string, number>> = {
+  alpha: 1,
+  beta: 2,
+  pre: 3,
+  rc: 4,
+  cvs: 6,
+  svn: 7,
+  git: 8,
+  hg: 9,
+  p: 10,
+};
+const SUFFIX_NONE = 5;
 
-class Cursor {
-  pos = 0;
-  type: Token = Token.Digit;
-  constructor(readonly s: string) {}
+interface Token {
+  readonly kind: Kind;
+  /** The token's text: digits, the letter, the suffix name or the hash. */
+  readonly text: string;
+}
 
-  private isDigitAt(i: number): boolean {
-    const c = this.s.charCodeAt(i);
-    return c >= 48 && c <= 57;
-  }
-
-  private isLowerAt(i: number): boolean {
-    const c = this.s.charCodeAt(i);
-    return c >= 97 && c <= 122;
-  }
-
-  /** next_token(): classifies what follows the token just read, and rejects going backwards. */
-  private advanceType(): void {
-    let n = Token.Invalid;
-    const prev = this.type;
-    if (this.pos >= this.s.length) n = Token.End;
-    else if ((prev === Token.Digit || prev === Token.DigitOrZero) && this.isLowerAt(this.pos))
-      n = Token.Letter;
-    else if (prev === Token.Letter && this.isDigitAt(this.pos)) n = Token.Digit;
-    else if (prev === Token.Suffix && this.isDigitAt(this.pos)) n = Token.SuffixNo;
-    else {
-      const c = this.s[this.pos];
-      if (c === '.') n = Token.DigitOrZero;
-      else if (c === '_') n = Token.Suffix;
-      else if (c === '-' && this.s[this.pos + 1] === 'r') {
-        n = Token.RevisionNo;
-        this.pos++;
-      }
-      this.pos++;
+/** Splits a version into apk's tokens; the last one is End or Invalid. */
+export function apkTokens(version: string): Token[] {
+  const tokens: Token[] = [];
+  const initial = /^[0-9]+/.exec(version)?.[0];
+  if (initial === undefined) return [{ kind: Kind.Invalid, text: version }];
+  tokens.push({ kind: Kind.InitialDigit, text: initial });
+  let pos = initial.length;
+  let prev = Kind.InitialDigit;
+  const take = (re: RegExp): string => {
+    const m = re.exec(version.slice(pos))?.[0] ?? '';
+    pos += m.length;
+    return m;
+  };
+  while (pos < version.length) {
+    const c = version[pos] ?? '';
+    let kind = Kind.Invalid;
+    let text = '';
+    if (c >= 'a' && c <= 'z' && prev <= Kind.Digit) {
+      kind = Kind.Letter;
+      text = c;
+      pos++;
+    } else if ((c === '.' && prev <= Kind.Digit) || (c >= '0' && c <= '9' && prev === Kind.Suffix)) {
+      if (c === '.') pos++;
+      text = take(/^[0-9]+/);
+      kind = text === '' ? Kind.Invalid : c === '.' ? Kind.Digit : Kind.SuffixNo;
+    } else if (c === '_' && prev <= Kind.SuffixNo) {
+      pos++;
+      text = take(/^[a-z]+/);
+      kind = SUFFIX_RANK[text] === undefined ? Kind.Invalid : Kind.Suffix;
+    } else if (c === '~' && prev < Kind.CommitHash) {
+      pos++;
+      text = take(/^[0-9a-f]+/);
+      kind = text === '' ? Kind.Invalid : Kind.CommitHash;
+    } else if (c === '-' && prev < Kind.RevisionNo && version[pos + 1] === 'r') {
+      pos += 2;
+      text = take(/^[0-9]+/);
+      kind = text === '' ? Kind.Invalid : Kind.RevisionNo;
     }
-    const allowedBack =
-      (n === Token.DigitOrZero && prev === Token.Digit) ||
-      (n === Token.Suffix && prev === Token.SuffixNo) ||
-      (n === Token.Digit && prev === Token.Letter);
-    this.type = n < prev && !allowedBack ? Token.Invalid : n;
+    tokens.push({ kind, text });
+    if (kind === Kind.Invalid) return tokens;
+    prev = kind;
   }
+  tokens.push({ kind: Kind.End, text: '' });
+  return tokens;
+}
 
-  private readNumber(): number {
-    let v = 0;
-    while (this.pos < this.s.length && this.isDigitAt(this.pos))
-      v = v * 10 + (this.s.charCodeAt(this.pos++) - 48);
-    return v;
-  }
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
-  private readSuffix(): { value: number; next: Token } | undefined {
-    const rest = this.s.slice(this.pos);
-    const pre = PRE_SUFFIXES.findIndex((p) => rest.startsWith(p));
-    if (pre >= 0) {
-      this.pos += PRE_SUFFIXES[pre]?.length ?? 0;
-      return { value: pre - PRE_SUFFIXES.length, next: Token.SuffixNo };
-    }
-    const post = POST_SUFFIXES.findIndex((p) => rest.startsWith(p));
-    if (post >= 0) {
-      this.pos += POST_SUFFIXES[post]?.length ?? 0;
-      return { value: post, next: Token.SuffixNo };
-    }
-    return undefined;
-  }
+function compareNumbers(a: string, b: string): number {
+  const x = a.replace(/^0+/, '');
+  const y = b.replace(/^0+/, '');
+  return x.length !== y.length ? cmp(x.length, y.length) : cmp(x, y);
+}
 
-  /** get_token(): the value of the current token; moves `type` to the following one. */
-  next(): number {
-    if (this.pos >= this.s.length) {
-      this.type = Token.End;
-      return 0;
-    }
-    let value: number;
-    let next = Token.Invalid;
-    switch (this.type) {
-      case Token.DigitOrZero:
-        if (this.s[this.pos] === '0') {
-          // Leading zeros make a fraction-like component: more zeros sort lower (1.001 < 1.01 < 1.1).
-          const start = this.pos;
-          while (this.s[this.pos] === '0') this.pos++;
-          value = start - this.pos;
-          next = Token.Digit;
-          break;
-        }
-        value = this.readNumber();
-        break;
-      case Token.Digit:
-      case Token.SuffixNo:
-      case Token.RevisionNo:
-        value = this.readNumber();
-        break;
-      case Token.Letter:
-        value = this.s.charCodeAt(this.pos++);
-        break;
-      case Token.Suffix: {
-        const suffix = this.readSuffix();
-        if (!suffix) {
-          this.type = Token.Invalid;
-          return -1;
-        }
-        value = suffix.value;
-        next = suffix.next;
-        break;
-      }
-      default:
-        this.type = Token.Invalid;
-        return -1;
-    }
-    if (this.pos >= this.s.length) this.type = Token.End;
-    else if (next !== Token.Invalid) this.type = next;
-    else this.advanceType();
-    return value;
+/** Two tokens of the same kind. */
+function compareToken(kind: Kind, a: string, b: string): number {
+  switch (kind) {
+    case Kind.Digit:
+      // Gentoo's rule: a component with a leading zero compares as a string (1.01 < 1.1, 1.001 < 1.01).
+      if (a.startsWith('0') || b.startsWith('0')) return cmp(a, b);
+      return compareNumbers(a, b);
+    case Kind.InitialDigit:
+    case Kind.SuffixNo:
+    case Kind.RevisionNo:
+      return compareNumbers(a, b);
+    case Kind.Suffix:
+      return cmp(SUFFIX_RANK[a] ?? 0, SUFFIX_RANK[b] ?? 0);
+    default:
+      return cmp(a, b);
   }
 }
 
 export function isValidApkVersion(version: string): boolean {
-  // apk-tools' tokenizer would read a missing leading number as 0; a version must start with a digit.
-  if (!/^[0-9]/.test(version)) return false;
-  const c = new Cursor(version);
-  while (c.type !== Token.End && c.type !== Token.Invalid) c.next();
-  return c.type === Token.End;
+  return apkTokens(version).at(-1)?.kind === Kind.End;
 }
 
-function compareValid(a: string, b: string): number {
-  const ca = new Cursor(a);
-  const cb = new Cursor(b);
-  let av = 0;
-  let bv = 0;
-  while (ca.type === cb.type && ca.type !== Token.End && ca.type !== Token.Invalid && av === bv) {
-    av = ca.next();
-    bv = cb.next();
-  }
-  if (av !== bv) return av < bv ? -1 : 1;
-  const at = ca.type;
-  const bt = cb.type;
-  if (at === bt) return 0;
-  // Same leading components: the longer version is newer, unless it continues with a pre-release suffix.
-  if (at === Token.Suffix && ca.next() < 0) return -1;
-  if (bt === Token.Suffix && cb.next() < 0) return 1;
-  return at > bt ? -1 : 1;
+function isPreRelease(t: Token): boolean {
+  return t.kind === Kind.Suffix && (SUFFIX_RANK[t.text] ?? SUFFIX_NONE) < SUFFIX_NONE;
+}
+
+function tokensOf(version: string): Token[] {
+  const tokens = apkTokens(version);
+  if (tokens.at(-1)?.kind !== Kind.End) throw new VersionInvalidError('apk', version);
+  return tokens;
 }
 
 export function compareApkVersions(a: string, b: string): number {
-  for (const v of [a, b]) {
-    if (!isValidApkVersion(v)) throw new VersionInvalidError('apk', v);
+  const ta = tokensOf(a);
+  const tb = tokensOf(b);
+  let i = 0;
+  for (; ; i++) {
+    const x = ta[i];
+    const y = tb[i];
+    if (x === undefined || y === undefined) return 0;
+    if (x.kind !== y.kind) {
+      if (isPreRelease(x)) return -1;
+      if (isPreRelease(y)) return 1;
+      return x.kind > y.kind ? -1 : 1;
+    }
+    if (x.kind === Kind.End) return 0;
+    const c = compareToken(x.kind, x.text, y.text);
+    if (c !== 0) return c;
   }
-  return compareValid(a, b);
 }
 
 export const apkVersionScheme: VersionScheme = {
