@@ -147,7 +147,7 @@ function isLicense(v: string, refs: Set<unknown>): boolean {
 
 function isPurl(v: string): boolean {
   try {
-    PackageURL.fromstr(v);
+    PackageURL.fromString(v);
     return true;
   } catch {
     return false;
