@@ -1,11 +1,21 @@
 import type { Cataloger, CatalogerTag } from './cataloger.js';
+import { npmInstalledCataloger } from './npm/npm-installed-cataloger.js';
+import { npmPackageLockCataloger } from './npm/npm-package-lock-cataloger.js';
+import { pnpmLockCataloger } from './npm/pnpm-lock-cataloger.js';
+import { yarnLockCataloger } from './npm/yarn-lock-cataloger.js';
 
 /**
  * Every cataloger vigil runs, listed explicitly (no side-effect registration): reading this list tells
  * a newcomer everything the inventory can find. OS catalogers come first so their file ownership is
  * known when language packages are marked OS-managed.
  */
-export const CATALOGERS: readonly Cataloger[] = [];
+export const CATALOGERS: readonly Cataloger[] = [
+  // language catalogers: after every OS cataloger
+  npmInstalledCataloger,
+  npmPackageLockCataloger,
+  yarnLockCataloger,
+  pnpmLockCataloger,
+];
 
 export function catalogersTagged(...tags: CatalogerTag[]): Cataloger[] {
   return CATALOGERS.filter((c) => tags.every((t) => c.tags.includes(t)));

@@ -1,0 +1,104 @@
+import { parse as parseYaml } from 'yaml';
+import { ParseError } from '../../core/errors/parse-error.js';
+import type { PackageDraft } from '../../core/package.js';
+import { devOnlyNodes } from './dev-reachability.js';
+import { collapseDrafts } from './draft-set.js';
+import { splitNameSpec } from './npm-name.js';
+import { isRecord } from './package-json-parser.js';
+
+/**
+ * pnpm-lock.yaml in its three shapes: v5.x keys `/name/1.0.0_peer@2`, v6 keys `/name@1.0.0(peer@2)`,
+ * v9 keys `name@1.0.0` with peers moved to `snapshots`. v5 and v6 flag dev packages; v9 does not, so
+ * dev-only packages are found by walking the snapshot graph from the importers' roots.
+ */
+export function parsePnpmLock(text: string, path: string): PackageDraft[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { uniqueKeys: false });
+  } catch (err) {
+    throw new ParseError('pnpm-lock.yaml', path, (err as Error).message);
+  }
+  if (!isRecord(doc)) throw new ParseError('pnpm-lock.yaml', path, 'not a YAML mapping');
+  const lv = doc['lockfileVersion'];
+  const major = typeof lv === 'number' || typeof lv === 'string' ? Number.parseInt(String(lv), 10) : NaN;
+  const packages = isRecord(doc['packages']) ? doc['packages'] : {};
+  const devOnly = isRecord(doc['snapshots']) ? v9DevOnly(doc['importers'], doc['snapshots']) : undefined;
+  const drafts: PackageDraft[] = [];
+  for (const [key, entry] of Object.entries(packages)) {
+    const e = isRecord(entry) ? entry : {};
+    const id = identify(key, e, major);
+    if (!id) continue;
+    const dev = devOnly ? devOnly.has(`${id.name}@${id.version}`) : e['dev'] === true;
+    const metadata: Record<string, string> = dev ? { dev: 'true' } : {};
+    drafts.push({ name: id.name, version: id.version, ecosystem: 'npm', scope: 'declared', metadata });
+  }
+  return collapseDrafts(drafts);
+}
+
+function identify(
+  key: string,
+  e: Record<string, unknown>,
+  major: number,
+): { name: string; version: string } | undefined {
+  // Tarball and git dependencies carry their own name and version; their keys are URLs.
+  if (typeof e['name'] === 'string' && typeof e['version'] === 'string') {
+    return { name: e['name'], version: e['version'] };
+  }
+  const bare = key.replace(/^\//, '');
+  let name: string;
+  let version: string;
+  if (major > 0 && major < 6) {
+    const slash = bare.lastIndexOf('/');
+    name = bare.slice(0, slash);
+    version = bare.slice(slash + 1).split('_')[0] ?? '';
+  } else {
+    [name, version] = splitNameSpec(stripPeers(bare));
+  }
+  if (!name || !/^\d/.test(version)) return undefined;
+  return { name, version };
+}
+
+function stripPeers(key: string): string {
+  const i = key.indexOf('(');
+  return i < 0 ? key : key.slice(0, i);
+}
+
+/** Snapshot ids reachable only from devDependencies, reported as peer-less `name@version` keys. */
+function v9DevOnly(importers: unknown, snapshots: Record<string, unknown>): Set<string> {
+  const edges = new Map<string, string[]>();
+  for (const [id, snap] of Object.entries(snapshots)) {
+    const s = isRecord(snap) ? snap : {};
+    const deps = { ...refs(s['dependencies']), ...refs(s['optionalDependencies']) };
+    edges.set(
+      id,
+      Object.entries(deps).flatMap(([n, v]) => snapshotId(n, v) ?? []),
+    );
+  }
+  const prod: string[] = [];
+  const dev: string[] = [];
+  for (const imp of Object.values(isRecord(importers) ? importers : {})) {
+    if (!isRecord(imp)) continue;
+    const ids = (v: unknown): string[] =>
+      Object.entries(isRecord(v) ? v : {}).flatMap(([n, d]) =>
+        isRecord(d) && typeof d['version'] === 'string' ? (snapshotId(n, d['version']) ?? []) : [],
+      );
+    prod.push(...ids(imp['dependencies']), ...ids(imp['optionalDependencies']));
+    dev.push(...ids(imp['devDependencies']));
+  }
+  const devIds = devOnlyNodes(edges, prod, dev);
+  const prodKeys = new Set([...edges.keys()].filter((id) => !devIds.has(id)).map(stripPeers));
+  return new Set([...devIds].map(stripPeers).filter((k) => !prodKeys.has(k)));
+}
+
+/** A dependency reference: a version (`1.0.0(peer@1)`), an alias (`real@1.0.0`), or a `link:`. */
+function snapshotId(name: string, ref: string): string | undefined {
+  if (/^\d/.test(ref)) return `${name}@${ref}`;
+  if (ref.startsWith('link:') || ref.startsWith('file:')) return undefined;
+  return ref;
+}
+
+function refs(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isRecord(v)) for (const [k, r] of Object.entries(v)) if (typeof r === 'string') out[k] = r;
+  return out;
+}
