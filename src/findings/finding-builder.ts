@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import type { Package } from '../core/package.js';
+import type { VulnerabilityGroup } from '../match/alias-merger.js';
+import type { MatchReason, SchemeLookup } from '../match/match-types.js';
+import { selectScore } from '../risk/score-selector.js';
+import { severityFromScore, severityFromVendor, type Severity } from '../risk/severity-band.js';
+import type { CvssEntry, EpssEntry, KevEntry, VulnRecord } from '../vulndb/vuln-types.js';
+import type { Finding, FindingResource, FixAvailable, VulnerablePackage } from './finding-types.js';
+
+/** Everything the DB knows around the matched records, fetched once per scan. */
+export interface Enrichment {
+  records: ReadonlyMap<string, VulnRecord>;
+  cvss: ReadonlyMap<string, CvssEntry[]>;
+  kev: ReadonlyMap<string, KevEntry>;
+  epss: ReadonlyMap<string, EpssEntry>;
+}
+
+export interface BuildContext {
+  resource: FindingResource;
+  accountId: string;
+  now: Date;
+  schemes: SchemeLookup;
+  /** CVSS sources that count as the vendor's own for OS packages (the distro driver's). */
+  vendorSources: readonly string[];
+}
+
+const NOT_AVAILABLE = 'NotAvailable';
+const NO_SEVERITY = new Set(['not yet assigned', 'end-of-life', 'unknown', '']);
+
+export function cveIdsOf(group: VulnerabilityGroup): string[] {
+  return [group.vulnerabilityId, ...group.relatedIds].filter((id) => id.startsWith('CVE-'));
+}
+
+export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: BuildContext): Finding {
+  const now = ctx.now.toISOString();
+  const primary = group.matches.filter((m) => !m.reason.deferredTo);
+  const deciding =
+    primary.find((m) => m.reason.recordId === group.vulnerabilityId) ?? primary[0] ?? group.matches[0];
+  const rec =
+    e.records.get(group.vulnerabilityId) ?? (deciding ? e.records.get(deciding.reason.recordId) : undefined);
+  const cves = cveIdsOf(group);
+  const cvss = collectCvss(group, e, cves);
+  const isOs = group.packages.some((p) => ['deb', 'rpm', 'apk'].includes(p.ecosystem));
+  const score = selectScore(cvss, isOs ? ctx.vendorSources : ['ghsa']);
+  const vendorSeverity = pickVendorSeverity(primary.map((m) => m.reason));
+  const severity: Severity = score
+    ? severityFromScore(score.baseScore)
+    : (severityFromVendor(vendorSeverity) ?? 'UNTRIAGED');
+  const packages = group.packages.map((p) =>
+    vulnerablePackage(
+      p,
+      primary.map((m) => m.reason).filter((_, i) => primary[i]?.pkg.id === p.id),
+      ctx,
+    ),
+  );
+  const kev = cves.map((c) => e.kev.get(c)).find((k) => k !== undefined);
+  const epss = cves
+    .map((c) => e.epss.get(c))
+    .filter((x) => x !== undefined)
+    .sort((a, b) => b.score - a.score)[0];
+  const finding: Finding = {
+    id: createHash('sha256')
+      .update([ctx.resource.id, group.vulnerabilityId, group.packageKey].join('\0'))
+      .digest('hex')
+      .slice(0, 32),
+    accountId: ctx.accountId,
+    type: 'PACKAGE_VULNERABILITY',
+    title: `${group.vulnerabilityId} - ${[...new Set(packages.map((p) => p.name))].join(', ')}`,
+    description: rec?.summary ?? `${group.vulnerabilityId} affects ${group.packageKey}`,
+    status: 'ACTIVE',
+    severity,
+    firstObservedAt: now,
+    lastObservedAt: now,
+    updatedAt: now,
+    exploitAvailable: kev ? 'YES' : 'NO',
+    fixAvailable: fixAvailability(packages),
+    remediation: { recommendation: { text: remediationText(packages) } },
+    resources: [ctx.resource],
+    packageVulnerabilityDetails: {
+      vulnerabilityId: group.vulnerabilityId,
+      source: deciding?.reason.source ?? 'unknown',
+      sourceUrl: sourceUrl(group.vulnerabilityId, deciding?.reason.source),
+      cvss,
+      relatedVulnerabilities: group.relatedIds,
+      referenceUrls: [
+        ...new Set(group.matches.flatMap((m) => e.records.get(m.reason.recordId)?.references ?? [])),
+      ],
+      vulnerablePackages: packages,
+      matches: group.matches.map((m) => m.reason),
+      cwes: [...new Set(group.matches.flatMap((m) => e.records.get(m.reason.recordId)?.cwes ?? []))].sort(),
+    },
+  };
+  const details = finding.packageVulnerabilityDetails;
+  if (details && vendorSeverity) details.vendorSeverity = vendorSeverity;
+  if (details && rec?.published) details.vendorCreatedAt = rec.published;
+  if (details && rec?.modified) details.vendorUpdatedAt = rec.modified;
+  if (score) {
+    finding.score = score.baseScore;
+    finding.scoreDetails = score;
+  }
+  if (kev) {
+    finding.exploitabilityDetails = {
+      kevDateAdded: kev.dateAdded,
+      ...(kev.dueDate ? { kevDueDate: kev.dueDate } : {}),
+    };
+  }
+  if (epss) finding.epss = { score: epss.score, percentile: epss.percentile };
+  return finding;
+}
+
+/** The records' own scores first (vendor data), then enrichment by CVE; one entry per (source, vector). */
+function collectCvss(group: VulnerabilityGroup, e: Enrichment, cves: readonly string[]): CvssEntry[] {
+  const seen = new Map<string, CvssEntry>();
+  const add = (c: CvssEntry): void => {
+    const k = `${c.source}\0${c.vector}`;
+    if (!seen.has(k)) seen.set(k, c);
+  };
+  for (const m of group.matches) for (const c of e.records.get(m.reason.recordId)?.cvss ?? []) add(c);
+  for (const id of cves) for (const c of e.cvss.get(id) ?? []) add(c);
+  return [...seen.values()];
+}
+
+function pickVendorSeverity(reasons: readonly MatchReason[]): string | undefined {
+  return reasons
+    .map((r) => r.vendorSeverity)
+    .find((v) => v !== undefined && !NO_SEVERITY.has(v.toLowerCase()));
+}
+
+function vulnerablePackage(
+  pkg: Package,
+  reasons: readonly MatchReason[],
+  ctx: BuildContext,
+): VulnerablePackage {
+  const fixes = [...new Set(reasons.flatMap((r) => (r.fixedVersion !== undefined ? [r.fixedVersion] : [])))];
+  const scheme = reasons[0] ? ctx.schemes(reasons[0].scheme) : undefined;
+  if (scheme && fixes.length > 1) fixes.sort((a, b) => safeCompare(scheme.compare.bind(scheme), b, a));
+  const fixed = fixes[0] ?? NOT_AVAILABLE;
+  const states = [...new Set(reasons.map((r) => r.state))];
+  const out: VulnerablePackage = {
+    name: pkg.name,
+    version: pkg.version,
+    filePath: pkg.filePath,
+    purl: pkg.purl,
+    packageManager: pkg.ecosystem.toUpperCase(),
+    fixedInVersion: fixed,
+    remediation:
+      fixed === NOT_AVAILABLE
+        ? `No fixed version yet (${states.join(', ')})`
+        : `Upgrade ${pkg.sourceName && pkg.sourceName !== pkg.name ? `${pkg.name} (source ${pkg.sourceName})` : pkg.name} to ${fixed} or later`,
+  };
+  for (const k of ['epoch', 'release', 'arch', 'sourceName', 'sourceVersion', 'layerDigest'] as const) {
+    const v = pkg[k];
+    if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+function safeCompare(cmp: (a: string, b: string) => number, a: string, b: string): number {
+  try {
+    return cmp(a, b);
+  } catch {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+}
+
+function fixAvailability(pkgs: readonly VulnerablePackage[]): FixAvailable {
+  const fixed = pkgs.filter((p) => p.fixedInVersion !== NOT_AVAILABLE).length;
+  if (fixed === pkgs.length) return 'YES';
+  return fixed === 0 ? 'NO' : 'PARTIAL';
+}
+
+function remediationText(pkgs: readonly VulnerablePackage[]): string {
+  return [...new Set(pkgs.map((p) => p.remediation))].join('; ');
+}
+
+function sourceUrl(id: string, source: string | undefined): string {
+  if (source?.includes('debian')) return `https://security-tracker.debian.org/tracker/${id}`;
+  if (id.startsWith('GHSA-')) return `https://github.com/advisories/${id}`;
+  return `https://osv.dev/vulnerability/${id}`;
+}

@@ -1,0 +1,82 @@
+import type { MatchReason } from '../match/match-types.js';
+import type { ScoreDetails } from '../risk/score-selector.js';
+import type { Severity } from '../risk/severity-band.js';
+import type { CvssEntry } from '../vulndb/vuln-types.js';
+
+export type FindingType = 'PACKAGE_VULNERABILITY' | 'NETWORK_REACHABILITY' | 'CONFIGURATION';
+export type FindingStatus = 'ACTIVE' | 'SUPPRESSED' | 'CLOSED';
+export type FixAvailable = 'YES' | 'NO' | 'PARTIAL';
+export type ResourceType = 'HOST' | 'CONTAINER_IMAGE' | 'CONTAINER_REPOSITORY';
+
+export interface FindingResource {
+  id: string;
+  type: ResourceType;
+  details: Record<string, unknown>;
+}
+
+export interface VulnerablePackage {
+  name: string;
+  version: string;
+  epoch?: number;
+  release?: string;
+  arch?: string;
+  sourceName?: string;
+  sourceVersion?: string;
+  /** Where the package was found: the dpkg status file, a lockfile, a jar. */
+  filePath: string;
+  layerDigest?: string;
+  purl: string;
+  packageManager: string;
+  /** The version that fixes it, or `NotAvailable` (Inspector's word) when the data knows none. */
+  fixedInVersion: string;
+  remediation: string;
+}
+
+export interface EpssScore {
+  score: number;
+  percentile: number;
+}
+
+export interface PackageVulnerabilityDetails {
+  vulnerabilityId: string;
+  /** The feed of the deciding record (osv-debian, ghsa, pypa, …). */
+  source: string;
+  sourceUrl?: string;
+  vendorSeverity?: string;
+  vendorCreatedAt?: string;
+  vendorUpdatedAt?: string;
+  cvss: CvssEntry[];
+  relatedVulnerabilities: string[];
+  referenceUrls: string[];
+  vulnerablePackages: VulnerablePackage[];
+  /** Why each package matched (record, range or fixed version, comparator): DESIGN §4. */
+  matches: MatchReason[];
+  cwes: string[];
+}
+
+/** A finding as DESIGN §3 shapes it (Amazon Inspector v2's, so its users feel at home). */
+export interface Finding {
+  id: string;
+  accountId: string;
+  type: FindingType;
+  title: string;
+  description: string;
+  status: FindingStatus;
+  severity: Severity;
+  /** The base score (plus adjustments, later issues); absent when no CVSS exists. */
+  score?: number;
+  scoreDetails?: ScoreDetails;
+  firstObservedAt: string;
+  lastObservedAt: string;
+  updatedAt: string;
+  closedAt?: string;
+  exploitAvailable: 'YES' | 'NO';
+  /** Set when exploitAvailable comes from CISA KEV. */
+  exploitabilityDetails?: { lastKnownExploitAt?: string; kevDateAdded: string; kevDueDate?: string };
+  fixAvailable: FixAvailable;
+  epss?: EpssScore;
+  remediation: { recommendation: { text: string } };
+  resources: FindingResource[];
+  packageVulnerabilityDetails?: PackageVulnerabilityDetails;
+  suppressedBy?: string;
+}

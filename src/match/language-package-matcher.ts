@@ -1,0 +1,119 @@
+import { isOsEcosystem, type LanguageEcosystem } from '../core/ecosystem.js';
+import type { Package } from '../core/package.js';
+import type { VersionScheme } from '../version/version-scheme.js';
+import type { AffectedRange, AffectedRow } from '../vulndb/vuln-types.js';
+import { LANGUAGE_ECOSYSTEMS, type LanguageEcosystemInfo } from './language-ecosystems.js';
+import type { MatchContext, MatchReason, Matcher, PackageMatch } from './match-types.js';
+import { evaluateRanges } from './osv-range-evaluator.js';
+
+/**
+ * Language packages against OSV/GHSA/PYSEC ranges of their own ecosystem, by exact normalized name.
+ * OS-managed packages are not claimed: the distro's data covers them through the owning source
+ * package, and upstream advisories would be wrong for every fix the distro backported (DESIGN §4).
+ */
+export const languagePackageMatcher: Matcher = {
+  name: 'language-package',
+  claims: (pkg) => !isOsEcosystem(pkg.ecosystem) && pkg.osManagedBy === undefined,
+  async match(pkgs, ctx) {
+    const byEco = new Map<LanguageEcosystem, Package[]>();
+    for (const p of pkgs) {
+      const eco = p.ecosystem as LanguageEcosystem;
+      byEco.set(eco, [...(byEco.get(eco) ?? []), p]);
+    }
+    const out: PackageMatch[] = [];
+    for (const [eco, list] of byEco) out.push(...(await matchEcosystem(LANGUAGE_ECOSYSTEMS[eco], list, ctx)));
+    return out;
+  },
+};
+
+async function matchEcosystem(
+  info: LanguageEcosystemInfo,
+  pkgs: readonly Package[],
+  ctx: MatchContext,
+): Promise<PackageMatch[]> {
+  const scheme = ctx.schemes(info.scheme);
+  if (!scheme) {
+    ctx.notes.push({
+      kind: 'no-scheme',
+      message: `no ${info.scheme} version scheme: ${pkgs.length} ${info.osv} packages not matched`,
+    });
+    return [];
+  }
+  const semver = ctx.schemes('semver') ?? scheme;
+  // Go's scheme already reads semver (with or without the v); elsewhere SEMVER ranges mean semver.
+  const schemeFor = (r: AffectedRange | undefined): VersionScheme =>
+    r?.type === 'SEMVER' && info.scheme !== 'go' ? semver : scheme;
+  const byName = new Map<string, Package[]>();
+  for (const p of pkgs) {
+    if (!scheme.isValid(p.version)) {
+      ctx.notes.push({
+        kind: 'invalid-version',
+        message: `${p.name} ${p.version} is not a valid ${scheme.name} version`,
+        packageId: p.id,
+      });
+      continue;
+    }
+    const n = info.normalize(p.name);
+    byName.set(n, [...(byName.get(n) ?? []), p]);
+  }
+  if (byName.size === 0) return [];
+  const rows = await ctx.store.affected(info.osv, [...byName.keys()]);
+  const out: PackageMatch[] = [];
+  for (const row of rows) {
+    for (const pkg of byName.get(row.packageName) ?? []) {
+      const m = matchOne(pkg, row, schemeFor, scheme, ctx);
+      if (m) out.push(m);
+    }
+  }
+  return out;
+}
+
+function matchOne(
+  pkg: Package,
+  row: AffectedRow,
+  schemeFor: (r: AffectedRange | undefined) => VersionScheme,
+  scheme: VersionScheme,
+  ctx: MatchContext,
+): PackageMatch | undefined {
+  if (row.state === 'not-affected') return undefined;
+  let d;
+  try {
+    d = evaluateRanges(pkg.version, row.ranges, row.versions, schemeFor);
+  } catch (err) {
+    ctx.notes.push({
+      kind: 'invalid-version',
+      message: `${row.vulnId} / ${pkg.name} ${pkg.version}: ${(err as Error).message}`,
+      packageId: pkg.id,
+      recordId: row.vulnId,
+    });
+    return undefined;
+  }
+  if (!d.affected) return undefined;
+  const reason: MatchReason = {
+    recordId: row.vulnId,
+    source: row.source,
+    ecosystem: row.ecosystem,
+    packageName: row.packageName,
+    comparedVersion: pkg.version,
+    scheme: d.range ? schemeFor(d.range).name : scheme.name,
+    state: row.state,
+    via: d.via ?? 'range',
+  };
+  if (d.range) reason.range = d.range;
+  const fixed = d.range ? fixedIn(d.range, pkg.version, schemeFor(d.range)) : row.fixedVersion;
+  if (fixed !== undefined) reason.fixedVersion = fixed;
+  if (row.vendorSeverity !== undefined) reason.vendorSeverity = row.vendorSeverity;
+  return { pkg, row, reason };
+}
+
+/**
+ * The fix that closes the range the version sits in, not the row's lowest fix: lodash 4.17.15 in a
+ * record fixed in 3.x and 4.17.21 must be told 4.17.21.
+ */
+function fixedIn(range: AffectedRange, version: string, scheme: VersionScheme): string | undefined {
+  const above = range.events
+    .flatMap((e) => ('fixed' in e ? [e.fixed] : []))
+    .filter((f) => scheme.isValid(f) && scheme.compare(version, f) < 0)
+    .sort((a, b) => scheme.compare(a, b));
+  return above[0];
+}
