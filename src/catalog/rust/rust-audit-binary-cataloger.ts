@@ -1,0 +1,33 @@
+import { BINARY_GLOBS, withElf } from '../go/binary-candidates.js';
+import { readSection } from '../go/elf-reader.js';
+import type { Cataloger, ParseResult } from '../cataloger.js';
+import { parseRustAuditData } from './rust-audit-parser.js';
+
+/** Compressed audit data is small; a larger section is not cargo-auditable's. */
+const MAX_SECTION = 8 * 1024 * 1024;
+
+/** Rust binaries built with cargo-auditable: the crate list from the ELF section `.dep-v0`. */
+export const rustAuditBinaryCataloger: Cataloger = {
+  name: 'rust-audit-binary',
+  version: 1,
+  ecosystem: 'cargo',
+  tags: ['language', 'installed', 'binary'],
+  globs: BINARY_GLOBS,
+  async parse(file): Promise<ParseResult> {
+    const data = await withElf(file, async (reader, elf) => {
+      const section = elf.sections.find((s) => s.name === '.dep-v0');
+      return section && readSection(reader, section, MAX_SECTION);
+    });
+    if (!data) return { packages: [] };
+    try {
+      return { packages: parseRustAuditData(data) };
+    } catch (err) {
+      // zlib stops at the output limit with ERR_BUFFER_TOO_LARGE: a crafted section, recorded not fatal.
+      if ((err as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') throw err;
+      return {
+        packages: [],
+        unknowns: [{ path: file.path, reason: 'limit-exceeded', detail: '.dep-v0 inflates past its limit' }],
+      };
+    }
+  },
+};
