@@ -1,0 +1,72 @@
+import { execFile, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { withLock } from '../fixtures/test-cache.js';
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = `${REPO}bin/vigil.js`;
+const run = promisify(execFile);
+let built: Promise<void> | undefined;
+
+/**
+ * Compiles src/ into dist/ once per test process, so these tests always run the CLI a user runs
+ * (`bin/vigil.js` → dist) and never a stale build. tsc still emits when other files have type errors;
+ * only a build that wrote nothing fails here, with the compiler's output.
+ */
+export function buildCli(): Promise<void> {
+  built ??= withLock('vigil-dist-build', async () => {
+    const started = Date.now();
+    let output = '';
+    try {
+      await run(process.execPath, [`${REPO}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], {
+        cwd: REPO,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    } catch (err) {
+      output = String((err as { stdout?: string }).stdout ?? err);
+    }
+    const mtime = statSync(`${REPO}dist/cli/cli-main.js`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    if (mtime < started - 1000) throw new Error(`tsc emitted no dist/cli/cli-main.js:\n${output}`);
+  });
+  return built;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  /** Run as this unprivileged uid/gid through setpriv (the tests run as root). */
+  asUser?: number;
+  cwd?: string;
+}
+
+/** Runs `node bin/vigil.js ARGS` to completion, capturing both streams (never a TTY). */
+export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promise<CliRun> {
+  const node = [process.execPath, BIN, ...args];
+  const argv =
+    opts.asUser === undefined
+      ? node
+      : ['setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...node];
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      cwd: opts.cwd ?? REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    });
+  });
+}
