@@ -26,14 +26,15 @@ export async function builtRpms(): Promise<string[]> {
     .sort();
   const hash = createHash('sha256');
   for (const s of specs) hash.update(s).update(readFileSync(join(SPECS, s)));
-  const dir = join(testCacheDir('rpmbuild'), hash.digest('hex').slice(0, 12));
+  const key = hash.digest('hex').slice(0, 12);
+  const dir = join(testCacheDir('rpmbuild'), key);
   const list = () =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.rpm'))
       .sort()
       .map((f) => join(dir, f));
   if (existsSync(join(dir, '.complete'))) return list();
-  await withLock(`rpmbuild-${hash}`, async () => {
+  await withLock(`rpmbuild-${key}`, async () => {
     if (existsSync(join(dir, '.complete'))) return;
     const top = mkdtempSync(join(tmpdir(), 'vigil-rpmbuild-'));
     try {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, renameSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,31 @@ describe('rpm-db on a database written by the real rpm from rpmbuild packages', 
       sourceName: 'beta',
       ecosystem: 'rpm',
     });
+  });
+
+  it('reads transactions still in the WAL, as rpm does', async () => {
+    const root = await rootWithRpms();
+    const db = join(root, 'var/lib/rpm');
+    const copy = await rootWithRpms();
+    const writer = new Database(join(db, 'rpmdb.sqlite'));
+    try {
+      writer.pragma('wal_autocheckpoint = 0');
+      writer.pragma('foreign_keys = OFF');
+      const gamma = await rpmQueryAll(['--root', root, '--dbpath', '/var/lib/rpm']);
+      expect(gamma.some((l) => l.startsWith('gamma '))).toBe(true);
+      writer.prepare("DELETE FROM Packages WHERE hnum IN (SELECT hnum FROM Name WHERE key = 'gamma')").run();
+      // Snapshot main file + WAL while the writer still holds them (no checkpoint happened).
+      for (const f of ['rpmdb.sqlite', 'rpmdb.sqlite-wal'])
+        copyFileSync(join(db, f), join(copy, 'var/lib/rpm', f));
+      rmSync(join(copy, 'var/lib/rpm/rpmdb.sqlite-shm'), { force: true });
+    } finally {
+      writer.close();
+    }
+    expect(statSync(join(copy, 'var/lib/rpm/rpmdb.sqlite-wal')).size).toBeGreaterThan(0);
+    const inv = await inventory(copy);
+    const oracle = await rpmQueryAll(['--root', copy, '--dbpath', '/var/lib/rpm']);
+    expect(oracle).toHaveLength(5);
+    expect(inv.packages.map(rpmLine).sort()).toEqual(oracle);
   });
 
   it('finds a /usr/lib/sysimage/rpm database once when /var/lib/rpm links to it', async () => {
