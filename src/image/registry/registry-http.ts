@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
+import { RegistryError } from '../errors/registry-error.js';
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
+const MAX_RETRIES = 3;
+const MAX_REDIRECTS = 5;
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * fetch with bounded retries (429 and 5xx, network errors; exponential backoff, Retry-After honoured up
+ * to 5 s) and redirects followed by hand, so Authorization is dropped when a redirect leaves the
+ * registry's origin (blob storage must not receive registry credentials).
+ */
+export async function fetchWithPolicy(url: string, headers: Record<string, string>): Promise<Response> {
+  let current = new URL(url);
+  let hdrs = { ...headers };
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const res = await fetchRetrying(current, hdrs);
+    if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
+    const location = res.headers.get('location');
+    await res.body?.cancel();
+    if (!location)
+      throw new RegistryError(`redirect without Location from ${current.host}`, { status: res.status });
+    const next = new URL(location, current);
+    if (next.origin !== current.origin) {
+      const { authorization: _drop, ...rest } = hdrs;
+      hdrs = rest;
+    }
+    current = next;
+  }
+  throw new RegistryError(`more than ${MAX_REDIRECTS} redirects from ${url}`);
+}
+
+async function fetchRetrying(url: URL, headers: Record<string, string>): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, redirect: 'manual' });
+    } catch (err) {
+      if (attempt >= MAX_RETRIES) throw err;
+      await sleep(backoff(attempt, null));
+      continue;
+    }
+    if (!RETRY_STATUSES.has(res.status) || attempt >= MAX_RETRIES) return res;
+    await res.body?.cancel();
+    await sleep(backoff(attempt, res.headers.get('retry-after')));
+  }
+}
+
+function backoff(attempt: number, retryAfter: string | null): number {
+  const seconds = retryAfter ? Number(retryAfter) : NaN;
+  if (Number.isFinite(seconds)) return Math.min(MAX_BACKOFF_MS, seconds * 1000);
+  return Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt);
+}
+
+/** Reads a whole body, refusing it (and stopping the download) once it passes `limit` bytes. */
+export async function readLimited(res: Response, limit: number, what: string): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    await res.body?.cancel();
+    throw tooLarge(what, declared, limit);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) break;
+    const value = next.value;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooLarge(what, total, limit);
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(what: string, size: number, limit: number): ManifestTooLargeError {
+  return new ManifestTooLargeError(`${what} is over the ${limit}-byte limit (${size} bytes or more)`, {
+    what,
+    size,
+    limit,
+  });
+}
