@@ -3,6 +3,12 @@ import { npmInstalledCataloger } from './npm/npm-installed-cataloger.js';
 import { npmPackageLockCataloger } from './npm/npm-package-lock-cataloger.js';
 import { pnpmLockCataloger } from './npm/pnpm-lock-cataloger.js';
 import { yarnLockCataloger } from './npm/yarn-lock-cataloger.js';
+import {
+  pipfileLockCataloger,
+  pipRequirementsCataloger,
+  poetryLockCataloger,
+} from './python/python-declared-catalogers.js';
+import { pythonInstalledCataloger } from './python/python-installed-cataloger.js';
 
 /**
  * Every cataloger vigil runs, listed explicitly (no side-effect registration): reading this list tells
@@ -15,6 +21,10 @@ export const CATALOGERS: readonly Cataloger[] = [
   npmPackageLockCataloger,
   yarnLockCataloger,
   pnpmLockCataloger,
+  pythonInstalledCataloger,
+  poetryLockCataloger,
+  pipfileLockCataloger,
+  pipRequirementsCataloger,
 ];
 
 export function catalogersTagged(...tags: CatalogerTag[]): Cataloger[] {
