@@ -1,0 +1,64 @@
+import { createReadStream } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
+import { jsonLines, openMaybeGzip } from '../common/line-reader.js';
+
+/** A parsed JSON document from a feed file, or why it could not be parsed (counted as invalid). */
+export type RawDoc = { ok: true; value: unknown } | { ok: false; reason: string };
+
+/** JSON Lines, gzip or not: one OSV record per line. */
+export async function* readOsvJsonl(path: string): AsyncGenerator<RawDoc> {
+  for await (const l of jsonLines(await openMaybeGzip(path))) {
+    yield l.ok ? { ok: true, value: l.value } : { ok: false, reason: 'invalid JSON line' };
+  }
+}
+
+/** A directory tree of `*.json` OSV files (an unpacked osv.dev dump or an advisory-db checkout). */
+export async function* readOsvDirectory(dir: string): AsyncGenerator<RawDoc> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  for (const file of files) yield parseDoc(await readFile(file, 'utf8'));
+}
+
+/**
+ * osv.dev's per-ecosystem `all.zip` (one JSON file per record), read as a stream with fflate so the
+ * archive is never held in memory whole.
+ */
+export async function* readOsvZip(path: string): AsyncGenerator<RawDoc> {
+  const ready: RawDoc[] = [];
+  let failure: Error | undefined;
+  const unzip = new Unzip((file: UnzipFile) => {
+    if (!file.name.endsWith('.json')) return;
+    const parts: Uint8Array[] = [];
+    file.ondata = (err, data, final) => {
+      if (err) {
+        failure = err;
+        return;
+      }
+      parts.push(data);
+      if (final) ready.push(parseDoc(Buffer.concat(parts).toString('utf8')));
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  for await (const chunk of createReadStream(path)) {
+    unzip.push(chunk as Buffer);
+    if (failure) throw failure;
+    yield* ready.splice(0);
+  }
+  unzip.push(new Uint8Array(0), true);
+  if (failure) throw failure;
+  yield* ready.splice(0);
+}
+
+function parseDoc(text: string): RawDoc {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, reason: 'invalid JSON document' };
+  }
+}

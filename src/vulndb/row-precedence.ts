@@ -1,0 +1,36 @@
+import type { AffectedRow } from './vuln-types.js';
+
+/**
+ * Which feed's record wins when several feeds hold the same id (first wins): advisory feeds first,
+ * enrichment-only feeds last.
+ */
+export const FEED_PRECEDENCE: readonly string[] = [
+  'osv-debian',
+  'ghsa',
+  'pypa',
+  'go-vulndb',
+  'rustsec',
+  'osv',
+  'debian-tracker',
+  'alpine-secdb',
+  'cve5',
+  'nvd',
+  'composite-cvss',
+];
+
+/**
+ * Distro feeds that speak for their distro. For one (vulnerability, ecosystem, package) they replace
+ * what OSV republished from them: the Debian tracker keeps states (no-dsa, postponed, ignored,
+ * end-of-life, not-affected) that OSV's export loses, and Alpine's secdb is Alpine's own list.
+ */
+const AUTHORITATIVE: Readonly<Record<string, number>> = { 'debian-tracker': 2, 'alpine-secdb': 2 };
+
+export function preferAuthoritative(rows: readonly AffectedRow[]): AffectedRow[] {
+  const best = new Map<string, number>();
+  const key = (r: AffectedRow): string => `${r.vulnId}\u0000${r.ecosystem}\u0000${r.packageName}`;
+  for (const r of rows) {
+    const k = key(r);
+    best.set(k, Math.max(best.get(k) ?? 0, AUTHORITATIVE[r.source] ?? 1));
+  }
+  return rows.filter((r) => (AUTHORITATIVE[r.source] ?? 1) === best.get(key(r)));
+}

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { m0001Initial } from './migrations/m0001-initial.js';
+
+/** Every migration, in order, listed explicitly (no directory scan: works from dist/ and from tests). */
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': m0001Initial,
+};
+
+export const vulnDbMigrations: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
+};
