@@ -41,12 +41,14 @@ export interface CliRun {
 export interface CliRunOptions {
   /** Run as this unprivileged uid/gid through setpriv (the tests run as root). */
   asUser?: number;
+  /** A command the CLI runs under, e.g. `['strace', '-f', …]`. */
+  prefix?: readonly string[];
   cwd?: string;
 }
 
 /** Runs `node bin/vigil.js ARGS` to completion, capturing both streams (never a TTY). */
 export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promise<CliRun> {
-  const node = [process.execPath, BIN, ...args];
+  const node = [...(opts.prefix ?? []), process.execPath, BIN, ...args];
   const argv =
     opts.asUser === undefined
       ? node
