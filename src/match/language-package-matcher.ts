@@ -88,6 +88,14 @@ function matchOne(
     });
     return undefined;
   }
+  for (const u of d.undecidable) {
+    ctx.notes.push({
+      kind: 'invalid-version',
+      message: `${row.vulnId} / ${row.packageName}: range skipped: ${u.reason}`,
+      packageId: pkg.id,
+      recordId: row.vulnId,
+    });
+  }
   if (!d.affected) return undefined;
   const reason: MatchReason = {
     recordId: row.vulnId,

@@ -26,6 +26,9 @@ export function decideOsRow(
   if (row.state === 'not-affected') return undefined;
   if (row.ranges.length > 0 || row.versions.length > 0) {
     const d = evaluateRanges(version, row.ranges, row.versions, () => scheme);
+    const bad = d.undecidable[0];
+    // Distro data is written in the distro's own scheme: an unreadable version there is a data error.
+    if (bad) throw new Error(bad.reason);
     if (!d.affected) return undefined;
     return d.range ? { via: d.via ?? 'range', range: d.range } : { via: d.via ?? 'range' };
   }

@@ -5,6 +5,8 @@ export interface RangeDecision {
   affected: boolean;
   via?: 'range' | 'versions';
   range?: AffectedRange;
+  /** Ranges skipped because a version in them cannot be read under the scheme, with the reason. */
+  undecidable: { range: AffectedRange; reason: string }[];
 }
 
 /** `introduced: "0"` means "from the beginning of time" in OSV, whatever the scheme thinks of "0". */
@@ -57,7 +59,8 @@ export function inRange(version: string, range: AffectedRange, scheme: VersionSc
 
 /**
  * A version is affected when any range contains it or the explicit `versions` list names it (OSV's
- * rule). `schemeFor` picks the comparator per range type (SEMVER ranges use semver even for
+ * rule). A range holding a version the scheme cannot read is skipped and reported in `undecidable`.
+ * `schemeFor` picks the comparator per range type (SEMVER ranges use semver even for
  * ecosystems with their own scheme).
  */
 export function evaluateRanges(
@@ -66,17 +69,26 @@ export function evaluateRanges(
   versions: readonly string[],
   schemeFor: (range: AffectedRange | undefined) => VersionScheme,
 ): RangeDecision {
+  const undecidable: RangeDecision['undecidable'] = [];
   for (const range of ranges) {
-    if (inRange(version, range, schemeFor(range))) return { affected: true, via: 'range', range };
+    let hit: boolean;
+    try {
+      hit = inRange(version, range, schemeFor(range));
+    } catch (err) {
+      // One unreadable range (a git hash in a PyPI record) must not hide the record's other ranges.
+      undecidable.push({ range, reason: (err as Error).message });
+      continue;
+    }
+    if (hit) return { affected: true, via: 'range', range, undecidable };
   }
   if (versions.length > 0) {
     const scheme = schemeFor(undefined);
     const valid = scheme.isValid(version);
     for (const v of versions) {
       if (v === version || (valid && scheme.isValid(v) && scheme.compare(v, version) === 0)) {
-        return { affected: true, via: 'versions' };
+        return { affected: true, via: 'versions', undecidable };
       }
     }
   }
-  return { affected: false };
+  return { affected: false, undecidable };
 }
