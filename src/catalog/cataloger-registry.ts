@@ -1,4 +1,6 @@
+import { apkCataloger } from './apk/apk-cataloger.js';
 import type { Cataloger, CatalogerTag } from './cataloger.js';
+import { dpkgCataloger } from './dpkg/dpkg-cataloger.js';
 import { npmInstalledCataloger } from './npm/npm-installed-cataloger.js';
 import { npmPackageLockCataloger } from './npm/npm-package-lock-cataloger.js';
 import { pnpmLockCataloger } from './npm/pnpm-lock-cataloger.js';
@@ -9,6 +11,7 @@ import {
   poetryLockCataloger,
 } from './python/python-declared-catalogers.js';
 import { pythonInstalledCataloger } from './python/python-installed-cataloger.js';
+import { rpmCataloger } from './rpm/rpm-cataloger.js';
 
 /**
  * Every cataloger vigil runs, listed explicitly (no side-effect registration): reading this list tells
@@ -16,6 +19,10 @@ import { pythonInstalledCataloger } from './python/python-installed-cataloger.js
  * known when language packages are marked OS-managed.
  */
 export const CATALOGERS: readonly Cataloger[] = [
+  // OS package databases first: their file ownership marks language packages OS-managed
+  dpkgCataloger,
+  rpmCataloger,
+  apkCataloger,
   // language catalogers: after every OS cataloger
   npmInstalledCataloger,
   npmPackageLockCataloger,
