@@ -79,12 +79,12 @@ const SAMPLES: Partial<Record<VersionSchemeName, SchemeSamples>> = {
       '1.0.0-beta.2',
       '1.0.0-beta.11',
       '1.0.0-rc.1',
-      ['1.0.0', 'v1.0.0', '=1.0.0', '1.0.0+build.5', ' 1.0.0 '],
+      ['1.0.0', 'v1.0.0', '=1.0.0', '1.0.0+build.5', ' 1.0.0 ', '1', '1.0'],
       '1.0.1',
       '1.10.0',
       '2.0.0',
     ],
-    invalid: ['', '1', '1.0', 'x.y.z', '1.0.0.0', 'latest'],
+    invalid: ['', 'x.y.z', '1.0.0.0', 'latest', '1.2.x', '^1.2.3', '1.0.0-beta..1'],
   },
   pep440: {
     ascending: [

@@ -107,8 +107,12 @@ function compareItem(a: Item, b: Item | undefined): number {
     return -1;
   }
   if (b === undefined) {
-    const first = a.items[0];
-    return first === undefined ? 0 : compareItem(first, undefined);
+    // The whole list against a missing item, not just its first element (MNG-6964, Maven 3.8).
+    for (const item of a.items) {
+      const c = compareItem(item, undefined);
+      if (c !== 0) return c;
+    }
+    return 0;
   }
   if (b.kind === 'int') return -1;
   if (b.kind === 'str') return 1;

@@ -6,8 +6,19 @@ import type { VersionScheme } from '../version-scheme.js';
 // version npm installed is never rejected. Precedence is SemVer 2.0.0: build metadata is ignored.
 const OPTIONS = { loose: true } as const;
 
-function mustParse(version: string): semver.SemVer {
+// Advisories (GHSA) sometimes bound a range with a short version, "1.0" or "4": like osv.dev, read it
+// with the missing parts as zeros. Only plain numbers are padded, never a word (`latest`).
+const SHORT = /^\s*[v=]?\s*([0-9]+)(?:\.([0-9]+))?((?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)\s*$/;
+
+export function parseSemver(version: string): semver.SemVer | null {
   const parsed = semver.parse(version, OPTIONS);
+  if (parsed) return parsed;
+  const m = SHORT.exec(version);
+  return m ? semver.parse(`${m[1] ?? ''}.${m[2] ?? '0'}.0${m[3] ?? ''}`, OPTIONS) : null;
+}
+
+function mustParse(version: string): semver.SemVer {
+  const parsed = parseSemver(version);
   if (!parsed) throw new VersionInvalidError('semver', version);
   return parsed;
 }
@@ -19,6 +30,6 @@ export function compareSemverVersions(a: string, b: string): number {
 /** SemVer 2.0.0 as npm's `semver` library implements it; also used for crates.io (Cargo). */
 export const semverVersionScheme: VersionScheme = {
   name: 'semver',
-  isValid: (version) => semver.parse(version, OPTIONS) !== null,
+  isValid: (version) => parseSemver(version) !== null,
   compare: compareSemverVersions,
 };
