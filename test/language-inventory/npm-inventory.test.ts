@@ -15,7 +15,8 @@ import { npmLs, pnpmLs, yarnBerryInfo, yarnClassicList } from './tool-listings.j
 /**
  * Pinned direct dependencies that force nesting: debug@2 brings ms@2.0.0 under the top-level ms@2.1.3,
  * @babel/highlight's chalk@2 (with ansi-styles@3, color-convert@1) nests under the top-level chalk@4,
- * and the dev-only semver@7.5.4 nests lru-cache@6 under the top-level lru-cache@10.
+ * and the dev-only semver@7.5.4 nests lru-cache@6 under the top-level lru-cache@10. react-dom's peer
+ * dependency on react puts peer suffixes in pnpm's keys; string-width-cjs is an npm alias.
  */
 const PROJECT = {
   name: 'vigil-npm-fixture',
@@ -28,6 +29,9 @@ const PROJECT = {
     express: '4.18.2',
     'lru-cache': '10.0.1',
     ms: '2.1.3',
+    react: '18.2.0',
+    'react-dom': '18.2.0',
+    'string-width-cjs': 'npm:string-width@4.2.3',
   },
   devDependencies: { semver: '7.5.4' },
 };
@@ -79,7 +83,9 @@ describe('npm tree installed by npm install', () => {
 describe('yarn.lock', () => {
   it('classic (v1) equals yarn list, dev flags as npm ls sees them', async () => {
     const pkgs = await scan('yarn1', yarnLockCataloger);
-    expect(ids(pkgs)).toEqual(yarnClassicList(join(project, 'yarn1', 'yarn-list.json')));
+    const aliases = { 'string-width-cjs': 'string-width' };
+    expect(ids(pkgs)).toEqual(yarnClassicList(join(project, 'yarn1', 'yarn-list.json'), aliases));
+    expect(ids(pkgs)).toContain('string-width@4.2.3');
     expect(devIds(pkgs)).toEqual(npmLs(join(project, 'npm', 'npm-ls.json')).devOnly);
   });
 

@@ -39,8 +39,12 @@ export function npmLs(file: string): Listing & { installed: Set<string> } {
   return { installed, packages: new Set([...dev, ...prod]), devOnly: difference(dev, prod) };
 }
 
-/** `yarn list --json` (classic): `shadow` nodes are references; the others are the resolved packages. */
-export function yarnClassicList(file: string): Set<string> {
+/**
+ * `yarn list --json` (classic): `shadow` nodes are references; the others are the resolved packages.
+ * yarn lists an npm alias under its alias name; advisories name the real package, which vigil reports,
+ * so `aliases` (alias → real name, from the project's `npm:` specs) maps the listing to real names.
+ */
+export function yarnClassicList(file: string, aliases: Record<string, string> = {}): Set<string> {
   const out = new Set<string>();
   interface Tree {
     name: string;
@@ -48,7 +52,10 @@ export function yarnClassicList(file: string): Set<string> {
     children?: Tree[];
   }
   const walk = (t: Tree): void => {
-    if (!t.shadow) out.add(t.name);
+    if (!t.shadow) {
+      const [name, version] = splitNameSpec(t.name);
+      out.add(`${aliases[name] ?? name}@${version}`);
+    }
     for (const c of t.children ?? []) walk(c);
   };
   for (const line of readFileSync(file, 'utf8').split('\n')) {
