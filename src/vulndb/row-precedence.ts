@@ -12,6 +12,7 @@ export const FEED_PRECEDENCE: readonly string[] = [
   'rustsec',
   'osv',
   'debian-tracker',
+  'debian-tracker-list',
   'alpine-secdb',
   'cve5',
   'nvd',
@@ -21,9 +22,14 @@ export const FEED_PRECEDENCE: readonly string[] = [
 /**
  * Distro feeds that speak for their distro. For one (vulnerability, ecosystem, package) they replace
  * what OSV republished from them: the Debian tracker keeps states (no-dsa, postponed, ignored,
- * end-of-life, not-affected) that OSV's export loses, and Alpine's secdb is Alpine's own list.
+ * end-of-life, not-affected) that OSV's export loses, and Alpine's secdb is Alpine's own list. The
+ * tracker's JSON (every release computed) outranks its CVE/list text (explicit lines only).
  */
-const AUTHORITATIVE: Readonly<Record<string, number>> = { 'debian-tracker': 2, 'alpine-secdb': 2 };
+const AUTHORITATIVE: Readonly<Record<string, number>> = {
+  'debian-tracker': 3,
+  'debian-tracker-list': 2,
+  'alpine-secdb': 2,
+};
 
 export function preferAuthoritative(rows: readonly AffectedRow[]): AffectedRow[] {
   const best = new Map<string, number>();

@@ -87,12 +87,13 @@ export function rowToRecord(row: VulnerabilitiesTable, cvss: CvssEntry[]): VulnR
 }
 
 /**
- * Digest of a record's facts: equal digests mean re-importing changes nothing. The summary is left out
- * (display text, absent from the shipped snapshot), so a DB loaded from the snapshot and then fed the
- * same upstream file reports nothing changed.
+ * Digest of a record's facts: equal digests mean re-importing changes nothing. Left out: the summary
+ * (display text, absent from the shipped snapshot, so a DB loaded from the snapshot and fed the same
+ * upstream file reports nothing changed) and `modified` (feeds without dates stamp the download date;
+ * a new date on the same facts is not a change).
  */
 export function recordDigest(record: VulnRecord, affected: readonly AffectedRow[]): string {
-  const { summary: _summary, ...facts } = record;
+  const { summary: _summary, modified: _modified, ...facts } = record;
   return createHash('sha256')
     .update(JSON.stringify([facts, affected]))
     .digest('base64url')
