@@ -54,10 +54,18 @@ export async function builtRpms(): Promise<string[]> {
   return list();
 }
 
+const roots: string[] = [];
+
+/** Removes the roots rootWithRpms made (call from afterAll). */
+export function removeRpmRoots(): void {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+}
+
 /** A fresh root whose rpm database (SQLite, written by the real rpm) lists the built packages. */
 export async function rootWithRpms(dbpath = '/var/lib/rpm'): Promise<string> {
   const rpms = await builtRpms();
   const root = mkdtempSync(join(tmpdir(), 'vigil-rpmroot-'));
+  roots.push(root);
   await run('rpm', [
     '--root',
     root,

@@ -1,14 +1,24 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { rpmCataloger } from '../../src/catalog/rpm/rpm-cataloger.js';
 import { buildInventory } from '../../src/scan/inventory-service.js';
 import { DirectoryResolver } from '../../src/source/directory-resolver.js';
 import { catalogerFileFor } from './cataloger-file.js';
-import { rootWithRpms } from './rpm-fixture.js';
+import { removeRpmRoots, rootWithRpms } from './rpm-fixture.js';
 import { rpmLine, rpmQueryAll } from './rpm-oracle.js';
 
 const run = promisify(execFile);
@@ -22,6 +32,8 @@ async function inventory(root: string) {
 }
 
 describe('rpm-db on a database written by the real rpm from rpmbuild packages', () => {
+  afterAll(removeRpmRoots);
+
   it('equals rpm -qa exactly (epochs, tilde, caret, subpackages, -n binaries)', async () => {
     const root = await rootWithRpms();
     const inv = await inventory(root);
@@ -84,6 +96,34 @@ describe('rpm-db on a database written by the real rpm from rpmbuild packages', 
     const oracle = await rpmQueryAll(['--root', copy, '--dbpath', '/var/lib/rpm']);
     expect(oracle).toHaveLength(5);
     expect(inv.packages.map(rpmLine).sort()).toEqual(oracle);
+  });
+
+  it('leaves out gpg-pubkey pseudo-packages that rpm -qa lists', async () => {
+    const root = await rootWithRpms();
+    const gnupg = mkdtempSync(join(tmpdir(), 'vigil-gnupg-'));
+    const env = { ...process.env, GNUPGHOME: gnupg };
+    await run(
+      'gpg',
+      [
+        '--batch',
+        '--passphrase',
+        '',
+        '--quick-gen-key',
+        'vigil test <t@example.invalid>',
+        'ed25519',
+        'sign',
+        'never',
+      ],
+      { env },
+    );
+    const { stdout: key } = await run('gpg', ['--armor', '--export'], { env });
+    writeFileSync(join(gnupg, 'key.asc'), key);
+    await run('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '--import', join(gnupg, 'key.asc')]);
+    rmSync(gnupg, { recursive: true, force: true });
+    const oracle = await rpmQueryAll(['--root', root, '--dbpath', '/var/lib/rpm']);
+    expect(oracle.filter((l) => l.startsWith('gpg-pubkey '))).toHaveLength(1);
+    const inv = await inventory(root);
+    expect(inv.packages.map(rpmLine).sort()).toEqual(oracle.filter((l) => !l.startsWith('gpg-pubkey ')));
   });
 
   it('finds a /usr/lib/sysimage/rpm database once when /var/lib/rpm links to it', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +15,9 @@ async function dpkgQuery(statusFile: string): Promise<string[]> {
   copyFileSync(statusFile, join(admin, 'status'));
   const fmt =
     '${db:Status-Abbrev}|${Package} ${Version} ${Architecture} ${source:Package} ${source:Version}\n';
-  const { stdout } = await run('dpkg-query', [`--admindir=${admin}`, '-W', '-f', fmt]);
+  const { stdout } = await run('dpkg-query', [`--admindir=${admin}`, '-W', '-f', fmt]).finally(() =>
+    rmSync(admin, { recursive: true, force: true }),
+  );
   // `ii` and `hi` (held) are installed; `rc` (config files only) and `iH` (half-installed) are not.
   return stdout
     .split('\n')

@@ -1,7 +1,7 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { rpmLine, rpmQueryAll } from '../../../test/os-inventory/rpm-oracle.js';
 import { buildInventory } from '../../scan/inventory-service.js';
 import { DirectoryResolver } from '../../source/directory-resolver.js';
@@ -9,9 +9,15 @@ import { rpmCataloger } from './rpm-cataloger.js';
 
 const DATA = join(import.meta.dirname, '../../../../shared/data/rpmdb');
 
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
 /** A root with one rpm database file, copied (rpm writes -shm/-wal beside what it opens). */
 function rootWith(dbFile: string, name: string, bytes?: Buffer): string {
   const root = mkdtempSync(join(tmpdir(), 'vigil-rpmdb-'));
+  roots.push(root);
   mkdirSync(join(root, 'var/lib/rpm'), { recursive: true });
   if (bytes) writeFileSync(join(root, 'var/lib/rpm', name), bytes);
   else copyFileSync(join(DATA, dbFile), join(root, 'var/lib/rpm', name));
