@@ -11,4 +11,4 @@ apt-get install -y -qq --no-install-recommends \
   skopeo umoci docker-registry apache2-utils openssl zstd xz-utils \
   postgresql chromium nftables iproute2 ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \
-  ruby python3-packaging libmaven3-core-java php-cli php-composer-semver composer >/dev/null
+  ruby python3-packaging libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer >/dev/null

@@ -22,9 +22,15 @@ export function linePairOracle(
   cmd: string,
   args: readonly string[],
   pairs: readonly (readonly [string, string])[],
+  env: Readonly<Record<string, string>> = {},
 ): OracleAnswer[] {
   const input = pairs.map(([a, b]) => `${a}\t${b}\n`).join('');
-  const out = execFileSync(cmd, args, { input, maxBuffer: 1 << 28, encoding: 'utf8' });
+  const out = execFileSync(cmd, args, {
+    input,
+    maxBuffer: 1 << 28,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return out
     .split('\n')
     .filter((l) => l.trim() !== '')
