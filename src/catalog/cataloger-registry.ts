@@ -12,6 +12,17 @@ import {
 } from './python/python-declared-catalogers.js';
 import { pythonInstalledCataloger } from './python/python-installed-cataloger.js';
 import { rpmCataloger } from './rpm/rpm-cataloger.js';
+import { javaArchiveCataloger } from './java/java-archive-cataloger.js';
+import { goBinaryCataloger } from './go/go-binary-cataloger.js';
+import { goModCataloger } from './go/go-mod-cataloger.js';
+import { cargoLockCataloger } from './rust/cargo-lock-cataloger.js';
+import { rustAuditBinaryCataloger } from './rust/rust-audit-binary-cataloger.js';
+import { gemspecCataloger } from './ruby/gemspec-cataloger.js';
+import { gemfileLockCataloger } from './ruby/gemfile-lock-cataloger.js';
+import { composerLockCataloger } from './php/composer-lock-cataloger.js';
+import { composerInstalledCataloger } from './php/composer-installed-cataloger.js';
+import { dotnetDepsCataloger } from './dotnet/dotnet-deps-cataloger.js';
+import { nugetLockCataloger } from './dotnet/nuget-lock-cataloger.js';
 
 /**
  * Every cataloger vigil runs, listed explicitly (no side-effect registration): reading this list tells
@@ -32,6 +43,17 @@ export const CATALOGERS: readonly Cataloger[] = [
   poetryLockCataloger,
   pipfileLockCataloger,
   pipRequirementsCataloger,
+  javaArchiveCataloger,
+  goBinaryCataloger,
+  goModCataloger,
+  cargoLockCataloger,
+  rustAuditBinaryCataloger,
+  gemspecCataloger,
+  gemfileLockCataloger,
+  composerLockCataloger,
+  composerInstalledCataloger,
+  dotnetDepsCataloger,
+  nugetLockCataloger,
 ];
 
 export function catalogersTagged(...tags: CatalogerTag[]): Cataloger[] {
