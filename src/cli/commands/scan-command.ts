@@ -1,0 +1,132 @@
+import { realpath, stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ScanTargetError } from '../../core/errors/scan-target-error.js';
+import { UsageError } from '../../core/errors/usage-error.js';
+import { isSeverity, type Severity } from '../../risk/severity-band.js';
+import { findingsFormat } from '../../report/findings/findings-format-registry.js';
+import type { FindingsReport } from '../../report/findings/findings-report.js';
+import { atOrAbove, filterFindings } from '../../scan/finding-filter.js';
+import { loadIgnoreFile, type IgnoreRule } from '../../scan/ignore-rules.js';
+import { scanTarget, type ScanResult, type ScanTarget } from '../../scan/scan-service.js';
+import { openScanDb } from '../../scan/scan-db.js';
+import type { CliIo } from '../cli-io.js';
+import { EXIT } from '../exit-codes.js';
+import { writeOutput } from '../output-target.js';
+
+export interface ScanCliOptions {
+  format: string;
+  output?: string;
+  severity?: string;
+  failOn?: string;
+  ignoreUnfixed?: boolean;
+  ignoreFile?: string;
+  db?: string;
+}
+
+/** `vigil scan fs PATH` and `vigil scan host`: findings for a root filesystem or this machine. */
+export function registerScanCommand(program: Command, io: CliIo): void {
+  const scan = program.command('scan').description('find vulnerabilities in a root filesystem or this host');
+  const version = program.version() ?? '0.0.0';
+  withScanOptions(
+    scan
+      .command('fs')
+      .description('scan a directory that stands for / (a rootfs, an unpacked image)')
+      .argument('<path>', 'directory to treat as /'),
+  ).action(async (path: string, opts: ScanCliOptions) => {
+    await runScan({ kind: 'directory', path: await directoryOf(path) }, opts, io, version);
+  });
+  withScanOptions(
+    scan.command('host').description('scan this machine (/ without /proc, /sys, /dev, /run, /tmp, …)'),
+  ).action(async (opts: ScanCliOptions) => {
+    await runScan({ kind: 'host' }, opts, io, version);
+  });
+}
+
+function withScanOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --format <format>', 'table, json, sarif, cyclonedx or csv', 'table')
+    .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
+    .option('--severity <list>', 'show only these severities, comma-separated (e.g. CRITICAL,HIGH)')
+    .option('--fail-on <severity>', 'exit 3 when a finding at or above SEVERITY is shown')
+    .option('--ignore-unfixed', 'hide findings that have no fixed version yet')
+    .option(
+      '--ignore-file <file>',
+      'YAML rules (vulnerability, package, path; reason; expires) hiding findings',
+    )
+    .option('--db <file>', 'vulnerability DB file (default: the user DB, created from the shipped snapshot)');
+}
+
+interface ParsedOptions {
+  severities: Severity[];
+  failOn?: Severity;
+  rules: IgnoreRule[];
+}
+
+/** Every flag is checked before the scan: a typo must not cost a full scan. */
+async function parseOptions(opts: ScanCliOptions): Promise<ParsedOptions> {
+  findingsFormat(opts.format);
+  const severities = (opts.severity ?? '')
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  for (const s of severities)
+    if (!isSeverity(s)) throw new UsageError(`unknown severity "${s}" in --severity`);
+  const failOn = opts.failOn?.trim().toUpperCase();
+  if (failOn !== undefined && !isSeverity(failOn))
+    throw new UsageError(`unknown severity "${opts.failOn}" in --fail-on`);
+  const rules = opts.ignoreFile ? await loadIgnoreFile(opts.ignoreFile) : [];
+  return { severities: severities as Severity[], ...(failOn ? { failOn } : {}), rules };
+}
+
+export async function runScan(
+  target: ScanTarget,
+  opts: ScanCliOptions,
+  io: CliIo,
+  version: string,
+): Promise<void> {
+  const parsed = await parseOptions(opts);
+  const db = await openScanDb(opts.db);
+  let result: ScanResult;
+  try {
+    result = await scanTarget(target, { store: db.store });
+  } finally {
+    await db.close();
+  }
+  const now = new Date();
+  const view = filterFindings(result.findings, {
+    severities: parsed.severities,
+    ignoreUnfixed: opts.ignoreUnfixed === true,
+    ignoreRules: parsed.rules,
+    now,
+  });
+  for (const r of view.expired) {
+    io.stderr.write(`vigil: warning: ignore rule ${r.id} expired on ${r.expires ?? '?'}; not applied\n`);
+  }
+  const report: FindingsReport = {
+    tool: { name: 'vigil', version },
+    target: result.inventory.source.target,
+    targetType: result.inventory.source.type,
+    ...(result.inventory.os ? { os: result.inventory.os } : {}),
+    createdAt: result.finishedAt,
+    packageCount: result.inventory.packages.length,
+    findings: view.findings,
+    ignored: view.applied,
+    notes: result.notes,
+  };
+  await writeOutput(io, findingsFormat(opts.format).render(report), opts.output);
+  if (opts.format !== 'table' || opts.output) {
+    io.stderr.write(`vigil scan: ${view.findings.length} findings in ${report.packageCount} packages\n`);
+  }
+  if (parsed.failOn && atOrAbove(view.findings, parsed.failOn).length > 0) io.exitCode = EXIT.FINDINGS;
+}
+
+async function directoryOf(path: string): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch (err) {
+    throw new ScanTargetError(path, (err as NodeJS.ErrnoException).code ?? 'cannot resolve path');
+  }
+  if (!(await stat(real)).isDirectory()) throw new ScanTargetError(path, 'not a directory');
+  return real;
+}
