@@ -7,7 +7,7 @@ import { normalizePythonName } from '../../src/catalog/python/pep503-name.js';
 import { pythonInstalledCataloger } from '../../src/catalog/python/python-installed-cataloger.js';
 import type { Package } from '../../src/core/package.js';
 import { DirectoryResolver } from '../../src/source/directory-resolver.js';
-import { pythonRootfs } from './python-rootfs.js';
+import { aptRootfs } from './apt-rootfs.js';
 
 const run = promisify(execFile);
 
@@ -21,7 +21,7 @@ let root: string;
 let oracle: [string, string, string][];
 beforeAll(async () => {
   // egg-info directories (requests, setuptools, python_apt) and wheel dist-info (PyYAML, chardet).
-  root = await pythonRootfs(['python3-apt', 'python3-requests', 'python3-setuptools', 'python3-yaml']);
+  root = await aptRootfs(['python3-apt', 'python3-requests', 'python3-setuptools', 'python3-yaml']);
   const { stdout } = await run('chroot', [root, '/usr/bin/python3', '-c', IMPORTLIB]);
   oracle = JSON.parse(stdout) as [string, string, string][];
 }, 900_000);

@@ -90,11 +90,15 @@ function v9DevOnly(importers: unknown, snapshots: Record<string, unknown>): Set<
   return new Set([...devIds].map(stripPeers).filter((k) => !prodKeys.has(k)));
 }
 
-/** A dependency reference: a version (`1.0.0(peer@1)`), an alias (`real@1.0.0`), or a `link:`. */
+/**
+ * A dependency reference: a version (`1.0.0(peer@1)`), an alias (`real@1.0.0`), a tarball or git URL
+ * (keyed as `name@url`), or a `link:` to a workspace (not a package).
+ */
 function snapshotId(name: string, ref: string): string | undefined {
-  if (/^\d/.test(ref)) return `${name}@${ref}`;
   if (ref.startsWith('link:') || ref.startsWith('file:')) return undefined;
-  return ref;
+  if (/^\d/.test(ref)) return `${name}@${ref}`;
+  if (/^(@[^/@]+\/)?[^@/:(]+@\d/.test(ref)) return ref;
+  return `${name}@${ref}`;
 }
 
 function refs(v: unknown): Record<string, string> {

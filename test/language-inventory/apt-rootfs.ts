@@ -10,17 +10,17 @@ const run = promisify(execFile);
 const BIG = { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 };
 
 /**
- * The cached bookworm minbase rootfs, copied, with Debian's Python packages installed by the real
- * `apt-get install` inside a chroot (so dpkg records their files, as on a real host). Cached under
- * ~/.cache/vigil-test/python-rootfs keyed by the package list; a completion marker guards half-built trees.
+ * The cached bookworm minbase rootfs, copied, with Debian packages (python3-*, node-*) installed by the
+ * real `apt-get install` inside a chroot (so dpkg records their files, as on a real host). Cached under
+ * ~/.cache/vigil-test/apt-rootfs keyed by the package list; a completion marker guards half-built trees.
  */
-export async function pythonRootfs(packages: readonly string[]): Promise<string> {
+export async function aptRootfs(packages: readonly string[]): Promise<string> {
   const sorted = [...packages].sort();
   const key = `bookworm-${createHash('sha256').update(sorted.join(',')).digest('hex').slice(0, 10)}`;
-  const dir = join(testCacheDir('python-rootfs'), key);
+  const dir = join(testCacheDir('apt-rootfs'), key);
   const marker = join(dir, '.vigil-complete');
   if (existsSync(marker)) return dir;
-  return withLock(`python-rootfs-${key}`, async () => {
+  return withLock(`apt-rootfs-${key}`, async () => {
     if (existsSync(marker)) return dir;
     const base = await debianRootfs({ suite: 'bookworm' });
     const tmp = `${dir}.partial`;
