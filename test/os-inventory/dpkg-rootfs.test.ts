@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -99,7 +99,7 @@ describe('distroless status.d', () => {
     const admin = mkdtempSync(join(tmpdir(), 'vigil-distroless-admin-'));
     mkdirSync(join(admin, 'info'));
     const stanzas = readdirSync(dir)
-      .filter((f) => !f.includes('.'))
+      .filter((f) => !f.endsWith('.md5sums'))
       .map((f) => `${readFileSync(join(dir, f), 'utf8').trimEnd()}\nStatus: install ok installed\n`);
     writeFileSync(join(admin, 'status'), stanzas.join('\n'));
     const { stdout } = await run('dpkg-query', [
@@ -117,7 +117,8 @@ describe('distroless status.d', () => {
       (p) => `${p.name} ${p.version} ${p.arch} ${p.sourceName} ${p.sourceVersion}`,
     );
     expect(ours.sort()).toEqual(stdout.split('\n').filter(Boolean).sort());
-    expect(ours).toHaveLength(3);
+    expect(ours).toHaveLength(4);
+    expect(ours).toContain('python3.11-minimal 3.11.2-6+deb12u2 amd64 python3.11 3.11.2-6+deb12u2');
     expect(inv.unknowns).toEqual([]);
     const result = await dpkgCataloger.parse(
       catalogerFileFor(new DirectoryResolver(ROOT), '/var/lib/dpkg/status.d/libssl3'),
@@ -133,5 +134,36 @@ describe('distroless status.d', () => {
         files: ['/usr/lib/x86_64-linux-gnu/libcrypto.so.3', '/usr/lib/x86_64-linux-gnu/libssl.so.3'],
       },
     ]);
+  });
+});
+
+describe('damaged dpkg databases', () => {
+  it('a truncated, a garbage and a garbage-tailed status file: what parses is kept, the rest is an unknown', async () => {
+    const real = readFileSync(join(await debianRootfs({ suite: 'bookworm' }), 'var/lib/dpkg/status'));
+    const garbage = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 2654435761) >>> 24));
+    const cases: [Buffer, (n: number) => boolean][] = [
+      // cut in the middle of a line, as a full disk or an interrupted copy leaves it
+      [
+        real.subarray(0, real.indexOf('\nVersion: ', Math.floor(real.length / 2)) + 12),
+        (n) => n > 20 && n < 88,
+      ],
+      [garbage, (n) => n === 0],
+      [Buffer.concat([real.subarray(0, 5000), garbage]), (n) => n >= 1],
+    ];
+    for (const [bytes, countOk] of cases) {
+      const root = mkdtempSync(join(tmpdir(), 'vigil-dpkg-damaged-'));
+      mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
+      writeFileSync(join(root, 'var/lib/dpkg/status'), bytes);
+      const inv = await buildInventory(
+        new DirectoryResolver(root),
+        { type: 'directory', target: root },
+        { catalogers: [dpkgCataloger] },
+      );
+      rmSync(root, { recursive: true, force: true });
+      expect(countOk(inv.packages.length), `${inv.packages.length} packages`).toBe(true);
+      expect(inv.unknowns).toContainEqual(
+        expect.objectContaining({ path: '/var/lib/dpkg/status', reason: 'parse-error', foundBy: 'dpkg-db' }),
+      );
+    }
   });
 });

@@ -17,10 +17,13 @@ export const dpkgCataloger: Cataloger = {
   parse: parseDpkgFile,
 };
 
+const COMPANION_SUFFIX = /\.(md5sums|list|conffiles|shlibs|symbols|triggers|preinst|postinst|prerm|postrm)$/;
+
 async function parseDpkgFile(file: CatalogerFile): Promise<ParseResult> {
   const distroless = posix.basename(posix.dirname(file.path)) === 'status.d';
-  // status.d also holds md5sums (and sometimes other) files; those list files, not packages.
-  if (distroless && posix.basename(file.path).includes('.')) return { packages: [] };
+  // status.d also holds `<pkg>.md5sums` files; they list files, not packages. Package names may
+  // themselves contain dots (python3.11), so only known companion suffixes are skipped.
+  if (distroless && COMPANION_SUFFIX.test(file.path)) return { packages: [] };
   const text = (await file.read()).toString('utf8');
   const parsed = parseDpkgStatus(text, { statusOptional: distroless });
   const unknowns: Omit<Unknown, 'foundBy'>[] = parsed.problems.map((detail) => ({

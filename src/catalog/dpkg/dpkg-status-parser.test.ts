@@ -67,6 +67,10 @@ describe('parseDpkgStatus', () => {
     const parsed = parseDpkgStatus(cut);
     expect(parsed.entries.map((e) => e.name)).toEqual(['libgcc-s1', 'perl-base']);
     expect(parsed.problems).toEqual(['1 stanza(s) without Package, Version or Status']);
+    // Cut inside the Version line: the stanza looks complete but its version is shortened.
+    const midLine = parseDpkgStatus(text.slice(0, text.indexOf('Version: 1:4.13') + 12));
+    expect(midLine.entries.map((e) => e.name)).toEqual(['libgcc-s1', 'perl-base']);
+    expect(midLine.problems).toEqual(['file ends mid-line (truncated): its last stanza was dropped']);
   });
 
   it('survives binary garbage, NULs and a 20 MB line', () => {

@@ -30,9 +30,16 @@ export interface DpkgStatusOptions {
 
 /** Pure: the installed packages of a dpkg status file. Never throws; damage is reported in `problems`. */
 export function parseDpkgStatus(text: string, opts: DpkgStatusOptions = {}): DpkgStatusParse {
+  const problems: string[] = [];
+  // dpkg ends every stanza with a newline and a blank line: a file that stops mid-line was cut, and
+  // its last stanza may carry a cut value (a shortened Version), so that stanza is not trusted.
+  if (text.length > 0 && !text.endsWith('\n') && !opts.statusOptional) {
+    const lastBlank = text.lastIndexOf('\n\n');
+    text = lastBlank >= 0 ? text.slice(0, lastBlank + 2) : '';
+    problems.push('file ends mid-line (truncated): its last stanza was dropped');
+  }
   const parsed = parseControl(text);
   const entries: DpkgEntry[] = [];
-  const problems: string[] = [];
   if (parsed.badLines > 0) {
     problems.push(`${parsed.badLines} malformed line(s), first at line ${parsed.firstBadLine ?? '?'}`);
   }
