@@ -1,35 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hostFile } from '../../../test/binary-inventory/host-file.js';
+import { auditableBinary } from '../../../test/binary-inventory/rust-fixture.js';
 import { DirectoryResolver } from '../../source/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { rustAuditBinaryCataloger } from './rust-audit-binary-cataloger.js';
 
 const AUDIT_JSON = readFileSync(join(import.meta.dirname, 'testdata/audit-data.json'));
-
-/** A real ELF from the C compiler, with a `.dep-v0` section added by binutils as cargo-auditable's linker step would. */
-function auditableBinary(dir: string, section: Buffer): string {
-  writeFileSync(join(dir, 'hello.c'), 'int main(void) { return 0; }\n');
-  execFileSync('cc', ['-o', join(dir, 'hello'), join(dir, 'hello.c')], { stdio: 'pipe' });
-  writeFileSync(join(dir, 'dep-v0.bin'), section);
-  execFileSync(
-    'objcopy',
-    [
-      '--add-section',
-      `.dep-v0=${join(dir, 'dep-v0.bin')}`,
-      '--set-section-flags',
-      '.dep-v0=noload,readonly',
-      join(dir, 'hello'),
-      join(dir, 'audited'),
-    ],
-    { stdio: 'pipe' },
-  );
-  return join(dir, 'audited');
-}
 
 let dir: string;
 let binary: string;
