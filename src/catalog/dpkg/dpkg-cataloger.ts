@@ -57,9 +57,10 @@ async function ownedFiles(file: CatalogerFile, entry: DpkgEntry, distroless: boo
     return sums ? parseMd5sums(sums.toString('utf8')) : [];
   }
   const info = posix.join(posix.dirname(file.path), 'info');
-  const names = entry.arch
-    ? [`${entry.name}:${entry.arch}.list`, `${entry.name}.list`]
-    : [`${entry.name}.list`];
+  const plain = `${entry.name}.list`;
+  const qualified = entry.arch ? `${entry.name}:${entry.arch}.list` : undefined;
+  // The likely name first (one stat per package on a big host), the other as a fallback.
+  const names = !qualified ? [plain] : entry.multiArch === 'same' ? [qualified, plain] : [plain, qualified];
   for (const name of names) {
     const list = await file.readSibling(posix.join(info, name));
     if (list) return parseDpkgFileList(list.toString('utf8'));
