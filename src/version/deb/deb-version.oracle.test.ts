@@ -94,9 +94,9 @@ describe('deb versions against libapt-pkg and dpkg on real Debian versions', () 
     expect(wrong.slice(0, 20)).toEqual([]);
   });
 
-  it('agrees with dpkg --compare-versions on a sample of 600 pairs', () => {
+  it('agrees with dpkg --compare-versions on a sample of 500 pairs', () => {
     const rnd = new SeededRandom(7);
-    const sample = rnd.shuffle(pairs).slice(0, 600);
+    const sample = rnd.shuffle(pairs).slice(0, 500);
     const oracle = linePairOracle('sh', [join(TESTDATA, 'dpkg-compare.sh')], sample);
     const wrong = disagreements(sample, oracle, compareDebVersions);
     console.log(`deb vs dpkg: ${sample.length - wrong.length}/${sample.length} agree`);
