@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { FEED_PRECEDENCE, preferAuthoritative } from './row-precedence.js';
+import { FEED_PRECEDENCE, feedFamily, preferAuthoritative } from './row-precedence.js';
 import type { VulnDatabase } from './vuln-db-schema.js';
 import { rowToAffected, rowToCvss, rowToRecord } from './vuln-row-codec.js';
 import type { AffectedRow, CvssEntry, EpssEntry, KevEntry, VulnRecord, VulnStore } from './vuln-types.js';
@@ -95,7 +95,7 @@ export class KyselyVulnStore implements VulnStore {
 }
 
 function rank(feed: string): number {
-  const i = FEED_PRECEDENCE.indexOf(feed);
+  const i = FEED_PRECEDENCE.indexOf(feedFamily(feed));
   return i < 0 ? FEED_PRECEDENCE.length : i;
 }
 

@@ -31,12 +31,19 @@ const AUTHORITATIVE: Readonly<Record<string, number>> = {
   'alpine-secdb': 2,
 };
 
+/** Feed family: `alpine-secdb/v3.19/main` → `alpine-secdb` (secdb has one feed per file). */
+export function feedFamily(feed: string): string {
+  const slash = feed.indexOf('/');
+  return slash < 0 ? feed : feed.slice(0, slash);
+}
+
 export function preferAuthoritative(rows: readonly AffectedRow[]): AffectedRow[] {
   const best = new Map<string, number>();
   const key = (r: AffectedRow): string => `${r.vulnId}\u0000${r.ecosystem}\u0000${r.packageName}`;
+  const rank = (r: AffectedRow): number => AUTHORITATIVE[feedFamily(r.source)] ?? 1;
   for (const r of rows) {
     const k = key(r);
-    best.set(k, Math.max(best.get(k) ?? 0, AUTHORITATIVE[r.source] ?? 1));
+    best.set(k, Math.max(best.get(k) ?? 0, rank(r)));
   }
-  return rows.filter((r) => (AUTHORITATIVE[r.source] ?? 1) === best.get(key(r)));
+  return rows.filter((r) => rank(r) === best.get(key(r)));
 }
