@@ -8,6 +8,7 @@ import { pythonInstalledCataloger } from '../../src/catalog/python/python-instal
 import type { Package } from '../../src/core/package.js';
 import { DirectoryResolver } from '../../src/source/directory-resolver.js';
 import { aptRootfs } from './apt-rootfs.js';
+import { dpkgOwner } from './dpkg-owner.js';
 
 const run = promisify(execFile);
 
@@ -58,19 +59,3 @@ describe('Python packages installed by apt-get in a bookworm chroot', () => {
     expect(yaml?.osManagedBy).toMatchObject({ ecosystem: 'deb', name: 'python3-yaml', sourceName: 'pyyaml' });
   });
 });
-
-/** The real dpkg's answer: which package owns the file, and that package's version and source. */
-async function dpkgOwner(root: string, path: string): Promise<Record<string, string>> {
-  const admindir = `--admindir=${root}/var/lib/dpkg`;
-  const { stdout: s } = await run('dpkg-query', [admindir, '-S', path]);
-  const name = s.split(':')[0]?.trim() ?? '';
-  const { stdout } = await run('dpkg-query', [
-    admindir,
-    '-W',
-    '-f',
-    '${Version}\\t${source:Package}\\t${source:Version}',
-    name,
-  ]);
-  const [version = '', sourceName = '', sourceVersion = ''] = stdout.split('\t');
-  return { ecosystem: 'deb', name, version, sourceName, sourceVersion };
-}
