@@ -7,7 +7,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  debootstrap rpm golang-go python3-apt golang-github-knqyf263-go-apk-version-dev \
+  debootstrap rpm python3-rpm gnupg golang-go python3-apt golang-github-knqyf263-go-apk-version-dev \
   skopeo umoci docker-registry apache2-utils openssl zstd xz-utils \
   postgresql chromium nftables iproute2 ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \

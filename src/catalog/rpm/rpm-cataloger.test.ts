@@ -1,12 +1,17 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rpmLine, rpmQueryAll } from '../../../test/os-inventory/rpm-oracle.js';
+import { RPM_QF, rpmLine, rpmQueryAll } from '../../../test/os-inventory/rpm-oracle.js';
 import { buildInventory } from '../../scan/inventory-service.js';
 import { DirectoryResolver } from '../../source/directory-resolver.js';
 import { rpmCataloger } from './rpm-cataloger.js';
+import { readNdbBlobs } from './rpm-ndb-reader.js';
 
+const run = promisify(execFile);
+const ORACLE_PY = join(import.meta.dirname, '../../../test/os-inventory/rpm-header-oracle.py');
 const DATA = join(import.meta.dirname, '../../../../shared/data/rpmdb');
 
 const roots: string[] = [];
@@ -67,8 +72,32 @@ describe('rpm-db cataloger on real distribution databases', () => {
     expect(inv.unknowns).toEqual([]);
   });
 
-  // Debian's rpm 4.18 is built without NDB ("using dummy database"), so there is no rpm oracle here:
-  // the facts below are from the SLE 15 BCI image this database came from (go-rpmdb test data).
+  // Debian's rpm 4.18 is built without NDB ("using dummy database"): rpm cannot list this database.
+  // The oracle is rpm's own header library (python3-rpm) decoding the blobs vigil extracted: it
+  // validates each blob, so a misread slot or extent fails there, and the NEVRA lines must match.
+  it('NDB (SLE 15 BCI): blobs decoded by rpm itself equal the inventory', async () => {
+    const db = readFileSync(join(DATA, 'sle15-bci-ndb/Packages.db'));
+    const scan = await readNdbBlobs({
+      size: db.length,
+      read: (pos, len) => Promise.resolve(db.subarray(pos, pos + len)),
+      close: () => Promise.resolve(),
+    });
+    expect(scan.problems).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-ndb-blobs-'));
+    roots.push(dir);
+    const files = scan.blobs.map((b, i) => {
+      writeFileSync(join(dir, `${i}.hdr`), b);
+      return join(dir, `${i}.hdr`);
+    });
+    const { stdout } = await run('/usr/bin/python3', [ORACLE_PY, RPM_QF, ...files]);
+    const oracle = stdout
+      .split('\n')
+      .filter((l) => l && !l.startsWith('gpg-pubkey '))
+      .sort();
+    const inv = await inventory(rootWith('sle15-bci-ndb/Packages.db', 'Packages.db'));
+    expect(inv.packages.map(rpmLine).sort()).toEqual(oracle);
+  });
+
   it('NDB (SLE 15 BCI): the 35 packages of the image', async () => {
     const inv = await inventory(rootWith('sle15-bci-ndb/Packages.db', 'Packages.db'));
     expect(inv.unknowns).toEqual([]);
