@@ -60,7 +60,7 @@ export class ImageResolver implements Resolver {
         out.push(this.statFile(path));
       } catch (err) {
         if (err instanceof SymlinkError) this.record(path, err.problem, err.message);
-        else this.record(path, 'symlink-broken', 'dangling');
+        else if (!this.leadsToDir(path)) this.record(path, 'symlink-broken', 'dangling');
       }
     }
     return Promise.resolve(out);
@@ -175,6 +175,15 @@ export class ImageResolver implements Resolver {
     const digest = this.layerDigests[node.layer];
     if (digest) ref.layerDigest = digest;
     return ref;
+  }
+
+  /** A link to a directory is not a file, and not a problem either. */
+  private leadsToDir(path: string): boolean {
+    try {
+      return this.nodeAt(splitPath(this.resolve(path, true)))?.kind === 'dir';
+    } catch {
+      return false;
+    }
   }
 
   /** Node at already-resolved parts, without following any symlink. */

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { DigestMismatchError } from './errors/digest-mismatch-error.js';
 import { FileTooLargeError } from '../core/errors/file-too-large-error.js';
@@ -112,10 +113,7 @@ export class LayerStore implements BodyStore {
     });
     // tar-stream may stop at the end-of-archive blocks: drain the rest so the diffID covers every byte.
     decoded.tar.resume();
-    await new Promise<void>((resolve, reject) => {
-      if (decoded.tar.readableEnded) resolve();
-      decoded.tar.once('end', resolve).once('error', reject);
-    });
+    await finished(decoded.tar);
     const got = decoded.meter.digest();
     const want = decoded.meter.expectedDiffId();
     if (got !== undefined && got !== want)
@@ -149,8 +147,7 @@ export class LayerStore implements BodyStore {
       undefined,
     );
     const extract = tar.extract();
-    decoded.tar.pipe(extract);
-    decoded.tar.on('error', (err) => extract.destroy(err));
+    pipeline(decoded.tar, extract, () => undefined);
     for await (const entry of extract) {
       if (entryPath(entry.header.name) !== path) {
         entry.resume();

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Unknown } from '../../core/unknown.js';
 import { LayerCorruptError } from '../errors/layer-corrupt-error.js';
@@ -63,8 +63,9 @@ export async function readLayerTar(tarStream: Readable, opts: LayerReadOptions):
   const entries: LayerEntry[] = [];
   const unknowns: Unknown[] = [];
   const extract = tar.extract();
-  tarStream.on('error', (err) => extract.destroy(err));
-  tarStream.pipe(extract);
+  // pipeline (not pipe): an error the tar stream already had still reaches `extract`. No await may come
+  // between this and the loop: the iterator only sees errors emitted after it was created.
+  pipeline(tarStream, extract, () => undefined);
   try {
     for await (const entry of extract) {
       const out = await readEntry(entry as unknown as TarEntry, sink, opts, unknowns);
