@@ -55,7 +55,11 @@ beforeAll(async () => {
 
 function foundAt(cataloger: string): string[] {
   return [
-    ...new Set(result.packages.filter((p) => p.foundBy === cataloger).map((p) => p.filePath.split('!/')[0])),
+    ...new Set(
+      result.packages
+        .filter((p) => p.foundBy === cataloger)
+        .map((p) => p.filePath.split('!/')[0] ?? p.filePath),
+    ),
   ];
 }
 
