@@ -108,6 +108,7 @@ describe('distroless status.d', () => {
       '-f',
       '${Package} ${Version} ${Architecture} ${source:Package} ${source:Version}\n',
     ]);
+    rmSync(admin, { recursive: true, force: true });
     const inv = await buildInventory(
       new DirectoryResolver(ROOT),
       { type: 'directory', target: ROOT },
