@@ -17,7 +17,7 @@ export async function buildInventory(
   source: InventorySource,
   opts: InventoryOptions = {},
 ): Promise<Inventory> {
-  const os = await detectOs(resolver);
+  const os = await detectOs(resolver, opts.now ? { now: opts.now } : {});
   const result = await runCatalogers(resolver, opts.catalogers ?? CATALOGERS, {
     ...(os ? { os } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
