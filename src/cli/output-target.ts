@@ -39,8 +39,15 @@ async function realTarget(file: string): Promise<string> {
   return realpath(abs).catch(() => abs);
 }
 
+/** A reader that stops early (`| head`) is not an error of ours: EPIPE ends the write quietly. */
 function writeStream(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((res, rej) => {
-    stream.write(text, (err) => (err ? rej(err) : res()));
+    const onError = (err: NodeJS.ErrnoException): void => (err.code === 'EPIPE' ? res() : rej(err));
+    stream.once('error', onError);
+    stream.write(text, (err) => {
+      stream.off('error', onError);
+      if (err) onError(err);
+      else res();
+    });
   });
 }

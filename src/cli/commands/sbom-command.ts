@@ -65,13 +65,14 @@ export async function runSbom(
 
 async function directoryOf(path: string): Promise<string> {
   let real: string;
+  let isDir: boolean;
   try {
     real = await realpath(path);
+    isDir = (await stat(real)).isDirectory();
   } catch (err) {
     throw new ScanTargetError(path, (err as NodeJS.ErrnoException).code ?? 'cannot resolve path');
   }
-  const st = await stat(real);
-  if (!st.isDirectory()) throw new ScanTargetError(path, 'not a directory');
+  if (!isDir) throw new ScanTargetError(path, 'not a directory');
   return real;
 }
 
