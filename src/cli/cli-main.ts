@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isVigilError } from '../core/errors/vigil-error.js';
 import { processIo, type CliIo } from './cli-io.js';
+import { registerDbCommand } from './commands/db-command.js';
 import { registerSbomCommand } from './commands/sbom-command.js';
 import { registerScanCommand } from './commands/scan-command.js';
 import { EXIT } from './exit-codes.js';
@@ -8,7 +9,7 @@ import { EXIT } from './exit-codes.js';
 /** A command module adds its subcommand to the program; the list below is every command vigil has. */
 export type CommandRegistrar = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly CommandRegistrar[] = [registerSbomCommand, registerScanCommand];
+const COMMANDS: readonly CommandRegistrar[] = [registerSbomCommand, registerScanCommand, registerDbCommand];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('vigil')

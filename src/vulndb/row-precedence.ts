@@ -45,5 +45,13 @@ export function preferAuthoritative(rows: readonly AffectedRow[]): AffectedRow[]
     const k = key(r);
     best.set(k, Math.max(best.get(k) ?? 0, rank(r)));
   }
-  return rows.filter((r) => rank(r) === best.get(key(r)));
+  // The same advisory can arrive through two feeds (GHSA file and osv.dev's npm zip): one row each.
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    if (rank(r) !== best.get(key(r))) return false;
+    const identity = `${key(r)}\u0000${r.state}\u0000${JSON.stringify(r.ranges)}\u0000${r.versions.join(',')}`;
+    if (seen.has(identity)) return false;
+    seen.add(identity);
+    return true;
+  });
 }

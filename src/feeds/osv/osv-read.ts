@@ -14,6 +14,11 @@ export async function* readOsvJsonl(path: string): AsyncGenerator<RawDoc> {
   }
 }
 
+/** One pretty-printed OSV `.json` file. */
+export async function* readOsvFile(path: string): AsyncGenerator<RawDoc> {
+  yield parseDoc(await readFile(path, 'utf8'));
+}
+
 /** A directory tree of `*.json` OSV files (an unpacked osv.dev dump or an advisory-db checkout). */
 export async function* readOsvDirectory(dir: string): AsyncGenerator<RawDoc> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

@@ -1,0 +1,126 @@
+import type { Command } from 'commander';
+import { batchesForPaths } from '../../feeds/feed-import.js';
+import { defaultFeedConfigPath, downloadFeeds, readFeedConfig } from '../../feeds/feed-update.js';
+import { UsageError } from '../../core/errors/usage-error.js';
+import { formatStatus, summarizeStatus } from '../../vulndb/db-status-report.js';
+import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
+import type { ChangeSet, FeedBatch } from '../../vulndb/import-types.js';
+import { openVulnDb, type VulnDb } from '../../vulndb/vuln-db.js';
+import type { CliIo } from '../cli-io.js';
+
+interface DbOpts {
+  db?: string;
+}
+
+/** `vigil db import|update|status`: the vulnerability DB's data, offline and online. */
+export function registerDbCommand(program: Command, io: CliIo): void {
+  const db = program.command('db').description('vulnerability database: import, update, status');
+  db.command('import')
+    .description('import feed files or directories (offline); the format is recognized from name and content')
+    .argument(
+      '<paths...>',
+      'OSV dir/zip/jsonl(.gz), tracker json or CVE/list, secdb json/tar.gz, CVE5, NVD, KEV, EPSS',
+    )
+    .option('--db <file>', 'vulnerability DB file (default: $VIGIL_DB or ~/.cache/vigil/vulndb.sqlite)')
+    .option('--feed <name>', 'treat every path as this feed instead of recognizing it')
+    .action(async (paths: string[], opts: DbOpts & { feed?: string }) => {
+      const batches = await batchesForPaths(paths, opts.feed);
+      await runImport(io, opts, batches);
+    });
+  db.command('update')
+    .description('download the feeds from their publishers and import them (needs network)')
+    .option('--db <file>', 'vulnerability DB file')
+    .option('--source <names...>', 'feeds to update (default: osv, debian-tracker, alpine-secdb, kev, epss)')
+    .option('--url <name=url...>', 'download URL for a feed, replacing its defaults (repeatable)')
+    .option('--config <file>', 'feed URL config JSON (default: $XDG_CONFIG_HOME/vigil/feeds.json)')
+    .action(async (opts: DbOpts & { source?: string[]; url?: string[]; config?: string }) => {
+      const urls = {
+        ...readFeedConfig(opts.config ?? defaultFeedConfigPath()),
+        ...parseUrls(opts.url ?? []),
+      };
+      const progress = ttyLine(io);
+      const dl = await downloadFeeds({
+        ...(opts.source ? { sources: opts.source } : {}),
+        urls,
+        onDownload: (url) => progress(`downloading ${url}`),
+      });
+      try {
+        await runImport(io, opts, dl.batches);
+      } finally {
+        await dl.cleanup();
+      }
+    });
+  db.command('status')
+    .description('feeds, record counts, data and import dates; warns when data is older than 7 days')
+    .option('--db <file>', 'vulnerability DB file')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: DbOpts & { json?: boolean }) => {
+      const vdb = await openDb(opts);
+      try {
+        const now = new Date();
+        const families = summarizeStatus(await vdb.status(), now);
+        io.stdout.write(
+          opts.json
+            ? JSON.stringify({ db: vdb.path, feeds: families }, null, 2) + '\n'
+            : formatStatus(families, vdb.path, now),
+        );
+      } finally {
+        await vdb.close();
+      }
+    });
+}
+
+/** An explicit --db is used as given; the default DB is seeded from the shipped snapshot on first use. */
+function openDb(opts: DbOpts, io?: CliIo): Promise<VulnDb> {
+  if (opts.db !== undefined) return openVulnDb(opts.db);
+  const progress = io ? ttyLine(io) : undefined;
+  return ensureVulnDb(
+    defaultDbPath(),
+    progress ? { onProgress: (t, n) => progress(`loading snapshot ${t}: ${n}`) } : {},
+  );
+}
+
+async function runImport(io: CliIo, opts: DbOpts, batches: FeedBatch[]): Promise<void> {
+  const vdb = await openDb(opts, io);
+  const progress = ttyLine(io);
+  try {
+    const change = await vdb.import(batches, {
+      onProgress: (feed, n) => progress(`importing ${feed}: ${n} items`),
+    });
+    progress('');
+    io.stdout.write(formatChange(change));
+  } finally {
+    progress('');
+    await vdb.close();
+  }
+}
+
+function formatChange(c: ChangeSet): string {
+  const lines = [
+    `imported ${c.feeds.length} feed input(s): ${c.new.length} new, ${c.updated.length} updated, ` +
+      `${c.withdrawn.length} withdrawn, ${c.skipped} unchanged or older, ${c.invalid.count} invalid`,
+    `  stored: ${c.counts.records} records, ${c.counts.affectedRows} affected rows, ${c.counts.cvss} CVSS, ` +
+      `${c.counts.kev} KEV, ${c.counts.epss} EPSS`,
+  ];
+  for (const [reason, n] of Object.entries(c.invalid.reasons)) lines.push(`  invalid: ${n} × ${reason}`);
+  for (const [reason, n] of Object.entries(c.skippedParts)) lines.push(`  skipped parts: ${n} × ${reason}`);
+  if (c.kevAdded.length > 0) lines.push(`  newly in KEV: ${c.kevAdded.length}`);
+  return lines.join('\n') + '\n';
+}
+
+function parseUrls(specs: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--url wants NAME=URL, got ${spec}`);
+    const name = spec.slice(0, eq);
+    (out[name] ??= []).push(spec.slice(eq + 1));
+  }
+  return out;
+}
+
+/** One rewritten status line on stderr when it is a terminal; nothing otherwise (logs stay clean). */
+function ttyLine(io: CliIo): (text: string) => void {
+  if (!io.stderr.isTTY) return () => undefined;
+  return (text) => io.stderr.write(`\r\x1b[2K${text.slice(0, 120)}`);
+}

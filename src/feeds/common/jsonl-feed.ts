@@ -1,0 +1,30 @@
+import type { FeedItem } from '../../vulndb/import-types.js';
+import { jsonLines, openMaybeGzip } from './line-reader.js';
+
+/** JSON Lines (gzip or not) through a per-line transform; unparsable lines are counted as invalid. */
+export async function* jsonlItems(
+  path: string,
+  transform: (doc: unknown) => FeedItem[],
+): AsyncGenerator<FeedItem> {
+  for await (const l of jsonLines(await openMaybeGzip(path))) {
+    if (l.ok) yield* transform(l.value);
+    else yield { kind: 'invalid', reason: 'invalid JSON line' };
+  }
+}
+
+/** A whole JSON document (gzip or not), for feeds published as one document (KEV, NVD pages). */
+export async function readJsonDocument(path: string): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of await openMaybeGzip(path)) chunks.push(c);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/require-await -- adapts a computed list to the importer's async input
+export async function* fromList(items: readonly FeedItem[]): AsyncGenerator<FeedItem> {
+  yield* items;
+}
+
+/** Defers work that may throw (parse, gate) into the iteration, i.e. inside the import transaction. */
+export async function* deferred(make: () => Promise<readonly FeedItem[]>): AsyncGenerator<FeedItem> {
+  yield* await make();
+}
