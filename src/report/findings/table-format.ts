@@ -54,35 +54,35 @@ function findingLines(f: Finding): string[] {
   ];
 }
 
-export function summaryLine(report: FindingsReport): string {
+/** Two lines at most: totals first, then counts per severity; both fit the table width. */
+export function summaryLines(report: FindingsReport): string[] {
   const counts = countBySeverity(report.findings);
-  const parts = [...SEVERITIES]
-    .reverse()
-    .filter((s) => counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}`);
+  const total = report.findings.length;
   const fixable = report.findings.filter((f) => f.fixAvailable !== 'NO').length;
   const kev = report.findings.filter((f) => f.exploitAvailable === 'YES').length;
-  const total = report.findings.length;
-  let s = `${total} finding${total === 1 ? '' : 's'} in ${report.packageCount} packages`;
-  if (parts.length) s += ` (${parts.join(', ')})`;
-  s += `; ${fixable} fixable, ${kev} known exploited`;
-  if (report.ignored.length) s += `; ${report.ignored.length} ignored by rules`;
-  return s;
+  let head = `${total} finding${total === 1 ? '' : 's'} in ${report.packageCount} packages: ${fixable} fixable, ${kev} known exploited`;
+  if (report.ignored.length) head += `, ${report.ignored.length} ignored by rules`;
+  const bySeverity = [...SEVERITIES]
+    .reverse()
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${s} ${counts[s]}`)
+    .join(', ');
+  return [head, ...(bySeverity ? [bySeverity] : [])].map((l) => fit(l, TABLE_WIDTH).trimEnd());
 }
 
-/** Wraps at `; ` boundaries so the summary stays within the width. */
-export function wrap(text: string, width: number): string[] {
+/** Notes of one kind are counted, with a few examples: a host with 40 odd versions stays readable. */
+export function noteLines(notes: FindingsReport['notes'], examples = 3): string[] {
+  const byKind = new Map<string, string[]>();
+  for (const n of notes) byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n.message]);
   const out: string[] = [];
-  let cur = '';
-  for (const part of text.split('; ')) {
-    const next = cur ? `${cur}; ${part}` : part;
-    if (next.length > width && cur) {
-      out.push(`${cur};`);
-      cur = `  ${part}`;
-    } else cur = next;
+  for (const [kind, messages] of byKind) {
+    if (messages.length <= examples) for (const m of messages) out.push(`note: ${m}`);
+    else {
+      out.push(`note: ${messages.length} × ${kind}, e.g.:`);
+      for (const m of messages.slice(0, examples)) out.push(`  ${m}`);
+    }
   }
-  if (cur) out.push(cur);
-  return out.map((l) => fit(l, width).trimEnd());
+  return out.map((l) => fit(l, TABLE_WIDTH).trimEnd());
 }
 
 /** Human output: grouped by severity (highest first), one line per finding, a summary line last. */
@@ -100,10 +100,10 @@ export const tableFormat: FindingsFormat = {
       for (const f of group) out.push(...findingLines(f));
       out.push('');
     }
-    for (const n of report.notes) out.push(fit(`note: ${n.message}`, TABLE_WIDTH).trimEnd());
+    out.push(...noteLines(report.notes));
     for (const a of report.ignored)
       out.push(fit(`ignored: ${a.vulnerabilityId} (${a.ruleId}: ${a.reason})`, TABLE_WIDTH).trimEnd());
-    out.push(...wrap(summaryLine(report), TABLE_WIDTH));
+    out.push(...summaryLines(report));
     return out.join('\n') + '\n';
   },
 };
