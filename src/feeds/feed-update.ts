@@ -108,7 +108,9 @@ async function download(url: string, file: string, timeoutMs: number): Promise<s
 }
 
 function networkReason(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `network error ${cause.code}`;
-  return (err as Error).message;
+  type Cause = { code?: string; message?: string; errors?: Cause[] };
+  const cause = (err as { cause?: Cause }).cause;
+  const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
+  if (code) return `network error ${code}`;
+  return cause?.message ?? (err as Error).message;
 }

@@ -87,6 +87,8 @@ function cwes(problemTypes: unknown): string[] {
 
 function englishDescription(list: unknown): string | undefined {
   if (!Array.isArray(list)) return undefined;
-  const d: unknown = (list as unknown[]).find((x) => isObject(x) && typeof x['lang'] === 'string' && x['lang'].startsWith('en'));
+  const d: unknown = (list as unknown[]).find(
+    (x) => isObject(x) && typeof x['lang'] === 'string' && x['lang'].startsWith('en'),
+  );
   return isObject(d) ? str(d['value']) : undefined;
 }
