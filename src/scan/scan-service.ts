@@ -1,4 +1,3 @@
-import { UsageError } from '../core/errors/usage-error.js';
 import type { Inventory, InventorySource } from '../core/inventory.js';
 import { buildFinding, cveIdsOf, type Enrichment } from '../findings/finding-builder.js';
 import type { Finding, FindingResource } from '../findings/finding-types.js';
@@ -10,14 +9,15 @@ import type { Matcher } from '../match/match-types.js';
 import { DirectoryResolver, HOST_EXCLUDES } from '../source/directory-resolver.js';
 import { schemeByName } from '../version/version-registry.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
+import { inventoryImage, type ImageInventoryOptions } from '../image/image-inventory.js';
 import { buildInventory, type InventoryOptions } from './inventory-service.js';
 
-/** What to scan. Images are opened by src/image (when it is wired in) and scanned like a directory. */
+/** What to scan. Images are opened by src/image (registry, docker-archive:, oci:) and cataloged like a directory. */
 export type ScanTarget =
   | { kind: 'directory'; path: string }
   | { kind: 'host'; root?: string }
   | { kind: 'inventory'; inventory: Inventory }
-  | { kind: 'image'; ref: string; platform?: string };
+  | { kind: 'image'; ref: string; options?: ImageInventoryOptions };
 
 export interface ScanOptions {
   store: VulnStore;
@@ -101,7 +101,12 @@ async function inventoryOf(target: ScanTarget, opts: ScanOptions, now: Date): Pr
       return buildInventory(resolver, { type: 'host', target: root }, invOpts);
     }
     case 'image':
-      throw new UsageError(`image scanning is not wired into the scan service yet (asked for ${target.ref})`);
+      return inventoryImage(target.ref, {
+        ...target.options,
+        now,
+        ...(opts.inventory?.catalogers ? { catalogers: opts.inventory.catalogers } : {}),
+        ...(opts.inventory?.onProgress ? { onProgress: opts.inventory.onProgress } : {}),
+      });
   }
 }
 
@@ -110,11 +115,14 @@ function resourceOf(source: InventorySource, inventory: Inventory): FindingResou
   const details: Record<string, unknown> = { target: source.target, sourceType: source.type };
   if (os) details['os'] = { family: os.id, version: os.versionId ?? os.release ?? os.codename };
   if (source.type === 'image') {
-    return {
-      id: typeof source.image?.['digest'] === 'string' ? source.image['digest'] : source.target,
-      type: 'CONTAINER_IMAGE',
-      details: { ...details, ...source.image },
-    };
+    // Selected facts only: the config's Env may hold secrets and must not travel with every finding.
+    const img = source.image ?? {};
+    for (const k of ['registry', 'repository', 'digest', 'configDigest', 'tags']) {
+      if (img[k] !== undefined) details[k] = img[k];
+    }
+    const digest = typeof img['digest'] === 'string' ? img['digest'] : undefined;
+    const config = typeof img['configDigest'] === 'string' ? img['configDigest'] : undefined;
+    return { id: digest ?? config ?? source.target, type: 'CONTAINER_IMAGE', details };
   }
   return { id: `${source.type}:${source.target}`, type: 'HOST', details };
 }

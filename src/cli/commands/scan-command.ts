@@ -23,7 +23,7 @@ export interface ScanCliOptions {
   db?: string;
 }
 
-/** `vigil scan fs PATH` and `vigil scan host`: findings for a root filesystem or this machine. */
+/** `vigil scan fs PATH`, `vigil scan image REF` and `vigil scan host`: findings for a root filesystem, an image or this machine. */
 export function registerScanCommand(program: Command, io: CliIo): void {
   const scan = program.command('scan').description('find vulnerabilities in a root filesystem or this host');
   const version = program.version() ?? '0.0.0';
@@ -34,6 +34,20 @@ export function registerScanCommand(program: Command, io: CliIo): void {
       .argument('<path>', 'directory to treat as /'),
   ).action(async (path: string, opts: ScanCliOptions) => {
     await runScan({ kind: 'directory', path: await directoryOf(path) }, opts, io, version);
+  });
+  withScanOptions(
+    scan
+      .command('image')
+      .description('scan a container image: REGISTRY/NAME[:TAG|@DIGEST], docker-archive:PATH, oci:DIR[:TAG]')
+      .argument('<ref>', 'image reference')
+      .option('--platform <os/arch>', 'platform to pick from a multi-platform image (default: this host)')
+      .option('--insecure', 'allow plain HTTP to the registry'),
+  ).action(async (ref: string, opts: ScanCliOptions & { platform?: string; insecure?: boolean }) => {
+    const options = {
+      ...(opts.platform ? { platform: opts.platform } : {}),
+      ...(opts.insecure ? { insecure: true } : {}),
+    };
+    await runScan({ kind: 'image', ref, options }, opts, io, version);
   });
   withScanOptions(
     scan.command('host').description('scan this machine (/ without /proc, /sys, /dev, /run, /tmp, …)'),
