@@ -18,8 +18,8 @@ export function cve5Supported(doc: Record<string, unknown>): boolean {
 
 /**
  * One CVE JSON 5 record → an enrichment record (no affected rows: CVE data is never used for matching,
- * DESIGN §4): CVSS of the CNA (`cna`) and of each ADP (`cisa-adp` for CISA's Vulnrichment), CWEs,
- * dates, reference URLs. A REJECTED record is withdrawn.
+ * DESIGN §4): CVSS of the CNA (`cna`) and of each ADP (`cisa-adp` for CISA's Vulnrichment), CWEs and
+ * dates. A REJECTED record is withdrawn.
  */
 export function transformCve5(raw: unknown): FeedItem[] {
   if (!isObject(raw)) return [{ kind: 'invalid', reason: 'CVE record is not a JSON object' }];
@@ -37,7 +37,9 @@ export function transformCve5(raw: unknown): FeedItem[] {
     related: [],
     source: CVE5_FEED,
     modified: str(meta['dateUpdated']) ?? str(meta['datePublished']) ?? '1970-01-01T00:00:00Z',
-    references: [...new Set([cna, ...adps].flatMap((c) => urls(c['references'])))],
+    // Enrichment only: the advisory feeds carry the references a finding shows (and the snapshot
+    // stays small); CVE 5's reference lists are not kept.
+    references: [],
     cvss: [...metrics(cna, 'cna'), ...adps.flatMap((a) => metrics(a, adpSource(a)))],
     cwes: [...new Set([cna, ...adps].flatMap((c) => cwes(c['problemTypes'])))],
   };
@@ -67,12 +69,6 @@ function metrics(container: Record<string, unknown>, source: string): CvssEntry[
     }
   }
   return out;
-}
-
-function urls(refs: unknown): string[] {
-  return Array.isArray(refs)
-    ? refs.flatMap((r) => (isObject(r) && str(r['url']) ? [r['url'] as string] : []))
-    : [];
 }
 
 function cwes(problemTypes: unknown): string[] {
