@@ -24,19 +24,18 @@ beforeAll(async () => {
     /^(Package: (?:libc6|libc-bin)\n(?:(?!\n\n)[\s\S])*?^Version: ).+$/gm,
     '$12.36-9',
   );
+  const osRelease = readFileSync(join(root, 'usr/lib/os-release'), 'utf8');
+  const requirements = readFileSync(new URL('./testdata/pypi-app/requirements.txt', import.meta.url), 'utf8');
   files = {
-    'etc/os-release': readFileSync(join(root, 'usr/lib/os-release'), 'utf8'),
+    'etc/os-release': osRelease,
     'var/lib/dpkg/status': status,
-    'app/requirements.txt': readFileSync(
-      new URL('./testdata/pypi-app/requirements.txt', import.meta.url),
-      'utf8',
-    ),
+    'app/requirements.txt': requirements,
   };
   const os = await tarBytes([
-    { name: 'etc/os-release', body: files['etc/os-release'] },
-    { name: 'var/lib/dpkg/status', body: files['var/lib/dpkg/status'] },
+    { name: 'etc/os-release', body: osRelease },
+    { name: 'var/lib/dpkg/status', body: status },
   ]);
-  const app = await tarBytes([{ name: 'app/requirements.txt', body: files['app/requirements.txt'] }]);
+  const app = await tarBytes([{ name: 'app/requirements.txt', body: requirements }]);
   layout = writeOciLayout(join(tmp, 'layout'), [{ tar: os }, { tar: app }]);
 });
 afterAll(async () => {
