@@ -2,9 +2,10 @@ import type { BenchSuite } from './bench-suite.js';
 import { formatReport } from './bench-table.js';
 import { inventoryBench } from './inventory-bench.js';
 import { scanBench } from './scan-bench.js';
+import { vulndbBench } from './vulndb-bench.js';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them; later capabilities add theirs. */
-export const BENCH_SUITES: readonly BenchSuite[] = [inventoryBench, scanBench];
+export const BENCH_SUITES: readonly BenchSuite[] = [inventoryBench, scanBench, vulndbBench];
 
 /**
  * `npm run bench [-- SUITE…]`: runs the named suites (all by default) and prints one table each.
