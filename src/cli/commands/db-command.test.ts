@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -133,6 +133,16 @@ describe('vigil db', () => {
     expect(r.err).toContain('FEED_UNREACHABLE');
     expect(r.err).toContain('ECONNREFUSED');
     expect(r.err).toContain('needs network access');
+    expect((await run('db', 'status', '--db', db, '--json')).out).toBe(before);
+  });
+
+  it('an input refused by its feed gate (EPSS header) fails cleanly and changes nothing', async () => {
+    const before = (await run('db', 'status', '--db', db, '--json')).out;
+    const bad = join(dir, 'scores.csv');
+    writeFileSync(bad, 'cve,score\nCVE-2020-0001,0.5\n');
+    const r = await run('db', 'import', '--db', db, '--feed', 'epss', bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('FEED_FORMAT');
     expect((await run('db', 'status', '--db', db, '--json')).out).toBe(before);
   });
 
