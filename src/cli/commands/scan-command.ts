@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { CATALOGERS } from '../../catalog/cataloger-registry.js';
 import { ScanTargetError } from '../../core/errors/scan-target-error.js';
 import { UsageError } from '../../core/errors/usage-error.js';
 import { isSeverity, type Severity } from '../../risk/severity-band.js';
@@ -12,6 +13,7 @@ import { openScanDb } from '../../scan/scan-db.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output-target.js';
+import { progressReporter } from '../progress-reporter.js';
 
 export interface ScanCliOptions {
   format: string;
@@ -100,10 +102,13 @@ export async function runScan(
 ): Promise<void> {
   const parsed = await parseOptions(opts);
   const db = await openScanDb(opts.db);
+  const progress = progressReporter(io.stderr, 'scanning', CATALOGERS.length);
   let result: ScanResult;
   try {
-    result = await scanTarget(target, { store: db.store });
+    const inventory = progress.onProgress ? { onProgress: progress.onProgress } : {};
+    result = await scanTarget(target, { store: db.store, inventory });
   } finally {
+    progress.stop();
     await db.close();
   }
   const now = new Date();
