@@ -42,7 +42,8 @@ export async function openVulnDb(path: string): Promise<VulnDb> {
     // WAL: scans keep reading the previous data while an import's transaction is open.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 10000');
+    // A snapshot load or a full import holds the write lock for tens of seconds: wait, do not fail.
+    sqlite.pragma('busy_timeout = 120000');
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('temp_store = MEMORY');
   } catch (err) {
