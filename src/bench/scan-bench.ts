@@ -55,7 +55,7 @@ export const scanBench: BenchSuite = {
       title: `scan: median of ${opts.runs} runs, warm DB`,
       rows,
       notes: [
-        `DB: ${db} (Debian OSV + GHSA + PYSEC, imported by vigil's importer)`,
+        `DB: ${db} (Debian OSV, GHSA, PYSEC, KEV, EPSS, composite CVSS; imported by vigil's importer)`,
         'in-process: scanTarget() only; peak RSS there is the whole bench process',
       ],
     };
