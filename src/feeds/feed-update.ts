@@ -4,10 +4,13 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { UsageError } from '../core/errors/usage-error.js';
 import type { FeedBatch } from '../vulndb/import-types.js';
+import { readJsonDocument } from './common/jsonl-feed.js';
 import { FEEDS, feedByName, type FeedDefinition } from './feed-registry.js';
+import { nvdNextPageUrls, nvdPageDelayMs } from './nvd/nvd-pages.js';
 import { FeedUnreachableError } from './feed-unreachable-error.js';
 
 export interface UpdateOptions {
@@ -16,6 +19,8 @@ export interface UpdateOptions {
   /** URL overrides per feed (from --url NAME=URL and the config file). */
   urls?: Readonly<Record<string, readonly string[]>>;
   timeoutMs?: number;
+  /** Pause between NVD pages (default: NVD's public rate limit, shorter with $NVD_API_KEY). */
+  nvdDelayMs?: number;
   onDownload?: (url: string) => void;
 }
 
@@ -70,11 +75,17 @@ export async function downloadFeeds(opts: UpdateOptions = {}): Promise<Downloade
       const urls = opts.urls?.[feed.name] ?? feed.urls;
       if (urls.length === 0)
         throw new UsageError(`feed ${feed.name} has no download URL; give one with --url ${feed.name}=URL`);
-      for (const url of urls) {
+      const queue = [...urls];
+      for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
         opts.onDownload?.(url);
         const file = join(dir, `${n++}-${fileNameOf(url)}`);
         const lastModified = await download(url, file, opts.timeoutMs ?? 300_000);
         batches.push(...(await feed.open(file, { url, dataDate: lastModified })));
+        if (feed.name === 'nvd' && urls.includes(url)) {
+          queue.unshift(...nvdNextPageUrls(await readJsonDocument(file), url));
+        }
+        if (feed.name === 'nvd' && queue.length > 0)
+          await sleep(opts.nvdDelayMs ?? envDelay() ?? nvdPageDelayMs(nvdApiKey()));
       }
     }
     return { batches, cleanup };
@@ -105,6 +116,16 @@ async function download(url: string, file: string, timeoutMs: number): Promise<s
   const lm = res.headers.get('last-modified');
   const t = lm ? Date.parse(lm) : NaN;
   return new Date(Number.isNaN(t) ? Date.now() : t).toISOString();
+}
+
+/** VIGIL_NVD_DELAY_MS: for mirrors without NVD's rate limit (and tests against a local server). */
+function envDelay(): number | undefined {
+  const v = Number(process.env['VIGIL_NVD_DELAY_MS']);
+  return process.env['VIGIL_NVD_DELAY_MS'] !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+function nvdApiKey(): string | undefined {
+  return process.env['NVD_API_KEY'] || undefined;
 }
 
 function networkReason(err: unknown): string {

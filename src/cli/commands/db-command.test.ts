@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,21 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
+/** The fixture's two CVEs served one per page, as NVD pages a query. */
+function nvdPage(url: string): unknown {
+  const page = JSON.parse(readFileSync(join(FEEDS, 'nvd/testdata/nvd-cves-page.json'), 'utf8')) as {
+    vulnerabilities: unknown[];
+  };
+  const start = Number(new URL(url, 'http://x').searchParams.get('startIndex') ?? 0);
+  return {
+    ...page,
+    resultsPerPage: 1,
+    startIndex: start,
+    totalResults: 2,
+    vulnerabilities: page.vulnerabilities.slice(start, start + 1),
+  };
+}
+
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
@@ -42,6 +57,7 @@ describe('vigil db', () => {
   beforeAll(async () => {
     process.env['XDG_CONFIG_HOME'] = dir; // no user feed config leaks into the test
     server = createServer((req, res) => {
+      if (req.url?.startsWith('/nvd?')) return void res.end(JSON.stringify(nvdPage(req.url)));
       const file = SERVED[req.url ?? ''];
       if (!file) return void res.writeHead(404).end('not here');
       res.writeHead(200, { 'last-modified': 'Mon, 25 Aug 2025 17:04:19 GMT' });
@@ -109,6 +125,30 @@ describe('vigil db', () => {
       expect(epss.get('CVE-1999-0001')?.date).toBeUndefined();
       const rows = await vdb.store.affected('Alpine:v3.19', ['openssl']);
       expect(rows.some((x) => x.vulnId === 'CVE-2019-1543' && x.fixedVersion === '1.1.1b-r1')).toBe(true);
+    } finally {
+      await vdb.close();
+    }
+  });
+
+  it('follows NVD API pages', async () => {
+    process.env['VIGIL_NVD_DELAY_MS'] = '0';
+    const r = await run(
+      'db',
+      'update',
+      '--db',
+      db,
+      '--source',
+      'nvd',
+      '--url',
+      `nvd=${base}/nvd?resultsPerPage=1`,
+    );
+    expect(r.err).toBe('');
+    expect(r.out).toContain('imported 2 feed input(s): 1 new, 0 updated, 1 withdrawn');
+    const vdb = await openVulnDb(db);
+    try {
+      const cvss = await vdb.store.cvss(['CVE-2021-44228']);
+      expect(cvss.get('CVE-2021-44228')?.map((c) => c.source)).toEqual(['nvd', 'cna', 'nvd']);
+      expect((await vdb.store.records(['CVE-2099-0099'])).get('CVE-2099-0099')?.withdrawn).toBeDefined();
     } finally {
       await vdb.close();
     }
