@@ -59,6 +59,12 @@ export const osPackageMatcher: Matcher = {
       });
       return [];
     }
+    if (ctx.os?.eol) {
+      ctx.notes.push({
+        kind: 'eol-release',
+        message: `${ctx.os.prettyName ?? ecosystems.join(', ')} is past its end of security support${ctx.os.eolDate ? ` (${ctx.os.eolDate})` : ''}: new vulnerabilities may no longer be tracked for it`,
+      });
+    }
     const scheme = ctx.schemes(driver.scheme);
     if (!scheme) {
       ctx.notes.push({ kind: 'no-scheme', message: `no ${driver.scheme} version scheme available` });

@@ -9,6 +9,7 @@ import type { Matcher } from '../match/match-types.js';
 import { DirectoryResolver, HOST_EXCLUDES } from '../source/directory-resolver.js';
 import { schemeByName } from '../version/version-registry.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
+import { hostname } from 'node:os';
 import { inventoryImage, type ImageInventoryOptions } from '../image/image-inventory.js';
 import { buildInventory, type InventoryOptions } from './inventory-service.js';
 
@@ -98,7 +99,8 @@ async function inventoryOf(target: ScanTarget, opts: ScanOptions, now: Date): Pr
     case 'host': {
       const root = target.root ?? '/';
       const resolver = new DirectoryResolver(root, { exclude: HOST_EXCLUDES });
-      return buildInventory(resolver, { type: 'host', target: root }, invOpts);
+      // The host's name, not "/": finding ids and resources must differ from one machine to the next.
+      return buildInventory(resolver, { type: 'host', target: root === '/' ? hostname() : root }, invOpts);
     }
     case 'image':
       return inventoryImage(target.ref, {
