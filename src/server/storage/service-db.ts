@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+import pg from 'pg';
+import { m0001ServiceInitial } from './migrations/m0001-service-initial.js';
+import { ServiceDbError } from './service-db-error.js';
+import type { ServiceDatabase } from './service-db-schema.js';
+
+export type ServiceDialect = 'sqlite' | 'postgres';
+
+export const DEFAULT_SERVICE_DB_URL = 'sqlite:./vigil-data/vigil.sqlite';
+
+export interface ServiceDb {
+  readonly dialect: ServiceDialect;
+  readonly kysely: Kysely<ServiceDatabase>;
+  close(): Promise<void>;
+}
+
+/** Every migration, in order, listed explicitly; each takes the dialect for the few non-portable bits. */
+function migrationsFor(dialect: ServiceDialect): MigrationProvider {
+  const all: Record<string, Migration> = { '0001-service-initial': m0001ServiceInitial(dialect) };
+  return { getMigrations: () => Promise.resolve(all) };
+}
+
+/** Opens `sqlite:PATH` (WAL) or `postgres://…` and brings the schema up to date. */
+export async function openServiceDb({
+  url = DEFAULT_SERVICE_DB_URL,
+}: { url?: string } = {}): Promise<ServiceDb> {
+  const { dialect, kysely } = connect(url);
+  const { error } = await new Migrator({ db: kysely, provider: migrationsFor(dialect) }).migrateToLatest();
+  if (error) {
+    await kysely.destroy();
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new ServiceDbError(`cannot migrate service DB: ${reason}`, { dialect }, error);
+  }
+  return { dialect, kysely, close: () => kysely.destroy() };
+}
+
+function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<ServiceDatabase> } {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    return {
+      dialect: 'postgres',
+      kysely: new Kysely<ServiceDatabase>({ dialect: new PostgresDialect({ pool }) }),
+    };
+  }
+  if (!url.startsWith('sqlite:')) {
+    throw new ServiceDbError('database URL must be sqlite:PATH or postgres://…', {
+      scheme: url.split(':')[0],
+    });
+  }
+  const path = url.slice('sqlite:'.length);
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new Database(path);
+    // WAL: API reads go on while a scan's lifecycle transaction writes.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 30000');
+    sqlite.pragma('foreign_keys = ON');
+    return {
+      dialect: 'sqlite',
+      kysely: new Kysely<ServiceDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    };
+  } catch (err) {
+    throw new ServiceDbError(`cannot open service DB ${path}: ${(err as Error).message}`, { path }, err);
+  }
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openServiceDb, type ServiceDb } from '../../src/server/storage/service-db.js';
+import { startPostgres, type PrivatePostgres } from '../fixtures/postgres.js';
+
+/** One storage backend a contract suite runs against: `fresh()` gives an empty, migrated DB. */
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  setup(): Promise<void>;
+  fresh(): Promise<{ db: ServiceDb; url: string }>;
+  teardown(): Promise<void>;
+}
+
+export function sqliteBackend(): Backend {
+  let dir = '';
+  let n = 0;
+  return {
+    name: 'sqlite',
+    setup: () => {
+      dir = mkdtempSync(join(tmpdir(), 'vigil-svcdb-'));
+      return Promise.resolve();
+    },
+    fresh: async () => {
+      const url = `sqlite:${join(dir, `db-${++n}.sqlite`)}`;
+      return { db: await openServiceDb({ url }), url };
+    },
+    teardown: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
+
+/** A private cluster per test file; each `fresh()` is a new database in it (CREATE DATABASE is fast). */
+export function postgresBackend(): Backend {
+  let cluster: PrivatePostgres | undefined;
+  let n = 0;
+  return {
+    name: 'postgres',
+    setup: async () => {
+      cluster = await startPostgres();
+    },
+    fresh: async () => {
+      if (!cluster) throw new Error('postgres backend not set up');
+      const name = `vigil_${++n}`;
+      const admin = new pg.Client({ connectionString: cluster.url });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const url = cluster.url.replace('/postgres?', `/${name}?`);
+      return { db: await openServiceDb({ url }), url };
+    },
+    teardown: () => {
+      cluster?.stop();
+      return Promise.resolve();
+    },
+  };
+}
+
+export const BACKENDS = [sqliteBackend, postgresBackend];
