@@ -24,7 +24,9 @@ export async function aptRootfs(packages: readonly string[]): Promise<string> {
     if (existsSync(marker)) return dir;
     const base = await debianRootfs({ suite: 'bookworm' });
     const tmp = `${dir}.partial`;
-    rmSync(tmp, { recursive: true, force: true });
+    // A run killed mid-build may have left /proc mounted in the partial tree: never delete through it.
+    await run('umount', [join(tmp, 'proc')]).catch(() => undefined);
+    await run('rm', ['-rf', '--one-file-system', tmp]);
     await run('cp', ['-a', base, tmp], BIG);
     rmSync(join(tmp, '.vigil-complete'), { force: true });
     await run('mount', ['-t', 'proc', 'proc', join(tmp, 'proc')]);

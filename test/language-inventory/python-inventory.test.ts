@@ -36,6 +36,9 @@ describe('Python packages installed by apt-get in a bookworm chroot', () => {
     const expected = [...new Set(oracle.map(([n, v]) => `${normalizePythonName(n)}@${v}`))].sort();
     expect(ids(result.packages)).toEqual(expected);
     expect(result.packages).toHaveLength(expected.length);
+    // Each found where Python found it: the metadata file inside the distribution's directory.
+    const dirs = result.packages.map((p) => p.filePath.replace(/\/(METADATA|PKG-INFO)$/, '')).sort();
+    expect(dirs).toEqual(oracle.map(([, , p]) => p).sort());
     // Both layouts Debian ships are present (the egg-info *file* form is covered by unit tests).
     const paths = result.packages.map((p) => p.filePath);
     expect(paths.some((p) => p.endsWith('.dist-info/METADATA'))).toBe(true);
