@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { FeedBatch } from '../vulndb/import-types.js';
+import type { FeedBatch, FeedItem } from '../vulndb/import-types.js';
 import { secdbFeeds } from './alpine-secdb/secdb-feed.js';
 import { compositeFeed } from './composite-cvss/composite-feed.js';
 import { cve5Feed } from './cve5/cve5-feed.js';
@@ -19,7 +19,13 @@ export const SHARED_INPUTS = [
   },
   { path: 'osv/ghsa-reviewed.osv.jsonl.gz', feed: 'ghsa', license: 'CC-BY-4.0 (GitHub Advisory Database)' },
   { path: 'osv/pypa-advisory-db.osv.jsonl.gz', feed: 'pypa', license: 'CC-BY-4.0 (PyPA advisory-database)' },
-  { path: 'osv/go-vulndb.osv.jsonl.gz', feed: 'go-vulndb', license: 'CC-BY-4.0 (Go vulnerability database)' },
+  // This copy's `modified` dates are placeholders: the snapshot date stands for the data date.
+  {
+    path: 'osv/go-vulndb.osv.jsonl.gz',
+    feed: 'go-vulndb',
+    license: 'CC-BY-4.0 (Go vulnerability database)',
+    date: '2026-08-21T00:00:00Z',
+  },
   {
     path: 'osv/rustsec.osv.jsonl.gz',
     feed: 'rustsec',
@@ -42,7 +48,13 @@ export const SHARED_INPUTS = [
     license: 'per source (CNA, CISA-ADP, osv.dev, GHSA)',
   },
   { path: 'kev/known_exploited_vulnerabilities.json', feed: 'kev', license: 'CC0-1.0 (CISA KEV)' },
-  { path: 'epss/epss_scores.csv.gz', feed: 'epss', license: 'FIRST EPSS (attribution)' },
+  // This copy lacks FIRST's `#model_version…,score_date` line.
+  {
+    path: 'epss/epss_scores.csv.gz',
+    feed: 'epss',
+    license: 'FIRST EPSS (attribution)',
+    date: '2026-08-16T00:00:00Z',
+  },
 ] as const;
 
 export async function sharedDataBatches(dataDir: string): Promise<FeedBatch[]> {
@@ -63,11 +75,23 @@ export async function sharedDataBatches(dataDir: string): Promise<FeedBatch[]> {
         out.push(kevFeed(path));
         break;
       case 'epss':
-        out.push(epssFeed(path));
+        out.push(withDataDate(epssFeed(path), input.date));
+        break;
+      case 'go-vulndb':
+        out.push(withDataDate(await osvFeed(path, input.feed), input.date));
         break;
       default:
         out.push(await osvFeed(path, input.feed));
     }
   }
   return out;
+}
+
+/** States the publisher's date for an input that does not carry it (recorded in feed status). */
+function withDataDate(batch: FeedBatch, date: string): FeedBatch {
+  async function* items(): AsyncGenerator<FeedItem> {
+    yield* batch.items;
+    yield { kind: 'data-date', date };
+  }
+  return { ...batch, items: items() };
 }
