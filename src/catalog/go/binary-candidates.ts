@@ -1,6 +1,6 @@
 import type { CatalogerFile } from '../cataloger.js';
 import type { RandomAccessReader } from '../../source/resolver.js';
-import { isElf, readElf, type ElfFile } from './elf-reader.js';
+import { readElf, type ElfFile } from './elf-reader.js';
 
 /**
  * Where compiled programs live. Globs cannot see the executable bit or the file type, so the Go and
@@ -44,7 +44,7 @@ export async function withElf<T>(
   if (!mayBeProgram(file)) return undefined;
   const reader = await file.open();
   try {
-    if (!(await isElf(reader))) return undefined;
+    // readElf checks the magic in its first (and, for non-ELF files, only) read.
     const elf = await readElf(reader);
     return elf ? await fn(reader, elf) : undefined;
   } finally {

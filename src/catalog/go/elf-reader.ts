@@ -34,13 +34,6 @@ const SHT_NOBITS = 8;
 const MAX_HEADER_TABLE = 4 * 1024 * 1024;
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
-/** Cheap first check before any parsing: the four magic bytes. */
-export async function isElf(reader: RandomAccessReader): Promise<boolean> {
-  if (reader.size < 64) return false;
-  const head = await reader.read(0, 4);
-  return head.equals(ELF_MAGIC);
-}
-
 /**
  * Reads only the ELF header, program headers, section headers and the section-name string table, so
  * a 100 MB binary costs a few KiB of reads. Returns undefined for anything that is not a sane ELF.
