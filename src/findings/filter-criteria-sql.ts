@@ -1,0 +1,77 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
+import {
+  DATE_FIELDS,
+  isPositive,
+  normalizeOptionalDate,
+  NUMBER_FIELDS,
+  STRING_FIELDS,
+  type DateField,
+  type FilterCriteria,
+  type NumberField,
+  type StringField,
+  type StringFilter,
+} from './filter-criteria.js';
+
+type Eb = ExpressionBuilder<ServiceDatabase, 'findings'>;
+type Col = keyof ServiceDatabase['findings'];
+type Cond = Expression<SqlBool>;
+
+/**
+ * The SQL face of the one FilterCriteria evaluator (semantics in filter-criteria.ts): a where-expression
+ * over the findings table, portable between SQLite and PostgreSQL. PREFIX is `substr(col, 1, n) = v`,
+ * not LIKE: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+ */
+export function criteriaWhere(criteria: FilterCriteria): (eb: Eb) => Cond {
+  return (eb) => {
+    const parts: Cond[] = [];
+    for (const [field, col] of Object.entries(STRING_FIELDS) as Array<[StringField, Col]>) {
+      const filters = criteria[field];
+      if (filters?.length) parts.push(stringCond(eb, col, filters));
+    }
+    for (const [field, col] of Object.entries(NUMBER_FIELDS) as Array<[NumberField, Col]>) {
+      const filters = criteria[field];
+      if (filters?.length)
+        parts.push(eb.or(filters.map((r) => rangeCond(eb, col, r.lowerInclusive, r.upperInclusive))));
+    }
+    for (const [field, col] of Object.entries(DATE_FIELDS) as Array<[DateField, Col]>) {
+      const filters = criteria[field];
+      if (filters?.length) {
+        parts.push(
+          eb.or(
+            filters.map((r) =>
+              rangeCond(
+                eb,
+                col,
+                normalizeOptionalDate(r.startInclusive),
+                normalizeOptionalDate(r.endInclusive),
+              ),
+            ),
+          ),
+        );
+      }
+    }
+    return eb.and(parts);
+  };
+}
+
+function stringCond(eb: Eb, col: Col, filters: readonly StringFilter[]): Cond {
+  const pos = filters
+    .filter(isPositive)
+    .map((f) =>
+      f.comparison === 'EQUALS'
+        ? eb(col, '=', f.value)
+        : eb(sql<string>`substr(${eb.ref(col)}, 1, ${[...f.value].length})`, '=', f.value),
+    );
+  const neg = filters
+    .filter((f) => !isPositive(f))
+    .map((f) => eb.or([eb(col, 'is', null), eb(col, '<>', f.value)]));
+  return eb.and([...(pos.length ? [eb.or(pos)] : []), ...neg]);
+}
+
+function rangeCond<T extends string | number>(eb: Eb, col: Col, lo: T | undefined, hi: T | undefined): Cond {
+  const conds: Cond[] = [eb(col, 'is not', null)];
+  if (lo !== undefined) conds.push(eb(col, '>=', lo));
+  if (hi !== undefined) conds.push(eb(col, '<=', hi));
+  return eb.and(conds);
+}

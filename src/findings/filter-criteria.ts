@@ -1,0 +1,149 @@
+import type { Finding } from './finding-types.js';
+
+/**
+ * FilterCriteria in Amazon Inspector v2's shape (DESIGN §3). ONE evaluator with two faces: this file
+ * evaluates in memory (suppression rules, events), filter-criteria-sql.ts compiles the same semantics
+ * to a Kysely where-expression (list queries, reports). Both read the same projection of a finding
+ * (`filterableColumns`), which is also what the findings table stores, so they cannot drift apart.
+ *
+ * Semantics (same on both faces):
+ * - fields combine with AND; an absent or empty list does not constrain;
+ * - within a string field, EQUALS/PREFIX filters combine with OR, NOT_EQUALS filters with AND;
+ *   a missing value (no vulnerability id, say) matches no EQUALS/PREFIX and every NOT_EQUALS;
+ *   comparisons are case-sensitive, byte for byte;
+ * - within a number or date field, ranges combine with OR; bounds are inclusive; a missing value
+ *   (no score) matches no range.
+ */
+export type StringComparison = 'EQUALS' | 'PREFIX' | 'NOT_EQUALS';
+export interface StringFilter {
+  comparison: StringComparison;
+  value: string;
+}
+export interface NumberFilter {
+  lowerInclusive?: number;
+  upperInclusive?: number;
+}
+export interface DateFilter {
+  /** ISO-8601; normalized to UTC milliseconds (`toISOString`) before comparing. */
+  startInclusive?: string;
+  endInclusive?: string;
+}
+
+export const STRING_FIELDS = {
+  accountId: 'account_id',
+  findingType: 'type',
+  findingStatus: 'status',
+  severity: 'severity',
+  vulnerabilityId: 'vulnerability_id',
+  packageName: 'package_name',
+  resourceId: 'resource_id',
+  resourceType: 'resource_type',
+  fixAvailable: 'fix_available',
+  exploitAvailable: 'exploit_available',
+} as const;
+export const NUMBER_FIELDS = { inspectorScore: 'score', epssScore: 'epss_score' } as const;
+export const DATE_FIELDS = {
+  firstObservedAt: 'first_observed_at',
+  lastObservedAt: 'last_observed_at',
+  updatedAt: 'updated_at',
+} as const;
+
+export type StringField = keyof typeof STRING_FIELDS;
+export type NumberField = keyof typeof NUMBER_FIELDS;
+export type DateField = keyof typeof DATE_FIELDS;
+
+export type FilterCriteria = { [K in StringField]?: StringFilter[] } & {
+  [K in NumberField]?: NumberFilter[];
+} & {
+  [K in DateField]?: DateFilter[];
+};
+
+/** The filterable projection of a finding: the findings table's indexed columns. */
+export interface FilterableColumns {
+  account_id: string;
+  type: string;
+  status: string;
+  severity: string;
+  /** The first vulnerable package and the first resource: a stored finding has one of each. */
+  vulnerability_id: string | null;
+  package_name: string | null;
+  resource_id: string;
+  resource_type: string;
+  fix_available: string;
+  exploit_available: string;
+  score: number | null;
+  epss_score: number | null;
+  first_observed_at: string;
+  last_observed_at: string;
+  updated_at: string;
+}
+
+export function filterableColumns(f: Finding): FilterableColumns {
+  const resource = f.resources[0];
+  return {
+    account_id: f.accountId,
+    type: f.type,
+    status: f.status,
+    severity: f.severity,
+    vulnerability_id: f.packageVulnerabilityDetails?.vulnerabilityId ?? null,
+    package_name: f.packageVulnerabilityDetails?.vulnerablePackages[0]?.name ?? null,
+    resource_id: resource?.id ?? '',
+    resource_type: resource?.type ?? 'HOST',
+    fix_available: f.fixAvailable,
+    exploit_available: f.exploitAvailable,
+    score: f.score ?? null,
+    epss_score: f.epss?.score ?? null,
+    first_observed_at: f.firstObservedAt,
+    last_observed_at: f.lastObservedAt,
+    updated_at: f.updatedAt,
+  };
+}
+
+export function normalizeDate(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+export function normalizeOptionalDate(iso: string | undefined): string | undefined {
+  return iso === undefined ? undefined : normalizeDate(iso);
+}
+
+export function isPositive(f: StringFilter): boolean {
+  return f.comparison !== 'NOT_EQUALS';
+}
+
+function stringMatches(v: string | null, filters: readonly StringFilter[]): boolean {
+  const pos = filters.filter(isPositive);
+  const posOk =
+    pos.length === 0 ||
+    (v !== null && pos.some((f) => (f.comparison === 'EQUALS' ? v === f.value : v.startsWith(f.value))));
+  return posOk && filters.filter((f) => !isPositive(f)).every((f) => v !== f.value);
+}
+
+function inRange<T extends string | number>(v: T | null, lo: T | undefined, hi: T | undefined): boolean {
+  return v !== null && (lo === undefined || v >= lo) && (hi === undefined || v <= hi);
+}
+
+/** The in-memory face: does this finding satisfy the criteria? */
+export function matchesCriteria(finding: Finding, criteria: FilterCriteria): boolean {
+  return columnsMatch(filterableColumns(finding), criteria);
+}
+
+export function columnsMatch(cols: FilterableColumns, criteria: FilterCriteria): boolean {
+  for (const [field, col] of Object.entries(STRING_FIELDS) as Array<[StringField, keyof FilterableColumns]>) {
+    const filters = criteria[field];
+    if (filters?.length && !stringMatches(cols[col] as string | null, filters)) return false;
+  }
+  for (const [field, col] of Object.entries(NUMBER_FIELDS) as Array<[NumberField, keyof FilterableColumns]>) {
+    const filters = criteria[field];
+    const v = cols[col] as number | null;
+    if (filters?.length && !filters.some((r) => inRange(v, r.lowerInclusive, r.upperInclusive))) return false;
+  }
+  for (const [field, col] of Object.entries(DATE_FIELDS) as Array<[DateField, keyof FilterableColumns]>) {
+    const filters = criteria[field];
+    const v = cols[col] as string;
+    const hit = (r: DateFilter): boolean =>
+      inRange<string>(v, normalizeOptionalDate(r.startInclusive), normalizeOptionalDate(r.endInclusive));
+    if (filters?.length && !filters.some(hit)) return false;
+  }
+  return true;
+}
