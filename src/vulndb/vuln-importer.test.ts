@@ -75,6 +75,22 @@ describe('vulnerability DB import', () => {
     expect(status.map((s) => [s.feed, s.recordCount])).toEqual([['osv-debian', 5]]);
   });
 
+  it("records each feed's own change figures in feed status when one run imports several feeds", async () => {
+    const ghsa = jsonl(dir, 'ghsa.jsonl', [osvRecord('GHSA-x', '2024-01-01T00:00:00Z'), 'junk']);
+    await db.import([await osvFeed(debianSample), await osvFeed(ghsa, 'ghsa')]);
+    const status = new Map((await db.status()).map((s) => [s.feed, s.lastChange]));
+    expect(status.get('osv-debian')).toMatchObject({
+      new: 5,
+      invalid: {},
+      skippedParts: { 'affected entry without package (GIT only)': 1 },
+    });
+    expect(status.get('ghsa')).toMatchObject({
+      new: 1,
+      invalid: { 'invalid JSON line': 1 },
+      skippedParts: {},
+    });
+  });
+
   it('updates a record whose modified is newer, skips an older one, reports withdrawals', async () => {
     await db.import([
       await osvFeed(

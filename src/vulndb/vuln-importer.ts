@@ -74,6 +74,9 @@ async function loadStored(trx: Trx, feed: string): Promise<Map<string, StoredSta
 class BatchRun {
   dataDate: string | undefined;
   maxModified = '';
+  /** This feed's own figures (the change set accumulates over every feed of the run). */
+  readonly own = { invalid: {} as Record<string, number>, skippedParts: {} as Record<string, number> };
+  readonly start: { new: number; updated: number; withdrawn: number; skipped: number };
   private kevCleared = false;
   private epssCleared = false;
   private kevBefore: Set<string> | undefined;
@@ -84,7 +87,14 @@ class BatchRun {
     private readonly change: ChangeSet,
     private readonly stored: Map<string, StoredState>,
     private readonly buf: WriteBuffer,
-  ) {}
+  ) {
+    this.start = {
+      new: change.new.length,
+      updated: change.updated.length,
+      withdrawn: change.withdrawn.length,
+      skipped: change.skipped,
+    };
+  }
 
   async apply(item: FeedItem): Promise<void> {
     switch (item.kind) {
@@ -105,9 +115,11 @@ class BatchRun {
       case 'invalid':
         this.change.invalid.count++;
         this.change.invalid.reasons[item.reason] = (this.change.invalid.reasons[item.reason] ?? 0) + 1;
+        this.own.invalid[item.reason] = (this.own.invalid[item.reason] ?? 0) + 1;
         return;
       case 'skipped-part':
         this.change.skippedParts[item.reason] = (this.change.skippedParts[item.reason] ?? 0) + item.count;
+        this.own.skippedParts[item.reason] = (this.own.skippedParts[item.reason] ?? 0) + item.count;
         return;
       case 'data-date':
         this.dataDate = item.date;
@@ -186,12 +198,12 @@ async function writeFeedStatus(
     rowCount = recordCount;
   }
   const summary = JSON.stringify({
-    new: change.new.length,
-    updated: change.updated.length,
-    withdrawn: change.withdrawn.length,
-    skipped: change.skipped,
-    invalid: change.invalid,
-    skippedParts: change.skippedParts,
+    new: change.new.length - run.start.new,
+    updated: change.updated.length - run.start.updated,
+    withdrawn: change.withdrawn.length - run.start.withdrawn,
+    skipped: change.skipped - run.start.skipped,
+    invalid: run.own.invalid,
+    skippedParts: run.own.skippedParts,
   });
   const values = {
     feed,
