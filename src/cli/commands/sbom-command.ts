@@ -8,6 +8,9 @@ import { DEFAULT_SBOM_FORMAT, sbomFormatNames, sbomWriter } from '../../report/s
 import { summaryLine, unknownLines } from '../../report/sbom/table-writer.js';
 import { buildInventory } from '../../scan/inventory-service.js';
 import { DirectoryResolver, HOST_EXCLUDES } from '../../source/directory-resolver.js';
+import { UsageError } from '../../core/errors/usage-error.js';
+import { addImageFlags, imageOptionsFrom, type ImageCliFlags } from '../../image/image-cli-options.js';
+import { inventoryImage } from '../../image/image-inventory.js';
 import type { CliIo } from '../cli-io.js';
 import { writeOutput } from '../output-target.js';
 import { progressReporter } from '../progress-reporter.js';
@@ -22,15 +25,24 @@ const STDERR_UNKNOWNS = 20;
 
 /** `vigil sbom PATH`: the inventory of a root filesystem (or of this host for `/`) as an SBOM. */
 export function registerSbomCommand(program: Command, io: CliIo): void {
-  program
+  const sbom = program
     .command('sbom')
     .description('inventory every package in a root filesystem (use / for this host) and print it')
-    .argument('<path>', 'directory to treat as / (a rootfs, an unpacked image, or / itself)')
+    .argument('<path>', 'directory to treat as / (a rootfs, an unpacked image, or / itself), or `image`')
+    .argument('[ref]', 'after `image`: REGISTRY/NAME[:TAG|@DIGEST], docker-archive:PATH, oci:DIR[:TAG]')
     .option('-f, --format <format>', `output format: ${sbomFormatNames().join(', ')}`, DEFAULT_SBOM_FORMAT)
-    .option('-o, --output <file>', 'write to FILE (atomically: complete or untouched) instead of stdout')
-    .action(async (path: string, opts: SbomOptions) => {
-      await runSbom(path, opts, io, program.version() ?? '0.0.0');
-    });
+    .option('-o, --output <file>', 'write to FILE (atomically: complete or untouched) instead of stdout');
+  addImageFlags(sbom).action(
+    async (path: string, ref: string | undefined, opts: SbomOptions & ImageCliFlags) => {
+      await runSbom(
+        path,
+        opts,
+        io,
+        program.version() ?? '0.0.0',
+        ref === undefined ? undefined : { ref, flags: opts },
+      );
+    },
+  );
 }
 
 export async function runSbom(
@@ -38,9 +50,18 @@ export async function runSbom(
   opts: SbomOptions,
   io: CliIo,
   toolVersion: string,
+  image?: { ref: string; flags: ImageCliFlags },
 ): Promise<void> {
   // Usage errors before any work: a typo in --format must not cost a full scan.
   const writer = sbomWriter(opts.format);
+  if (image) {
+    if (path !== 'image')
+      throw new UsageError(`unexpected argument ${image.ref} (did you mean: vigil sbom image REF?)`);
+    const inventory = await inventoryImage(image.ref, imageOptionsFrom(image.flags));
+    await writeOutput(io, writer.write(inventory, { toolName: 'vigil', toolVersion }), opts.output);
+    reportSummary(io, inventory);
+    return;
+  }
   const root = await directoryOf(path);
   const isHost = root === '/';
   const resolver = new DirectoryResolver(root, isHost ? { exclude: HOST_EXCLUDES } : {});

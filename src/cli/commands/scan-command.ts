@@ -10,6 +10,7 @@ import { atOrAbove, filterFindings } from '../../scan/finding-filter.js';
 import { loadIgnoreFile, type IgnoreRule } from '../../scan/ignore-rules.js';
 import { scanTarget, type ScanResult, type ScanTarget } from '../../scan/scan-service.js';
 import { openScanDb } from '../../scan/scan-db.js';
+import { addImageFlags, imageOptionsFrom, type ImageCliFlags } from '../../image/image-cli-options.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output-target.js';
@@ -38,18 +39,11 @@ export function registerScanCommand(program: Command, io: CliIo): void {
     await runScan({ kind: 'directory', path: await directoryOf(path) }, opts, io, version);
   });
   withScanOptions(
-    scan
-      .command('image')
+    addImageFlags(scan.command('image'))
       .description('scan a container image: REGISTRY/NAME[:TAG|@DIGEST], docker-archive:PATH, oci:DIR[:TAG]')
-      .argument('<ref>', 'image reference')
-      .option('--platform <os/arch>', 'platform to pick from a multi-platform image (default: this host)')
-      .option('--insecure', 'allow plain HTTP to the registry'),
-  ).action(async (ref: string, opts: ScanCliOptions & { platform?: string; insecure?: boolean }) => {
-    const options = {
-      ...(opts.platform ? { platform: opts.platform } : {}),
-      ...(opts.insecure ? { insecure: true } : {}),
-    };
-    await runScan({ kind: 'image', ref, options }, opts, io, version);
+      .argument('<ref>', 'image reference'),
+  ).action(async (ref: string, opts: ScanCliOptions & ImageCliFlags) => {
+    await runScan({ kind: 'image', ref, options: imageOptionsFrom(opts) }, opts, io, version);
   });
   withScanOptions(
     scan.command('host').description('scan this machine (/ without /proc, /sys, /dev, /run, /tmp, …)'),
