@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cyclonedxErrors, spdx23Errors } from '../../../test/cli/sbom-checks.js';
 import { UsageError } from '../../core/errors/usage-error.js';
@@ -96,13 +97,14 @@ describe('spdx-json', () => {
 });
 
 describe('the SPDX structural validator itself', () => {
-  const dir = '/work/shared/data/examples/spdx/';
+  // shared/ sits beside the clone (DESIGN: real data read-only).
+  const dir = join(import.meta.dirname, '../../../../shared/data/examples/spdx/');
   it.each([
     'example10__spdx2.3__hello-source.spdx.json',
     'example11__spdx2.3__sbom.spdx.json',
     'example14__spdx2.3__examplemaven-0.0.1-enriched.spdx.json',
   ])('accepts the official SPDX 2.3 example %s', (name) => {
-    expect(spdx23Errors(JSON.parse(readFileSync(dir + name, 'utf8')) as Json)).toEqual([]);
+    expect(spdx23Errors(JSON.parse(readFileSync(join(dir, name), 'utf8')) as Json)).toEqual([]);
   });
 
   it('rejects broken documents', () => {
