@@ -5,7 +5,13 @@ import type { MatchReason, SchemeLookup } from '../match/match-types.js';
 import { selectScore } from '../risk/score-selector.js';
 import { severityFromScore, severityFromVendor, type Severity } from '../risk/severity-band.js';
 import type { CvssEntry, EpssEntry, KevEntry, VulnRecord } from '../vulndb/vuln-types.js';
-import type { Finding, FindingResource, FixAvailable, VulnerablePackage } from './finding-types.js';
+import type {
+  Finding,
+  FindingResource,
+  FixAvailable,
+  PackageVulnerabilityDetails,
+  VulnerablePackage,
+} from './finding-types.js';
 
 /** Everything the DB knows around the matched records, fetched once per scan. */
 export interface Enrichment {
@@ -49,7 +55,7 @@ export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: Buil
   const packages = group.packages.map((p) =>
     vulnerablePackage(
       p,
-      primary.map((m) => m.reason).filter((_, i) => primary[i]?.pkg.id === p.id),
+      primary.filter((m) => m.pkg.id === p.id).map((m) => m.reason),
       ctx,
     ),
   );
@@ -76,24 +82,14 @@ export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: Buil
     fixAvailable: fixAvailability(packages),
     remediation: { recommendation: { text: remediationText(packages) } },
     resources: [ctx.resource],
-    packageVulnerabilityDetails: {
-      vulnerabilityId: group.vulnerabilityId,
-      source: deciding?.reason.source ?? 'unknown',
-      sourceUrl: sourceUrl(group.vulnerabilityId, deciding?.reason.source),
+    packageVulnerabilityDetails: details(group, e, {
       cvss,
-      relatedVulnerabilities: group.relatedIds,
-      referenceUrls: [
-        ...new Set(group.matches.flatMap((m) => e.records.get(m.reason.recordId)?.references ?? [])),
-      ],
-      vulnerablePackages: packages,
-      matches: group.matches.map((m) => m.reason),
-      cwes: [...new Set(group.matches.flatMap((m) => e.records.get(m.reason.recordId)?.cwes ?? []))].sort(),
-    },
+      packages,
+      rec,
+      vendorSeverity,
+      source: deciding?.reason.source,
+    }),
   };
-  const details = finding.packageVulnerabilityDetails;
-  if (details && vendorSeverity) details.vendorSeverity = vendorSeverity;
-  if (details && rec?.published) details.vendorCreatedAt = rec.published;
-  if (details && rec?.modified) details.vendorUpdatedAt = rec.modified;
   if (score) {
     finding.score = score.baseScore;
     finding.scoreDetails = score;
@@ -107,6 +103,46 @@ export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: Buil
   if (epss) finding.epss = { score: epss.score, percentile: epss.percentile };
   return finding;
 }
+
+interface DetailFacts {
+  cvss: CvssEntry[];
+  packages: VulnerablePackage[];
+  rec: VulnRecord | undefined;
+  vendorSeverity: string | undefined;
+  source: string | undefined;
+}
+
+function details(group: VulnerabilityGroup, e: Enrichment, f: DetailFacts): PackageVulnerabilityDetails {
+  const fromRecords = (pick: (r: VulnRecord) => string[]): string[] => [
+    ...new Set(group.matches.flatMap((m) => pick(e.records.get(m.reason.recordId) ?? EMPTY_RECORD))),
+  ];
+  const d: PackageVulnerabilityDetails = {
+    vulnerabilityId: group.vulnerabilityId,
+    source: f.source ?? 'unknown',
+    sourceUrl: sourceUrl(group.vulnerabilityId, f.source),
+    cvss: f.cvss,
+    relatedVulnerabilities: group.relatedIds,
+    referenceUrls: fromRecords((r) => r.references),
+    vulnerablePackages: f.packages,
+    matches: group.matches.map((m) => m.reason),
+    cwes: fromRecords((r) => r.cwes).sort(),
+  };
+  if (f.vendorSeverity) d.vendorSeverity = f.vendorSeverity;
+  if (f.rec?.published) d.vendorCreatedAt = f.rec.published;
+  if (f.rec?.modified) d.vendorUpdatedAt = f.rec.modified;
+  return d;
+}
+
+const EMPTY_RECORD: VulnRecord = {
+  id: '',
+  aliases: [],
+  related: [],
+  source: '',
+  modified: '',
+  references: [],
+  cvss: [],
+  cwes: [],
+};
 
 /** The records' own scores first (vendor data), then enrichment by CVE; one entry per (source, vector). */
 function collectCvss(group: VulnerabilityGroup, e: Enrichment, cves: readonly string[]): CvssEntry[] {
