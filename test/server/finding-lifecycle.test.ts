@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyScanOfResource, storedFindingId } from '../../src/findings/finding-lifecycle.js';
+import type { Finding } from '../../src/findings/finding-types.js';
+import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { BACKENDS } from './service-db-backends.js';
+import { randomFinding, rng } from './random-findings.js';
+
+const T1 = new Date('2026-02-01T00:00:00.000Z');
+const T2 = new Date('2026-02-02T00:00:00.000Z');
+const T3 = new Date('2026-02-03T00:00:00.000Z');
+
+/** A finding as the scan service returns it: `id` is its identity within the resource. */
+function scanned(identity: string, resourceId: string, score = 5): Finding {
+  const f = randomFinding(rng(identity.length), 0);
+  return {
+    ...f,
+    id: identity,
+    score,
+    status: 'ACTIVE',
+    resources: [{ id: resourceId, type: 'HOST', details: {} }],
+  };
+}
+
+async function stored(db: ServiceDb, account: string): Promise<Map<string, Finding>> {
+  const rows = await db.kysely
+    .selectFrom('findings')
+    .select(['identity_key', 'finding_json'])
+    .where('account_id', '=', account)
+    .execute();
+  return new Map(rows.map((r) => [r.identity_key, JSON.parse(r.finding_json) as Finding]));
+}
+
+async function outbox(db: ServiceDb): Promise<Array<[string, string]>> {
+  const rows = await db.kysely.selectFrom('outbox').select(['type', 'subject']).orderBy('seq').execute();
+  return rows.map((r) => [r.type, r.subject]);
+}
+
+describe.each(BACKENDS.map((make) => [make().name, make] as const))('finding lifecycle on %s', (_n, make) => {
+  const backend = make();
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+
+  it('creates, observes, closes and reopens by identity, with outbox events in the same transaction', async () => {
+    const { db } = await backend.fresh();
+    const scan = (findings: Finding[], now: Date) =>
+      applyScanOfResource(db.kysely, { accountId: 'acct-a', resourceId: 'host-1', findings, now });
+    const idA = storedFindingId('acct-a', 'id-a');
+    const idB = storedFindingId('acct-a', 'id-b');
+    const idC = storedFindingId('acct-a', 'id-c');
+
+    const r1 = await scan([scanned('id-a', 'host-1'), scanned('id-b', 'host-1')], T1);
+    expect(r1.created.map((f) => f.id).sort()).toEqual([idA, idB].sort());
+    let s = await stored(db, 'acct-a');
+    expect(s.get('id-a')).toMatchObject({
+      id: idA,
+      status: 'ACTIVE',
+      firstObservedAt: T1.toISOString(),
+      accountId: 'acct-a',
+    });
+
+    // A again (same facts), B gone, C new.
+    const r2 = await scan([scanned('id-a', 'host-1'), scanned('id-c', 'host-1')], T2);
+    expect([r2.observed.length, r2.updated.length, r2.closed.length, r2.created.length]).toEqual([
+      1, 0, 1, 1,
+    ]);
+    s = await stored(db, 'acct-a');
+    expect(s.get('id-a')).toMatchObject({
+      firstObservedAt: T1.toISOString(),
+      lastObservedAt: T2.toISOString(),
+      updatedAt: T1.toISOString(),
+    });
+    expect(s.get('id-b')).toMatchObject({
+      status: 'CLOSED',
+      closedAt: T2.toISOString(),
+      updatedAt: T2.toISOString(),
+    });
+
+    // B returns: same id, ACTIVE, no closedAt, new updatedAt; A's score changes: updated; C gone.
+    const r3 = await scan([scanned('id-a', 'host-1', 9.8), scanned('id-b', 'host-1')], T3);
+    expect(r3.updated.map((f) => f.id).sort()).toEqual([idA, idB].sort());
+    s = await stored(db, 'acct-a');
+    const reopened = s.get('id-b');
+    expect(reopened).toMatchObject({
+      id: idB,
+      status: 'ACTIVE',
+      firstObservedAt: T1.toISOString(),
+      updatedAt: T3.toISOString(),
+    });
+    expect(reopened?.closedAt).toBeUndefined();
+    expect(s.get('id-a')).toMatchObject({ score: 9.8, updatedAt: T3.toISOString() });
+    expect(s.get('id-c')).toMatchObject({ status: 'CLOSED', closedAt: T3.toISOString() });
+    const row = await db.kysely
+      .selectFrom('findings')
+      .select(['status', 'score', 'closed_at'])
+      .where('id', '=', idA)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'ACTIVE', score: 9.8, closed_at: null });
+
+    expect((await outbox(db)).map(([t, subj]) => `${t} ${subj}`).sort()).toEqual(
+      [
+        ['created', idA],
+        ['created', idB],
+        ['closed', idB],
+        ['created', idC],
+        ['updated', idA],
+        ['updated', idB],
+        ['closed', idC],
+      ]
+        .map(([t, id]) => `vigil.finding.${t} ${id}`)
+        .sort(),
+    );
+    await db.close();
+  });
+
+  it('touches only the scanned resource and account, and keeps SUPPRESSED while seen', async () => {
+    const { db } = await backend.fresh();
+    await applyScanOfResource(db.kysely, {
+      accountId: 'acct-a',
+      resourceId: 'host-1',
+      findings: [scanned('x', 'host-1')],
+      now: T1,
+    });
+    await applyScanOfResource(db.kysely, {
+      accountId: 'acct-a',
+      resourceId: 'host-2',
+      findings: [scanned('y', 'host-2')],
+      now: T1,
+    });
+    await applyScanOfResource(db.kysely, {
+      accountId: 'acct-b',
+      resourceId: 'host-1',
+      findings: [scanned('x', 'host-1')],
+      now: T1,
+    });
+    const id = storedFindingId('acct-a', 'x');
+    const row = await db.kysely
+      .selectFrom('findings')
+      .select('finding_json')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const suppressed = {
+      ...(JSON.parse(row.finding_json) as Finding),
+      status: 'SUPPRESSED' as const,
+      suppressedBy: 'rule-1',
+    };
+    await db.kysely
+      .updateTable('findings')
+      .set({ status: 'SUPPRESSED', finding_json: JSON.stringify(suppressed) })
+      .where('id', '=', id)
+      .execute();
+
+    await applyScanOfResource(db.kysely, {
+      accountId: 'acct-a',
+      resourceId: 'host-1',
+      findings: [scanned('x', 'host-1')],
+      now: T2,
+    });
+    const a = await stored(db, 'acct-a');
+    expect(a.get('x')).toMatchObject({
+      status: 'SUPPRESSED',
+      suppressedBy: 'rule-1',
+      lastObservedAt: T2.toISOString(),
+    });
+    expect(a.get('y')).toMatchObject({ status: 'ACTIVE', lastObservedAt: T1.toISOString() });
+    expect((await stored(db, 'acct-b')).get('x')).toMatchObject({
+      status: 'ACTIVE',
+      lastObservedAt: T1.toISOString(),
+    });
+    await db.close();
+  });
+
+  it('writes nothing, findings nor events, when the transaction fails', async () => {
+    const { db } = await backend.fresh();
+    // Two findings with one identity violate the unique index on the second insert.
+    const dup = [scanned('same', 'host-1'), scanned('other', 'host-1'), scanned('same', 'host-1')];
+    await expect(
+      applyScanOfResource(db.kysely, { accountId: 'acct-a', resourceId: 'host-1', findings: dup, now: T1 }),
+    ).rejects.toThrow();
+    expect((await stored(db, 'acct-a')).size).toBe(0);
+    expect(await outbox(db)).toEqual([]);
+    await db.close();
+  });
+});
