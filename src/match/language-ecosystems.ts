@@ -16,7 +16,7 @@ export function normalizePypiName(name: string): string {
 
 const asIs = (name: string): string => name;
 
-/** purl type → OSV ecosystem, comparator and name rule, for every language vigil inventories. */
+/** purl type → OSV ecosystem, comparator and name rule (the DB stores names as published, PyPI per PEP 503). */
 export const LANGUAGE_ECOSYSTEMS: Readonly<Record<LanguageEcosystem, LanguageEcosystemInfo>> = {
   npm: { osv: 'npm', scheme: 'semver', normalize: asIs },
   pypi: { osv: 'PyPI', scheme: 'pep440', normalize: normalizePypiName },
@@ -24,6 +24,6 @@ export const LANGUAGE_ECOSYSTEMS: Readonly<Record<LanguageEcosystem, LanguageEco
   golang: { osv: 'Go', scheme: 'go', normalize: asIs },
   cargo: { osv: 'crates.io', scheme: 'semver', normalize: asIs },
   gem: { osv: 'RubyGems', scheme: 'gem', normalize: asIs },
-  composer: { osv: 'Packagist', scheme: 'composer', normalize: (n) => n.toLowerCase() },
+  composer: { osv: 'Packagist', scheme: 'composer', normalize: asIs },
   nuget: { osv: 'NuGet', scheme: 'nuget', normalize: asIs },
 };
