@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { withLock } from '../fixtures/test-cache.js';
@@ -16,6 +17,9 @@ let built: Promise<void> | undefined;
  */
 export function buildCli(): Promise<void> {
   built ??= withLock('vigil-dist-build', async () => {
+    // A fresh dist (npm test builds first) is left alone: rewriting it could race other test files
+    // that are starting the CLI at this moment.
+    if (distMtime() > newestSourceMtime(`${REPO}src`)) return;
     const started = Date.now();
     let output = '';
     try {
@@ -26,10 +30,25 @@ export function buildCli(): Promise<void> {
     } catch (err) {
       output = String((err as { stdout?: string }).stdout ?? err);
     }
-    const mtime = statSync(`${REPO}dist/cli/cli-main.js`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    if (mtime < started - 1000) throw new Error(`tsc emitted no dist/cli/cli-main.js:\n${output}`);
+    if (distMtime() < started - 1000) throw new Error(`tsc emitted no dist/cli/cli-main.js:\n${output}`);
   });
   return built;
+}
+
+function distMtime(): number {
+  return statSync(`${REPO}dist/cli/cli-main.js`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+}
+
+/** Newest mtime of the compiled sources (tests and fixtures are not compiled). */
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, e.name === 'testdata' ? 0 : newestSourceMtime(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
 }
 
 export interface CliRun {
