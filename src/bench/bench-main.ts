@@ -1,11 +1,12 @@
 import type { BenchSuite } from './bench-suite.js';
 import { formatReport } from './bench-table.js';
+import { imageBench } from './image-bench.js';
 import { inventoryBench } from './inventory-bench.js';
 import { scanBench } from './scan-bench.js';
 import { vulndbBench } from './vulndb-bench.js';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them; later capabilities add theirs. */
-export const BENCH_SUITES: readonly BenchSuite[] = [inventoryBench, scanBench, vulndbBench];
+export const BENCH_SUITES: readonly BenchSuite[] = [inventoryBench, scanBench, vulndbBench, imageBench];
 
 /**
  * `npm run bench [-- SUITE…]`: runs the named suites (all by default) and prints one table each.

@@ -30,7 +30,7 @@ export interface ImageOpenOptions {
   limits?: Partial<ImageLimits>;
   /** Layer records and kept bodies; default ~/.cache/vigil. */
   cacheDir?: string;
-  /** Keep layer records across runs (keyed by diffID + catalogers). Default true. */
+  /** Keep layer records across runs (keyed by diffID + catalogers). Default true, unless VIGIL_LAYER_CACHE=0. */
   layerCache?: boolean;
   /** Catalogers whose globs decide which bodies are kept; default the full registry. */
   catalogers?: readonly Cataloger[];
@@ -73,7 +73,7 @@ export async function openImage(ref: string, opts: ImageOpenOptions = {}): Promi
     const policy = buildKeepPolicy(opts.catalogers ?? CATALOGERS);
     const s = new LayerStore(
       opts.cacheDir ?? defaultCacheDir(),
-      opts.layerCache ?? true,
+      opts.layerCache ?? process.env['VIGIL_LAYER_CACHE'] !== '0',
       policy,
       limits,
       image.layers,
