@@ -1,12 +1,16 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { batchesForPaths } from '../../feeds/feed-import.js';
 import { defaultFeedConfigPath, downloadFeeds, readFeedConfig } from '../../feeds/feed-update.js';
 import { UsageError } from '../../core/errors/usage-error.js';
 import { formatStatus, summarizeStatus } from '../../vulndb/db-status-report.js';
 import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
+import { readManifest, shippedSnapshotDir } from '../../vulndb/snapshot-load.js';
 import type { ChangeSet, FeedBatch } from '../../vulndb/import-types.js';
 import { openVulnDb, type VulnDb } from '../../vulndb/vuln-db.js';
 import type { CliIo } from '../cli-io.js';
+import { progressReporter } from '../progress-reporter.js';
 
 interface DbOpts {
   db?: string;
@@ -55,7 +59,7 @@ export function registerDbCommand(program: Command, io: CliIo): void {
     .option('--db <file>', 'vulnerability DB file')
     .option('--json', 'machine-readable output')
     .action(async (opts: DbOpts & { json?: boolean }) => {
-      const vdb = await openDb(opts);
+      const vdb = await openDb(opts, io);
       try {
         const now = new Date();
         const families = summarizeStatus(await vdb.status(), now);
@@ -71,13 +75,32 @@ export function registerDbCommand(program: Command, io: CliIo): void {
 }
 
 /** An explicit --db is used as given; the default DB is seeded from the shipped snapshot on first use. */
-function openDb(opts: DbOpts, io?: CliIo): Promise<VulnDb> {
+async function openDb(opts: DbOpts, io?: CliIo): Promise<VulnDb> {
   if (opts.db !== undefined) return openVulnDb(opts.db);
-  const progress = io ? ttyLine(io) : undefined;
-  return ensureVulnDb(
-    defaultDbPath(),
-    progress ? { onProgress: (t, n) => progress(`loading snapshot ${t}: ${n}`) } : {},
+  if (!io?.stderr.isTTY || !existsSync(join(shippedSnapshotDir(), 'manifest.json')))
+    return ensureVulnDb(defaultDbPath());
+  // A bar over the snapshot's rows (known from its manifest); only drawn if the DB is new.
+  const tables = Object.values(readManifest(shippedSnapshotDir()).tables);
+  const bar = progressReporter(
+    io.stderr,
+    'loading vulnerability data',
+    tables.reduce((n, t) => n + t.rows, 0),
   );
+  const done = new Map<string, number>();
+  try {
+    return await ensureVulnDb(defaultDbPath(), {
+      onProgress: (table, rows) => {
+        done.set(table, rows);
+        bar.onProgress?.(
+          [...done.values()].reduce((a, b) => a + b, 0),
+          0,
+          table,
+        );
+      },
+    });
+  } finally {
+    bar.stop();
+  }
 }
 
 async function runImport(io: CliIo, opts: DbOpts, batches: FeedBatch[]): Promise<void> {
