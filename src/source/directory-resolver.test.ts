@@ -47,6 +47,12 @@ describe('DirectoryResolver', () => {
     await expect(r.readFile('/etc/escape')).rejects.toMatchObject({ code: 'SYMLINK_UNRESOLVABLE' });
   });
 
+  it('passes over links to directories without calling them broken', async () => {
+    const r = new DirectoryResolver(root);
+    expect(await r.findFiles(['lib', 'lib/*'])).toEqual([]);
+    expect(r.unknowns).toEqual([]);
+  });
+
   it('refuses files over the size limit', async () => {
     const r = new DirectoryResolver(root, { maxFileSize: 4 });
     await expect(r.readFile('/usr/lib/os-release')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });

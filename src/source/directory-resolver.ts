@@ -147,10 +147,20 @@ export class DirectoryResolver implements Resolver {
     try {
       return await this.statFile(path);
     } catch (err) {
+      // A link to a directory (merged-/usr `/bin` → `usr/bin`) is not a file a glob wants, nor a problem.
+      if (err instanceof PathNotFoundError && (await this.isDirectory(path))) return undefined;
       if (err instanceof SymlinkError) this.record(path, err.problem, err.message);
       else if (err instanceof PathNotFoundError) this.record(path, 'symlink-broken', 'vanished or dangling');
       else this.record(path, 'unreadable', (err as Error).message);
       return undefined;
+    }
+  }
+
+  private async isDirectory(path: string): Promise<boolean> {
+    try {
+      return (await lstat(this.hostPath(await this.resolve(path, true)))).isDirectory();
+    } catch {
+      return false;
     }
   }
 
