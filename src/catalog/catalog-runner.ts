@@ -67,6 +67,7 @@ function catalogerFile(resolver: Resolver, ref: FileRef): CatalogerFile {
   return {
     path: ref.path,
     size: ref.size,
+    mode: ref.mode,
     ...(ref.layerDigest ? { layerDigest: ref.layerDigest } : {}),
     read: (o) => resolver.readFile(ref.path, o),
     open: () => resolver.open(ref.path),

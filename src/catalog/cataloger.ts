@@ -10,6 +10,8 @@ export type CatalogerTag = 'os' | 'language' | 'installed' | 'declared' | 'binar
 export interface CatalogerFile {
   path: string;
   size: number;
+  /** Permission bits when the source knows them (directories, image tar headers). */
+  mode?: number;
   layerDigest?: string;
   read(opts?: { maxBytes?: number }): Promise<Buffer>;
   open(): Promise<RandomAccessReader>;

@@ -32,7 +32,13 @@ const MIN_BINARY_SIZE = 1024;
 const NOT_A_PROGRAM =
   /\.(?:so(?:\.[\d.]+)?|a|o|py|pyc|pl|pm|rb|js|mjs|json|ya?ml|toml|xml|html?|txt|md|h|hpp|c|go|rs|sh|conf|cfg|ini|mo|po|png|svg|jpe?g|gz|xz|bz2|zst|zip|jar|whl|pem|crt|service|desktop|la|pc|cmake|typelib|gir)$/i;
 
-export function mayBeProgram(file: Pick<CatalogerFile, 'path' | 'size'>): boolean {
+/** Any of the owner/group/other execute bits. */
+const EXECUTABLE_BITS = 0o111;
+
+export function mayBeProgram(file: Pick<CatalogerFile, 'path' | 'size' | 'mode'>): boolean {
+  // Without the execute bit a file is not a program: on a host this skips tens of thousands of data
+  // files under usr/lib before any of them is opened.
+  if (file.mode !== undefined && (file.mode & EXECUTABLE_BITS) === 0) return false;
   return file.size >= MIN_BINARY_SIZE && !NOT_A_PROGRAM.test(file.path);
 }
 
