@@ -51,7 +51,8 @@ export class RegistryClient implements ManifestStore {
     let res: Response | undefined;
     let base = `https://${host}`;
     try {
-      res = await fetchWithPolicy(`${base}/v2/`, {});
+      // Where plain HTTP is allowed, one failed TLS attempt is enough to fall back (no retry delays).
+      res = await fetchWithPolicy(`${base}/v2/`, {}, plainAllowed ? 0 : undefined);
     } catch (err) {
       if (!plainAllowed)
         throw new InsecureRegistryError(

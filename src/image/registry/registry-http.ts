@@ -12,11 +12,15 @@ const MAX_BACKOFF_MS = 5_000;
  * to 5 s) and redirects followed by hand, so Authorization is dropped when a redirect leaves the
  * registry's origin (blob storage must not receive registry credentials).
  */
-export async function fetchWithPolicy(url: string, headers: Record<string, string>): Promise<Response> {
+export async function fetchWithPolicy(
+  url: string,
+  headers: Record<string, string>,
+  retries = MAX_RETRIES,
+): Promise<Response> {
   let current = new URL(url);
   let hdrs = { ...headers };
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const res = await fetchRetrying(current, hdrs);
+    const res = await fetchRetrying(current, hdrs, retries);
     if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
     const location = res.headers.get('location');
     await res.body?.cancel();
@@ -32,17 +36,17 @@ export async function fetchWithPolicy(url: string, headers: Record<string, strin
   throw new RegistryError(`more than ${MAX_REDIRECTS} redirects from ${url}`);
 }
 
-async function fetchRetrying(url: URL, headers: Record<string, string>): Promise<Response> {
+async function fetchRetrying(url: URL, headers: Record<string, string>, retries: number): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
       res = await fetch(url, { headers, redirect: 'manual' });
     } catch (err) {
-      if (attempt >= MAX_RETRIES) throw err;
+      if (attempt >= retries) throw err;
       await sleep(backoff(attempt, null));
       continue;
     }
-    if (!RETRY_STATUSES.has(res.status) || attempt >= MAX_RETRIES) return res;
+    if (!RETRY_STATUSES.has(res.status) || attempt >= retries) return res;
     await res.body?.cancel();
     await sleep(backoff(attempt, res.headers.get('retry-after')));
   }

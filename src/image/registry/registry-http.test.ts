@@ -1,0 +1,56 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchWithPolicy, readLimited } from './registry-http.js';
+
+/** Two real HTTP servers on 127.0.0.1 (two origins): the "registry" and the "blob storage". */
+let registry: Server;
+let storage: Server;
+let regUrl = '';
+let storeUrl = '';
+const seen: IncomingHttpHeaders[] = [];
+let flaky = 0;
+
+const listen = async (s: Server): Promise<string> => {
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+};
+
+beforeAll(async () => {
+  storage = createServer((req, res) => {
+    seen.push(req.headers);
+    res.end('blob-bytes');
+  });
+  storeUrl = await listen(storage);
+  registry = createServer((req, res) => {
+    if (req.url === '/flaky' && flaky++ < 2) res.writeHead(503, { 'retry-after': '0' }).end();
+    else if (req.url === '/flaky') res.end('ok after retries');
+    else if (req.url === '/redirect') res.writeHead(307, { location: `${storeUrl}/blob` }).end();
+    else res.end('x'.repeat(5000));
+  });
+  regUrl = await listen(registry);
+});
+afterAll(() => {
+  registry.close();
+  storage.close();
+});
+
+describe('fetchWithPolicy', () => {
+  it('retries 503 with backoff and then succeeds', async () => {
+    const res = await fetchWithPolicy(`${regUrl}/flaky`, {});
+    expect(await res.text()).toBe('ok after retries');
+    expect(flaky).toBe(3);
+  });
+  it('follows a redirect to another origin without the Authorization header', async () => {
+    const res = await fetchWithPolicy(`${regUrl}/redirect`, {
+      authorization: 'Bearer secret',
+      accept: 'x/y',
+    });
+    expect(await res.text()).toBe('blob-bytes');
+    expect(seen.at(-1)?.authorization).toBeUndefined();
+    expect(seen.at(-1)?.accept).toBe('x/y');
+  });
+  it('refuses a body over the limit', async () => {
+    const res = await fetchWithPolicy(`${regUrl}/big`, {});
+    await expect(readLimited(res, 1000, 'manifest')).rejects.toMatchObject({ code: 'MANIFEST_TOO_LARGE' });
+  });
+});
