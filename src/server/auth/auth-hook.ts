@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import { forbidden, notFound, unauthenticated } from '../http/http-error.js';
+import { authenticate, type Principal } from './api-keys.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** Routes anyone may call: liveness only. Everything else needs a key. */
+const PUBLIC = new Set(['/health']);
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Authentication and the role check for EVERY route, in one hook, so a new route cannot forget them:
+ * no key → 401; a read-only key on any non-read method → 403. Per-account checks are `requireAccount`.
+ */
+export function installAuth(app: FastifyInstance, db: Kysely<ServiceDatabase>): void {
+  app.addHook('onRequest', async (req) => {
+    if (PUBLIC.has(req.routeOptions.url ?? '')) return;
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer (\S+)$/.exec(header);
+    const principal = match?.[1] ? await authenticate(db, match[1]) : undefined;
+    if (!principal) throw unauthenticated();
+    if (principal.role === 'read-only' && !READ_METHODS.has(req.method))
+      throw forbidden('read-only key cannot change anything');
+    req.principal = principal;
+  });
+}
+
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw unauthenticated();
+  return req.principal;
+}
+
+/** 404, not 403, for an account the key cannot see: whether it exists is not the caller's business. */
+export function requireAccount(req: FastifyRequest, accountId: string): Principal {
+  const p = principalOf(req);
+  if (!p.visibleAccountIds.includes(accountId)) throw notFound(`account ${accountId}`);
+  return p;
+}

@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isVigilError } from '../../core/errors/vigil-error.js';
+import { HttpError } from './http-error.js';
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Stable error codes of the domain that mean "the caller asked wrongly", not "the server failed". */
+const CLIENT_CODES: Readonly<Record<string, number>> = { USAGE: 400, PARSE_ERROR: 400, VERSION_INVALID: 400 };
+
+/** THE one place errors become HTTP responses: every body is `{ code, message, details }`. */
+export function toHttp(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof HttpError) return { status: err.status, body: body(err.code, err.message, err.details) };
+  if (isVigilError(err)) {
+    const status = CLIENT_CODES[err.code] ?? 500;
+    return {
+      status,
+      body: body(
+        err.code,
+        status === 500 ? 'internal error' : err.message,
+        status === 500 ? {} : err.details,
+      ),
+    };
+  }
+  const fe = err as Partial<FastifyError>;
+  if (fe.validation) {
+    return {
+      status: 400,
+      body: body('VALIDATION', fe.message ?? 'invalid request', { errors: fe.validation }),
+    };
+  }
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { status: 413, body: body('BODY_TOO_LARGE', 'request body too large') };
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: body(fe.code ?? 'BAD_REQUEST', fe.message ?? 'bad request') };
+  }
+  // Internal errors never leak their message (it may name paths, SQL or secrets).
+  return { status: 500, body: body('INTERNAL', 'internal error') };
+}
+
+function body(code: string, message: string, details: Readonly<Record<string, unknown>> = {}): ErrorBody {
+  return { code, message, details: { ...details } };
+}
+
+export function installErrorMapping(app: FastifyInstance): void {
+  app.setErrorHandler((err, _req, reply) => {
+    const { status, body } = toHttp(err);
+    if (status === 500) app.log.error({ err }, 'request failed');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({
+      code: 'NOT_FOUND',
+      message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}`,
+      details: {},
+    }),
+  );
+}

@@ -1,0 +1,70 @@
+import { Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { criteriaWhere } from '../../findings/filter-criteria-sql.js';
+import type { FilterCriteria } from '../../findings/filter-criteria.js';
+import { principalOf } from '../auth/auth-hook.js';
+import { HttpError } from '../http/http-error.js';
+import { findingOfRow } from '../storage/finding-rows.js';
+import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import { errorResponses, FilterCriteriaSchema } from './route-schemas.js';
+
+const Query = Type.Object({
+  filter: Type.Optional(Type.String({ description: 'FilterCriteria as JSON', maxLength: 20_000 })),
+  maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  nextToken: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+function parseFilter(raw: string | undefined): FilterCriteria {
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'VALIDATION', 'filter is not JSON');
+  }
+  if (!Value.Check(FilterCriteriaSchema, parsed)) {
+    const errors = [...Value.Errors(FilterCriteriaSchema, parsed)]
+      .slice(0, 10)
+      .map((e) => ({ path: e.path, message: e.message }));
+    throw new HttpError(400, 'VALIDATION', 'filter is not a valid FilterCriteria', { errors });
+  }
+  return parsed;
+}
+
+/** GET /v1/findings: FilterCriteria over the accounts the key may see; cursor = last id, ordered by id. */
+export function registerFindingsRoutes(app: FastifyInstance, db: Kysely<ServiceDatabase>): void {
+  app.get(
+    '/v1/findings',
+    {
+      schema: {
+        querystring: Query,
+        response: {
+          200: Type.Object({ findings: Type.Array(Type.Unknown()), nextToken: Type.Optional(Type.String()) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const q = req.query as { filter?: string; maxResults?: number; nextToken?: string };
+      const limit = q.maxResults ?? 100;
+      let query = db
+        .selectFrom('findings')
+        .select(['id', 'finding_json'])
+        .where('account_id', 'in', p.visibleAccountIds)
+        .where(criteriaWhere(parseFilter(q.filter)))
+        .orderBy('id')
+        .limit(limit + 1);
+      if (q.nextToken) query = query.where('id', '>', q.nextToken);
+      const rows = await query.execute();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        findings: page.map(findingOfRow),
+        ...(rows.length > limit && last ? { nextToken: last.id } : {}),
+      };
+    },
+  );
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { createApiKey } from '../../src/server/auth/api-keys.js';
+import { buildServer } from '../../src/server/server-app.js';
+import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
+import type { Finding } from '../../src/findings/finding-types.js';
+import { randomFinding, rng } from './random-findings.js';
+
+const NOW = '2026-03-01T00:00:00.000Z';
+
+export interface Seeded {
+  base: string;
+  app: FastifyInstance;
+  keys: { memberA: string; readOnlyA: string; memberB: string; orgAdmin: string };
+  resources: { a: string; b: string };
+}
+
+function finding(identity: string, resourceId: string, i: number): Finding {
+  return {
+    ...randomFinding(rng(i + 1), i),
+    id: identity,
+    status: 'ACTIVE',
+    resources: [{ id: resourceId, type: 'HOST', details: {} }],
+  };
+}
+
+/**
+ * An organization whose delegated admin is acct-admin, with member accounts acct-a and acct-b, a host
+ * and findings in each, keys of every role, and the real server listening on 127.0.0.1, port 0.
+ */
+export async function seedAndListen(db: ServiceDb, findingsPerAccount = 30): Promise<Seeded> {
+  const k = db.kysely;
+  await k
+    .insertInto('organizations')
+    .values({ id: 'org-1', name: 'Org', delegated_admin_account_id: 'acct-admin', created_at: NOW })
+    .execute();
+  for (const id of ['acct-admin', 'acct-a', 'acct-b']) {
+    await k
+      .insertInto('accounts')
+      .values({
+        id,
+        name: id,
+        organization_id: 'org-1',
+        host_scanning: 1,
+        image_scanning: 1,
+        network_scanning: 1,
+        created_at: NOW,
+      })
+      .execute();
+  }
+  const resources = { a: 'host-a1', b: 'host-b1' };
+  for (const [acct, rid] of [
+    ['acct-a', resources.a],
+    ['acct-b', resources.b],
+  ] as const) {
+    await k
+      .insertInto('resources')
+      .values({
+        id: rid,
+        account_id: acct,
+        type: 'HOST',
+        tags_json: '{}',
+        details_json: '{}',
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .execute();
+    const findings = Array.from({ length: findingsPerAccount }, (_, i) => finding(`${acct}-${i}`, rid, i));
+    await applyScanOfResource(k, { accountId: acct, resourceId: rid, findings, now: new Date(NOW) });
+  }
+  const key = async (accountId: string, role: 'admin' | 'member' | 'read-only'): Promise<string> =>
+    (await createApiKey(k, { accountId, role })).key;
+  const keys = {
+    memberA: await key('acct-a', 'member'),
+    readOnlyA: await key('acct-a', 'read-only'),
+    memberB: await key('acct-b', 'member'),
+    orgAdmin: await key('acct-admin', 'admin'),
+  };
+  const app = await buildServer({ db: k });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { base: address, app, keys, resources };
+}
+
+export async function call(
+  base: string,
+  key: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const headers: Record<string, string> = {};
+  if (key) headers['authorization'] = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+}
