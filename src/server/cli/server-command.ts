@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../../cli/cli-io.js';
+import { buildServer } from '../server-app.js';
+import { DEFAULT_SERVICE_DB_URL, openServiceDb } from '../storage/service-db.js';
+
+/** `vigil server`: the API on the service DB until SIGINT/SIGTERM. */
+export function registerServerCommand(program: Command, io: CliIo): void {
+  program
+    .command('server')
+    .description('run the vigil API server')
+    .option('--database <url>', `sqlite:PATH or postgres://… (default ${DEFAULT_SERVICE_DB_URL})`)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0: any free port)', '8080')
+    .action(async (opts: { database?: string; host: string; port: string }) => {
+      const db = await openServiceDb(opts.database ? { url: opts.database } : {});
+      const keys = await db.kysely
+        .selectFrom('api_keys')
+        .select('id')
+        .where('revoked_at', 'is', null)
+        .limit(1)
+        .execute();
+      if (keys.length === 0) {
+        io.stderr.write(
+          'no API key yet: create the first one with `vigil admin create-key --account ID --role admin`\n',
+        );
+      }
+      const app = await buildServer({ db: db.kysely });
+      const address = await app.listen({ port: Number(opts.port), host: opts.host });
+      io.stderr.write(`vigil server listening on ${address}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await app.close();
+      await db.close();
+    });
+}
