@@ -4,11 +4,15 @@ import type { Kysely } from 'kysely';
 import { installAuth } from './auth/auth-hook.js';
 import { installErrorMapping } from './http/error-mapping.js';
 import { registerFindingsRoutes } from './routes/findings-routes.js';
+import { registerInventoryRoutes } from './routes/inventory-routes.js';
 import { registerResourcesRoutes } from './routes/resources-routes.js';
 import type { ServiceDatabase } from './storage/service-db-schema.js';
+import type { VulnStore } from '../vulndb/vuln-types.js';
 
 export interface ServerOptions {
   db: Kysely<ServiceDatabase>;
+  /** The vulnerability DB scans match against; without it, inventory submissions answer 503. */
+  store?: VulnStore;
   /** Request body limit in bytes (an inventory of a big host is a few MB). */
   bodyLimit?: number;
 }
@@ -31,6 +35,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   registerFindingsRoutes(app, opts.db);
   registerResourcesRoutes(app, opts.db);
+  registerInventoryRoutes(app, opts.db, opts.store);
   await app.ready();
   return app;
 }

@@ -5,6 +5,7 @@ import type { ServiceDb } from '../../src/server/storage/service-db.js';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { randomFinding, rng } from './random-findings.js';
+import type { VulnStore } from '../../src/vulndb/vuln-types.js';
 
 const NOW = '2026-03-01T00:00:00.000Z';
 
@@ -28,7 +29,11 @@ function finding(identity: string, resourceId: string, i: number): Finding {
  * An organization whose delegated admin is acct-admin, with member accounts acct-a and acct-b, a host
  * and findings in each, keys of every role, and the real server listening on 127.0.0.1, port 0.
  */
-export async function seedAndListen(db: ServiceDb, findingsPerAccount = 30): Promise<Seeded> {
+export async function seedAndListen(
+  db: ServiceDb,
+  findingsPerAccount = 30,
+  store?: VulnStore,
+): Promise<Seeded> {
   const k = db.kysely;
   await k
     .insertInto('organizations')
@@ -76,7 +81,7 @@ export async function seedAndListen(db: ServiceDb, findingsPerAccount = 30): Pro
     memberB: await key('acct-b', 'member'),
     orgAdmin: await key('acct-admin', 'admin'),
   };
-  const app = await buildServer({ db: k });
+  const app = await buildServer({ db: k, ...(store ? { store } : {}) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { base: address, app, keys, resources };
 }

@@ -16,7 +16,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Authentication and the role check for EVERY route, in one hook, so a new route cannot forget them:
- * no key → 401; a read-only key on any non-read method → 403. Per-account checks are `requireAccount`.
+ * no key → 401; a read-only key on any non-read method → 403; an `:accountId` the key cannot see → 404.
  */
 export function installAuth(app: FastifyInstance, db: Kysely<ServiceDatabase>): void {
   app.addHook('onRequest', async (req) => {
@@ -28,6 +28,9 @@ export function installAuth(app: FastifyInstance, db: Kysely<ServiceDatabase>): 
     if (principal.role === 'read-only' && !READ_METHODS.has(req.method))
       throw forbidden('read-only key cannot change anything');
     req.principal = principal;
+    // Before body validation, so another account's routes answer 404 whatever the body (no probing).
+    const accountId = (req.params as Record<string, unknown> | undefined)?.['accountId'];
+    if (typeof accountId === 'string') requireAccount(req, accountId);
   });
 }
 
