@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../../cli/cli-io.js';
 import { buildServer } from '../server-app.js';
+import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
 import { DEFAULT_SERVICE_DB_URL, openServiceDb } from '../storage/service-db.js';
 
 /** `vigil server`: the API on the service DB until SIGINT/SIGTERM. */
@@ -9,9 +10,10 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .command('server')
     .description('run the vigil API server')
     .option('--database <url>', `sqlite:PATH or postgres://… (default ${DEFAULT_SERVICE_DB_URL})`)
+    .option('--db <file>', 'vulnerability DB file (default: $VIGIL_DB or ~/.cache/vigil/vulndb.sqlite)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free port)', '8080')
-    .action(async (opts: { database?: string; host: string; port: string }) => {
+    .action(async (opts: { database?: string; db?: string; host: string; port: string }) => {
       const db = await openServiceDb(opts.database ? { url: opts.database } : {});
       const keys = await db.kysely
         .selectFrom('api_keys')
@@ -24,7 +26,9 @@ export function registerServerCommand(program: Command, io: CliIo): void {
           'no API key yet: create the first one with `vigil admin create-key --account ID --role admin`\n',
         );
       }
-      const app = await buildServer({ db: db.kysely });
+      // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
+      const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
+      const app = await buildServer({ db: db.kysely, store: vulns.store });
       const address = await app.listen({ port: Number(opts.port), host: opts.host });
       io.stderr.write(`vigil server listening on ${address}\n`);
       await new Promise<void>((resolve) => {
@@ -34,5 +38,6 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       });
       await app.close();
       await db.close();
+      await vulns.close();
     });
 }
