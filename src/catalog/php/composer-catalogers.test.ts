@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseComposerInstalled, parseComposerLock } from './composer-parser.js';
+import { sharedData } from '../../../test/fixtures/shared-data.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 const read = (f: string): string => readFileSync(join(TESTDATA, f), 'utf8');
@@ -13,7 +14,7 @@ const ids = (pkgs: { name: string; version: string }[]): string[] =>
 /** The Laravel 7.12 SBOM (made by cyclonedx-php-composer from a real composer.lock): the fixtures' origin. */
 function sbomComponents(): string[] {
   const sbom = JSON.parse(
-    readFileSync('/work/shared/data/examples/cyclonedx/laravel-7.12.0__bom.1.4.json', 'utf8'),
+    readFileSync(sharedData('examples/cyclonedx/laravel-7.12.0__bom.1.4.json'), 'utf8'),
   ) as { components: { group?: string; name: string; version: string }[] };
   return sbom.components.map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`).sort();
 }

@@ -7,10 +7,11 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVulnDb } from '../../vulndb/vuln-db.js';
 import { main } from '../cli-main.js';
+import { sharedData } from '../../../test/fixtures/shared-data.js';
 
 const FEEDS = join(import.meta.dirname, '../../feeds');
 const SERVED: Record<string, string> = {
-  '/kev.json': '/work/shared/data/kev/known_exploited_vulnerabilities.json',
+  '/kev.json': sharedData('kev/known_exploited_vulnerabilities.json'),
   '/epss.csv.gz': join(FEEDS, 'epss/testdata/epss-plain.csv.gz'),
   '/v3.19/main.json': join(FEEDS, 'alpine-secdb/testdata/v3.19-main.json'),
 };

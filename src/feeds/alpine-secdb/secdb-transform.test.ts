@@ -7,6 +7,7 @@ import { openVulnDb } from '../../vulndb/vuln-db.js';
 import { FeedFormatError } from '../feed-format-error.js';
 import { secdbFeeds } from './secdb-feed.js';
 import { transformSecdb } from './secdb-transform.js';
+import { sharedData } from '../../../test/fixtures/shared-data.js';
 
 const doc = (name: string): unknown =>
   JSON.parse(readFileSync(join(import.meta.dirname, 'testdata', name), 'utf8'));
@@ -37,10 +38,8 @@ describe('Alpine secdb import', () => {
     try {
       // The whole tarball is read (41 files) but only v3.19 is imported: the full import is the bench's job.
       const v319 = async (date: string): Promise<FeedBatch[]> =>
-        (await secdbFeeds('/work/shared/data/alpine-secdb.tar.gz', date)).filter((b) =>
-          b.feed.includes('/v3.19/'),
-        );
-      const all = await secdbFeeds('/work/shared/data/alpine-secdb.tar.gz');
+        (await secdbFeeds(sharedData('alpine-secdb.tar.gz'), date)).filter((b) => b.feed.includes('/v3.19/'));
+      const all = await secdbFeeds(sharedData('alpine-secdb.tar.gz'));
       expect(all.length).toBe(41);
       const first = await db.import(await v319('2025-01-04T00:00:00Z'));
       expect(first.feeds).toEqual(['alpine-secdb/v3.19/community', 'alpine-secdb/v3.19/main']);
