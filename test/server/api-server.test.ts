@@ -67,6 +67,33 @@ describe('vigil server API', () => {
     expect(high.findings.every((f) => f.severity === 'HIGH')).toBe(true);
   });
 
+  it('sorts by each field and order, paging through every finding once in that order', async () => {
+    const key = (f: Finding, by: string): string | number =>
+      by === 'inspectorScore' ? (f.score ?? -1) : by === 'id' ? f.id : f[by as 'updatedAt'];
+    for (const by of ['id', 'updatedAt', 'firstObservedAt', 'lastObservedAt', 'inspectorScore']) {
+      for (const order of ['ASC', 'DESC']) {
+        const got: Finding[] = [];
+        let token: string | undefined;
+        do {
+          const q = `/v1/findings?maxResults=9&sortBy=${by}&sortOrder=${order}${token ? `&nextToken=${token}` : ''}`;
+          const page = (await call(s.base, s.keys.orgAdmin, 'GET', q)).json as Page;
+          got.push(...page.findings);
+          token = page.nextToken;
+        } while (token);
+        expect(new Set(got.map((f) => f.id)).size).toBe(60);
+        const sign = order === 'ASC' ? 1 : -1;
+        for (let i = 1; i < got.length; i++) {
+          const [a, b] = [got[i - 1] as Finding, got[i] as Finding];
+          const [ka, kb] = [key(a, by), key(b, by)];
+          const ok = ka === kb ? sign * (a.id < b.id ? -1 : 1) < 0 : sign * (ka < kb ? -1 : 1) < 0;
+          expect({ by, order, i, ok }).toEqual({ by, order, i, ok: true });
+        }
+      }
+    }
+    const bad = await call(s.base, s.keys.orgAdmin, 'GET', '/v1/findings?nextToken=garbage');
+    expect(bad).toMatchObject({ status: 400, json: { code: 'VALIDATION' } });
+  });
+
   it('rejects an invalid filter with 400 and details', async () => {
     const bad = encodeURIComponent(JSON.stringify({ severity: [{ comparison: 'LIKE', value: 'x' }] }));
     const r = await call(s.base, s.keys.memberA, 'GET', `/v1/findings?filter=${bad}`);

@@ -9,12 +9,31 @@ import { HttpError } from '../http/http-error.js';
 import { findingOfRow } from '../storage/finding-rows.js';
 import type { ServiceDatabase } from '../storage/service-db-schema.js';
 import { errorResponses, FilterCriteriaSchema } from './route-schemas.js';
+import {
+  afterCursor,
+  decodeCursor,
+  encodeCursor,
+  SORT_FIELDS,
+  sortKey,
+  type SortField,
+  type SortOrder,
+} from './findings-sort.js';
 
 const Query = Type.Object({
   filter: Type.Optional(Type.String({ description: 'FilterCriteria as JSON', maxLength: 20_000 })),
   maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  nextToken: Type.Optional(Type.String({ maxLength: 200 })),
+  nextToken: Type.Optional(Type.String({ maxLength: 1000 })),
+  sortBy: Type.Optional(Type.Union(SORT_FIELDS.map((f) => Type.Literal(f)))),
+  sortOrder: Type.Optional(Type.Union([Type.Literal('ASC'), Type.Literal('DESC')])),
 });
+
+interface ListQuery {
+  filter?: string;
+  maxResults?: number;
+  nextToken?: string;
+  sortBy?: SortField;
+  sortOrder?: SortOrder;
+}
 
 function parseFilter(raw: string | undefined): FilterCriteria {
   if (raw === undefined) return {};
@@ -33,7 +52,7 @@ function parseFilter(raw: string | undefined): FilterCriteria {
   return parsed;
 }
 
-/** GET /v1/findings: FilterCriteria over the accounts the key may see; cursor = last id, ordered by id. */
+/** GET /v1/findings: FilterCriteria over the accounts the key may see, sorted, keyset-paginated. */
 export function registerFindingsRoutes(app: FastifyInstance, db: Kysely<ServiceDatabase>): void {
   app.get(
     '/v1/findings',
@@ -48,22 +67,28 @@ export function registerFindingsRoutes(app: FastifyInstance, db: Kysely<ServiceD
     },
     async (req) => {
       const p = principalOf(req);
-      const q = req.query as { filter?: string; maxResults?: number; nextToken?: string };
+      const q = req.query as ListQuery;
       const limit = q.maxResults ?? 100;
+      const field: SortField = q.sortBy ?? 'id';
+      const order: SortOrder = q.sortOrder ?? 'ASC';
+      const dir = order === 'ASC' ? 'asc' : 'desc';
       let query = db
         .selectFrom('findings')
-        .select(['id', 'finding_json'])
+        .select(['id', 'finding_json', sortKey(field).as('sort_key')])
         .where('account_id', 'in', p.visibleAccountIds)
         .where(criteriaWhere(parseFilter(q.filter)))
-        .orderBy('id')
+        .orderBy(sortKey(field), dir)
+        .orderBy('id', dir)
         .limit(limit + 1);
-      if (q.nextToken) query = query.where('id', '>', q.nextToken);
+      if (q.nextToken) query = query.where(afterCursor(field, order, decodeCursor(q.nextToken)));
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
         findings: page.map(findingOfRow),
-        ...(rows.length > limit && last ? { nextToken: last.id } : {}),
+        ...(rows.length > limit && last
+          ? { nextToken: encodeCursor({ v: last.sort_key, id: last.id }) }
+          : {}),
       };
     },
   );
