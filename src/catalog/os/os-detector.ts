@@ -2,7 +2,8 @@ import type { OsInfo } from '../../core/os-info.js';
 import type { Resolver } from '../../source/resolver.js';
 import { eolEntry, isEndOfLife } from './eol-table.js';
 import { parseOsRelease } from './os-release-parser.js';
-import { debianReleaseOfCodename, releaseKey } from './os-release-key.js';
+import { debianReleaseOfCodename } from '../../core/debian-releases.js';
+import { releaseKey } from './os-release-key.js';
 import { parseAlpineRelease, parseDebianVersion, parseRedhatRelease } from './release-file-parser.js';
 
 /** Files read, in order of authority: os-release first, vendor files fill what it leaves out. */

@@ -2,26 +2,9 @@
  * The release key OS matching uses: the part of a version that names a distribution release in its
  * vendor's security data (Debian "12", Alpine "v3.19", RHEL-likes "8", Ubuntu "22.04").
  */
-
-/** Debian codenames to release numbers; testing has a number before it is released (trixie was 13). */
-const DEBIAN_CODENAMES: Readonly<Record<string, string>> = {
-  squeeze: '6',
-  wheezy: '7',
-  jessie: '8',
-  stretch: '9',
-  buster: '10',
-  bullseye: '11',
-  bookworm: '12',
-  trixie: '13',
-  forky: '14',
-  duke: '15',
-};
+import { debianReleaseOfCodename } from '../../core/debian-releases.js';
 
 const MAJOR_ONLY = new Set(['rhel', 'centos', 'rocky', 'almalinux', 'ol', 'fedora']);
-
-export function debianReleaseOfCodename(codename: string): string | undefined {
-  return DEBIAN_CODENAMES[codename];
-}
 
 export interface ReleaseFacts {
   id: string;
@@ -36,7 +19,7 @@ export function releaseKey(os: ReleaseFacts): string | undefined {
     case 'debian':
       if (v) return major(v);
       // testing/sid: no VERSION_ID; the codename names the next release (sid stays "sid").
-      return os.codename ? (DEBIAN_CODENAMES[os.codename] ?? os.codename) : undefined;
+      return os.codename ? (debianReleaseOfCodename(os.codename) ?? os.codename) : undefined;
     case 'alpine': {
       if (!v) return undefined;
       if (/_(alpha|beta|rc)/.test(v) || /\bedge\b/i.test(os.prettyName ?? '')) return 'edge';

@@ -1,30 +1,19 @@
+import { debianReleaseOfCodename } from '../../core/debian-releases.js';
 import type { OsInfo } from '../../core/os-info.js';
 import type { Package } from '../../core/package.js';
 import { versionPrefix, type DistroDriver } from './distro-driver.js';
 
 /**
- * Debian release numbers by codename. Testing and sid carry no VERSION_ID, only the codename of the
- * next release; osv.dev files the testing suite under that release's number (trixie was `Debian:13`
- * while it was testing), so the codename decides. sid shares testing's codename in os-release and is
- * matched as that release too: the closest data there is, stated in the README.
+ * The Debian release a host's data lives under. Testing and sid carry no VERSION_ID, only the codename
+ * of the next release; osv.dev files the testing suite under that release's number (trixie was
+ * `Debian:13` while it was testing), so the codename decides. sid shares testing's codename in
+ * os-release and is matched as that release too: the closest data there is, stated in the README.
  */
-export const DEBIAN_CODENAMES: Readonly<Record<string, string>> = {
-  wheezy: '7',
-  jessie: '8',
-  stretch: '9',
-  buster: '10',
-  bullseye: '11',
-  bookworm: '12',
-  trixie: '13',
-  forky: '14',
-  duke: '15',
-};
-
 export function debianRelease(os: OsInfo): string | undefined {
   if (os.release) return os.release;
   const fromId = versionPrefix(os.versionId, 1);
   if (fromId) return fromId;
-  return os.codename ? DEBIAN_CODENAMES[os.codename] : undefined;
+  return os.codename ? debianReleaseOfCodename(os.codename) : undefined;
 }
 
 /** The tracker's fixed versions are source versions: a binNMU (`+b1`) must not hide or fake a fix. */
