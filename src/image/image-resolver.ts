@@ -5,10 +5,9 @@ import { PathNotFoundError } from '../core/errors/path-not-found-error.js';
 import type { Unknown, UnknownReason } from '../core/unknown.js';
 import { globSubject, normalizeInRoot, splitPath } from '../source/in-root-path.js';
 import type { FileRef, RandomAccessReader, Resolver } from '../source/resolver.js';
+import { resolveInRoot } from '../source/in-root-resolve.js';
 import { SymlinkError } from '../source/symlink-error.js';
 import type { BodyRef, FileNode, MergedTree, TreeNode } from './layer/merged-tree.js';
-
-const MAX_SYMLINK_HOPS = 40;
 
 /** Reads bytes of bodies that were kept while streaming, and fetches the rare body that was not. */
 export interface BodyStore {
@@ -198,34 +197,13 @@ export class ImageResolver implements Resolver {
     return node;
   }
 
-  /** Component-wise symlink resolution with chroot semantics; mirrors DirectoryResolver. */
+  /** Component-wise symlink resolution with chroot semantics, shared with DirectoryResolver. */
   private resolve(path: string, mustExist: boolean): string {
-    let queue = splitPath(path);
-    const done: string[] = [];
-    let hops = 0;
-    while (queue.length > 0) {
-      const part = queue.shift() as string;
-      if (part === '..') {
-        done.pop();
-        continue;
-      }
-      done.push(part);
-      const node = this.nodeAt(done);
-      if (!node) {
-        if (mustExist) throw new PathNotFoundError(path);
-        return '/' + [...done, ...queue].join('/');
-      }
-      if (node.kind !== 'symlink') continue;
-      if (++hops > MAX_SYMLINK_HOPS)
-        throw new SymlinkError(path, 'symlink-loop', `more than ${MAX_SYMLINK_HOPS} links`);
-      done.pop();
-      const targetParts = splitPath(node.target);
-      if (node.target.startsWith('/')) done.length = 0;
-      else if (climbsAbove(targetParts, done.length))
-        throw new SymlinkError(path, 'symlink-escape', `link to ${node.target} leaves the root`);
-      queue = [...targetParts, ...queue];
-    }
-    return '/' + done.join('/');
+    return resolveInRoot(path, mustExist, (p) => {
+      const node = this.nodeAt(splitPath(p));
+      if (!node) return undefined;
+      return node.kind === 'symlink' ? { link: node.target } : {};
+    });
   }
 
   private getIndex(): IndexEntry[] {
@@ -244,15 +222,4 @@ export class ImageResolver implements Resolver {
     }
     return this.index;
   }
-}
-
-function climbsAbove(targetParts: string[], depth: number): boolean {
-  let d = depth;
-  for (const t of targetParts) {
-    if (t === '..') {
-      if (d === 0) return true;
-      d--;
-    } else d++;
-  }
-  return false;
 }

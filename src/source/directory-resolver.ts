@@ -1,11 +1,12 @@
-import { lstatSync, readdirSync, type Stats } from 'node:fs';
-import { lstat, open, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { FileTooLargeError } from '../core/errors/file-too-large-error.js';
 import { PathNotFoundError } from '../core/errors/path-not-found-error.js';
 import type { Unknown, UnknownReason } from '../core/unknown.js';
-import { globSubject, normalizeInRoot, splitPath } from './in-root-path.js';
+import { globSubject, normalizeInRoot } from './in-root-path.js';
+import { resolveInRoot } from './in-root-resolve.js';
 import type { FileRef, RandomAccessReader, Resolver } from './resolver.js';
 import { SymlinkError } from './symlink-error.js';
 
@@ -16,8 +17,6 @@ export interface DirectoryResolverOptions {
   exclude?: readonly string[];
 }
 
-/** Same bound the Linux kernel uses (MAXSYMLINKS). */
-const MAX_SYMLINK_HOPS = 40;
 const DEFAULT_MAX_FILE_SIZE = 512 * 1024 * 1024;
 
 /** Virtual or volatile trees of a live system that hold no installed software. */
@@ -155,8 +154,9 @@ export class DirectoryResolver implements Resolver {
     };
   }
 
-  async realPath(path: string): Promise<string> {
-    return this.resolve(normalizeInRoot(path), false);
+  realPath(path: string): Promise<string> {
+    // Through a promise so a resolution error becomes a rejection, as the interface promises.
+    return Promise.resolve().then(() => this.resolve(normalizeInRoot(path), false));
   }
 
   private hostPath(inRoot: string): string {
@@ -185,14 +185,14 @@ export class DirectoryResolver implements Resolver {
 
   private async isDirectory(path: string): Promise<boolean> {
     try {
-      return (await lstat(this.hostPath(await this.resolve(path, true)))).isDirectory();
+      return (await lstat(this.hostPath(this.resolve(path, true)))).isDirectory();
     } catch {
       return false;
     }
   }
 
   private async statFile(path: string): Promise<FileRef> {
-    const realPath = await this.resolve(path, true);
+    const realPath = this.resolve(path, true);
     let st: Stats;
     try {
       st = await lstat(this.hostPath(realPath));
@@ -203,41 +203,12 @@ export class DirectoryResolver implements Resolver {
     return { path, realPath, size: st.size, mode: st.mode };
   }
 
-  /**
-   * Follow symlinks component by component, chroot style: absolute targets restart at the root, and a
-   * relative target that climbs above the root is refused (recorded, never clamped into a wrong file).
-   */
-  private async resolve(path: string, mustExist: boolean): Promise<string> {
-    let queue = splitPath(path);
-    const done: string[] = [];
-    let hops = 0;
-    while (queue.length > 0) {
-      const part = queue.shift() as string;
-      if (part === '..') {
-        done.pop();
-        continue;
-      }
-      done.push(part);
-      let st: Stats;
-      try {
-        st = await lstat(this.hostPath('/' + done.join('/')));
-      } catch {
-        if (mustExist) throw new PathNotFoundError(path);
-        return '/' + [...done, ...queue].join('/');
-      }
-      if (!st.isSymbolicLink()) continue;
-      if (++hops > MAX_SYMLINK_HOPS)
-        throw new SymlinkError(path, 'symlink-loop', `more than ${MAX_SYMLINK_HOPS} links`);
-      const target = await readlink(this.hostPath('/' + done.join('/')));
-      done.pop();
-      const targetParts = splitPath(target);
-      if (target.startsWith('/')) done.length = 0;
-      else if (climbsAbove(targetParts, done.length)) {
-        throw new SymlinkError(path, 'symlink-escape', `link to ${target} leaves the root`);
-      }
-      queue = [...targetParts, ...queue];
-    }
-    return '/' + done.join('/');
+  private resolve(path: string, mustExist: boolean): string {
+    return resolveInRoot(path, mustExist, (p) => {
+      const st = lstatSync(this.hostPath(p), { throwIfNoEntry: false });
+      if (!st) return undefined;
+      return st.isSymbolicLink() ? { link: readlinkSync(this.hostPath(p)) } : {};
+    });
   }
 
   private getIndex(): IndexEntry[] {
@@ -275,15 +246,4 @@ export class DirectoryResolver implements Resolver {
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
-}
-
-function climbsAbove(targetParts: string[], depth: number): boolean {
-  let d = depth;
-  for (const t of targetParts) {
-    if (t === '..') {
-      if (d === 0) return true;
-      d--;
-    } else d++;
-  }
-  return false;
 }
