@@ -9,6 +9,7 @@ import type { FindingsReport } from '../../report/findings/findings-report.js';
 import { atOrAbove, filterFindings } from '../../scan/finding-filter.js';
 import { loadIgnoreFile, type IgnoreRule } from '../../scan/ignore-rules.js';
 import { scanTarget, type ScanResult, type ScanTarget } from '../../scan/scan-service.js';
+import { readSbomInventory } from '../../sbom-input/sbom-inventory.js';
 import { openScanDb } from '../../scan/scan-db.js';
 import { addImageFlags, imageOptionsFrom, type ImageCliFlags } from '../../image/image-cli-options.js';
 import type { CliIo } from '../cli-io.js';
@@ -49,6 +50,15 @@ export function registerScanCommand(program: Command, io: CliIo): void {
     scan.command('host').description('scan this machine (/ without /proc, /sys, /dev, /run, /tmp, …)'),
   ).action(async (opts: ScanCliOptions) => {
     await runScan({ kind: 'host' }, opts, io, version);
+  });
+  withScanOptions(
+    scan
+      .command('sbom')
+      .description('scan the packages (purls) of a CycloneDX 1.2–1.6 or SPDX 2.2/2.3 JSON SBOM')
+      .argument('<file>', 'SBOM file'),
+  ).action(async (file: string, opts: ScanCliOptions) => {
+    findingsFormat(opts.format); // a usage error (exit 2) before the file is read
+    await runScan({ kind: 'inventory', inventory: await readSbomInventory(file) }, opts, io, version);
   });
 }
 
