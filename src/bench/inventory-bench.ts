@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_EXCLUDES } from '../source/directory-resolver.js';
+import { fromTestFixtures } from './bench-fixtures.js';
 import type { BenchOptions, BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
 import { compareMedians, type CommandSpec } from './measure.js';
 
@@ -111,21 +112,12 @@ function countComponents(cmd: CommandSpec): string {
  * tsx), so the bench and the tests share one cache and one key scheme without a copy of that code.
  */
 function bookwormRootfs(): string | { error: string } {
-  const script =
+  const r = fromTestFixtures(
     "import { debianRootfs } from './test/fixtures/debian-rootfs.ts';" +
-    "process.stdout.write(await debianRootfs({ suite: 'bookworm' }));";
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: REPO,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 20 * 60_000,
-    });
-    return out.trim();
-  } catch (err) {
-    const msg = String((err as { stderr?: string }).stderr ?? err).split('\n')[0] ?? '';
-    return { error: `debootstrap fixture unavailable (needs debootstrap, tsx, deb.debian.org): ${msg}` };
-  }
+      "process.stdout.write(await debianRootfs({ suite: 'bookworm' }));",
+  );
+  if ('out' in r) return r.out;
+  return { error: `debootstrap fixture unavailable (needs debootstrap, tsx, deb.debian.org): ${r.error}` };
 }
 
 function notes(): string[] {

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanTarget } from '../scan/scan-service.js';
 import { openVulnDb } from '../vulndb/vuln-db.js';
+import { fromTestFixtures } from './bench-fixtures.js';
 import type { BenchOptions, BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
 import { compareMedians } from './measure.js';
 
@@ -104,20 +104,11 @@ async function timed(runs: number, fn: () => Promise<unknown>): Promise<number> 
 
 /** Both fixtures come from the test fixture code (through tsx), so bench and tests share one cache. */
 function fixturePaths(): { rootfs: string; db: string } | { error: string } {
-  const script =
+  const r = fromTestFixtures(
     "import { debianRootfs } from './test/fixtures/debian-rootfs.ts';" +
-    "import { matchingDbPath } from './test/matching/fixtures/matching-db.ts';" +
-    "process.stdout.write(JSON.stringify({ rootfs: await debianRootfs({ suite: 'bookworm' }), db: await matchingDbPath() }));";
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: REPO,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 20 * 60_000,
-    });
-    return JSON.parse(out) as { rootfs: string; db: string };
-  } catch (err) {
-    const msg = String((err as { stderr?: string }).stderr ?? err).split('\n')[0] ?? '';
-    return { error: `fixtures unavailable (debootstrap rootfs, ../shared/data): ${msg}` };
-  }
+      "import { matchingDbPath } from './test/matching/fixtures/matching-db.ts';" +
+      "process.stdout.write(JSON.stringify({ rootfs: await debianRootfs({ suite: 'bookworm' }), db: await matchingDbPath() }));",
+  );
+  if ('out' in r) return JSON.parse(r.out) as { rootfs: string; db: string };
+  return { error: `fixtures unavailable (debootstrap rootfs, ../shared/data): ${r.error}` };
 }
