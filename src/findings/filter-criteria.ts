@@ -69,6 +69,10 @@ export interface FilterableColumns {
   package_name: string | null;
   resource_id: string;
   resource_type: string;
+  /** CONTAINER_IMAGE findings: the image's repository (registry/name); null otherwise. */
+  repository_name: string | null;
+  /** The package manager of the first vulnerable package (dpkg, npm…); null for non-package findings. */
+  package_manager: string | null;
   fix_available: string;
   exploit_available: string;
   score: number | null;
@@ -89,6 +93,8 @@ export function filterableColumns(f: Finding): FilterableColumns {
     package_name: f.packageVulnerabilityDetails?.vulnerablePackages[0]?.name ?? null,
     resource_id: resource?.id ?? '',
     resource_type: resource?.type ?? 'HOST',
+    repository_name: stringOrNull(resource?.details['repositoryName']),
+    package_manager: f.packageVulnerabilityDetails?.vulnerablePackages[0]?.packageManager ?? null,
     fix_available: f.fixAvailable,
     exploit_available: f.exploitAvailable,
     score: f.score ?? null,
@@ -97,6 +103,10 @@ export function filterableColumns(f: Finding): FilterableColumns {
     last_observed_at: f.lastObservedAt,
     updated_at: f.updatedAt,
   };
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
 }
 
 export function normalizeDate(iso: string): string {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { appendEvents } from '../events/event-outbox.js';
+import type { OutboxEvent } from '../events/event-types.js';
 import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
 import { findingOfRow, findingRow } from '../server/storage/finding-rows.js';
+import { loadSuppressor, type Suppressor } from '../suppression/suppression-matcher.js';
 import type { Finding } from './finding-types.js';
-
-export type FindingEventType = 'vigil.finding.created' | 'vigil.finding.updated' | 'vigil.finding.closed';
 
 export interface ScanOfResource {
   accountId: string;
@@ -16,6 +17,8 @@ export interface ScanOfResource {
    */
   findings: readonly Finding[];
   now: Date;
+  /** When set, a `vigil.scan.completed` event with the counts is written in the same transaction. */
+  scan?: { id: string; kind: string };
 }
 
 export interface LifecycleChanges {
@@ -35,7 +38,8 @@ export function storedFindingId(accountId: string, identityKey: string): string 
  * Applies one scan of one resource to the stored findings, in ONE transaction with the outbox events
  * that announce the changes (so no change is ever committed without its event, nor the reverse):
  * new → ACTIVE; seen again → lastObservedAt; not seen → CLOSED; seen after CLOSED → reopened (same id).
- * SUPPRESSED findings stay SUPPRESSED while seen (suppression rules decide that, not scans).
+ * Open findings are ACTIVE or SUPPRESSED as the account's live suppression rules say right now
+ * (`suppressedBy` names the rule); a scan that no longer sees a suppressed finding closes it too.
  */
 export async function applyScanOfResource(
   db: Kysely<ServiceDatabase>,
@@ -53,6 +57,7 @@ async function applyIn(trx: Transaction<ServiceDatabase>, scan: ScanOfResource):
     .where('resource_id', '=', scan.resourceId)
     .execute();
   const stored = new Map(rows.map((r) => [r.identity_key, findingOfRow(r)]));
+  const suppressor = await loadSuppressor(trx, scan.accountId, scan.now);
   const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
   const seen = new Set<string>();
   for (const fresh of scan.findings) {
@@ -62,11 +67,13 @@ async function applyIn(trx: Transaction<ServiceDatabase>, scan: ScanOfResource):
       const f = { ...fresh, id: storedFindingId(scan.accountId, fresh.id), accountId: scan.accountId };
       Object.assign(f, { status: 'ACTIVE', firstObservedAt: now, lastObservedAt: now, updatedAt: now });
       delete f.closedAt;
+      delete f.suppressedBy;
+      applySuppression(f, suppressor);
       await trx.insertInto('findings').values(findingRow(f, fresh.id)).execute();
       changes.created.push(f);
       continue;
     }
-    const next = observedAgain(old, fresh, now);
+    const next = observedAgain(old, fresh, now, suppressor);
     await trx
       .updateTable('findings')
       .set(findingRow(next.finding, fresh.id))
@@ -80,7 +87,7 @@ async function applyIn(trx: Transaction<ServiceDatabase>, scan: ScanOfResource):
     await trx.updateTable('findings').set(findingRow(f, identity)).where('id', '=', old.id).execute();
     changes.closed.push(f);
   }
-  await writeEvents(trx, scan.accountId, changes, now);
+  await appendEvents(trx, lifecycleEvents(scan, changes), now);
   return changes;
 }
 
@@ -108,47 +115,73 @@ function material(f: Finding): string {
   ]);
 }
 
-function observedAgain(old: Finding, fresh: Finding, now: string): { finding: Finding; changed: boolean } {
-  const reopened = old.status === 'CLOSED';
-  const changed = reopened || material(old) !== material(fresh);
+/** Sets status ACTIVE or SUPPRESSED (with `suppressedBy`) on an open finding; true if that changed it. */
+export function applySuppression(f: Finding, suppressor: Suppressor): boolean {
+  const before = `${f.status}\0${f.suppressedBy ?? ''}`;
+  const rule = suppressor({ ...f, status: 'ACTIVE' });
+  if (rule === undefined) {
+    f.status = 'ACTIVE';
+    delete f.suppressedBy;
+  } else {
+    f.status = 'SUPPRESSED';
+    f.suppressedBy = rule;
+  }
+  return before !== `${f.status}\0${f.suppressedBy ?? ''}`;
+}
+
+function observedAgain(
+  old: Finding,
+  fresh: Finding,
+  now: string,
+  suppressor: Suppressor,
+): { finding: Finding; changed: boolean } {
   const f: Finding = {
     ...fresh,
     id: old.id,
     accountId: old.accountId,
-    status: reopened ? 'ACTIVE' : old.status,
+    status: old.status,
     firstObservedAt: old.firstObservedAt,
     lastObservedAt: now,
-    updatedAt: changed ? now : old.updatedAt,
+    updatedAt: old.updatedAt,
   };
   delete f.closedAt;
-  if (!reopened && old.suppressedBy !== undefined) f.suppressedBy = old.suppressedBy;
+  if (old.suppressedBy !== undefined) f.suppressedBy = old.suppressedBy;
   else delete f.suppressedBy;
+  const reopened = old.status === 'CLOSED';
+  if (reopened) f.status = 'ACTIVE';
+  const statusChanged = applySuppression(f, suppressor);
+  const changed = reopened || statusChanged || material(old) !== material(fresh);
+  if (changed) f.updatedAt = now;
   return { finding: f, changed };
 }
 
-async function writeEvents(
-  trx: Transaction<ServiceDatabase>,
-  accountId: string,
-  c: LifecycleChanges,
-  now: string,
-): Promise<void> {
-  const events: Array<[FindingEventType, Finding]> = [
-    ...c.created.map((f) => ['vigil.finding.created', f] as [FindingEventType, Finding]),
-    ...c.updated.map((f) => ['vigil.finding.updated', f] as [FindingEventType, Finding]),
-    ...c.closed.map((f) => ['vigil.finding.closed', f] as [FindingEventType, Finding]),
+function lifecycleEvents(scan: ScanOfResource, c: LifecycleChanges): OutboxEvent[] {
+  const ev = (type: OutboxEvent['type'], f: Finding): OutboxEvent => ({
+    type,
+    accountId: scan.accountId,
+    subject: f.id,
+    data: f,
+  });
+  const events = [
+    ...c.created.map((f) => ev('vigil.finding.created', f)),
+    ...c.updated.map((f) => ev('vigil.finding.updated', f)),
+    ...c.closed.map((f) => ev('vigil.finding.closed', f)),
   ];
-  if (events.length === 0) return;
-  await trx
-    .insertInto('outbox')
-    .values(
-      events.map(([type, f]) => ({
-        type,
-        account_id: accountId,
-        subject: f.id,
-        payload_json: JSON.stringify(f),
-        created_at: now,
-        delivered_at: null,
-      })),
-    )
-    .execute();
+  if (scan.scan) {
+    events.push({
+      type: 'vigil.scan.completed',
+      accountId: scan.accountId,
+      subject: scan.resourceId,
+      data: {
+        scanId: scan.scan.id,
+        kind: scan.scan.kind,
+        resourceId: scan.resourceId,
+        created: c.created.length,
+        updated: c.updated.length,
+        observed: c.observed.length,
+        closed: c.closed.length,
+      },
+    });
+  }
+  return events;
 }

@@ -1,26 +1,46 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { VulnStore } from '../vulndb/vuln-types.js';
 import { installAuth } from './auth/auth-hook.js';
 import { installErrorMapping } from './http/error-mapping.js';
-import { registerFindingsRoutes } from './routes/findings-routes.js';
-import { registerInventoryRoutes } from './routes/inventory-routes.js';
-import { registerResourcesRoutes } from './routes/resources-routes.js';
-import type { ServiceDatabase } from './storage/service-db-schema.js';
-import type { VulnStore } from '../vulndb/vuln-types.js';
+import {
+  DEFAULT_SERVER_CONFIG,
+  type BackgroundTask,
+  type ServerConfig,
+  type ServerContext,
+} from './server-context.js';
+import { BACKGROUND_TASKS, ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
+import type { ServiceDb } from './storage/service-db.js';
 
 export interface ServerOptions {
-  db: Kysely<ServiceDatabase>;
-  /** The vulnerability DB scans match against; without it, inventory submissions answer 503. */
+  db: ServiceDb;
+  /** The vulnerability DB scans match against; without it, scan routes answer 503. */
   store?: VulnStore;
   /** Request body limit in bytes (an inventory of a big host is a few MB). */
   bodyLimit?: number;
+  config?: Partial<ServerConfig>;
+  now?: () => Date;
+  /** Run the background tasks (workers, dispatcher, sweeps). Tests that drive them by hand say false. */
+  background?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    vigil: { ctx: ServerContext; tasks: BackgroundTask[] };
+  }
 }
 
 /** Builds the API (not listening): auth on every route but /health, one error mapping, OpenAPI. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   // No request logging by default: URLs and headers could carry keys.
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024 });
+  const ctx: ServerContext = {
+    db: opts.db.kysely,
+    dialect: opts.db.dialect,
+    ...(opts.store ? { store: opts.store } : {}),
+    now: opts.now ?? (() => new Date()),
+    config: { ...DEFAULT_SERVER_CONFIG, ...opts.config },
+  };
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -30,12 +50,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   });
   installErrorMapping(app);
-  installAuth(app, opts.db);
+  installAuth(app, ctx.db);
+  for (const hook of SERVER_HOOKS) await hook(app, ctx);
   app.get('/health', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
-  registerFindingsRoutes(app, opts.db);
-  registerResourcesRoutes(app, opts.db);
-  registerInventoryRoutes(app, opts.db, opts.store);
+  for (const register of ROUTE_MODULES) register(app, ctx);
+  const tasks = BACKGROUND_TASKS.map((create) => create(ctx, app));
+  app.decorate('vigil', { ctx, tasks });
+  if (opts.background !== false) {
+    app.addHook('onReady', () => {
+      for (const t of tasks) t.start();
+      return Promise.resolve();
+    });
+  }
+  app.addHook('onClose', async () => {
+    for (const t of tasks) await t.stop();
+  });
   await app.ready();
   return app;
 }

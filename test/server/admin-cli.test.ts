@@ -34,7 +34,7 @@ it('vigil admin create-key prints a working key once and stores only its hash', 
   const rows = await db.kysely.selectFrom('api_keys').selectAll().execute();
   expect(rows).toHaveLength(1);
   expect(JSON.stringify(rows)).not.toContain(key.slice(10));
-  const app = await buildServer({ db: db.kysely });
+  const app = await buildServer({ db });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   expect((await call(base, key, 'GET', '/v1/accounts/acct-1/resources')).status).toBe(200);
   await app.close();

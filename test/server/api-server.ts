@@ -12,7 +12,14 @@ const NOW = '2026-03-01T00:00:00.000Z';
 export interface Seeded {
   base: string;
   app: FastifyInstance;
-  keys: { memberA: string; readOnlyA: string; memberB: string; orgAdmin: string };
+  keys: {
+    memberA: string;
+    readOnlyA: string;
+    adminA: string;
+    memberB: string;
+    adminB: string;
+    orgAdmin: string;
+  };
   resources: { a: string; b: string };
 }
 
@@ -78,10 +85,12 @@ export async function seedAndListen(
   const keys = {
     memberA: await key('acct-a', 'member'),
     readOnlyA: await key('acct-a', 'read-only'),
+    adminA: await key('acct-a', 'admin'),
     memberB: await key('acct-b', 'member'),
+    adminB: await key('acct-b', 'admin'),
     orgAdmin: await key('acct-admin', 'admin'),
   };
-  const app = await buildServer({ db: k, ...(store ? { store } : {}) });
+  const app = await buildServer({ db, ...(store ? { store } : {}) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { base: address, app, keys, resources };
 }

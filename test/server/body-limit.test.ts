@@ -31,7 +31,7 @@ it('refuses a body over the limit with 413 and the error body', async () => {
     })
     .execute();
   const { key } = await createApiKey(db.kysely, { accountId: 'a', role: 'member' });
-  const app = await buildServer({ db: db.kysely, bodyLimit: 2048 });
+  const app = await buildServer({ db, bodyLimit: 2048 });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
     const big = { schemaVersion: 1, padding: 'x'.repeat(4096) };

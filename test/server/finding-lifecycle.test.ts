@@ -112,60 +112,60 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('finding lif
     await db.close();
   });
 
-  it('touches only the scanned resource and account, and keeps SUPPRESSED while seen', async () => {
+  it('touches only the scanned resource and account; live rules decide SUPPRESSED, a vanished one closes', async () => {
     const { db } = await backend.fresh();
-    await applyScanOfResource(db.kysely, {
-      accountId: 'acct-a',
-      resourceId: 'host-1',
-      findings: [scanned('x', 'host-1')],
-      now: T1,
-    });
-    await applyScanOfResource(db.kysely, {
-      accountId: 'acct-a',
-      resourceId: 'host-2',
-      findings: [scanned('y', 'host-2')],
-      now: T1,
-    });
-    await applyScanOfResource(db.kysely, {
-      accountId: 'acct-b',
-      resourceId: 'host-1',
-      findings: [scanned('x', 'host-1')],
-      now: T1,
-    });
-    const id = storedFindingId('acct-a', 'x');
-    const row = await db.kysely
-      .selectFrom('findings')
-      .select('finding_json')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    const suppressed = {
-      ...(JSON.parse(row.finding_json) as Finding),
-      status: 'SUPPRESSED' as const,
-      suppressedBy: 'rule-1',
-    };
+    const scan = (acct: string, rid: string, ids: string[], now: Date) =>
+      applyScanOfResource(db.kysely, {
+        accountId: acct,
+        resourceId: rid,
+        findings: ids.map((i) => scanned(i, rid)),
+        now,
+      });
+    await scan('acct-a', 'host-1', ['x', 'z'], T1);
+    await scan('acct-a', 'host-2', ['y'], T1);
+    await scan('acct-b', 'host-1', ['x'], T1);
+    // A rule of acct-a on host-1 (a real row: the lifecycle reads the rules in its own transaction).
     await db.kysely
-      .updateTable('findings')
-      .set({ status: 'SUPPRESSED', finding_json: JSON.stringify(suppressed) })
-      .where('id', '=', id)
+      .insertInto('suppression_rules')
+      .values({
+        id: 'rule-1',
+        account_id: 'acct-a',
+        name: 'host-1 accepted',
+        reason: 'test',
+        filter_json: JSON.stringify({ resourceId: [{ comparison: 'EQUALS', value: 'host-1' }] }),
+        expires_at: null,
+        created_by: null,
+        created_at: T1.toISOString(),
+        updated_at: T1.toISOString(),
+      })
       .execute();
 
-    await applyScanOfResource(db.kysely, {
-      accountId: 'acct-a',
-      resourceId: 'host-1',
-      findings: [scanned('x', 'host-1')],
-      now: T2,
-    });
+    await scan('acct-a', 'host-1', ['x', 'z'], T2);
     const a = await stored(db, 'acct-a');
     expect(a.get('x')).toMatchObject({
       status: 'SUPPRESSED',
       suppressedBy: 'rule-1',
       lastObservedAt: T2.toISOString(),
+      updatedAt: T2.toISOString(),
     });
     expect(a.get('y')).toMatchObject({ status: 'ACTIVE', lastObservedAt: T1.toISOString() });
     expect((await stored(db, 'acct-b')).get('x')).toMatchObject({
       status: 'ACTIVE',
       lastObservedAt: T1.toISOString(),
     });
+
+    // Fixed while suppressed → CLOSED; a new finding on host-1 is suppressed from its first sighting.
+    await scan('acct-a', 'host-1', ['z', 'w'], T3);
+    const after = await stored(db, 'acct-a');
+    expect(after.get('x')).toMatchObject({ status: 'CLOSED', closedAt: T3.toISOString() });
+    expect(after.get('w')).toMatchObject({ status: 'SUPPRESSED', suppressedBy: 'rule-1' });
+
+    // The rule expires: the next scan makes its findings ACTIVE again, without suppressedBy.
+    await db.kysely.updateTable('suppression_rules').set({ expires_at: T3.toISOString() }).execute();
+    await scan('acct-a', 'host-1', ['z', 'w'], new Date(T3.getTime() + 1000));
+    const z = (await stored(db, 'acct-a')).get('z');
+    expect(z?.status).toBe('ACTIVE');
+    expect(z?.suppressedBy).toBeUndefined();
     await db.close();
   });
 

@@ -21,9 +21,16 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'api_keys',
       'audit_log',
       'findings',
+      'inventories',
       'organizations',
       'outbox',
+      'reports',
+      'resource_tags',
       'resources',
+      'scans',
+      'suppression_rules',
+      'webhook_deliveries',
+      'webhook_subscriptions',
     ]);
     await again.close();
   });

@@ -45,3 +45,14 @@ export function requireAccount(req: FastifyRequest, accountId: string): Principa
   if (!p.visibleAccountIds.includes(accountId)) throw notFound(`account ${accountId}`);
   return p;
 }
+
+/**
+ * Managing an account (keys, rules, webhooks, scan settings) needs an admin key of that account, or of
+ * the organization's delegated administrator account. 404 first for an account the key cannot see.
+ */
+export function requireAdmin(req: FastifyRequest, accountId: string): Principal {
+  const p = requireAccount(req, accountId);
+  if (p.role !== 'admin')
+    throw forbidden('an admin key of the account or of the delegated administrator is needed');
+  return p;
+}

@@ -28,7 +28,7 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       }
       // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
       const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
-      const app = await buildServer({ db: db.kysely, store: vulns.store });
+      const app = await buildServer({ db, store: vulns.store });
       const address = await app.listen({ port: Number(opts.port), host: opts.host });
       io.stderr.write(`vigil server listening on ${address}\n`);
       await new Promise<void>((resolve) => {

@@ -1,13 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { criteriaWhere } from '../../findings/filter-criteria-sql.js';
 import type { FilterCriteria } from '../../findings/filter-criteria.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
 import { findingOfRow } from '../storage/finding-rows.js';
-import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import type { ServerContext } from '../server-context.js';
 import { errorResponses, FilterCriteriaSchema } from './route-schemas.js';
 import {
   afterCursor,
@@ -53,7 +52,7 @@ function parseFilter(raw: string | undefined): FilterCriteria {
 }
 
 /** GET /v1/findings: FilterCriteria over the accounts the key may see, sorted, keyset-paginated. */
-export function registerFindingsRoutes(app: FastifyInstance, db: Kysely<ServiceDatabase>): void {
+export function registerFindingsRoutes(app: FastifyInstance, { db }: ServerContext): void {
   app.get(
     '/v1/findings',
     {

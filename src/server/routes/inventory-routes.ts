@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import type { Inventory } from '../../core/inventory.js';
 import { applyScanOfResource } from '../../findings/finding-lifecycle.js';
 import { scanTarget } from '../../scan/scan-service.js';
-import type { VulnStore } from '../../vulndb/vuln-types.js';
 import { requireAccount } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
 import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import type { ServerContext } from '../server-context.js';
 import { errorResponses } from './route-schemas.js';
 
 const Params = Type.Object({
@@ -44,8 +44,7 @@ const Summary = Type.Object({
 /** POST …/inventory: a host's inventory → the one scan service → the findings lifecycle. */
 export function registerInventoryRoutes(
   app: FastifyInstance,
-  db: Kysely<ServiceDatabase>,
-  store: VulnStore | undefined,
+  { db, store, now: clock }: ServerContext,
 ): void {
   app.post(
     '/v1/accounts/:accountId/resources/:resourceId/inventory',
@@ -55,7 +54,7 @@ export function registerInventoryRoutes(
       requireAccount(req, accountId);
       if (!store) throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
       const inventory = req.body as Inventory;
-      const now = new Date();
+      const now = clock();
       const result = await scanTarget({ kind: 'inventory', inventory }, { store, accountId, now });
       await upsertHost(db, accountId, resourceId, inventory, now.toISOString());
       const resource = {

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { requireAccount } from '../auth/auth-hook.js';
-import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import type { ServerContext } from '../server-context.js';
 import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
 
 const Resource = Type.Object({
@@ -13,7 +12,7 @@ const Resource = Type.Object({
   details: Type.Record(Type.String(), Type.Unknown()),
 });
 
-export function registerResourcesRoutes(app: FastifyInstance, db: Kysely<ServiceDatabase>): void {
+export function registerResourcesRoutes(app: FastifyInstance, { db }: ServerContext): void {
   app.get(
     '/v1/accounts/:accountId/resources',
     {

@@ -1,4 +1,7 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/** A nullable column an insert may omit (columns added after 0001). */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 /**
  * Row shapes of the service DB. Portable across SQLite and PostgreSQL: timestamps are ISO-8601 UTC
@@ -35,6 +38,8 @@ export interface ApiKeyTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** What the key is for ("ci", "agent on web-1"); free text. */
+  name: Optional<string>;
 }
 
 export interface ResourceTable {
@@ -45,6 +50,100 @@ export interface ResourceTable {
   details_json: string;
   created_at: string;
   updated_at: string;
+  /** Set when the resource is deleted: its findings are closed, the row kept for the audit trail. */
+  deleted_at: Optional<string>;
+}
+
+/** One row per tag of a resource, so FilterCriteria `resourceTags` is an indexed EXISTS on both dialects. */
+export interface ResourceTagTable {
+  account_id: string;
+  resource_id: string;
+  key: string;
+  value: string;
+}
+
+/** The last inventory of each resource (host submission or image scan): SBOM export reads it. */
+export interface InventoryTable {
+  account_id: string;
+  resource_id: string;
+  inventory_json: string;
+  updated_at: string;
+}
+
+export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+/** A scan the server runs itself (image references); inventory submissions complete inline. */
+export interface ScanTable {
+  id: string;
+  account_id: string;
+  resource_id: string | null;
+  kind: string;
+  status: JobStatus;
+  request_json: string;
+  summary_json: string | null;
+  error_json: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface SuppressionRuleTable {
+  id: string;
+  account_id: string;
+  name: string;
+  reason: string;
+  filter_json: string;
+  expires_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReportTable {
+  id: string;
+  /** The account of the key that asked; the report covers `scope_json` (accounts visible then). */
+  account_id: string;
+  key_id: string | null;
+  kind: 'findings' | 'sbom';
+  format: string;
+  request_json: string;
+  scope_json: string;
+  status: JobStatus;
+  error_json: string | null;
+  content: string | null;
+  content_type: string | null;
+  size: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface WebhookSubscriptionTable {
+  id: string;
+  account_id: string;
+  url: string;
+  secret: string;
+  event_types_json: string;
+  enabled: number;
+  cursor_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+export interface WebhookDeliveryTable {
+  seq: Generated<number>;
+  subscription_id: string;
+  outbox_seq: number;
+  event_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
 }
 
 /** The Finding JSON plus the columns FilterCriteria compiles to (indexed for list queries). */
@@ -68,6 +167,10 @@ export interface FindingTable {
   epss_score: number | null;
   /** Identity of the finding within its resource (vulnerability + package), see finding-lifecycle. */
   identity_key: string;
+  /** CONTAINER_IMAGE findings: the repository (registry/name) of the image; else null. */
+  repository_name: string | null;
+  /** The package manager of the vulnerable package (dpkg, npm, …); null for non-package findings. */
+  package_manager: string | null;
   finding_json: string;
 }
 
@@ -101,4 +204,11 @@ export interface ServiceDatabase {
   findings: FindingTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  resource_tags: ResourceTagTable;
+  inventories: InventoryTable;
+  scans: ScanTable;
+  suppression_rules: SuppressionRuleTable;
+  reports: ReportTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }

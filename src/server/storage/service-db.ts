@@ -11,6 +11,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { m0001ServiceInitial } from './migrations/m0001-service-initial.js';
+import { m0002ServiceFeatures } from './migrations/m0002-service-features.js';
 import { ServiceDbError } from './service-db-error.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -26,7 +27,10 @@ export interface ServiceDb {
 
 /** Every migration, in order, listed explicitly; each takes the dialect for the few non-portable bits. */
 function migrationsFor(dialect: ServiceDialect): MigrationProvider {
-  const all: Record<string, Migration> = { '0001-service-initial': m0001ServiceInitial(dialect) };
+  const all: Record<string, Migration> = {
+    '0001-service-initial': m0001ServiceInitial(dialect),
+    '0002-service-features': m0002ServiceFeatures(dialect),
+  };
   return { getMigrations: () => Promise.resolve(all) };
 }
 

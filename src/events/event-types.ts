@@ -1,0 +1,24 @@
+/**
+ * Every event type vigil announces (CloudEvents `type`). Webhook subscriptions filter on these; adding
+ * one here is the only way to add an event, so the list in the API and docs cannot drift.
+ */
+export const EVENT_TYPES = [
+  'vigil.finding.created',
+  'vigil.finding.updated',
+  'vigil.finding.closed',
+  'vigil.scan.completed',
+  'vigil.coverage.changed',
+  'vigil.suppression-rule.created',
+  'vigil.suppression-rule.updated',
+  'vigil.suppression-rule.deleted',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An event before it is stored: `subject` is what it is about (finding id, rule id, resource id). */
+export interface OutboxEvent {
+  type: EventType;
+  accountId: string;
+  subject: string;
+  data: unknown;
+}

@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import { pollingTask } from '../server/background/polling-task.js';
+import type { BackgroundTask, ServerContext } from '../server/server-context.js';
+
+/** Placeholder registered in server-modules.ts; filled in by its owner. */
+export function createReportWorker(ctx: ServerContext, _app: FastifyInstance): BackgroundTask {
+  return pollingTask('report-worker', ctx.config.pollIntervalMs, () => Promise.resolve());
+}

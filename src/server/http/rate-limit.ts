@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../server-context.js';
+
+/** Placeholder registered in server-modules.ts; filled in by its owner. */
+export function installRateLimit(_app: FastifyInstance, _ctx: ServerContext): Promise<void> {
+  return Promise.resolve();
+}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../server-context.js';
+
+/** Placeholder registered in server-modules.ts; its owner fills it in. */
+export function registerSuppressionRoutes(_app: FastifyInstance, _ctx: ServerContext): void {}

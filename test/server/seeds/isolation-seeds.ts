@@ -1,0 +1,24 @@
+import { seedAccounts } from './accounts-seed.js';
+import { seedReports } from './reports-seed.js';
+import { seedResources } from './resources-seed.js';
+import { seedSuppression } from './suppression-seed.js';
+import { seedWebhooks } from './webhooks-seed.js';
+import type { SeedContext, SeededIds } from './seed-context.js';
+
+/**
+ * Every feature's seed of account B's objects, listed explicitly: the isolation walk fills each path
+ * parameter with B's id from here, and fails on a parameter nobody seeds.
+ */
+const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
+  seedAccounts,
+  seedResources,
+  seedSuppression,
+  seedReports,
+  seedWebhooks,
+];
+
+export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
+  const ids: SeededIds = { accountId: 'acct-b', resourceId: c.s.resources.b };
+  for (const seed of SEEDS) Object.assign(ids, await seed(c));
+  return ids;
+}
