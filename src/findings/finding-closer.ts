@@ -1,0 +1,38 @@
+import type { Kysely, Transaction } from 'kysely';
+import { appendEvents } from '../events/event-outbox.js';
+import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
+import { findingOfRow, findingRow } from '../server/storage/finding-rows.js';
+import { criteriaWhere } from './filter-criteria-sql.js';
+import type { FilterCriteria } from './filter-criteria.js';
+import type { Finding } from './finding-types.js';
+
+/**
+ * Closes every open finding of an account that matches `criteria` — for what no scan will ever see
+ * again: a deleted resource, a scan type switched off. Same outcome as a scan that no longer sees
+ * them (CLOSED, closedAt, a `vigil.finding.closed` event each), written in the caller's transaction.
+ */
+export async function closeFindings(
+  trx: Transaction<ServiceDatabase> | Kysely<ServiceDatabase>,
+  opts: { accountId: string; criteria: FilterCriteria; now: Date },
+): Promise<Finding[]> {
+  const now = opts.now.toISOString();
+  const rows = await trx
+    .selectFrom('findings')
+    .select(['identity_key', 'finding_json'])
+    .where('account_id', '=', opts.accountId)
+    .where('status', '<>', 'CLOSED')
+    .where(criteriaWhere(opts.criteria))
+    .execute();
+  const closed: Finding[] = [];
+  for (const row of rows) {
+    const f: Finding = { ...findingOfRow(row), status: 'CLOSED', closedAt: now, updatedAt: now };
+    await trx.updateTable('findings').set(findingRow(f, row.identity_key)).where('id', '=', f.id).execute();
+    closed.push(f);
+  }
+  await appendEvents(
+    trx,
+    closed.map((f) => ({ type: 'vigil.finding.closed', accountId: opts.accountId, subject: f.id, data: f })),
+    now,
+  );
+  return closed;
+}
