@@ -37,6 +37,21 @@ export function cveIdsOf(group: VulnerabilityGroup): string[] {
   return [group.vulnerabilityId, ...group.relatedIds].filter((id) => id.startsWith('CVE-'));
 }
 
+/**
+ * A finding's identity within its account: the resource, the vulnerability and the package as the
+ * matcher named it (`ecosystem:name`, the source package for distros). No version and no file path:
+ * an upgrade to a still-vulnerable version, or a python dist-info / jar whose path carries the version,
+ * must UPDATE the finding, not close it and open another. Every installed copy of the package is
+ * already one group (alias-merger), listed in `vulnerablePackages` with its own filePath. The
+ * resource id is the API's (the route's resource), never an inventory's target name.
+ */
+export function findingIdentity(resourceId: string, vulnerabilityId: string, packageKey: string): string {
+  return createHash('sha256')
+    .update([resourceId, vulnerabilityId, packageKey].join('\0'))
+    .digest('hex')
+    .slice(0, 32);
+}
+
 export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: BuildContext): Finding {
   const now = ctx.now.toISOString();
   const primary = group.matches.filter((m) => !m.reason.deferredTo);
@@ -65,10 +80,7 @@ export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: Buil
     .filter((x) => x !== undefined)
     .sort((a, b) => b.score - a.score)[0];
   const finding: Finding = {
-    id: createHash('sha256')
-      .update([ctx.resource.id, group.vulnerabilityId, group.packageKey].join('\0'))
-      .digest('hex')
-      .slice(0, 32),
+    id: findingIdentity(ctx.resource.id, group.vulnerabilityId, group.packageKey),
     accountId: ctx.accountId,
     type: 'PACKAGE_VULNERABILITY',
     title: `${group.vulnerabilityId} - ${[...new Set(packages.map((p) => p.name))].join(', ')}`,

@@ -45,10 +45,14 @@ export async function applyScanOfResource(
   db: Kysely<ServiceDatabase>,
   scan: ScanOfResource,
 ): Promise<LifecycleChanges> {
-  return db.transaction().execute((trx) => applyIn(trx, scan));
+  return db.transaction().execute((trx) => applyScanOfResourceIn(trx, scan));
 }
 
-async function applyIn(trx: Transaction<ServiceDatabase>, scan: ScanOfResource): Promise<LifecycleChanges> {
+/** The same, inside the caller's transaction (a route that also stores the inventory it scanned). */
+export async function applyScanOfResourceIn(
+  trx: Transaction<ServiceDatabase>,
+  scan: ScanOfResource,
+): Promise<LifecycleChanges> {
   const now = scan.now.toISOString();
   const rows = await trx
     .selectFrom('findings')
@@ -57,7 +61,7 @@ async function applyIn(trx: Transaction<ServiceDatabase>, scan: ScanOfResource):
     .where('resource_id', '=', scan.resourceId)
     .execute();
   const stored = new Map(rows.map((r) => [r.identity_key, findingOfRow(r)]));
-  const suppressor = await loadSuppressor(trx, scan.accountId, scan.now);
+  const suppressor = await loadSuppressor(trx, scan.accountId, scan.now, scan.resourceId);
   const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
   const seen = new Set<string>();
   for (const fresh of scan.findings) {

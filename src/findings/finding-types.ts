@@ -12,6 +12,8 @@ export interface FindingResource {
   id: string;
   type: ResourceType;
   details: Record<string, unknown>;
+  /** The resource's tags when the finding was last written (resourceTags filters read resource_tags). */
+  tags?: Record<string, string>;
 }
 
 export interface VulnerablePackage {

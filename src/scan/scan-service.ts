@@ -27,6 +27,8 @@ export interface ScanOptions {
   schemes?: SchemeLookup;
   matchers?: readonly Matcher[];
   inventory?: InventoryOptions;
+  /** Names the resource the findings belong to (the API's resource); default: from the inventory's source. */
+  resource?: (inventory: Inventory) => FindingResource;
 }
 
 export interface ScanResult {
@@ -68,7 +70,7 @@ export async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise
     epss: await opts.store.epss(cves),
   };
   const buildCtx = {
-    resource: resourceOf(inventory.source, inventory),
+    resource: opts.resource ? opts.resource(inventory) : resourceOf(inventory.source, inventory),
     accountId: opts.accountId ?? 'local',
     now,
     schemes,
