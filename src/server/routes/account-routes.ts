@@ -1,5 +1,80 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { getAccount, listAccounts } from '../../accounts/account-views.js';
+import { updateScanning } from '../../accounts/scanning-settings.js';
+import { principalOf, requireAccount, requireAdmin } from '../auth/auth-hook.js';
+import { notFound } from '../http/http-error.js';
 import type { ServerContext } from '../server-context.js';
+import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
 
-/** Placeholder registered in server-modules.ts; its owner fills it in. */
-export function registerAccountRoutes(_app: FastifyInstance, _ctx: ServerContext): void {}
+export const ScanningSchema = Type.Object({
+  host: Type.Boolean(),
+  image: Type.Boolean(),
+  network: Type.Boolean(),
+});
+
+export const AccountSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  organizationId: Type.Union([Type.String(), Type.Null()]),
+  scanning: ScanningSchema,
+  createdAt: Type.String(),
+});
+
+const ScanningPatch = Type.Object(
+  {
+    host: Type.Optional(Type.Boolean()),
+    image: Type.Optional(Type.Boolean()),
+    network: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/** Accounts the key may see, and their scan settings (which scan kinds the account wants). */
+export function registerAccountRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { db } = ctx;
+  app.get(
+    '/v1/accounts',
+    {
+      schema: { response: { 200: Type.Object({ accounts: Type.Array(AccountSchema) }), ...errorResponses } },
+    },
+    async (req) => ({ accounts: await listAccounts(db, principalOf(req).visibleAccountIds) }),
+  );
+
+  app.get(
+    '/v1/accounts/:accountId',
+    { schema: { params: AccountParams, response: { 200: AccountSchema, ...errorResponses } } },
+    async (req) => {
+      const { accountId } = req.params as AccountParamsT;
+      requireAccount(req, accountId);
+      const account = await getAccount(db, accountId);
+      if (!account) throw notFound(`account ${accountId}`);
+      return account;
+    },
+  );
+
+  app.put(
+    '/v1/accounts/:accountId/scanning',
+    {
+      schema: {
+        description:
+          'Enable or disable scan kinds. Disabling a kind closes its open findings; enabling reopens nothing (the next scan does).',
+        params: AccountParams,
+        body: ScanningPatch,
+        response: { 200: ScanningSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { accountId } = req.params as AccountParamsT;
+      requireAdmin(req, accountId);
+      const change = await updateScanning(db, {
+        dialect: ctx.dialect,
+        accountId,
+        patch: req.body as Static<typeof ScanningPatch>,
+        now: ctx.now(),
+      });
+      if (!change) throw notFound(`account ${accountId}`);
+      return change.after;
+    },
+  );
+}
