@@ -19,6 +19,8 @@ export interface ServerOptions {
   /** Request body limit in bytes (an inventory of a big host is a few MB). */
   bodyLimit?: number;
   config?: Partial<ServerConfig>;
+  /** Where to write JSON request logs (pino); none → no logging. Key material is redacted. */
+  logStream?: { write(line: string): void };
   now?: () => Date;
   /** Run the background tasks (workers, dispatcher, sweeps). Tests that drive them by hand say false. */
   background?: boolean;
@@ -30,10 +32,26 @@ declare module 'fastify' {
   }
 }
 
+const LOG_REDACT = {
+  paths: [
+    'req.headers.authorization',
+    'headers.authorization',
+    'authorization',
+    'key',
+    '*.key',
+    'secret',
+    '*.secret',
+  ],
+  censor: '[redacted]',
+};
+
 /** Builds the API (not listening): auth on every route but /health, one error mapping, OpenAPI. */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  // No request logging by default: URLs and headers could carry keys.
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024 });
+  // No request logging by default; when on, the Authorization header and key/secret fields are redacted.
+  const app = Fastify({
+    logger: opts.logStream ? { level: 'info', stream: opts.logStream, redact: LOG_REDACT } : false,
+    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+  });
   const ctx: ServerContext = {
     db: opts.db.kysely,
     dialect: opts.db.dialect,
@@ -50,8 +68,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
   });
   installErrorMapping(app);
-  installAuth(app, ctx.db);
+  // Before auth: the rate limit turns a flood away before it costs a key lookup.
   for (const hook of SERVER_HOOKS) await hook(app, ctx);
+  installAuth(app, ctx.db);
   app.get('/health', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   for (const register of ROUTE_MODULES) register(app, ctx);

@@ -25,9 +25,10 @@ export function installAuth(app: FastifyInstance, db: Kysely<ServiceDatabase>): 
     const match = /^Bearer (\S+)$/.exec(header);
     const principal = match?.[1] ? await authenticate(db, match[1]) : undefined;
     if (!principal) throw unauthenticated();
+    // Set before the refusals below, so the audit log names the key that was refused.
+    req.principal = principal;
     if (principal.role === 'read-only' && !READ_METHODS.has(req.method))
       throw forbidden('read-only key cannot change anything');
-    req.principal = principal;
     // Before body validation, so another account's routes answer 404 whatever the body (no probing).
     const accountId = (req.params as Record<string, unknown> | undefined)?.['accountId'];
     if (typeof accountId === 'string') requireAccount(req, accountId);

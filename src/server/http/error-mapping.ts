@@ -11,6 +11,21 @@ export interface ErrorBody {
 /** Stable error codes of the domain that mean "the caller asked wrongly", not "the server failed". */
 const CLIENT_CODES: Readonly<Record<string, number>> = { USAGE: 400, PARSE_ERROR: 400, VERSION_INVALID: 400 };
 
+/** Fastify's body-framing refusals, under stable codes of ours rather than Fastify's internal ones. */
+const FRAMING_ERRORS: Readonly<Record<string, { status: number; code: string; message: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'MALFORMED_JSON',
+    message: 'request body is not valid JSON',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', message: 'request body is empty' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'send the body as application/json',
+  },
+};
+
 /** THE one place errors become HTTP responses: every body is `{ code, message, details }`. */
 export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof HttpError) return { status: err.status, body: body(err.code, err.message, err.details) };
@@ -34,6 +49,8 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return { status: 413, body: body('BODY_TOO_LARGE', 'request body too large') };
+  const framing = FRAMING_ERRORS[fe.code ?? ''];
+  if (framing) return { status: framing.status, body: body(framing.code, framing.message) };
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, body: body(fe.code ?? 'BAD_REQUEST', fe.message ?? 'bad request') };
   }

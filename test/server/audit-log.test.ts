@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashKey } from '../../src/server/auth/api-keys.js';
+import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { call, seedAndListen, type Seeded } from './api-server.js';
+import { BACKENDS } from './service-db-backends.js';
+
+const INVENTORY = '/v1/accounts/{accountId}/resources/{resourceId}/inventory';
+const MARKER = 'body-marker-that-must-never-be-stored';
+
+interface Entry {
+  seq: number;
+  at: string;
+  keyId: string | null;
+  accountId: string | null;
+  action: string;
+  target: Record<string, string> | null;
+  result: string;
+  details: Record<string, unknown>;
+}
+interface Page {
+  entries: Entry[];
+  nextToken?: string;
+}
+
+describe.each(BACKENDS.map((b) => [b().name, b] as const))('audit log on %s', (_name, make) => {
+  const backend = make();
+  let db: ServiceDb;
+  let s: Seeded;
+
+  beforeAll(async () => {
+    await backend.setup();
+    db = (await backend.fresh()).db;
+    s = await seedAndListen(db, 2);
+  }, 120_000);
+  afterAll(async () => {
+    await s.app.close();
+    await db.close();
+    await backend.teardown();
+  });
+
+  const keyId = async (key: string): Promise<string> =>
+    (
+      await db.kysely
+        .selectFrom('api_keys')
+        .select('id')
+        .where('secret_hash', '=', hashKey(key))
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  /** The row is written after the response went out: wait until it is there (bounded). */
+  async function rowsAfterCalls(count: number): Promise<number> {
+    for (let i = 0; i < 500; i++) {
+      const n = Number(
+        (
+          await db.kysely
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirst()
+        )?.n ?? 0,
+      );
+      if (n >= count) return n;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`audit_log never reached ${count} rows`);
+  }
+
+  async function rawPost(key: string | undefined, path: string, body: string, type: string): Promise<number> {
+    const headers: Record<string, string> = { 'content-type': type };
+    if (key) headers['authorization'] = `Bearer ${key}`;
+    return (await fetch(`${s.base}${path}`, { method: 'POST', headers, body })).status;
+  }
+
+  it('writes one row per mutating call, refused ones included, and none for reads', async () => {
+    const path = `/v1/accounts/acct-a/resources/${s.resources.a}/inventory`;
+    const body = { schemaVersion: 1, note: MARKER };
+    // No vulnerability DB in this server: a valid member call ends 503 or 400, still audited.
+    const member = await call(s.base, s.keys.memberA, 'POST', path, body);
+    const readOnly = await call(s.base, s.keys.readOnlyA, 'POST', path, body);
+    const anonymous = await call(s.base, undefined, 'POST', path, body);
+    const foreign = await call(
+      s.base,
+      s.keys.memberA,
+      'POST',
+      `/v1/accounts/acct-b/resources/x/inventory`,
+      body,
+    );
+    const malformed = await rawPost(s.keys.memberA, path, `{"note":"${MARKER}"`, 'application/json');
+    const noRoute = await call(s.base, s.keys.memberA, 'DELETE', '/v1/no-such-thing');
+    expect([readOnly.status, anonymous.status, foreign.status, malformed, noRoute.status]).toEqual([
+      403, 401, 404, 400, 404,
+    ]);
+    await call(s.base, s.keys.memberA, 'GET', '/v1/findings');
+    await call(s.base, s.keys.memberA, 'GET', '/v1/accounts/acct-a/resources');
+    expect(await rowsAfterCalls(6)).toBe(6);
+
+    const rows = await db.kysely.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    expect(JSON.stringify(rows)).not.toContain(MARKER);
+    const memberId = await keyId(s.keys.memberA);
+    const action = `POST ${INVENTORY}`;
+    const target = JSON.stringify({ resourceId: s.resources.a });
+    expect(rows.map((r) => [r.key_id, r.account_id, r.action, r.target, r.result])).toEqual([
+      [memberId, 'acct-a', action, target, String(member.status)],
+      [await keyId(s.keys.readOnlyA), 'acct-a', action, target, '403'],
+      [null, 'acct-a', action, target, '401'],
+      [memberId, 'acct-b', action, JSON.stringify({ resourceId: 'x' }), '404'],
+      [memberId, 'acct-a', action, target, '400'],
+      [memberId, 'acct-a', 'DELETE (no route)', JSON.stringify({ path: '/v1/no-such-thing' }), '404'],
+    ]);
+    expect(rows.map((r) => JSON.parse(r.details_json) as unknown).slice(1)).toEqual([
+      { errorCode: 'FORBIDDEN' },
+      { errorCode: 'UNAUTHENTICATED' },
+      { errorCode: 'NOT_FOUND' },
+      { errorCode: 'MALFORMED_JSON' },
+      { errorCode: 'NOT_FOUND' },
+    ]);
+  });
+
+  it('GET /v1/audit-log: admin keys only, scoped to the accounts the key sees', async () => {
+    for (const key of [s.keys.memberA, s.keys.readOnlyA]) {
+      const r = await call(s.base, key, 'GET', '/v1/audit-log');
+      expect(r.status).toBe(403);
+      expect(r.json).toMatchObject({ code: 'FORBIDDEN', details: {} });
+    }
+    expect((await call(s.base, undefined, 'GET', '/v1/audit-log')).status).toBe(401);
+    const accountsOf = async (key: string, q = ''): Promise<string[]> => {
+      const r = await call(s.base, key, 'GET', `/v1/audit-log${q}`);
+      expect(r.status).toBe(200);
+      return [...new Set((r.json as Page).entries.map((e) => e.accountId ?? 'null'))].sort();
+    };
+    expect(await accountsOf(s.keys.adminA)).toEqual(['acct-a']);
+    expect(await accountsOf(s.keys.adminB)).toEqual(['acct-b']);
+    // The delegated administrator sees every member account of the organization.
+    expect(await accountsOf(s.keys.orgAdmin)).toEqual(['acct-a', 'acct-b']);
+    expect(await accountsOf(s.keys.orgAdmin, '?accountId=acct-b')).toEqual(['acct-b']);
+    const other = await call(s.base, s.keys.adminA, 'GET', '/v1/audit-log?accountId=acct-b');
+    expect(other.status).toBe(404);
+  });
+
+  it('pages newest first on seq, filters by action and time, and refuses a forged token', async () => {
+    // Rows from another day, written as the hook would, to test the time bounds without a clock.
+    for (const [at, act] of [
+      ['2020-01-01T00:00:00.000Z', 'POST /x'],
+      ['2020-01-02T00:00:00.000Z', 'POST /x'],
+      ['2020-01-03T00:00:00.000Z', 'DELETE /x'],
+    ] as const) {
+      await db.kysely
+        .insertInto('audit_log')
+        .values({
+          at,
+          key_id: null,
+          account_id: 'acct-a',
+          action: act,
+          target: null,
+          result: '200',
+          details_json: '{}',
+        })
+        .execute();
+    }
+    const all = (await call(s.base, s.keys.orgAdmin, 'GET', '/v1/audit-log?maxResults=500')).json as Page;
+    const seqs = all.entries.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    expect(all.entries.length).toBe(9);
+    expect(all.nextToken).toBeUndefined();
+
+    const paged: number[] = [];
+    let token: string | undefined;
+    do {
+      const r = await call(
+        s.base,
+        s.keys.orgAdmin,
+        'GET',
+        `/v1/audit-log?maxResults=2${token ? `&nextToken=${token}` : ''}`,
+      );
+      const page = r.json as Page;
+      expect(page.entries.length).toBeLessThanOrEqual(2);
+      paged.push(...page.entries.map((e) => e.seq));
+      token = page.nextToken;
+    } while (token);
+    expect(paged).toEqual(seqs);
+
+    const q = (query: string): Promise<Entry[]> =>
+      call(s.base, s.keys.adminA, 'GET', `/v1/audit-log?${query}`).then((r) => (r.json as Page).entries);
+    expect((await q('action=POST%20%2Fx')).map((e) => e.at)).toEqual([
+      '2020-01-02T00:00:00.000Z',
+      '2020-01-01T00:00:00.000Z',
+    ]);
+    const window = await q('since=2020-01-02T00:00:00Z&until=2020-01-03T00:00:00.000Z');
+    expect(window.map((e) => e.at)).toEqual(['2020-01-02T00:00:00.000Z']);
+    expect((await q(`action=${encodeURIComponent(`POST ${INVENTORY}`)}`)).length).toBe(4);
+
+    const forged = await call(s.base, s.keys.adminA, 'GET', '/v1/audit-log?nextToken=bm90LWEtdG9rZW4');
+    expect(forged).toMatchObject({ status: 400, json: { code: 'VALIDATION' } });
+  });
+});
