@@ -2,7 +2,32 @@ import type { FastifyInstance } from 'fastify';
 import { pollingTask } from './polling-task.js';
 import type { BackgroundTask, ServerContext } from '../server-context.js';
 
-/** Placeholder registered in server-modules.ts; filled in by its owner. */
-export function createRetentionTask(ctx: ServerContext, _app: FastifyInstance): BackgroundTask {
-  return pollingTask('retention', ctx.config.pollIntervalMs, () => Promise.resolve());
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The sweep is cheap (an indexed range delete) but there is no point running it every poll. */
+const INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Purges CLOSED findings closed more than `retentionDays` ago (DESIGN §3: Inspector keeps closed
+ * findings 30 days). Open findings are never purged, whatever their age. A purged finding that a later
+ * scan sees again comes back as a new finding with a new firstObservedAt.
+ */
+export async function purgeClosedFindings(ctx: ServerContext): Promise<number> {
+  const cutoff = new Date(ctx.now().getTime() - ctx.config.retentionDays * DAY_MS).toISOString();
+  const r = await ctx.db
+    .deleteFrom('findings')
+    .where('status', '=', 'CLOSED')
+    .where('closed_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export function createRetentionTask(ctx: ServerContext, app: FastifyInstance): BackgroundTask {
+  return pollingTask(
+    'retention',
+    Math.max(ctx.config.pollIntervalMs, INTERVAL_MS),
+    async () => {
+      await purgeClosedFindings(ctx);
+    },
+    (err) => app.log.error({ err }, 'retention sweep failed'),
+  );
 }

@@ -1,5 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { parseImageReference } from '../../image/reference/image-reference.js';
+import { requireAccount } from '../auth/auth-hook.js';
+import { HttpError, notFound } from '../http/http-error.js';
+import { requireScanningEnabled } from '../scans/scanning-settings.js';
+import { ScanSchema, scanView } from '../scans/scan-view.js';
 import type { ServerContext } from '../server-context.js';
+import { AccountParams, ErrorSchema, errorResponses, type AccountParamsT } from './route-schemas.js';
 
-/** Placeholder registered in server-modules.ts; its owner fills it in. */
-export function registerImageScanRoutes(_app: FastifyInstance, _ctx: ServerContext): void {}
+const ImageScanBody = Type.Object(
+  {
+    /** `REGISTRY/NAME[:TAG|@DIGEST]`; archives and layouts on the server's disk are not scan targets. */
+    reference: Type.String({ minLength: 1, maxLength: 1000 }),
+    /** Allow plain HTTP to this registry (localhost and 127.0.0.1 always may). */
+    insecure: Type.Optional(Type.Boolean()),
+    /** `os/arch[/variant]`; default linux/amd64-ish host platform. */
+    platform: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$' })),
+  },
+  { additionalProperties: false },
+);
+const ScanParams = Type.Object({
+  accountId: Type.String({ minLength: 1, maxLength: 200 }),
+  scanId: Type.String({ minLength: 1, maxLength: 100 }),
+});
+const ListQuery = Type.Object({
+  status: Type.Optional(
+    Type.Union([
+      Type.Literal('QUEUED'),
+      Type.Literal('RUNNING'),
+      Type.Literal('SUCCEEDED'),
+      Type.Literal('FAILED'),
+    ]),
+  ),
+  maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+});
+
+/** Only registry references: a tenant must not make the server read archives from its own disk. */
+function registryReference(reference: string): string {
+  let kind: string;
+  try {
+    kind = parseImageReference(reference).kind;
+  } catch (err) {
+    throw new HttpError(400, 'INVALID_IMAGE_REFERENCE', (err as Error).message, { reference });
+  }
+  if (kind !== 'registry')
+    throw new HttpError(400, 'INVALID_IMAGE_REFERENCE', `${kind}: references are not scanned by the server`, {
+      reference,
+    });
+  return reference.trim();
+}
+
+/** POST …/image-scans queues a scan the scan worker runs; GET …/scans lists every scan (images, inventories). */
+export function registerImageScanRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { db } = ctx;
+  app.post(
+    '/v1/accounts/:accountId/image-scans',
+    {
+      schema: {
+        params: AccountParams,
+        body: ImageScanBody,
+        response: {
+          202: Type.Object({ scanId: Type.String(), status: Type.String() }),
+          ...errorResponses,
+          409: ErrorSchema,
+          503: ErrorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { accountId } = req.params as AccountParamsT;
+      requireAccount(req, accountId);
+      const body = req.body as Static<typeof ImageScanBody>;
+      const reference = registryReference(body.reference);
+      if (!ctx.store) throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
+      await requireScanningEnabled(db, accountId, 'image');
+      const id = randomUUID();
+      const request = {
+        reference,
+        ...(body.insecure ? { insecure: true } : {}),
+        ...(body.platform ? { platform: body.platform } : {}),
+      };
+      await db
+        .insertInto('scans')
+        .values({
+          id,
+          account_id: accountId,
+          resource_id: null,
+          kind: 'image',
+          status: 'QUEUED',
+          request_json: JSON.stringify(request),
+          summary_json: null,
+          error_json: null,
+          created_at: ctx.now().toISOString(),
+          started_at: null,
+          finished_at: null,
+        })
+        .execute();
+      return reply.status(202).send({ scanId: id, status: 'QUEUED' });
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:accountId/scans/:scanId',
+    { schema: { params: ScanParams, response: { 200: ScanSchema, ...errorResponses } } },
+    async (req) => {
+      const { accountId, scanId } = req.params as Static<typeof ScanParams>;
+      requireAccount(req, accountId);
+      const row = await db
+        .selectFrom('scans')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', scanId)
+        .executeTakeFirst();
+      if (!row) throw notFound(`scan ${scanId}`);
+      return scanView(row);
+    },
+  );
+
+  app.get(
+    '/v1/accounts/:accountId/scans',
+    {
+      schema: {
+        params: AccountParams,
+        querystring: ListQuery,
+        response: { 200: Type.Object({ scans: Type.Array(ScanSchema) }), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { accountId } = req.params as AccountParamsT;
+      requireAccount(req, accountId);
+      const q = req.query as Static<typeof ListQuery>;
+      let sql = db.selectFrom('scans').selectAll().where('account_id', '=', accountId);
+      if (q.status) sql = sql.where('status', '=', q.status);
+      const rows = await sql
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(q.maxResults ?? 100)
+        .execute();
+      return { scans: rows.map(scanView) };
+    },
+  );
+}

@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Inventory } from '../../core/inventory.js';
-import { applyScanOfResource } from '../../findings/finding-lifecycle.js';
 import { scanTarget } from '../../scan/scan-service.js';
 import { requireAccount } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
-import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import { resourceRow } from '../scans/resource-store.js';
+import { applyFinishedScan } from '../scans/scan-apply.js';
+import { requireScanningEnabled } from '../scans/scanning-settings.js';
+import { inventoryOfBody } from '../scans/submitted-inventory.js';
 import type { ServerContext } from '../server-context.js';
-import { errorResponses } from './route-schemas.js';
+import { ErrorSchema, errorResponses } from './route-schemas.js';
 
 const Params = Type.Object({
   accountId: Type.String({ minLength: 1, maxLength: 200 }),
@@ -33,69 +35,79 @@ const InventoryBody = Type.Object({
   catalogers: Type.Record(Type.String(), Type.Number()),
   createdAt: Type.String(),
 });
+/** A CycloneDX JSON SBOM (1.2–1.6); its shape is checked by submitted-inventory, with precise details. */
+const CycloneDxBody = Type.Object(
+  { bomFormat: Type.Literal('CycloneDX'), specVersion: Type.Optional(Type.String()) },
+  { additionalProperties: true },
+);
 const Summary = Type.Object({
   resourceId: Type.String(),
+  scanId: Type.String(),
+  packages: Type.Integer(),
   created: Type.Integer(),
   updated: Type.Integer(),
   observed: Type.Integer(),
   closed: Type.Integer(),
 });
 
-/** POST …/inventory: a host's inventory → the one scan service → the findings lifecycle. */
+/**
+ * POST …/inventory: a host's inventory (vigil JSON or a CycloneDX SBOM) → the one scan service → the
+ * resource, its stored inventory and the findings lifecycle, in one transaction. The route's resource
+ * id names the findings' resource whatever the inventory calls its target.
+ */
 export function registerInventoryRoutes(
   app: FastifyInstance,
   { db, store, now: clock }: ServerContext,
 ): void {
   app.post(
     '/v1/accounts/:accountId/resources/:resourceId/inventory',
-    { schema: { params: Params, body: InventoryBody, response: { 200: Summary, ...errorResponses } } },
+    {
+      schema: {
+        params: Params,
+        // CycloneDX first: a vigil inventory never carries bomFormat, so it falls through untouched.
+        body: Type.Union([CycloneDxBody, InventoryBody]),
+        response: { 200: Summary, ...errorResponses, 409: ErrorSchema, 503: ErrorSchema },
+      },
+    },
     async (req) => {
       const { accountId, resourceId } = req.params as { accountId: string; resourceId: string };
       requireAccount(req, accountId);
       if (!store) throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
-      const inventory = req.body as Inventory;
       const now = clock();
-      const result = await scanTarget({ kind: 'inventory', inventory }, { store, accountId, now });
-      await upsertHost(db, accountId, resourceId, inventory, now.toISOString());
-      const resource = {
-        id: resourceId,
-        type: 'HOST' as const,
-        details: { target: inventory.source.target },
-      };
-      const findings = result.findings.map((f) => ({ ...f, resources: [resource] }));
-      const c = await applyScanOfResource(db, { accountId, resourceId, findings, now });
-      return {
-        resourceId,
-        created: c.created.length,
-        updated: c.updated.length,
-        observed: c.observed.length,
-        closed: c.closed.length,
-      };
+      const inventory = inventoryOfBody(req.body, now);
+      await requireScanningEnabled(db, accountId, 'host');
+      const existing = await resourceRow(db, accountId, resourceId);
+      if (existing && !existing.deleted_at && existing.type !== 'HOST')
+        throw new HttpError(409, 'RESOURCE_TYPE_MISMATCH', `resource ${resourceId} is a ${existing.type}`, {
+          resourceId,
+          type: existing.type,
+        });
+      const resource = { id: resourceId, type: 'HOST' as const, details: hostDetails(inventory, now) };
+      const result = await scanTarget(
+        { kind: 'inventory', inventory },
+        { store, accountId, now, resource: () => resource },
+      );
+      return applyFinishedScan(db, {
+        accountId,
+        scan: { id: randomUUID(), kind: 'inventory' },
+        resource,
+        inventory,
+        findings: result.findings,
+        now,
+      });
     },
   );
 }
 
-async function upsertHost(
-  db: Kysely<ServiceDatabase>,
-  accountId: string,
-  id: string,
-  inv: Inventory,
-  now: string,
-): Promise<void> {
-  const details = JSON.stringify({ hostname: inv.source.target, os: inv.os ?? null, lastInventoryAt: now });
-  await db
-    .insertInto('resources')
-    .values({
-      id,
-      account_id: accountId,
-      type: 'HOST',
-      tags_json: '{}',
-      details_json: details,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['account_id', 'id']).doUpdateSet({ details_json: details, updated_at: now }),
-    )
-    .execute();
+function hostDetails(inv: Inventory, now: Date): Record<string, unknown> {
+  const os = inv.os
+    ? { family: inv.os.id, version: inv.os.versionId ?? inv.os.release ?? inv.os.codename }
+    : null;
+  // An SBOM names no host: the hostname a vigil agent reported earlier is kept (details merge).
+  return {
+    ...(inv.source.type === 'sbom' ? {} : { hostname: inv.source.target }),
+    os,
+    inventorySource: inv.source.type,
+    lastInventoryAt: now.toISOString(),
+  };
 }
