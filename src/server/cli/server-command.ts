@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../../cli/cli-io.js';
+import { UsageError } from '../../core/errors/usage-error.js';
 import { buildServer } from '../server-app.js';
+import type { ServerConfig } from '../server-context.js';
 import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
 import { DEFAULT_SERVICE_DB_URL, openServiceDb } from '../storage/service-db.js';
 
@@ -13,7 +15,12 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .option('--db <file>', 'vulnerability DB file (default: $VIGIL_DB or ~/.cache/vigil/vulndb.sqlite)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free port)', '8080')
-    .action(async (opts: { database?: string; db?: string; host: string; port: string }) => {
+    .option('--poll-interval-ms <ms>', 'how often workers and the webhook dispatcher poll', positive)
+    .option('--webhook-backoff-ms <ms>', 'first webhook retry delay (doubles per attempt)', positive)
+    .option('--webhook-max-backoff-ms <ms>', 'longest webhook retry delay', positive)
+    .option('--webhook-max-attempts <n>', 'attempts before a webhook delivery is FAILED', positive)
+    .option('--webhook-timeout-ms <ms>', 'timeout of one webhook POST', positive)
+    .action(async (opts: ServerOptions) => {
       const db = await openServiceDb(opts.database ? { url: opts.database } : {});
       const keys = await db.kysely
         .selectFrom('api_keys')
@@ -28,7 +35,7 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       }
       // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
       const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
-      const app = await buildServer({ db, store: vulns.store });
+      const app = await buildServer({ db, store: vulns.store, config: configOf(opts) });
       const address = await app.listen({ port: Number(opts.port), host: opts.host });
       io.stderr.write(`vigil server listening on ${address}\n`);
       await new Promise<void>((resolve) => {
@@ -40,4 +47,33 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       await db.close();
       await vulns.close();
     });
+}
+
+interface ServerOptions {
+  database?: string;
+  db?: string;
+  host: string;
+  port: string;
+  pollIntervalMs?: number;
+  webhookBackoffMs?: number;
+  webhookMaxBackoffMs?: number;
+  webhookMaxAttempts?: number;
+  webhookTimeoutMs?: number;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`expected a positive integer, got ${value}`);
+  return n;
+}
+
+/** Only the tunables given on the command line; the rest keep DEFAULT_SERVER_CONFIG. */
+function configOf(opts: ServerOptions): Partial<ServerConfig> {
+  const config: Partial<ServerConfig> = {};
+  if (opts.pollIntervalMs) config.pollIntervalMs = opts.pollIntervalMs;
+  if (opts.webhookBackoffMs) config.webhookBackoffMs = opts.webhookBackoffMs;
+  if (opts.webhookMaxBackoffMs) config.webhookMaxBackoffMs = opts.webhookMaxBackoffMs;
+  if (opts.webhookMaxAttempts) config.webhookMaxAttempts = opts.webhookMaxAttempts;
+  if (opts.webhookTimeoutMs) config.webhookTimeoutMs = opts.webhookTimeoutMs;
+  return config;
 }

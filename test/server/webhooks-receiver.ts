@@ -1,0 +1,63 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CloudEvent } from '../../src/webhooks/webhook-cloud-event.js';
+import { verifySignature } from '../../src/webhooks/webhook-signature.js';
+
+export interface Arrival {
+  event: CloudEvent;
+  raw: string;
+  headers: IncomingHttpHeaders;
+  signatureOk: boolean;
+  /** What the receiver answered; 'hang': nothing (the sender times out). */
+  answer: number | 'hang';
+  delayMs: number;
+}
+
+/** How to answer the n-th request (0-based) carrying this event; a delay in ms may come with it. */
+export type Responder = (event: CloudEvent, n: number) => { status: number | 'hang'; delayMs?: number };
+
+export interface Receiver {
+  url: string;
+  /** Set once the subscription is created (the URL is needed first). */
+  secret: string;
+  arrivals: Arrival[];
+  close(): Promise<void>;
+}
+
+/**
+ * A webhook receiver on 127.0.0.1 that does what a real one must: verify X-Vigil-Signature over the
+ * raw body with the subscription's secret. Every complete request is recorded, whatever it answers.
+ */
+export async function startReceiver(respond: Responder = () => ({ status: 200 })): Promise<Receiver> {
+  const arrivals: Arrival[] = [];
+  const receiver: Receiver = { url: '', secret: '', arrivals, close: () => Promise.resolve() };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const header = req.headers['x-vigil-signature'];
+      const event = JSON.parse(raw) as CloudEvent;
+      const { status, delayMs = 0 } = respond(event, arrivals.length);
+      const signatureOk = verifySignature(
+        receiver.secret,
+        raw,
+        typeof header === 'string' ? header : undefined,
+      );
+      // A bad signature is refused, as a real receiver would: the sender then retries, visibly.
+      const answer = signatureOk ? status : 401;
+      arrivals.push({ event, raw, headers: req.headers, signatureOk, answer, delayMs });
+      if (answer === 'hang') return;
+      setTimeout(() => res.writeHead(answer).end(), delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  receiver.url = `http://127.0.0.1:${port}/hook`;
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return receiver;
+}
