@@ -191,4 +191,32 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('audit log on %s', (_
     const forged = await call(s.base, s.keys.adminA, 'GET', '/v1/audit-log?nextToken=bm90LWEtdG9rZW4');
     expect(forged).toMatchObject({ status: 400, json: { code: 'VALIDATION' } });
   });
+  it('keeps the id of what a call created and of what it revoked, never the key it returned', async () => {
+    const before = await rowsAfterCalls(0);
+    const created = await call(s.base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/keys', { role: 'member' });
+    expect(created.status).toBe(201);
+    const { id, key } = created.json as { id: string; key: string };
+    const revoked = await call(s.base, s.keys.adminA, 'DELETE', `/v1/accounts/acct-a/keys/${id}`);
+    expect(await rowsAfterCalls(before + 2)).toBe(before + 2);
+    const rows = await db.kysely
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(2)
+      .execute();
+    expect(JSON.stringify(rows)).not.toContain(key.slice(3));
+    const adminId = await keyId(s.keys.adminA);
+    expect(
+      rows.reverse().map((r) => [r.key_id, r.action, r.target, r.result, JSON.parse(r.details_json)]),
+    ).toEqual([
+      [adminId, 'POST /v1/accounts/{accountId}/keys', null, '201', { id }],
+      [
+        adminId,
+        'DELETE /v1/accounts/{accountId}/keys/{keyId}',
+        JSON.stringify({ keyId: id }),
+        String(revoked.status),
+        expect.anything(),
+      ],
+    ]);
+  });
 });
