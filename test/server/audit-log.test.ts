@@ -207,7 +207,9 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('audit log on %s', (_
     expect(JSON.stringify(rows)).not.toContain(key.slice(3));
     const adminId = await keyId(s.keys.adminA);
     expect(
-      rows.reverse().map((r) => [r.key_id, r.action, r.target, r.result, JSON.parse(r.details_json)]),
+      rows
+        .reverse()
+        .map((r) => [r.key_id, r.action, r.target, r.result, JSON.parse(r.details_json) as unknown]),
     ).toEqual([
       [adminId, 'POST /v1/accounts/{accountId}/keys', null, '201', { id }],
       [
