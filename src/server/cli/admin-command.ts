@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/usage-error.js';
 import type { CliIo } from '../../cli/cli-io.js';
-import { createApiKey } from '../auth/api-keys.js';
+import { createApiKey, revokeApiKey } from '../auth/api-keys.js';
 import { DEFAULT_SERVICE_DB_URL, openServiceDb } from '../storage/service-db.js';
 import type { ApiKeyRole } from '../storage/service-db-schema.js';
 
 const ROLES: readonly ApiKeyRole[] = ['admin', 'member', 'read-only'];
+const DATABASE_HELP = `sqlite:PATH or postgres://… (default ${DEFAULT_SERVICE_DB_URL})`;
 
 /** `vigil admin create-key`: the only way to the first admin key (there is no default password). */
 export function registerAdminCommand(program: Command, io: CliIo): void {
@@ -15,8 +16,9 @@ export function registerAdminCommand(program: Command, io: CliIo): void {
     .description('create an API key for an account (creating the account if new); prints the key once')
     .requiredOption('--account <id>', 'account id')
     .option('--role <role>', 'admin | member | read-only', 'admin')
-    .option('--database <url>', `sqlite:PATH or postgres://… (default ${DEFAULT_SERVICE_DB_URL})`)
-    .action(async (opts: { account: string; role: string; database?: string }) => {
+    .option('--name <text>', 'what the key is for ("ci", "agent on web-1"), shown in key lists')
+    .option('--database <url>', DATABASE_HELP)
+    .action(async (opts: { account: string; role: string; name?: string; database?: string }) => {
       const role = ROLES.find((r) => r === opts.role);
       if (!role) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`, { role: opts.role });
       const db = await openServiceDb(opts.database ? { url: opts.database } : {});
@@ -35,11 +37,46 @@ export function registerAdminCommand(program: Command, io: CliIo): void {
           })
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
-        const key = await createApiKey(db.kysely, { accountId: opts.account, role });
+        const key = await createApiKey(db.kysely, {
+          accountId: opts.account,
+          role,
+          ...(opts.name !== undefined ? { name: opts.name } : {}),
+        });
         io.stderr.write(
           `created ${role} key ${key.prefix}… (id ${key.id}) for account ${opts.account}; it is shown only now:\n`,
         );
         io.stdout.write(`${key.key}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+  registerRevokeKey(admin, io);
+}
+
+/** `vigil admin revoke-key`: the way back in when the only admin key leaked (the API needs a key). */
+function registerRevokeKey(admin: Command, io: CliIo): void {
+  admin
+    .command('revoke-key')
+    .description('revoke an API key by id: it is refused from its next use on')
+    .requiredOption('--key-id <id>', 'the key id (as shown by create-key and key lists)')
+    .option('--database <url>', DATABASE_HELP)
+    .action(async (opts: { keyId: string; database?: string }) => {
+      const db = await openServiceDb(opts.database ? { url: opts.database } : {});
+      try {
+        const row = await db.kysely
+          .selectFrom('api_keys')
+          .select('account_id')
+          .where('id', '=', opts.keyId)
+          .executeTakeFirst();
+        if (!row) throw new UsageError(`no key with id ${opts.keyId}`, { keyId: opts.keyId });
+        const info = await revokeApiKey(db.kysely, {
+          accountId: row.account_id,
+          keyId: opts.keyId,
+          now: new Date(),
+        });
+        io.stderr.write(
+          `revoked key ${info?.prefix ?? ''}… (id ${opts.keyId}) of account ${row.account_id}\n`,
+        );
       } finally {
         await db.close();
       }
