@@ -1,8 +1,65 @@
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { isVigilError } from '../core/errors/vigil-error.js';
 import { pollingTask } from '../server/background/polling-task.js';
 import type { BackgroundTask, ServerContext } from '../server/server-context.js';
+import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
+import { exportFindings } from './findings-export.js';
+import {
+  claimNextReport,
+  markReportFailed,
+  markReportSucceeded,
+  requeueRunningReports,
+  type ReportHeader,
+} from './report-store.js';
+import type { ReportContent, ReportFailure, ReportRequest } from './report-types.js';
+import { exportSboms } from './sbom-export.js';
 
-/** Placeholder registered in server-modules.ts; filled in by its owner. */
+/** Reports run per poll at most, so stopping the server never waits on a long queue. */
+const MAX_PER_RUN = 20;
+
+/**
+ * Runs queued reports: claims one at a time (atomically, so several servers can share the queue), builds
+ * its content and stores it in the row. The first run re-queues reports left RUNNING by a crashed
+ * process: a report is rebuilt from scratch, so running it twice is harmless.
+ */
 export function createReportWorker(ctx: ServerContext, _app: FastifyInstance): BackgroundTask {
-  return pollingTask('report-worker', ctx.config.pollIntervalMs, () => Promise.resolve());
+  let recovered = false;
+  return pollingTask('report-worker', ctx.config.pollIntervalMs, async () => {
+    if (!recovered) {
+      await requeueRunningReports(ctx.db);
+      recovered = true;
+    }
+    for (let i = 0; i < MAX_PER_RUN; i++) {
+      const job = await claimNextReport(ctx.db, ctx.now().toISOString());
+      if (!job) return;
+      await runReport(ctx.db, job, ctx.now);
+    }
+  });
+}
+
+async function runReport(db: Kysely<ServiceDatabase>, job: ReportHeader, now: () => Date): Promise<void> {
+  let result: ReportContent;
+  try {
+    result = await buildReport(db, job);
+  } catch (err) {
+    await markReportFailed(db, job.id, failureOf(err), now().toISOString());
+    return;
+  }
+  await markReportSucceeded(db, job.id, result, now().toISOString());
+}
+
+function buildReport(db: Kysely<ServiceDatabase>, job: ReportHeader): Promise<ReportContent> {
+  const request = JSON.parse(job.request_json) as ReportRequest;
+  const scope = JSON.parse(job.scope_json) as string[];
+  const common = { reportId: job.id, scope, createdAt: job.created_at };
+  return request.kind === 'findings'
+    ? exportFindings(db, { ...common, format: request.format, filter: request.filter })
+    : exportSboms(db, { ...common, format: request.format, resourceFilter: request.resourceFilter });
+}
+
+/** Our own errors keep their code and message; anything else is INTERNAL without its message (SQL, paths). */
+function failureOf(err: unknown): ReportFailure {
+  if (isVigilError(err)) return { code: err.code, message: err.message };
+  return { code: 'INTERNAL', message: 'the report could not be built' };
 }
