@@ -21,13 +21,30 @@ export async function purgeClosedFindings(ctx: ServerContext): Promise<number> {
   return Number(r.numDeletedRows);
 }
 
+/**
+ * The loop's first tick (at start) is skipped: a server starting must not purge under a client (or a
+ * test) that just wrote; `runOnce` always purges, so tests drive it with a moved clock.
+ */
 export function createRetentionTask(ctx: ServerContext, app: FastifyInstance): BackgroundTask {
-  return pollingTask(
+  let started = false;
+  const loop = pollingTask(
     'retention',
     Math.max(ctx.config.pollIntervalMs, INTERVAL_MS),
     async () => {
+      if (!started) {
+        started = true;
+        return;
+      }
       await purgeClosedFindings(ctx);
     },
     (err) => app.log.error({ err }, 'retention sweep failed'),
   );
+  return {
+    name: loop.name,
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+    runOnce: async () => {
+      await purgeClosedFindings(ctx);
+    },
+  };
 }
