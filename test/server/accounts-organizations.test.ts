@@ -172,3 +172,12 @@ it('a member of org-1 reads it without learning the other member accounts', asyn
   const admin = await call(s.base, s.keys.orgAdmin, 'GET', '/v1/organizations/org-1');
   expect(ids(admin.json, 'accounts')).toEqual(expect.arrayContaining(['acct-a', 'acct-admin', 'acct-b']));
 });
+
+it('a non-member probing an organization gets 404 whatever the body', async () => {
+  const loner = await standaloneAdmin('acct-prober');
+  for (const body of [{}, { name: 'x' }, { id: 'bad id!', name: 'x' }]) {
+    const r = await call(s.base, loner, 'POST', '/v1/organizations/org-1/accounts', body);
+    expect({ body, status: r.status }).toEqual({ body, status: 404 });
+  }
+  expect((await call(s.base, loner, 'POST', '/v1/organizations/no-such-org/accounts', {})).status).toBe(404);
+});

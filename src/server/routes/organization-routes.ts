@@ -86,6 +86,10 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: ServerCont
   app.post(
     '/v1/organizations/:organizationId/accounts',
     {
+      // Before body validation: a non-member gets 404 whatever the body, so it cannot probe for ids.
+      preValidation: async (req) => {
+        await visibleOrganization(req, (req.params as Static<typeof OrgParams>).organizationId);
+      },
       schema: {
         description: "Creates a member account (the delegated administrator's admin keys only).",
         params: OrgParams,
