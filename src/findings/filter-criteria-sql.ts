@@ -8,6 +8,7 @@ import {
   STRING_FIELDS,
   type DateField,
   type FilterCriteria,
+  type MapFilter,
   type NumberField,
   type StringField,
   type StringFilter,
@@ -51,8 +52,29 @@ export function criteriaWhere(criteria: FilterCriteria): (eb: Eb) => Cond {
         );
       }
     }
+    if (criteria.resourceTags?.length) parts.push(tagsCond(eb, criteria.resourceTags));
     return eb.and(parts);
   };
+}
+
+/** The finding's resource has one of these tags: one indexed EXISTS over resource_tags. */
+function tagsCond(eb: Eb, filters: readonly MapFilter[]): Cond {
+  return eb.exists(
+    eb
+      .selectFrom('resource_tags')
+      .select(sql<number>`1`.as('one'))
+      .whereRef('resource_tags.account_id', '=', 'findings.account_id')
+      .whereRef('resource_tags.resource_id', '=', 'findings.resource_id')
+      .where((tb) =>
+        tb.or(
+          filters.map((f) =>
+            f.value === undefined
+              ? tb('resource_tags.key', '=', f.key)
+              : tb.and([tb('resource_tags.key', '=', f.key), tb('resource_tags.value', '=', f.value)]),
+          ),
+        ),
+      ),
+  );
 }
 
 function stringCond(eb: Eb, col: Col, filters: readonly StringFilter[]): Cond {

@@ -13,6 +13,11 @@ import type { Finding } from './finding-types.js';
  *   comparisons are case-sensitive, byte for byte;
  * - within a number or date field, ranges combine with OR; bounds are inclusive; a missing value
  *   (no score) matches no range.
+ * - resourceTags: the tags of the finding's resource as the resource_tags table holds them (the one
+ *   source of truth: the SQL face reads it with EXISTS, the in-memory face is handed the same rows).
+ *   Map filters combine with OR, like EQUALS filters of a string field: "tagged env=prod or
+ *   team=payments". A filter without `value` matches any value of its key. Keys and values compare
+ *   byte for byte. Several conditions that must all hold are written as several rules or requests.
  */
 export type StringComparison = 'EQUALS' | 'PREFIX' | 'NOT_EQUALS';
 export interface StringFilter {
@@ -23,6 +28,14 @@ export interface NumberFilter {
   lowerInclusive?: number;
   upperInclusive?: number;
 }
+/** Inspector's MapFilter: only EQUALS exists there too. */
+export interface MapFilter {
+  comparison: 'EQUALS';
+  key: string;
+  value?: string;
+}
+/** A resource's tags, key → value (the rows of resource_tags for that resource). */
+export type ResourceTags = Readonly<Record<string, string>>;
 export interface DateFilter {
   /** ISO-8601; normalized to UTC milliseconds (`toISOString`) before comparing. */
   startInclusive?: string;
@@ -38,6 +51,8 @@ export const STRING_FIELDS = {
   packageName: 'package_name',
   resourceId: 'resource_id',
   resourceType: 'resource_type',
+  repositoryName: 'repository_name',
+  packageManager: 'package_manager',
   fixAvailable: 'fix_available',
   exploitAvailable: 'exploit_available',
 } as const;
@@ -56,7 +71,7 @@ export type FilterCriteria = { [K in StringField]?: StringFilter[] } & {
   [K in NumberField]?: NumberFilter[];
 } & {
   [K in DateField]?: DateFilter[];
-};
+} & { resourceTags?: MapFilter[] };
 
 /** The filterable projection of a finding: the findings table's indexed columns. */
 export interface FilterableColumns {
@@ -133,12 +148,33 @@ function inRange<T extends string | number>(v: T | null, lo: T | undefined, hi: 
   return v !== null && (lo === undefined || v >= lo) && (hi === undefined || v <= hi);
 }
 
-/** The in-memory face: does this finding satisfy the criteria? */
-export function matchesCriteria(finding: Finding, criteria: FilterCriteria): boolean {
-  return columnsMatch(filterableColumns(finding), criteria);
+/**
+ * The in-memory face: does this finding satisfy the criteria? `tags` are its resource's tags read from
+ * resource_tags (not from the finding JSON, which may be older than the last PATCH of the tags).
+ */
+export function matchesCriteria(finding: Finding, criteria: FilterCriteria, tags: ResourceTags): boolean {
+  return columnsMatch(filterableColumns(finding), criteria, tags);
 }
 
-export function columnsMatch(cols: FilterableColumns, criteria: FilterCriteria): boolean {
+export function tagsMatch(tags: ResourceTags, filters: readonly MapFilter[]): boolean {
+  return filters.some(
+    (f) => Object.hasOwn(tags, f.key) && (f.value === undefined || tags[f.key] === f.value),
+  );
+}
+
+/**
+ * The projection-level evaluator. `tags` may be left out by a caller whose criteria cannot name tags;
+ * criteria that do name them then throw rather than quietly match nothing.
+ */
+export function columnsMatch(
+  cols: FilterableColumns,
+  criteria: FilterCriteria,
+  tags?: ResourceTags,
+): boolean {
+  if (criteria.resourceTags?.length) {
+    if (!tags) throw new Error('resourceTags filter evaluated without the resource tags');
+    if (!tagsMatch(tags, criteria.resourceTags)) return false;
+  }
   for (const [field, col] of Object.entries(STRING_FIELDS) as Array<[StringField, keyof FilterableColumns]>) {
     const filters = criteria[field];
     if (filters?.length && !stringMatches(cols[col] as string | null, filters)) return false;

@@ -5,7 +5,7 @@ import type { Finding } from '../../src/findings/finding-types.js';
 import { findingRow } from '../../src/server/storage/finding-rows.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
-import { randomCriteria, randomFinding, rng } from './random-findings.js';
+import { randomCriteria, randomFinding, randomTags, rng, tagKey, tagRows } from './random-findings.js';
 
 const SEED = 20261123;
 const FINDINGS = 300;
@@ -28,11 +28,15 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     let db: ServiceDb;
     const r = rng(SEED);
     const findings: Finding[] = Array.from({ length: FINDINGS }, (_, i) => randomFinding(r, i));
+    // The tags live in resource_tags only: the SQL face reads them there, the in-memory face is handed them.
+    const tags = randomTags(r);
+    const tagsOf = (f: Finding) => tags.get(tagKey(f.accountId, f.resources[0]?.id ?? '')) ?? {};
     beforeAll(async () => {
       await backend.setup();
       db = (await backend.fresh()).db;
       const rows = findings.map((f) => findingRow(f, f.id));
       await db.kysely.insertInto('findings').values(rows).execute();
+      await db.kysely.insertInto('resource_tags').values(tagRows(tags)).execute();
     });
     afterAll(async () => {
       await db.close();
@@ -41,18 +45,21 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
 
     it(`SQL and in-memory agree on ${CRITERIA} random criteria over ${FINDINGS} findings`, async () => {
       let nonTrivial = 0;
+      let nonTrivialTags = 0;
       for (let i = 0; i < CRITERIA; i++) {
         const c = randomCriteria(r);
         const mem = findings
-          .filter((f) => matchesCriteria(f, c))
+          .filter((f) => matchesCriteria(f, c, tagsOf(f)))
           .map((f) => f.id)
           .sort();
         const got = await sqlIds(db, c);
         expect({ criteria: c, ids: got }).toEqual({ criteria: c, ids: mem });
         if (mem.length > 0 && mem.length < FINDINGS) nonTrivial++;
+        if (c.resourceTags && mem.length > 0 && mem.length < FINDINGS) nonTrivialTags++;
       }
       // The generator must produce criteria that actually split the set, or agreement proves nothing.
       expect(nonTrivial).toBeGreaterThan(CRITERIA / 3);
+      expect(nonTrivialTags).toBeGreaterThan(CRITERIA / 20);
     });
 
     it('PREFIX is case-sensitive and NOT_EQUALS keeps findings that have no such value', async () => {
@@ -67,6 +74,29 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const network = findings.filter((f) => f.type === 'NETWORK_REACHABILITY').map((f) => f.id);
       const ids2 = new Set(await sqlIds(db, c2));
       expect(network.every((id) => ids2.has(id))).toBe(true);
+    });
+
+    it('resourceTags: values compare byte for byte, a filter without value matches any value', async () => {
+      const withKey = (key: string, value?: string): FilterCriteria => ({
+        resourceTags: [{ comparison: 'EQUALS', key, ...(value !== undefined ? { value } : {}) }],
+      });
+      const memIds = (c: FilterCriteria) =>
+        findings
+          .filter((f) => matchesCriteria(f, c, tagsOf(f)))
+          .map((f) => f.id)
+          .sort();
+      const anyEnv = await sqlIds(db, withKey('env'));
+      const prod = await sqlIds(db, withKey('env', 'prod'));
+      const upper = await sqlIds(db, withKey('env', 'Prod'));
+      expect(anyEnv).toEqual(memIds(withKey('env')));
+      expect(prod.length).toBeGreaterThan(0);
+      expect(upper.length).toBeGreaterThan(0);
+      expect(prod.filter((id) => upper.includes(id))).toEqual([]);
+      expect(prod.every((id) => anyEnv.includes(id))).toBe(true);
+      for (const id of prod) {
+        const f = findings.find((x) => x.id === id) as Finding;
+        expect(tagsOf(f)['env']).toBe('prod');
+      }
     });
   },
 );

@@ -2,7 +2,9 @@ import type { Finding, FindingType, FixAvailable, ResourceType } from '../../src
 import type {
   DateFilter,
   FilterCriteria,
+  MapFilter,
   NumberFilter,
+  ResourceTags,
   StringFilter,
 } from '../../src/findings/filter-criteria.js';
 import type { Severity } from '../../src/risk/severity-band.js';
@@ -36,7 +38,39 @@ export const POOLS = {
   resourceType: ['HOST', 'CONTAINER_IMAGE'] as ResourceType[],
   fixAvailable: ['YES', 'NO', 'PARTIAL'] as FixAvailable[],
   exploitAvailable: ['YES', 'NO'] as const,
+  repositoryName: ['registry.example/app', 'registry.example/app-worker', 'docker.io/library/nginx'],
+  packageManager: ['DPKG', 'NPM', 'npm', 'PIP'],
 };
+
+/** Tag keys and values, with case twins and an empty value: both faces must compare byte for byte. */
+export const TAG_POOLS = { key: ['env', 'team', 'Env'], value: ['prod', 'dev', 'Prod', ''] };
+
+export function tagKey(accountId: string, resourceId: string): string {
+  return `${accountId}\0${resourceId}`;
+}
+
+/** Random tags for every (account, resource) of the pools; some resources get none. */
+export function randomTags(r: () => number): Map<string, ResourceTags> {
+  const out = new Map<string, ResourceTags>();
+  for (const acct of POOLS.accountId) {
+    for (const rid of POOLS.resourceId) {
+      const tags: Record<string, string> = {};
+      for (const key of TAG_POOLS.key) if (r() < 0.5) tags[key] = pick(r, TAG_POOLS.value);
+      out.set(tagKey(acct, rid), tags);
+    }
+  }
+  return out;
+}
+
+/** The resource_tags rows of such a map. */
+export function tagRows(
+  tags: ReadonlyMap<string, ResourceTags>,
+): Array<{ account_id: string; resource_id: string; key: string; value: string }> {
+  return [...tags].flatMap(([k, t]) => {
+    const [account_id = '', resource_id = ''] = k.split('\0');
+    return Object.entries(t).map(([key, value]) => ({ account_id, resource_id, key, value }));
+  });
+}
 
 export function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)] as T;
@@ -66,6 +100,9 @@ export function randomFinding(r: () => number, i: number): Finding {
     remediation: { recommendation: { text: '' } },
     resources: [{ id: pick(r, POOLS.resourceId), type: pick(r, POOLS.resourceType), details: {} }],
   };
+  const resource = f.resources[0];
+  if (resource?.type === 'CONTAINER_IMAGE' && r() < 0.8)
+    resource.details['repositoryName'] = pick(r, POOLS.repositoryName);
   if (r() < 0.8) f.score = Math.round(r() * 100) / 10;
   if (r() < 0.6) f.epss = { score: Math.round(r() * 1000) / 1000, percentile: 0.5 };
   if (type === 'PACKAGE_VULNERABILITY') {
@@ -81,7 +118,7 @@ export function randomFinding(r: () => number, i: number): Finding {
           version: '1',
           filePath: '/x',
           purl: 'pkg:x',
-          packageManager: 'DPKG',
+          packageManager: pick(r, POOLS.packageManager),
           fixedInVersion: 'NotAvailable',
           remediation: '',
         },
@@ -120,6 +157,13 @@ function dateFilter(r: () => number): DateFilter {
     : { startInclusive: a as string, endInclusive: b as string };
 }
 
+function mapFilter(r: () => number): MapFilter {
+  const key = pick(r, TAG_POOLS.key);
+  return r() < 0.3
+    ? { comparison: 'EQUALS', key }
+    : { comparison: 'EQUALS', key, value: pick(r, TAG_POOLS.value) };
+}
+
 function some<T>(r: () => number, make: () => T): T[] {
   return Array.from({ length: 1 + Math.floor(r() * 3) }, make);
 }
@@ -135,5 +179,6 @@ export function randomCriteria(r: () => number): FilterCriteria {
   if (r() < 0.2) c.firstObservedAt = some(r, () => dateFilter(r));
   if (r() < 0.2) c.lastObservedAt = some(r, () => dateFilter(r));
   if (r() < 0.1) c.updatedAt = [dateFilter(r)];
+  if (r() < 0.25) c.resourceTags = some(r, () => mapFilter(r));
   return c;
 }

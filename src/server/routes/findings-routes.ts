@@ -1,13 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import { criteriaWhere } from '../../findings/filter-criteria-sql.js';
-import type { FilterCriteria } from '../../findings/filter-criteria.js';
 import { principalOf } from '../auth/auth-hook.js';
-import { HttpError } from '../http/http-error.js';
+import { notFound } from '../http/http-error.js';
 import { findingOfRow } from '../storage/finding-rows.js';
 import type { ServerContext } from '../server-context.js';
-import { errorResponses, FilterCriteriaSchema } from './route-schemas.js';
+import { parseFilterParam } from './filter-param.js';
+import { errorResponses } from './route-schemas.js';
 import {
   afterCursor,
   decodeCursor,
@@ -34,25 +33,31 @@ interface ListQuery {
   sortOrder?: SortOrder;
 }
 
-function parseFilter(raw: string | undefined): FilterCriteria {
-  if (raw === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'VALIDATION', 'filter is not JSON');
-  }
-  if (!Value.Check(FilterCriteriaSchema, parsed)) {
-    const errors = [...Value.Errors(FilterCriteriaSchema, parsed)]
-      .slice(0, 10)
-      .map((e) => ({ path: e.path, message: e.message }));
-    throw new HttpError(400, 'VALIDATION', 'filter is not a valid FilterCriteria', { errors });
-  }
-  return parsed;
-}
+const FindingParams = Type.Object({ findingId: Type.String({ minLength: 1, maxLength: 200 }) });
 
-/** GET /v1/findings: FilterCriteria over the accounts the key may see, sorted, keyset-paginated. */
+/**
+ * GET /v1/findings: FilterCriteria over the accounts the key may see, sorted, keyset-paginated.
+ * GET /v1/findings/{findingId}: one finding of a visible account; any other id is 404, whether it
+ * exists in another account or not.
+ */
 export function registerFindingsRoutes(app: FastifyInstance, { db }: ServerContext): void {
+  app.get(
+    '/v1/findings/:findingId',
+    { schema: { params: FindingParams, response: { 200: Type.Unknown(), ...errorResponses } } },
+    async (req) => {
+      const p = principalOf(req);
+      const { findingId } = req.params as { findingId: string };
+      const row = await db
+        .selectFrom('findings')
+        .select('finding_json')
+        .where('id', '=', findingId)
+        .where('account_id', 'in', p.visibleAccountIds)
+        .executeTakeFirst();
+      if (!row) throw notFound(`finding ${findingId}`);
+      return findingOfRow(row);
+    },
+  );
+
   app.get(
     '/v1/findings',
     {
@@ -75,7 +80,7 @@ export function registerFindingsRoutes(app: FastifyInstance, { db }: ServerConte
         .selectFrom('findings')
         .select(['id', 'finding_json', sortKey(field).as('sort_key')])
         .where('account_id', 'in', p.visibleAccountIds)
-        .where(criteriaWhere(parseFilter(q.filter)))
+        .where(criteriaWhere(parseFilterParam(q.filter)))
         .orderBy(sortKey(field), dir)
         .orderBy('id', dir)
         .limit(limit + 1);

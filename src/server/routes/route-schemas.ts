@@ -11,10 +11,25 @@ const NumberFilter = Type.Object(
   { lowerInclusive: Type.Optional(Type.Number()), upperInclusive: Type.Optional(Type.Number()) },
   { additionalProperties: false },
 );
+/**
+ * An RFC 3339 timestamp. A pattern, not `format: 'date-time'`: TypeBox's Value.Check (used on the
+ * JSON `filter` query parameter) knows no format it was not given in a global registry, so with the
+ * format every date filter was refused. Calendar overflow (02-30) rolls over as Date does.
+ */
+export const DateTimeString = Type.String({
+  pattern:
+    '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$',
+  description: 'RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z',
+});
 const DateFilter = Type.Object(
+  { startInclusive: Type.Optional(DateTimeString), endInclusive: Type.Optional(DateTimeString) },
+  { additionalProperties: false },
+);
+const MapFilter = Type.Object(
   {
-    startInclusive: Type.Optional(Type.String({ format: 'date-time' })),
-    endInclusive: Type.Optional(Type.String({ format: 'date-time' })),
+    comparison: Type.Literal('EQUALS'),
+    key: Type.String({ minLength: 1, maxLength: 128 }),
+    value: Type.Optional(Type.String({ maxLength: 256 })),
   },
   { additionalProperties: false },
 );
@@ -33,6 +48,8 @@ export const FilterCriteriaSchema = Type.Object(
     packageName: strings,
     resourceId: strings,
     resourceType: strings,
+    repositoryName: strings,
+    packageManager: strings,
     fixAvailable: strings,
     exploitAvailable: strings,
     inspectorScore: numbers,
@@ -40,6 +57,7 @@ export const FilterCriteriaSchema = Type.Object(
     firstObservedAt: dates,
     lastObservedAt: dates,
     updatedAt: dates,
+    resourceTags: Type.Optional(Type.Array(MapFilter, { maxItems: 20 })),
   },
   { additionalProperties: false, $id: 'FilterCriteria' },
 );
