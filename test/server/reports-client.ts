@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { VulnStore } from '../../src/vulndb/vuln-types.js';
 import { call } from './api-server.js';
 
 /** A server whose report worker runs only when the test says so (no background loop racing it). */
@@ -12,8 +13,8 @@ export interface ReportServer {
   runWorker(): Promise<void>;
 }
 
-export async function reportServer(db: ServiceDb): Promise<ReportServer> {
-  const app = await buildServer({ db, background: false });
+export async function reportServer(db: ServiceDb, store?: VulnStore): Promise<ReportServer> {
+  const app = await buildServer({ db, background: false, ...(store ? { store } : {}) });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const worker = app.vigil.tasks.find((t) => t.name === 'report-worker');
   if (!worker) throw new Error('no report-worker task');
