@@ -3,10 +3,17 @@ import { formatReport } from './bench-table.js';
 import { imageBench } from './image-bench.js';
 import { inventoryBench } from './inventory-bench.js';
 import { scanBench } from './scan-bench.js';
+import { serviceBench } from './service-bench.js';
 import { vulndbBench } from './vulndb-bench.js';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them; later capabilities add theirs. */
-export const BENCH_SUITES: readonly BenchSuite[] = [inventoryBench, scanBench, vulndbBench, imageBench];
+export const BENCH_SUITES: readonly BenchSuite[] = [
+  inventoryBench,
+  scanBench,
+  vulndbBench,
+  imageBench,
+  serviceBench,
+];
 
 /**
  * `npm run bench [-- SUITE…]`: runs the named suites (all by default) and prints one table each.
