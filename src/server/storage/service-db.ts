@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import { m0001ServiceInitial } from './migrations/m0001-service-initial.js';
 import { m0002ServiceFeatures } from './migrations/m0002-service-features.js';
+import { m0003FindingsListIndexes } from './migrations/m0003-findings-list-indexes.js';
 import { ServiceDbError } from './service-db-error.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -30,6 +31,7 @@ function migrationsFor(dialect: ServiceDialect): MigrationProvider {
   const all: Record<string, Migration> = {
     '0001-service-initial': m0001ServiceInitial(dialect),
     '0002-service-features': m0002ServiceFeatures(dialect),
+    '0003-findings-list-indexes': m0003FindingsListIndexes(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }
