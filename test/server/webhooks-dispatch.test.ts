@@ -1,200 +1,15 @@
-import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
-import type { Finding } from '../../src/findings/finding-types.js';
-import { buildServer } from '../../src/server/server-app.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/webhooks/webhook-signature.js';
-import { call, seedAndListen, type Seeded } from './api-server.js';
-import { randomFinding, rng } from './random-findings.js';
+import { call } from './api-server.js';
 import { BACKENDS } from './service-db-backends.js';
-import { startReceiver, type Receiver, type Responder } from './webhooks-receiver.js';
-
-const CONFIG = {
-  webhookBackoffMs: 1000,
-  webhookMaxBackoffMs: 8000,
-  webhookMaxAttempts: 4,
-  webhookTimeoutMs: 500,
-};
-
-interface OutboxRow {
-  seq: number;
-  type: string;
-  account_id: string;
-  subject: string;
-}
-interface DeliveryView {
-  eventId: string;
-  eventType: string;
-  subject: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string;
-}
+import { CONFIG, useWebhookServer, type DeliveryView, type OutboxRow } from './webhooks-harness.js';
 
 for (const makeBackend of BACKENDS) {
   const backend = makeBackend();
-  describe(`webhooks (${backend.name})`, () => {
-    let db: ServiceDb;
-    let dbUrl: string;
-    let s: Seeded;
-    let app: FastifyInstance;
-    let base: string;
-    let clock = new Date('2026-03-02T00:00:00.000Z');
-    const receivers: Receiver[] = [];
-
-    beforeAll(async () => {
-      await backend.setup();
-      ({ db, url: dbUrl } = await backend.fresh());
-      // The seed's findings make outbox history that no new subscription may receive.
-      s = await seedAndListen(db, 2);
-      await s.app.close();
-      app = await buildServer({ db, background: false, now: () => clock, config: CONFIG });
-      base = await app.listen({ port: 0, host: '127.0.0.1' });
-    });
-    afterEach(async () => {
-      for (const r of receivers.splice(0)) await r.close();
-      await db.kysely.deleteFrom('webhook_deliveries').execute();
-      await db.kysely.deleteFrom('webhook_subscriptions').execute();
-    });
-    afterAll(async () => {
-      await app.close();
-      await db.close();
-      await backend.teardown();
-    });
-
-    const dispatch = (): Promise<void> =>
-      app.vigil.tasks.find((t) => t.name === 'webhook-dispatcher')!.runOnce();
-    const advance = (ms: number): void => {
-      clock = new Date(clock.getTime() + ms);
-    };
-    async function receiver(respond?: Responder): Promise<Receiver> {
-      const r = await startReceiver(respond);
-      receivers.push(r);
-      return r;
-    }
-    async function subscribe(key: string, accountId: string, r: Receiver, body = {}): Promise<string> {
-      const res = await call(base, key, 'POST', `/v1/accounts/${accountId}/webhooks`, {
-        url: r.url,
-        ...body,
-      });
-      expect(res.status).toBe(201);
-      const created = res.json as { id: string; secret: string };
-      r.secret = created.secret;
-      return created.id;
-    }
-    /** One scan of a resource seeing exactly these finding identities: creates, closes, reopens. */
-    async function scan(accountId: string, resourceId: string, ids: string[]): Promise<void> {
-      const findings: Finding[] = ids.map((id, i) => ({
-        ...randomFinding(rng(id.length * 31 + i), i),
-        id,
-        status: 'ACTIVE',
-        resources: [{ id: resourceId, type: 'HOST', details: {} }],
-      }));
-      await applyScanOfResource(db.kysely, { accountId, resourceId, findings, now: clock });
-    }
-    async function outboxAfter(seq: number): Promise<OutboxRow[]> {
-      const rows = await db.kysely
-        .selectFrom('outbox')
-        .select(['seq', 'type', 'account_id', 'subject'])
-        .where('seq', '>', seq)
-        .orderBy('seq')
-        .execute();
-      return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
-    }
-    async function maxSeq(): Promise<number> {
-      return (await outboxAfter(0)).at(-1)?.seq ?? 0;
-    }
-    async function deliveries(key: string, accountId: string, id: string): Promise<DeliveryView[]> {
-      const res = await call(base, key, 'GET', `/v1/accounts/${accountId}/webhooks/${id}/deliveries`);
-      expect(res.status).toBe(200);
-      return (res.json as { deliveries: DeliveryView[] }).deliveries;
-    }
-    const ids = (r: Receiver): string[] => r.arrivals.map((a) => a.event.id);
-
-    it('manages subscriptions: secret shown once, URLs and event types checked, admin only, 404 across accounts', async () => {
-      const r = await receiver();
-      const created = await call(base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/webhooks', {
-        url: r.url,
-        eventTypes: ['vigil.finding.created'],
-      });
-      expect(created.status).toBe(201);
-      const hook = created.json as { id: string; secret: string; enabled: boolean; eventTypes: string[] };
-      expect(hook).toMatchObject({ accountId: 'acct-a', url: r.url, enabled: true });
-      expect(hook.eventTypes).toEqual(['vigil.finding.created']);
-      expect(hook.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const path = `/v1/accounts/acct-a/webhooks/${hook.id}`;
-
-      const list = await call(base, s.keys.adminA, 'GET', '/v1/accounts/acct-a/webhooks');
-      const one = await call(base, s.keys.adminA, 'GET', path);
-      expect(list.status).toBe(200);
-      expect((list.json as { webhooks: unknown[] }).webhooks).toEqual([one.json]);
-      expect(JSON.stringify([list.json, one.json])).not.toContain(hook.secret);
-      expect(one.json).not.toHaveProperty('secret');
-
-      const rotated = await call(base, s.keys.adminA, 'PATCH', path, { rotateSecret: true, enabled: false });
-      expect(rotated.json).toMatchObject({ id: hook.id, enabled: false });
-      const secret2 = (rotated.json as { secret: string }).secret;
-      expect(secret2).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(secret2).not.toBe(hook.secret);
-      expect(await call(base, s.keys.adminA, 'PATCH', path, { eventTypes: [] })).toMatchObject({
-        status: 200,
-        json: { eventTypes: [], enabled: false },
-      });
-      expect((await call(base, s.keys.adminA, 'PATCH', path, { enabled: true })).json).not.toHaveProperty(
-        'secret',
-      );
-
-      for (const url of [
-        'ftp://127.0.0.1/x',
-        'http://user:pw@127.0.0.1/x',
-        'not a url',
-        'file:///etc/passwd',
-      ]) {
-        const bad = await call(base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/webhooks', { url });
-        expect({ url, status: bad.status, json: bad.json }).toMatchObject({
-          url,
-          status: 400,
-          json: { code: 'WEBHOOK_URL_INVALID' },
-        });
-        expect(JSON.stringify(bad.json)).not.toContain('pw@');
-      }
-      expect(await call(base, s.keys.adminA, 'PATCH', path, { url: 'javascript:alert(1)' })).toMatchObject({
-        status: 400,
-        json: { code: 'WEBHOOK_URL_INVALID' },
-      });
-      const badType = await call(base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/webhooks', {
-        url: r.url,
-        eventTypes: ['vigil.finding.exploded'],
-      });
-      expect(badType).toMatchObject({ status: 400, json: { code: 'VALIDATION' } });
-
-      // Members cannot manage webhooks; another account's admin cannot see them; the org admin can.
-      expect((await call(base, s.keys.memberA, 'GET', path)).status).toBe(403);
-      expect(
-        (await call(base, s.keys.memberA, 'POST', '/v1/accounts/acct-a/webhooks', { url: r.url })).status,
-      ).toBe(403);
-      expect((await call(base, s.keys.adminB, 'GET', path)).status).toBe(404);
-      expect((await call(base, s.keys.adminB, 'GET', `/v1/accounts/acct-b/webhooks/${hook.id}`)).status).toBe(
-        404,
-      );
-      expect(
-        (await call(base, s.keys.adminB, 'DELETE', `/v1/accounts/acct-b/webhooks/${hook.id}`)).status,
-      ).toBe(404);
-      expect((await call(base, s.keys.orgAdmin, 'GET', path)).status).toBe(200);
-
-      const audit = await db.kysely.selectFrom('audit_log').selectAll().execute();
-      expect(audit.length).toBeGreaterThan(0);
-      expect(JSON.stringify(audit)).not.toContain(hook.secret);
-      expect(JSON.stringify(audit)).not.toContain(secret2);
-
-      expect((await call(base, s.keys.adminA, 'DELETE', path)).status).toBe(204);
-      expect((await call(base, s.keys.adminA, 'GET', path)).status).toBe(404);
-      expect((await call(base, s.keys.adminA, 'DELETE', path)).status).toBe(404);
-    });
+  describe(`webhook dispatcher (${backend.name})`, () => {
+    const { h, dispatch, advance, receiver, subscribe, scan, outboxAfter, maxSeq, deliveries, ids } =
+      useWebhookServer(backend);
 
     it('delivers signed CloudEvents in outbox order, filtered by type, scoped to the account or the whole org', async () => {
       const all = await receiver();
@@ -204,11 +19,11 @@ for (const makeBackend of BACKENDS) {
       const paused = await receiver();
       const start = await maxSeq();
       expect(start).toBeGreaterThan(0); // the seed's history exists and must not be replayed
-      const allId = await subscribe(s.keys.orgAdmin, 'acct-admin', all);
-      const aId = await subscribe(s.keys.adminA, 'acct-a', onlyA);
-      await subscribe(s.keys.adminA, 'acct-a', closedA, { eventTypes: ['vigil.finding.closed'] });
-      await subscribe(s.keys.adminB, 'acct-b', onlyB);
-      await subscribe(s.keys.adminB, 'acct-b', paused, { enabled: false });
+      const allId = await subscribe(h.s.keys.orgAdmin, 'acct-admin', all);
+      const aId = await subscribe(h.s.keys.adminA, 'acct-a', onlyA);
+      await subscribe(h.s.keys.adminA, 'acct-a', closedA, { eventTypes: ['vigil.finding.closed'] });
+      await subscribe(h.s.keys.adminB, 'acct-b', onlyB);
+      await subscribe(h.s.keys.adminB, 'acct-b', paused, { enabled: false });
 
       await scan('acct-a', 'host-a1', ['x1', 'x2', 'x3']); // closes the seed's two, creates three
       await scan('acct-b', 'host-b1', ['y1']);
@@ -251,7 +66,7 @@ for (const makeBackend of BACKENDS) {
       expect(verifySignature(onlyA.secret, first.raw.replace('"1.0"', '"1.1"'), sig)).toBe(false);
       expect(verifySignature(all.secret, first.raw, sig)).toBe(false);
 
-      const log = await deliveries(s.keys.adminA, 'acct-a', aId);
+      const log = await deliveries(h.s.keys.adminA, 'acct-a', aId);
       expect(log.map((d) => d.eventId)).toEqual(evt(ofA).reverse());
       expect(log.every((d) => d.status === 'DELIVERED' && d.attempts === 1 && d.lastStatusCode === 200)).toBe(
         true,
@@ -263,8 +78,8 @@ for (const makeBackend of BACKENDS) {
       do {
         const q = `?maxResults=2${token ? `&nextToken=${token}` : ''}`;
         const res = await call(
-          base,
-          s.keys.orgAdmin,
+          h.base,
+          h.s.keys.orgAdmin,
           'GET',
           `/v1/accounts/acct-admin/webhooks/${allId}/deliveries${q}`,
         );
@@ -276,7 +91,7 @@ for (const makeBackend of BACKENDS) {
       expect(paged).toEqual(evt(events).reverse());
       // A member account's admin sees its own deliveries only, never the org admin's subscription.
       expect(
-        (await call(base, s.keys.adminA, 'GET', `/v1/accounts/acct-admin/webhooks/${allId}/deliveries`))
+        (await call(h.base, h.s.keys.adminA, 'GET', `/v1/accounts/acct-admin/webhooks/${allId}/deliveries`))
           .status,
       ).toBe(404);
 
@@ -286,16 +101,16 @@ for (const makeBackend of BACKENDS) {
 
     it('retries with backoff: 500, 500, then 200 is three attempts, and later events wait behind it', async () => {
       const r = await receiver((_e, n) => ({ status: n < 2 ? 500 : 200 }));
-      const id = await subscribe(s.keys.adminB, 'acct-b', r);
+      const id = await subscribe(h.s.keys.adminB, 'acct-b', r);
       await scan('acct-b', 'host-b1', ['z1', 'z2', 'z3']);
       const events = (await outboxAfter(0)).slice(-4).map((e) => `evt-${e.seq}`);
       const [e1] = events;
 
       await dispatch();
       expect(ids(r)).toEqual([e1]);
-      let head = (await deliveries(s.keys.adminB, 'acct-b', id)).at(-1)!;
+      let head = (await deliveries(h.s.keys.adminB, 'acct-b', id)).at(-1)!;
       expect(head).toMatchObject({ eventId: e1, status: 'PENDING', attempts: 1, lastStatusCode: 500 });
-      const wait1 = Date.parse(head.nextAttemptAt) - clock.getTime();
+      const wait1 = Date.parse(head.nextAttemptAt) - h.clock.getTime();
       expect(wait1).toBeGreaterThanOrEqual(CONFIG.webhookBackoffMs / 2);
       expect(wait1).toBeLessThanOrEqual(CONFIG.webhookBackoffMs);
 
@@ -304,16 +119,16 @@ for (const makeBackend of BACKENDS) {
       advance(CONFIG.webhookBackoffMs);
       await dispatch();
       expect(ids(r)).toEqual([e1, e1]);
-      head = (await deliveries(s.keys.adminB, 'acct-b', id)).at(-1)!;
+      head = (await deliveries(h.s.keys.adminB, 'acct-b', id)).at(-1)!;
       expect(head).toMatchObject({ status: 'PENDING', attempts: 2, lastStatusCode: 500 });
-      const wait2 = Date.parse(head.nextAttemptAt) - clock.getTime();
+      const wait2 = Date.parse(head.nextAttemptAt) - h.clock.getTime();
       expect(wait2).toBeGreaterThanOrEqual(CONFIG.webhookBackoffMs);
       expect(wait2).toBeLessThanOrEqual(2 * CONFIG.webhookBackoffMs);
 
       advance(2 * CONFIG.webhookBackoffMs);
       await dispatch();
       expect(ids(r)).toEqual([e1, e1, ...events]);
-      const log = await deliveries(s.keys.adminB, 'acct-b', id);
+      const log = await deliveries(h.s.keys.adminB, 'acct-b', id);
       expect(log.at(-1)).toMatchObject({
         eventId: e1,
         status: 'DELIVERED',
@@ -329,14 +144,14 @@ for (const makeBackend of BACKENDS) {
         hung ||= e.id;
         return { status: e.id === hung ? 'hang' : 204 };
       });
-      const id = await subscribe(s.keys.adminA, 'acct-a', r);
+      const id = await subscribe(h.s.keys.adminA, 'acct-a', r);
       await scan('acct-a', 'host-a1', ['w1', 'w2']);
       const events = (await outboxAfter(0)).filter((e) => e.account_id === 'acct-a').slice(-3);
       for (let i = 0; i < CONFIG.webhookMaxAttempts; i++) {
         await dispatch();
         advance(CONFIG.webhookMaxBackoffMs);
       }
-      const log = await deliveries(s.keys.adminA, 'acct-a', id);
+      const log = await deliveries(h.s.keys.adminA, 'acct-a', id);
       expect(log.at(-1)).toMatchObject({
         eventId: `evt-${events[0]!.seq}`,
         status: 'FAILED',
@@ -358,8 +173,8 @@ for (const makeBackend of BACKENDS) {
     if (backend.name === 'postgres') {
       it('never skips an event whose transaction commits after a later one (outbox seq gap on PostgreSQL)', async () => {
         const r = await receiver();
-        await subscribe(s.keys.adminA, 'acct-a', r);
-        const slow = new pg.Client({ connectionString: dbUrl });
+        await subscribe(h.s.keys.adminA, 'acct-a', r);
+        const slow = new pg.Client({ connectionString: h.dbUrl });
         await slow.connect();
         await slow.query('BEGIN');
         const ins = `INSERT INTO outbox (type, account_id, subject, payload_json, created_at)
