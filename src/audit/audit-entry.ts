@@ -72,3 +72,25 @@ export async function writeAuditEntry(db: Kysely<ServiceDatabase>, e: AuditEntry
     })
     .execute();
 }
+
+/**
+ * An administrative CLI action (`vigil admin …`) in the same log as API calls: no key made the call
+ * (the operator has the database), so key_id is null and the action names the command.
+ */
+export async function auditCliAction(
+  db: Kysely<ServiceDatabase>,
+  command: string,
+  accountId: string,
+  target: Record<string, string>,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await writeAuditEntry(db, {
+    at: new Date().toISOString(),
+    keyId: null,
+    accountId,
+    action: `CLI vigil ${command}`,
+    target,
+    result: 'OK',
+    details,
+  });
+}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/usage-error.js';
 import type { CliIo } from '../../cli/cli-io.js';
+import { auditCliAction } from '../../audit/audit-entry.js';
 import { createApiKey, revokeApiKey } from '../auth/api-keys.js';
 import { DEFAULT_SERVICE_DB_URL, openServiceDb } from '../storage/service-db.js';
 import type { ApiKeyRole } from '../storage/service-db-schema.js';
@@ -42,6 +43,7 @@ export function registerAdminCommand(program: Command, io: CliIo): void {
           role,
           ...(opts.name !== undefined ? { name: opts.name } : {}),
         });
+        await auditCliAction(db.kysely, 'admin create-key', opts.account, { keyId: key.id }, { role });
         io.stderr.write(
           `created ${role} key ${key.prefix}… (id ${key.id}) for account ${opts.account}; it is shown only now:\n`,
         );
@@ -74,6 +76,7 @@ function registerRevokeKey(admin: Command, io: CliIo): void {
           keyId: opts.keyId,
           now: new Date(),
         });
+        await auditCliAction(db.kysely, 'admin revoke-key', row.account_id, { keyId: opts.keyId });
         io.stderr.write(
           `revoked key ${info?.prefix ?? ''}… (id ${opts.keyId}) of account ${row.account_id}\n`,
         );
