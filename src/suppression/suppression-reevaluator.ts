@@ -15,27 +15,27 @@ const PAGE = 1000;
  * a rule matches becomes SUPPRESSED by the first such rule (creation order, as for new findings).
  * Only findings whose status or `suppressedBy` changed are written and announced
  * (`vigil.finding.updated`), so running it twice changes nothing the second time. CLOSED findings
- * are history and never touched.
+ * are history and never touched. With `resourceId`, only that resource's findings (its tags changed).
  */
 export async function reevaluateSuppression(
   trx: Transaction<ServiceDatabase> | Kysely<ServiceDatabase>,
   accountId: string,
   now: Date,
+  resourceId?: string,
 ): Promise<Finding[]> {
   const iso = now.toISOString();
-  const suppressor = await loadSuppressor(trx, accountId, now);
+  const suppressor = await loadSuppressor(trx, accountId, now, resourceId);
   const changed: Finding[] = [];
   let after = '';
   for (;;) {
-    const rows = await trx
+    let q = trx
       .selectFrom('findings')
       .select(['id', 'identity_key', 'finding_json'])
       .where('account_id', '=', accountId)
       .where('status', 'in', ['ACTIVE', 'SUPPRESSED'])
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(PAGE)
-      .execute();
+      .where('id', '>', after);
+    if (resourceId !== undefined) q = q.where('resource_id', '=', resourceId);
+    const rows = await q.orderBy('id').limit(PAGE).execute();
     for (const row of rows) {
       const f = findingOfRow(row);
       if (!applySuppression(f, suppressor)) continue;

@@ -3,6 +3,7 @@ import { appendEvents } from '../../events/event-outbox.js';
 import type { OutboxEvent } from '../../events/event-types.js';
 import { closeFindings } from '../../findings/finding-closer.js';
 import type { ResourceType } from '../../findings/finding-types.js';
+import { reevaluateSuppression } from '../../suppression/suppression-reevaluator.js';
 import type { ResourceTable as ResourceColumns, ServiceDatabase } from '../storage/service-db-schema.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
@@ -114,6 +115,8 @@ export async function replaceTags(
     .where('id', '=', id)
     .execute();
   await writeTags(trx, accountId, id, tags);
+  // Rules may filter on tags: the resource's open findings follow its new tags at once.
+  await reevaluateSuppression(trx, accountId, new Date(now), id);
 }
 
 async function writeTags(
