@@ -12,6 +12,7 @@ export const ResourceFilterSchema = Type.Object(
     accountId: FilterCriteriaSchema.properties.accountId,
     resourceId: FilterCriteriaSchema.properties.resourceId,
     resourceType: FilterCriteriaSchema.properties.resourceType,
+    resourceTags: FilterCriteriaSchema.properties.resourceTags,
   },
   { additionalProperties: false },
 );
@@ -35,8 +36,8 @@ export const CreateSbomReportBody = Type.Object({
   resourceFilter: Type.Optional(
     Type.Unknown({
       description:
-        'Which resources: { accountId?, resourceId?, resourceType? }, each a list of string filters ' +
-        '{ comparison: EQUALS | PREFIX | NOT_EQUALS, value } as in FilterCriteria.',
+        'Which resources: { accountId?, resourceId?, resourceType?, resourceTags? }, with the ' +
+        'meaning and shape these fields have in FilterCriteria.',
     }),
   ),
 });

@@ -1,4 +1,4 @@
-import type { FilterCriteria, StringFilter } from '../findings/filter-criteria.js';
+import type { FilterCriteria, MapFilter, StringFilter } from '../findings/filter-criteria.js';
 
 export const FINDINGS_REPORT_FORMATS = ['CSV', 'JSON'] as const;
 export type FindingsReportFormat = (typeof FINDINGS_REPORT_FORMATS)[number];
@@ -11,6 +11,7 @@ export interface ResourceFilter {
   accountId?: StringFilter[];
   resourceId?: StringFilter[];
   resourceType?: StringFilter[];
+  resourceTags?: MapFilter[];
 }
 
 /** What `reports.request_json` holds: the request as it will be run (defaults already applied). */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Inventory } from '../core/inventory.js';
-import { columnsMatch, type FilterableColumns } from '../findings/filter-criteria.js';
+import { columnsMatch, type FilterableColumns, type ResourceTags } from '../findings/filter-criteria.js';
 import { cyclonedxJsonWriter } from '../report/sbom/cyclonedx-json-writer.js';
 import type { SbomWriter } from '../report/sbom/sbom-writer.js';
 import { spdxJsonWriter } from '../report/sbom/spdx-json-writer.js';
@@ -36,7 +36,7 @@ interface InventoryKey {
  * The resource's face of FilterCriteria: the one in-memory evaluator run on a projection that carries
  * only the resource's columns (the filter names no other field, so the rest never takes part).
  */
-function resourceMatches(k: InventoryKey, filter: ResourceFilter): boolean {
+function resourceMatches(k: InventoryKey, filter: ResourceFilter, tags: ResourceTags | undefined): boolean {
   const cols: FilterableColumns = {
     account_id: k.account_id,
     resource_id: k.resource_id,
@@ -56,7 +56,23 @@ function resourceMatches(k: InventoryKey, filter: ResourceFilter): boolean {
     last_observed_at: '',
     updated_at: '',
   };
-  return columnsMatch(cols, filter);
+  return columnsMatch(cols, filter, tags);
+}
+
+/** The resource's tags from resource_tags (the one source the SQL face reads too); only when filtered on. */
+async function tagsOf(
+  db: Kysely<ServiceDatabase>,
+  k: InventoryKey,
+  filter: ResourceFilter,
+): Promise<ResourceTags | undefined> {
+  if (!filter.resourceTags?.length) return undefined;
+  const rows = await db
+    .selectFrom('resource_tags')
+    .select(['key', 'value'])
+    .where('account_id', '=', k.account_id)
+    .where('resource_id', '=', k.resource_id)
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
 
 /** Keys of the stored inventories of live resources in scope, by keyset on (account, resource). */
@@ -110,7 +126,8 @@ export async function exportSboms(
   const skipped: Array<{ accountId: string; resourceId: string; reason: string }> = [];
   let first = true;
   for await (const page of inventoryKeyPages(db, job.scope)) {
-    for (const k of page.filter((key) => resourceMatches(key, job.resourceFilter))) {
+    for (const k of page) {
+      if (!resourceMatches(k, job.resourceFilter, await tagsOf(db, k, job.resourceFilter))) continue;
       const doc = await sbomOf(db, k, writer);
       if (!doc) continue; // deleted since the page was read
       if ('reason' in doc) {

@@ -148,6 +148,24 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('SBOM export
     expect(images.resources).toEqual([]);
   });
 
+  it('resourceTags filters read the tags the resource has now', async () => {
+    const key = seeded.keys.memberA;
+    const patch = await call(s.base, seeded.keys.adminA, 'PATCH', '/v1/accounts/acct-a/resources/web-a2', {
+      tags: { env: 'prod' },
+    });
+    expect(patch.status).toBe(200);
+    const prod = await sbomReport(key, {
+      format: 'CYCLONEDX_1_5',
+      resourceFilter: { resourceTags: [{ comparison: 'EQUALS', key: 'env', value: 'prod' }] },
+    });
+    expect(where(prod)).toEqual(['acct-a/web-a2']);
+    const dev = await sbomReport(key, {
+      format: 'CYCLONEDX_1_5',
+      resourceFilter: { resourceTags: [{ comparison: 'EQUALS', key: 'env', value: 'dev' }] },
+    });
+    expect(dev.resources).toEqual([]);
+  });
+
   it('another account’s keys get 404; malformed filters and formats get 400', async () => {
     const id = await queueReport(s.base, seeded.keys.memberB, '/v1/reports/sbom', { format: 'SPDX_2_3' });
     await s.runWorker();

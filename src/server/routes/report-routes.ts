@@ -109,6 +109,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
           'The finished report, as an attachment (text/csv or application/json). 409 REPORT_NOT_READY ' +
           'until the report has SUCCEEDED.',
         params: ReportParams,
+        produces: ['text/csv', 'application/json'],
         response: { 200: Type.String(), 409: ErrorSchema, ...errorResponses },
       },
     },
