@@ -141,3 +141,13 @@ export async function markReportFailed(
     .where('status', '=', 'RUNNING')
     .execute();
 }
+
+/** Deletes finished reports requested before the cutoff (their content is the bulk of the table). */
+export async function purgeReportsBefore(db: Db, cutoffIso: string): Promise<number> {
+  const res = await db
+    .deleteFrom('reports')
+    .where('status', 'in', ['SUCCEEDED', 'FAILED'])
+    .where('created_at', '<', cutoffIso)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -9,6 +9,7 @@ import {
   claimNextReport,
   markReportFailed,
   markReportSucceeded,
+  purgeReportsBefore,
   requeueRunningReports,
   type ReportHeader,
 } from './report-store.js';
@@ -17,25 +18,36 @@ import { exportSboms } from './sbom-export.js';
 
 /** Reports run per poll at most, so stopping the server never waits on a long queue. */
 const MAX_PER_RUN = 20;
+/**
+ * Reports are downloads, not an archive: a week after they were requested they are deleted, so stored
+ * contents (up to MAX_REPORT_BYTES each) do not pile up in the service DB.
+ */
+export const REPORT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * Runs queued reports: claims one at a time (atomically, so several servers can share the queue), builds
  * its content and stores it in the row. The first run re-queues reports left RUNNING by a crashed
  * process: a report is rebuilt from scratch, so running it twice is harmless.
  */
-export function createReportWorker(ctx: ServerContext, _app: FastifyInstance): BackgroundTask {
+export function createReportWorker(ctx: ServerContext, app: FastifyInstance): BackgroundTask {
   let recovered = false;
-  return pollingTask('report-worker', ctx.config.pollIntervalMs, async () => {
-    if (!recovered) {
-      await requeueRunningReports(ctx.db);
-      recovered = true;
-    }
-    for (let i = 0; i < MAX_PER_RUN; i++) {
-      const job = await claimNextReport(ctx.db, ctx.now().toISOString());
-      if (!job) return;
-      await runReport(ctx.db, job, ctx.now);
-    }
-  });
+  return pollingTask(
+    'report-worker',
+    ctx.config.pollIntervalMs,
+    async () => {
+      if (!recovered) {
+        await requeueRunningReports(ctx.db);
+        recovered = true;
+      }
+      for (let i = 0; i < MAX_PER_RUN; i++) {
+        const job = await claimNextReport(ctx.db, ctx.now().toISOString());
+        if (!job) break;
+        await runReport(ctx.db, job, ctx.now);
+      }
+      await purgeReportsBefore(ctx.db, new Date(ctx.now().getTime() - REPORT_RETENTION_MS).toISOString());
+    },
+    (err) => app.log.error({ err }, 'report worker run failed'),
+  );
 }
 
 async function runReport(db: Kysely<ServiceDatabase>, job: ReportHeader, now: () => Date): Promise<void> {

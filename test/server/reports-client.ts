@@ -13,8 +13,17 @@ export interface ReportServer {
   runWorker(): Promise<void>;
 }
 
-export async function reportServer(db: ServiceDb, store?: VulnStore): Promise<ReportServer> {
-  const app = await buildServer({ db, background: false, ...(store ? { store } : {}) });
+export async function reportServer(
+  db: ServiceDb,
+  store?: VulnStore,
+  now?: () => Date,
+): Promise<ReportServer> {
+  const app = await buildServer({
+    db,
+    background: false,
+    ...(store ? { store } : {}),
+    ...(now ? { now } : {}),
+  });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const worker = app.vigil.tasks.find((t) => t.name === 'report-worker');
   if (!worker) throw new Error('no report-worker task');

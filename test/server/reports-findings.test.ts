@@ -281,6 +281,24 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('findings re
     }
   });
 
+  it('finished reports are deleted a week after they were requested', async () => {
+    const key = seeded.keys.memberA;
+    const old = await queueReport(s.base, key, '/v1/reports', { format: 'CSV' });
+    await s.runWorker();
+    const eightDaysOn = Date.now() + 8 * 24 * 3600 * 1000;
+    const later = await reportServer(db, undefined, () => new Date(eightDaysOn));
+    try {
+      const fresh = await queueReport(later.base, key, '/v1/reports', { format: 'CSV' });
+      await later.runWorker();
+      expect((await call(later.base, key, 'GET', `/v1/reports/${old}`)).status).toBe(404);
+      expect((await call(later.base, key, 'GET', `/v1/reports/${fresh}`)).json).toMatchObject({
+        status: 'SUCCEEDED',
+      });
+    } finally {
+      await later.app.close();
+    }
+  });
+
   it('two workers claiming at once never get the same report', async () => {
     const id = await queueReport(s.base, seeded.keys.memberA, '/v1/reports', { format: 'CSV' });
     const now = new Date().toISOString();
