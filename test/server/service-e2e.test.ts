@@ -39,6 +39,11 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-service-e2e-'));
 const database = `sqlite:${join(dir, 'vigil.sqlite')}`;
 const ACTIVE = { findingStatus: [{ comparison: 'EQUALS' as const, value: 'ACTIVE' }] };
 const SUPPRESSED = { findingStatus: [{ comparison: 'EQUALS' as const, value: 'SUPPRESSED' }] };
+interface AuditEntry {
+  accountId: string | null;
+  action: string;
+  result: string;
+}
 /** What a suppression rule change answers. */
 interface Changed {
   rule: { id: string };
@@ -161,6 +166,12 @@ describe('vigil server end to end (issue 5)', () => {
       (s) => s.status === 'SUCCEEDED' || s.status === 'FAILED',
     );
     expect(done).toMatchObject({ status: 'SUCCEEDED' });
+    await expectStatus(404, base, keys.member2, 'GET', `/v1/accounts/${M1}/scans/${scan.scanId}`);
+    const resources = await get<{ resources: Array<{ id: string; type: string }> }>(
+      keys.member1,
+      `/v1/accounts/${M1}/resources`,
+    );
+    expect(resources.resources.map((r) => r.type).sort()).toEqual(['CONTAINER_IMAGE', 'HOST']);
     const image = await listAllFindings(base, keys.member1, {
       resourceType: [{ comparison: 'EQUALS', value: 'CONTAINER_IMAGE' }],
     });
@@ -191,7 +202,7 @@ describe('vigil server end to end (issue 5)', () => {
     expect(all.filter((f) => f.status !== 'ACTIVE')).toEqual([]);
   });
 
-  it('5b. aggregations by SEVERITY and PACKAGE equal counts of the listed ACTIVE findings', async () => {
+  it('5b. aggregations by SEVERITY, PACKAGE and ACCOUNT equal counts of the ACTIVE findings each key lists', async () => {
     await expectAggregationsOfListed();
   });
 
@@ -235,6 +246,30 @@ describe('vigil server end to end (issue 5)', () => {
     expect(statusById(after)).toEqual(r.before);
     expect(after.filter((f) => f.suppressedBy !== undefined)).toEqual([]);
     await expectStatus(404, base, keys.admin1, 'GET', `${RULES}/${r.id}`);
+  });
+
+  it('6d. the audit log of member account 1 records the rule changes, the refused one included', async () => {
+    const r = rule as NonNullable<typeof rule>;
+    const q = new URLSearchParams({ accountId: M1, maxResults: '500' });
+    // Rows are written after each response, so the last one may trail the DELETE's answer.
+    const log = await pollUntil(
+      'audit rows',
+      () => get<{ entries: AuditEntry[] }>(keys.admin1, `/v1/audit-log?${q.toString()}`),
+      (l) => l.entries.some((e) => e.action.startsWith('DELETE') && e.action.includes('suppression-rules')),
+    );
+    const ruleRows = log.entries
+      .filter((e) => e.action.includes('/suppression-rules'))
+      .reverse()
+      .map((e) => [e.action, e.result]);
+    expect(ruleRows).toEqual([
+      ['POST /v1/accounts/{accountId}/suppression-rules', '403'],
+      ['POST /v1/accounts/{accountId}/suppression-rules', '201'],
+      ['DELETE /v1/accounts/{accountId}/suppression-rules/{ruleId}', '200'],
+    ]);
+    expect(JSON.stringify(log.entries)).toContain(r.id);
+    expect(log.entries.every((e) => e.accountId === M1)).toBe(true);
+    await expectStatus(403, base, keys.member1, 'GET', '/v1/audit-log');
+    await expectStatus(404, base, keys.admin1, 'GET', `/v1/audit-log?accountId=${M2}`);
   });
 
   it('7. upgrading one vulnerable source package on the bullseye host closes exactly its fixed findings', async () => {
