@@ -2,7 +2,10 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
+import { exportFindings } from '../../src/reports/findings-export.js';
+import { ReportContentBuilder } from '../../src/reports/report-content-builder.js';
 import { claimNextReport } from '../../src/reports/report-store.js';
+import { ReportTooLargeError } from '../../src/reports/report-too-large-error.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { randomFinding, rng } from './random-findings.js';
@@ -297,6 +300,18 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('findings re
     } finally {
       await later.app.close();
     }
+  });
+
+  it('a report past its size limit stops with REPORT_TOO_LARGE instead of growing on', async () => {
+    const job = { reportId: 'r', format: 'JSON' as const, filter: {}, scope: ['acct-a'], createdAt: '' };
+    const whole = await exportFindings(db.kysely, job);
+    const limit = Buffer.byteLength(whole.content) - 1;
+    await expect(exportFindings(db.kysely, job, new ReportContentBuilder(limit))).rejects.toThrow(
+      ReportTooLargeError,
+    );
+    expect((await exportFindings(db.kysely, job, new ReportContentBuilder(limit + 1))).content).toBe(
+      whole.content,
+    );
   });
 
   it('two workers claiming at once never get the same report', async () => {
