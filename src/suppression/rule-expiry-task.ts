@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pollingTask } from '../server/background/polling-task.js';
 import type { BackgroundTask, ServerContext } from '../server/server-context.js';
+import { lockAccountSuppression } from './account-lock.js';
 import { reevaluateSuppression } from './suppression-reevaluator.js';
 
 /**
@@ -26,7 +27,10 @@ export function createRuleExpiryTask(ctx: ServerContext, app: FastifyInstance): 
     if (since !== undefined) q = q.where('expires_at', '>', since);
     const accounts = await q.execute();
     for (const { account_id } of accounts) {
-      await ctx.db.transaction().execute((trx) => reevaluateSuppression(trx, account_id, now));
+      await ctx.db.transaction().execute(async (trx) => {
+        await lockAccountSuppression(trx, ctx.dialect, account_id);
+        await reevaluateSuppression(trx, account_id, now);
+      });
     }
     // Only after every account is done: a failed run is retried whole on the next tick.
     since = iso;

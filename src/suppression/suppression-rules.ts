@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { FilterCriteria } from '../findings/filter-criteria.js';
+import type { ServiceDialect } from '../server/storage/service-db.js';
 import type { ServiceDatabase, SuppressionRuleTable } from '../server/storage/service-db-schema.js';
+import { lockAccountSuppression } from './account-lock.js';
 import { reevaluateSuppression } from './suppression-reevaluator.js';
 
 /** A suppression rule as the API shows it. */
@@ -90,7 +92,7 @@ export async function getRule(
  */
 export async function createRule(
   db: Db,
-  opts: { accountId: string; input: RuleInput; keyId: string; now: Date },
+  opts: { accountId: string; input: RuleInput; keyId: string; now: Date; dialect: ServiceDialect },
 ): Promise<RuleChange> {
   const iso = opts.now.toISOString();
   const rule: SuppressionRule = {
@@ -102,6 +104,7 @@ export async function createRule(
     updatedAt: iso,
   };
   return db.transaction().execute(async (trx) => {
+    await lockAccountSuppression(trx, opts.dialect, opts.accountId);
     await trx
       .insertInto('suppression_rules')
       .values({
@@ -122,9 +125,10 @@ export async function createRule(
 
 export async function updateRule(
   db: Db,
-  opts: { accountId: string; ruleId: string; patch: RulePatch; now: Date },
+  opts: { accountId: string; ruleId: string; patch: RulePatch; now: Date; dialect: ServiceDialect },
 ): Promise<RuleChange | undefined> {
   return db.transaction().execute(async (trx) => {
+    await lockAccountSuppression(trx, opts.dialect, opts.accountId);
     const old = await getRule(trx, opts.accountId, opts.ruleId);
     if (!old) return undefined;
     const { expiresAt, ...rest } = opts.patch;
@@ -149,9 +153,10 @@ export async function updateRule(
 
 export async function deleteRule(
   db: Db,
-  opts: { accountId: string; ruleId: string; now: Date },
+  opts: { accountId: string; ruleId: string; now: Date; dialect: ServiceDialect },
 ): Promise<RuleChange | undefined> {
   return db.transaction().execute(async (trx) => {
+    await lockAccountSuppression(trx, opts.dialect, opts.accountId);
     const old = await getRule(trx, opts.accountId, opts.ruleId);
     if (!old) return undefined;
     await trx
