@@ -88,58 +88,6 @@ export function countBy(findings: readonly Finding[], key: (f: Finding) => strin
   return m;
 }
 
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational', 'untriaged'] as const;
-export type SeverityCounts = Record<'all' | (typeof SEVERITIES)[number], number>;
-
-interface AggregationPage {
-  groups: Array<{ key: Record<string, string>; severityCounts: SeverityCounts }>;
-  nextToken?: string;
-}
-
-/**
- * GET /v1/findings/aggregations?groupBy=… over all pages (small pages, so paging is exercised), as
- * group key (its values joined by "/") → per-severity counts.
- */
-export async function aggregationCounts(
-  base: string,
-  key: string,
-  groupBy: string,
-  filter: FilterCriteria,
-): Promise<Map<string, SeverityCounts>> {
-  const out = new Map<string, SeverityCounts>();
-  let token: string | undefined;
-  for (let page = 0; page < 1000; page++) {
-    const q = new URLSearchParams({ groupBy, filter: JSON.stringify(filter), maxResults: '7' });
-    if (token) q.set('nextToken', token);
-    const path = `/v1/findings/aggregations?${q.toString()}`;
-    const r = await expectStatus<AggregationPage>(200, base, key, 'GET', path);
-    for (const g of r.groups) {
-      const k = Object.values(g.key).join('/');
-      if (out.has(k)) throw new Error(`${groupBy}: group ${k} on two pages`);
-      out.set(k, g.severityCounts);
-    }
-    token = r.nextToken;
-    if (!token) return out;
-  }
-  throw new Error('GET /v1/findings/aggregations: more than 1000 pages');
-}
-
-/** The same counts computed from listed findings: what the aggregation must answer. */
-export function severityCountsBy(
-  findings: readonly Finding[],
-  keyOf: (f: Finding) => string,
-): Map<string, SeverityCounts> {
-  const out = new Map<string, SeverityCounts>();
-  for (const f of findings) {
-    const zero = Object.fromEntries(['all', ...SEVERITIES].map((c) => [c, 0])) as SeverityCounts;
-    const c = out.get(keyOf(f)) ?? zero;
-    c.all++;
-    c[f.severity.toLowerCase() as (typeof SEVERITIES)[number]]++;
-    out.set(keyOf(f), c);
-  }
-  return out;
-}
-
 /** POST /v1/reports, then its job polled to a final state, then its content (whatever the outcome). */
 export async function requestReport(
   base: string,
