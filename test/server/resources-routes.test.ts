@@ -168,6 +168,14 @@ for (const make of BACKENDS) {
       });
     });
 
+    it('registrations racing for one id: exactly one 201, the others 409', async () => {
+      const body = { id: 'race-1', type: 'HOST' };
+      const all = await Promise.all(
+        Array.from({ length: 6 }, () => call(s.base, s.keys.memberA, 'POST', A, body)),
+      );
+      expect(all.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    });
+
     it("the organization's delegated admin deletes a member account's resource; B's own member cannot", async () => {
       const path = `/v1/accounts/acct-b/resources/${s.resources.b}`;
       expect((await call(s.base, s.keys.memberB, 'DELETE', path)).status).toBe(403);

@@ -67,6 +67,11 @@ function checkDetails(details: Record<string, unknown>): Record<string, unknown>
   return details;
 }
 
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 /** Resources of an account: hosts and repositories registered here, images brought in by scans. */
 export function registerResourcesRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { db } = ctx;
@@ -87,21 +92,28 @@ export function registerResourcesRoutes(app: FastifyInstance, ctx: ServerContext
       const tags = checkTags(body.tags ?? {});
       const details = checkDetails(body.details ?? {});
       const now = ctx.now().toISOString();
-      await db.transaction().execute(async (trx) => {
-        const old = await resourceRow(trx, accountId, body.id);
-        if (old && !old.deleted_at)
-          throw new HttpError(409, 'RESOURCE_EXISTS', `resource ${body.id} already exists`, { id: body.id });
-        const type: ResourceType = body.type;
-        await insertResource(trx, {
-          accountId,
-          id: body.id,
-          type,
-          tags,
-          details,
-          now,
-          reason: 'PENDING_INITIAL_SCAN',
-        });
+      const exists = new HttpError(409, 'RESOURCE_EXISTS', `resource ${body.id} already exists`, {
+        id: body.id,
       });
+      try {
+        await db.transaction().execute(async (trx) => {
+          const old = await resourceRow(trx, accountId, body.id);
+          if (old && !old.deleted_at) throw exists;
+          const type: ResourceType = body.type;
+          await insertResource(trx, {
+            accountId,
+            id: body.id,
+            type,
+            tags,
+            details,
+            now,
+            reason: 'PENDING_INITIAL_SCAN',
+          });
+        });
+      } catch (err) {
+        // Two registrations racing past the check: the primary key decides, the loser hears 409.
+        throw isUniqueViolation(err) ? exists : err;
+      }
       const row = await resourceRow(db, accountId, body.id);
       return reply.status(201).send(resourceView(row as ResourceTable));
     },

@@ -82,15 +82,16 @@ export async function insertResource(trx: Transaction<ServiceDatabase>, r: NewRe
     updated_at: r.now,
     deleted_at: null,
   };
-  const old = await resourceRow(trx, r.accountId, r.id);
-  if (old) {
-    await trx
-      .updateTable('resources')
-      .set(row)
-      .where('account_id', '=', r.accountId)
-      .where('id', '=', r.id)
-      .execute();
-  } else {
+  // Revive only a deleted row; else insert, and a live row of the same id (a concurrent registration
+  // that committed after the caller's check) fails on the primary key instead of being overwritten.
+  const revived = await trx
+    .updateTable('resources')
+    .set(row)
+    .where('account_id', '=', r.accountId)
+    .where('id', '=', r.id)
+    .where('deleted_at', 'is not', null)
+    .executeTakeFirst();
+  if (Number(revived.numUpdatedRows) === 0) {
     await trx
       .insertInto('resources')
       .values({ ...row, id: r.id, account_id: r.accountId })
