@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesForPaths } from '../../src/feeds/feed-import.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
-import { sqliteBackend } from './service-db-backends.js';
+import { BACKENDS, sqliteBackend } from './service-db-backends.js';
 
 const backend = sqliteBackend();
 const dir = mkdtempSync(join(tmpdir(), 'vigil-inv-route-'));
@@ -202,4 +202,37 @@ it('host scanning switched off: 409 SCANNING_DISABLED; a repository is not a hos
   } finally {
     await db.kysely.updateTable('accounts').set({ host_scanning: 1 }).where('id', '=', 'acct-a').execute();
   }
+});
+
+describe.each(BACKENDS.map((make) => [make().name, make] as const))('on %s', (_name, make) => {
+  it('concurrent first submissions for one new host: all succeed, one resource, one finding', async () => {
+    const b = make();
+    await b.setup();
+    const { db: raceDb } = await b.fresh();
+    const r = await seedAndListen(raceDb, 0, vulns.store);
+    try {
+      const path = '/v1/accounts/acct-a/resources/race-host/inventory';
+      const all = await Promise.all(
+        Array.from({ length: 4 }, () => call(r.base, r.keys.memberA, 'POST', path, inventory('1.0.0'))),
+      );
+      expect(all.map((x) => x.status)).toEqual([200, 200, 200, 200]);
+      expect(all.map((x) => (x.json as { created: number }).created).sort()).toEqual([0, 0, 0, 1]);
+      const found = await raceDb.kysely
+        .selectFrom('findings')
+        .select('id')
+        .where('resource_id', '=', 'race-host')
+        .execute();
+      expect(found).toHaveLength(1);
+      const rows = await raceDb.kysely
+        .selectFrom('resources')
+        .select('id')
+        .where('id', '=', 'race-host')
+        .execute();
+      expect(rows).toHaveLength(1);
+    } finally {
+      await r.app.close();
+      await raceDb.close();
+      await b.teardown();
+    }
+  });
 });

@@ -11,6 +11,7 @@ import {
   resourceView,
   type ResourceTable,
 } from '../scans/resource-store.js';
+import { isUniqueViolation } from '../scans/unique-violation.js';
 import type { ServerContext } from '../server-context.js';
 import { AccountParams, ErrorSchema, errorResponses, type AccountParamsT } from './route-schemas.js';
 
@@ -65,11 +66,6 @@ function checkDetails(details: Record<string, unknown>): Record<string, unknown>
   if (JSON.stringify(details).length > 16_384)
     throw new HttpError(400, 'DETAILS_TOO_LARGE', 'resource details are at most 16 KiB of JSON');
   return details;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Resources of an account: hosts and repositories registered here, images brought in by scans. */

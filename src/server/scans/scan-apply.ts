@@ -4,6 +4,7 @@ import { applyScanOfResourceIn, type LifecycleChanges } from '../../findings/fin
 import type { Finding, ResourceType } from '../../findings/finding-types.js';
 import type { ServiceDatabase } from '../storage/service-db-schema.js';
 import { storeInventory, upsertScannedResource } from './resource-store.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export interface FinishedScan {
   accountId: string;
@@ -30,6 +31,17 @@ export interface ScanSummary {
  * SUCCEEDED. Either all of it is visible or none of it.
  */
 export async function applyFinishedScan(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<ScanSummary> {
+  try {
+    return await applyOnce(db, s);
+  } catch (err) {
+    // Two submissions for one resource at once: both may create the resource or the same finding;
+    // the loser runs again and sees what the winner wrote (an update, not a duplicate).
+    if (!isUniqueViolation(err)) throw err;
+    return applyOnce(db, s);
+  }
+}
+
+async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<ScanSummary> {
   const now = s.now.toISOString();
   return db.transaction().execute(async (trx) => {
     const tags = await upsertScannedResource(trx, { accountId: s.accountId, ...s.resource, now });
