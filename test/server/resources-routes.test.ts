@@ -74,6 +74,19 @@ for (const make of BACKENDS) {
       expect(Object.keys((patched.json as { tags: object }).tags)).toEqual(['owner']);
       expect(await tagRows('repo/app')).toEqual(['owner=ops']);
 
+      // The open findings of a tagged resource show its tags now.
+      const host = `${A}/${s.resources.a}`;
+      expect(await call(s.base, s.keys.memberA, 'PATCH', host, { tags: { tier: 'db' } })).toMatchObject({
+        status: 200,
+      });
+      const filter = encodeURIComponent(
+        JSON.stringify({ resourceId: [{ comparison: 'EQUALS', value: s.resources.a }] }),
+      );
+      const open = (await call(s.base, s.keys.memberA, 'GET', `/v1/findings?filter=${filter}`)).json as {
+        findings: Finding[];
+      };
+      expect(open.findings.map((f) => f.resources[0]?.tags)).toEqual(Array(FINDINGS).fill({ tier: 'db' }));
+
       const long = await call(s.base, s.keys.memberA, 'PATCH', one, { tags: { ['k'.repeat(129)]: 'v' } });
       expect(long).toMatchObject({ status: 400, json: { code: 'INVALID_TAGS' } });
       const image = await call(s.base, s.keys.memberA, 'POST', A, {

@@ -4,6 +4,7 @@ import type { OutboxEvent } from '../../events/event-types.js';
 import { closeFindings } from '../../findings/finding-closer.js';
 import type { ResourceType } from '../../findings/finding-types.js';
 import { reevaluateSuppression } from '../../suppression/suppression-reevaluator.js';
+import { findingOfRow } from '../storage/finding-rows.js';
 import type { ResourceTable as ResourceColumns, ServiceDatabase } from '../storage/service-db-schema.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
@@ -116,8 +117,39 @@ export async function replaceTags(
     .where('id', '=', id)
     .execute();
   await writeTags(trx, accountId, id, tags);
+  await refreshFindingTags(trx, accountId, id, tags);
   // Rules may filter on tags: the resource's open findings follow its new tags at once.
   await reevaluateSuppression(trx, accountId, new Date(now), id);
+}
+
+/**
+ * Open findings show the resource's tags as they are now (closed ones keep those they closed with).
+ * Only the JSON changes: filters read `resource_tags`, and a tag change is not news about a finding.
+ */
+async function refreshFindingTags(
+  trx: Transaction<ServiceDatabase>,
+  accountId: string,
+  id: string,
+  tags: Record<string, string>,
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('findings')
+    .select(['id', 'finding_json'])
+    .where('account_id', '=', accountId)
+    .where('resource_id', '=', id)
+    .where('status', '<>', 'CLOSED')
+    .execute();
+  for (const row of rows) {
+    const f = findingOfRow(row);
+    const [first, ...rest] = f.resources;
+    if (!first) continue;
+    f.resources = [{ ...first, tags }, ...rest];
+    await trx
+      .updateTable('findings')
+      .set({ finding_json: JSON.stringify(f) })
+      .where('id', '=', row.id)
+      .execute();
+  }
 }
 
 async function writeTags(
