@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
 import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
@@ -54,6 +54,7 @@ export async function applyScanOfResourceIn(
   scan: ScanOfResource,
 ): Promise<LifecycleChanges> {
   const now = scan.now.toISOString();
+  await shareAccountLock(trx, scan.accountId);
   const rows = await trx
     .selectFrom('findings')
     .select(['identity_key', 'finding_json'])
@@ -93,6 +94,17 @@ export async function applyScanOfResourceIn(
   }
   await appendEvents(trx, lifecycleEvents(scan, changes), now);
   return changes;
+}
+
+/**
+ * Rule changes lock the account row FOR UPDATE (src/suppression/account-lock.ts). A scan takes it FOR
+ * SHARE: under PostgreSQL's READ COMMITTED it then waits for a rule change in flight and evaluates its
+ * new findings with that rule, while scans of one account still run side by side. SQLite has one
+ * writer at a time already.
+ */
+async function shareAccountLock(trx: Transaction<ServiceDatabase>, accountId: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forShare().execute();
 }
 
 /** The facts a re-scan may change; anything else differing is not news. */
