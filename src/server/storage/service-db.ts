@@ -72,6 +72,9 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 30000');
     sqlite.pragma('foreign_keys = ON');
+    // Fresh planner statistics for this connection's queries (the list filters depend on them);
+    // the retention sweep runs `PRAGMA optimize` again from time to time.
+    sqlite.pragma('optimize=0x10002');
     return {
       dialect: 'sqlite',
       kysely: new Kysely<ServiceDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }),
