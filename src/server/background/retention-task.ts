@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { purgeHistory } from './history-purge.js';
 import { pollingTask } from './polling-task.js';
 import type { BackgroundTask, ServerContext } from '../server-context.js';
 
@@ -18,6 +19,7 @@ export async function purgeClosedFindings(ctx: ServerContext): Promise<number> {
     .where('status', '=', 'CLOSED')
     .where('closed_at', '<', cutoff)
     .executeTakeFirst();
+  await purgeHistory(ctx, cutoff);
   return Number(r.numDeletedRows);
 }
 
