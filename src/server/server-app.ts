@@ -51,6 +51,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     logger: opts.logStream ? { level: 'info', stream: opts.logStream, redact: LOG_REDACT } : false,
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    // Fastify's default strips properties a schema does not allow, so a misspelt field would be
+    // silently dropped (a suppression filter `severty` would match everything): refuse it with a 400.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   const ctx: ServerContext = {
     db: opts.db.kysely,

@@ -20,6 +20,9 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .option('--webhook-max-backoff-ms <ms>', 'longest webhook retry delay', positive)
     .option('--webhook-max-attempts <n>', 'attempts before a webhook delivery is FAILED', positive)
     .option('--webhook-timeout-ms <ms>', 'timeout of one webhook POST', positive)
+    .option('--retention-days <n>', 'days CLOSED findings, events and logs are kept (default 30)', positive)
+    .option('--rate-limit-per-minute <n>', 'requests per API key per minute (default 1200)', positive)
+    .option('--log-requests', 'log each request as JSON to stderr (keys and secrets redacted)')
     .action(async (opts: ServerOptions) => {
       const db = await openServiceDb(opts.database ? { url: opts.database } : {});
       const keys = await db.kysely
@@ -35,7 +38,12 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       }
       // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
       const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
-      const app = await buildServer({ db, store: vulns.store, config: configOf(opts) });
+      const app = await buildServer({
+        db,
+        store: vulns.store,
+        config: configOf(opts),
+        ...(opts.logRequests ? { logStream: process.stderr } : {}),
+      });
       const address = await app.listen({ port: Number(opts.port), host: opts.host });
       io.stderr.write(`vigil server listening on ${address}\n`);
       await new Promise<void>((resolve) => {
@@ -59,6 +67,9 @@ interface ServerOptions {
   webhookMaxBackoffMs?: number;
   webhookMaxAttempts?: number;
   webhookTimeoutMs?: number;
+  retentionDays?: number;
+  rateLimitPerMinute?: number;
+  logRequests?: boolean;
 }
 
 function positive(value: string): number {
@@ -75,5 +86,7 @@ function configOf(opts: ServerOptions): Partial<ServerConfig> {
   if (opts.webhookMaxBackoffMs) config.webhookMaxBackoffMs = opts.webhookMaxBackoffMs;
   if (opts.webhookMaxAttempts) config.webhookMaxAttempts = opts.webhookMaxAttempts;
   if (opts.webhookTimeoutMs) config.webhookTimeoutMs = opts.webhookTimeoutMs;
+  if (opts.retentionDays) config.retentionDays = opts.retentionDays;
+  if (opts.rateLimitPerMinute) config.rateLimitPerMinute = opts.rateLimitPerMinute;
   return config;
 }

@@ -69,4 +69,10 @@ export const ErrorSchema = Type.Object({
 });
 export const AccountParams = Type.Object({ accountId: Type.String({ minLength: 1, maxLength: 200 }) });
 export type AccountParamsT = Static<typeof AccountParams>;
-export const errorResponses = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema };
+export const errorResponses = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  429: ErrorSchema,
+};
