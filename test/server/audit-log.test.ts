@@ -98,21 +98,37 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('audit log on %s', (_
     const memberId = await keyId(s.keys.memberA);
     const action = `POST ${INVENTORY}`;
     const target = JSON.stringify({ resourceId: s.resources.a });
-    expect(rows.map((r) => [r.key_id, r.account_id, r.action, r.target, r.result])).toEqual([
-      [memberId, 'acct-a', action, target, String(member.status)],
-      [await keyId(s.keys.readOnlyA), 'acct-a', action, target, '403'],
-      [null, 'acct-a', action, target, '401'],
-      [memberId, 'acct-b', action, JSON.stringify({ resourceId: 'x' }), '404'],
-      [memberId, 'acct-a', action, target, '400'],
-      [memberId, 'acct-a', 'DELETE (no route)', JSON.stringify({ path: '/v1/no-such-thing' }), '404'],
+    // Rows are written after each response, so on PostgreSQL two of them may commit out of call order:
+    // compare them as a set.
+    const byText = (a: unknown[], b: unknown[]): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
+    const got = rows.map((r): unknown[] => [
+      r.key_id,
+      r.account_id,
+      r.action,
+      r.target,
+      r.result,
+      JSON.parse(r.details_json) as unknown,
     ]);
-    expect(rows.map((r) => JSON.parse(r.details_json) as unknown).slice(1)).toEqual([
-      { errorCode: 'FORBIDDEN' },
-      { errorCode: 'UNAUTHENTICATED' },
-      { errorCode: 'NOT_FOUND' },
-      { errorCode: 'MALFORMED_JSON' },
-      { errorCode: 'NOT_FOUND' },
-    ]);
+    const memberRow = JSON.parse(
+      rows.find((r) => r.result === String(member.status))?.details_json ?? '{}',
+    ) as unknown;
+    expect(got.sort(byText)).toEqual(
+      [
+        [memberId, 'acct-a', action, target, String(member.status), memberRow],
+        [await keyId(s.keys.readOnlyA), 'acct-a', action, target, '403', { errorCode: 'FORBIDDEN' }],
+        [null, 'acct-a', action, target, '401', { errorCode: 'UNAUTHENTICATED' }],
+        [memberId, 'acct-b', action, JSON.stringify({ resourceId: 'x' }), '404', { errorCode: 'NOT_FOUND' }],
+        [memberId, 'acct-a', action, target, '400', { errorCode: 'MALFORMED_JSON' }],
+        [
+          memberId,
+          'acct-a',
+          'DELETE (no route)',
+          JSON.stringify({ path: '/v1/no-such-thing' }),
+          '404',
+          { errorCode: 'NOT_FOUND' },
+        ],
+      ].sort(byText),
+    );
   });
 
   it('GET /v1/audit-log: admin keys only, scoped to the accounts the key sees', async () => {
