@@ -46,20 +46,7 @@ export async function seedAndListen(
     .insertInto('organizations')
     .values({ id: 'org-1', name: 'Org', delegated_admin_account_id: 'acct-admin', created_at: NOW })
     .execute();
-  for (const id of ['acct-admin', 'acct-a', 'acct-b']) {
-    await k
-      .insertInto('accounts')
-      .values({
-        id,
-        name: id,
-        organization_id: 'org-1',
-        host_scanning: 1,
-        image_scanning: 1,
-        network_scanning: 1,
-        created_at: NOW,
-      })
-      .execute();
-  }
+  for (const id of ['acct-admin', 'acct-a', 'acct-b']) await insertAccount(db, id, 'org-1');
   const resources = { a: 'host-a1', b: 'host-b1' };
   for (const [acct, rid] of [
     ['acct-a', resources.a],
@@ -93,6 +80,27 @@ export async function seedAndListen(
   const app = await buildServer({ db, ...(store ? { store } : {}) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { base: address, app, keys, resources };
+}
+
+/** Inserts an account row directly (what `vigil admin create-key` does for a new account). */
+export async function insertAccount(
+  db: ServiceDb,
+  id: string,
+  organizationId: string | null = null,
+  createdAt = NOW,
+): Promise<void> {
+  await db.kysely
+    .insertInto('accounts')
+    .values({
+      id,
+      name: id,
+      organization_id: organizationId,
+      host_scanning: 1,
+      image_scanning: 1,
+      network_scanning: 1,
+      created_at: createdAt,
+    })
+    .execute();
 }
 
 export async function call(

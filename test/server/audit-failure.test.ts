@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
-import { call } from './api-server.js';
+import { call, insertAccount } from './api-server.js';
 import { sqliteBackend } from './service-db-backends.js';
 
 const backend = sqliteBackend();
@@ -16,18 +16,7 @@ let log = '';
 beforeAll(async () => {
   await backend.setup();
   db = (await backend.fresh()).db;
-  await db.kysely
-    .insertInto('accounts')
-    .values({
-      id: 'a',
-      name: 'a',
-      organization_id: null,
-      host_scanning: 1,
-      image_scanning: 1,
-      network_scanning: 1,
-      created_at: '2026-01-01T00:00:00.000Z',
-    })
-    .execute();
+  await insertAccount(db, 'a', null, '2026-01-01T00:00:00.000Z');
   app = await buildServer({ db, background: false, logStream: { write: (line) => (log += line) } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });

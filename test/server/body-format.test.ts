@@ -4,6 +4,7 @@ import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
 import { sqliteBackend } from './service-db-backends.js';
+import { insertAccount } from './api-server.js';
 
 const backend = sqliteBackend();
 let db: ServiceDb;
@@ -14,18 +15,7 @@ let key: string;
 beforeAll(async () => {
   await backend.setup();
   db = (await backend.fresh()).db;
-  await db.kysely
-    .insertInto('accounts')
-    .values({
-      id: 'a',
-      name: 'a',
-      organization_id: null,
-      host_scanning: 1,
-      image_scanning: 1,
-      network_scanning: 1,
-      created_at: '2026-01-01T00:00:00.000Z',
-    })
-    .execute();
+  await insertAccount(db, 'a', null, '2026-01-01T00:00:00.000Z');
   key = (await createApiKey(db.kysely, { accountId: 'a', role: 'member' })).key;
   app = await buildServer({ db, background: false });
   base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
-import { call } from './api-server.js';
+import { call, insertAccount } from './api-server.js';
 import { sqliteBackend } from './service-db-backends.js';
 
 const backend = sqliteBackend();
@@ -18,18 +18,7 @@ afterAll(async () => {
 });
 
 it('refuses a body over the limit with 413 and the error body', async () => {
-  await db.kysely
-    .insertInto('accounts')
-    .values({
-      id: 'a',
-      name: 'a',
-      organization_id: null,
-      host_scanning: 1,
-      image_scanning: 1,
-      network_scanning: 1,
-      created_at: '2026-01-01T00:00:00.000Z',
-    })
-    .execute();
+  await insertAccount(db, 'a', null, '2026-01-01T00:00:00.000Z');
   const { key } = await createApiKey(db.kysely, { accountId: 'a', role: 'member' });
   const app = await buildServer({ db, bodyLimit: 2048 });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
-import { call } from './api-server.js';
+import { call, insertAccount } from './api-server.js';
 import { sqliteBackend } from './service-db-backends.js';
 
 const LIMIT = 3;
@@ -17,18 +17,7 @@ let keyB: string;
 beforeAll(async () => {
   await backend.setup();
   db = (await backend.fresh()).db;
-  await db.kysely
-    .insertInto('accounts')
-    .values({
-      id: 'a',
-      name: 'a',
-      organization_id: null,
-      host_scanning: 1,
-      image_scanning: 1,
-      network_scanning: 1,
-      created_at: '2026-01-01T00:00:00.000Z',
-    })
-    .execute();
+  await insertAccount(db, 'a', null, '2026-01-01T00:00:00.000Z');
   keyA = (await createApiKey(db.kysely, { accountId: 'a', role: 'member' })).key;
   keyB = (await createApiKey(db.kysely, { accountId: 'a', role: 'member' })).key;
   app = await buildServer({ db, background: false, config: { rateLimitPerMinute: LIMIT } });
