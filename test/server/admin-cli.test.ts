@@ -1,34 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, expect, it } from 'vitest';
-import { main } from '../../src/cli/cli-main.js';
 import { buildServer } from '../../src/server/server-app.js';
 import { openServiceDb } from '../../src/server/storage/service-db.js';
+import { vigil } from '../matching/fixtures/cli-run.js';
 import { call } from './api-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-admin-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'vigil', ...argv], { stdout, stderr });
-  return { code, out, err };
-}
-
 it('vigil admin create-key prints a working key once and stores only its hash', async () => {
   const url = `sqlite:${join(dir, 'svc.sqlite')}`;
-  const r = await run(['admin', 'create-key', '--account', 'acct-1', '--role', 'admin', '--database', url]);
+  const r = await vigil('admin', 'create-key', '--account', 'acct-1', '--role', 'admin', '--database', url);
   expect(r.code).toBe(0);
-  const key = r.out.trim();
+  const key = r.stdout.trim();
   expect(key).toMatch(/^vk_[A-Za-z0-9_-]{40,}$/);
-  expect(r.err).not.toContain(key);
+  expect(r.stderr).not.toContain(key);
 
   const db = await openServiceDb({ url });
   const rows = await db.kysely.selectFrom('api_keys').selectAll().execute();
@@ -41,6 +29,6 @@ it('vigil admin create-key prints a working key once and stores only its hash', 
   await db.close();
 
   expect(
-    (await run(['admin', 'create-key', '--account', 'acct-1', '--role', 'root', '--database', url])).code,
+    (await vigil('admin', 'create-key', '--account', 'acct-1', '--role', 'root', '--database', url)).code,
   ).toBe(2);
 });

@@ -1,28 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, expect, it } from 'vitest';
-import { main } from '../../src/cli/cli-main.js';
 import { buildServer } from '../../src/server/server-app.js';
 import { openServiceDb } from '../../src/server/storage/service-db.js';
+import { vigil } from '../matching/fixtures/cli-run.js';
 import { call } from './api-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-audit-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await main(['node', 'vigil', ...argv], { stdout, stderr: new PassThrough() });
-  return { code, out };
-}
-
 it('vigil admin create-key and revoke-key are in the audit log, without the key', async () => {
   const url = `sqlite:${join(dir, 'svc.sqlite')}`;
-  const first = await run(['admin', 'create-key', '--account', 'acct-1', '--database', url]);
-  const second = await run([
+  const first = await vigil('admin', 'create-key', '--account', 'acct-1', '--database', url);
+  const second = await vigil(
     'admin',
     'create-key',
     '--account',
@@ -31,17 +22,17 @@ it('vigil admin create-key and revoke-key are in the audit log, without the key'
     'member',
     '--database',
     url,
-  ]);
+  );
   expect([first.code, second.code]).toEqual([0, 0]);
-  const admin = first.out.trim();
-  const member = second.out.trim();
+  const admin = first.stdout.trim();
+  const member = second.stdout.trim();
 
   const db = await openServiceDb({ url });
   const memberId = (
     await db.kysely.selectFrom('api_keys').select('id').where('role', '=', 'member').executeTakeFirstOrThrow()
   ).id;
   await db.close();
-  expect((await run(['admin', 'revoke-key', '--key-id', memberId, '--database', url])).code).toBe(0);
+  expect((await vigil('admin', 'revoke-key', '--key-id', memberId, '--database', url)).code).toBe(0);
 
   const again = await openServiceDb({ url });
   const app = await buildServer({ db: again, background: false });
