@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isMutatingMethod } from '../server/http/http-methods.js';
 import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
 
 /** One audited call: who (key), on which account, what (method + route pattern), on what, and how it ended. */
@@ -12,11 +13,9 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /** Reads change nothing and are not audited; every other method is, refused or not. */
 export function isAudited(method: string): boolean {
-  return !READ_METHODS.has(method.toUpperCase());
+  return isMutatingMethod(method);
 }
 
 /** `/v1/accounts/:accountId/keys` → `/v1/accounts/{accountId}/keys`: the spelling of /openapi.json. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { HttpError } from '../server/http/http-error.js';
+import type { AuditEntry } from './audit-entry.js';
 import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
 
 export interface AuditQuery {
@@ -13,15 +14,8 @@ export interface AuditQuery {
   nextToken?: string;
 }
 
-export interface AuditRecord {
+export interface AuditRecord extends AuditEntry {
   seq: number;
-  at: string;
-  keyId: string | null;
-  accountId: string | null;
-  action: string;
-  target: Record<string, string> | null;
-  result: string;
-  details: Record<string, unknown>;
 }
 
 /** The cursor is the last seq returned: seq only grows, so newest-first pages stay stable under inserts. */

@@ -3,20 +3,12 @@ import { hashKey } from '../../src/server/auth/api-keys.js';
 import type { ServiceDb } from '../../src/server/storage/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { BACKENDS } from './service-db-backends.js';
+import type { AuditRecord } from '../../src/audit/audit-query.js';
 
 const INVENTORY = '/v1/accounts/{accountId}/resources/{resourceId}/inventory';
 const MARKER = 'body-marker-that-must-never-be-stored';
 
-interface Entry {
-  seq: number;
-  at: string;
-  keyId: string | null;
-  accountId: string | null;
-  action: string;
-  target: Record<string, string> | null;
-  result: string;
-  details: Record<string, unknown>;
-}
+type Entry = AuditRecord;
 interface Page {
   entries: Entry[];
   nextToken?: string;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import { isMutatingMethod } from '../http/http-methods.js';
 import { forbidden, notFound, unauthenticated } from '../http/http-error.js';
 import { authenticate, type Principal } from './api-keys.js';
 
@@ -12,7 +13,6 @@ declare module 'fastify' {
 
 /** Routes anyone may call: liveness only. Everything else needs a key. */
 const PUBLIC = new Set(['/health']);
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Authentication and the role check for EVERY route, in one hook, so a new route cannot forget them:
@@ -27,7 +27,7 @@ export function installAuth(app: FastifyInstance, db: Kysely<ServiceDatabase>): 
     if (!principal) throw unauthenticated();
     // Set before the refusals below, so the audit log names the key that was refused.
     req.principal = principal;
-    if (principal.role === 'read-only' && !READ_METHODS.has(req.method))
+    if (principal.role === 'read-only' && isMutatingMethod(req.method))
       throw forbidden('read-only key cannot change anything');
     // Before body validation, so another account's routes answer 404 whatever the body (no probing).
     const accountId = (req.params as Record<string, unknown> | undefined)?.['accountId'];
