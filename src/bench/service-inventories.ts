@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { SeededRandom } from '../core/seeded-random.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inventory } from '../core/inventory.js';
@@ -10,14 +11,8 @@ const DPKG_STATUS = process.env['VIGIL_BENCH_DPKG_STATUS'] ?? '/var/lib/dpkg/sta
 
 /** Mulberry32: a seeded PRNG, so every run submits the same fleet. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new SeededRandom(seed);
+  return () => r.next();
 }
 
 /**

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { SeededRandom } from '../core/seeded-random.js';
 import { VersionInvalidError } from '../core/errors/version-invalid-error.js';
 import type { VersionScheme } from './version-scheme.js';
 
@@ -11,22 +12,9 @@ export interface SchemeSamples {
   readonly invalid: readonly string[];
 }
 
-// Deterministic shuffle (mulberry32), so a failure reproduces.
+// Deterministic shuffle, so a failure reproduces.
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
+  return new SeededRandom(seed).shuffle(items);
 }
 
 function flatten(samples: SchemeSamples): { version: string; rank: number }[] {

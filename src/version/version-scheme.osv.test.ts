@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VersionInvalidError } from '../core/errors/version-invalid-error.js';
 import { GHSA_OSV, osvVersionsByEcosystem } from './testing/osv-versions.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '../core/seeded-random.js';
 import { schemeByName } from './version-registry.js';
 import type { VersionSchemeName } from './version-scheme.js';
 

@@ -1,4 +1,5 @@
 import type { Finding, FindingType, FixAvailable, ResourceType } from '../../src/findings/finding-types.js';
+import { SeededRandom } from '../../src/core/seeded-random.js';
 import type {
   DateFilter,
   FilterCriteria,
@@ -11,14 +12,8 @@ import type { Severity } from '../../src/risk/severity-band.js';
 
 /** Mulberry32: a seeded PRNG, so a failing property run can be replayed from its seed. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new SeededRandom(seed);
+  return () => r.next();
 }
 
 export const POOLS = {

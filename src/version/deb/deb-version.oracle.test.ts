@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aptListSuites, trixieSuite, type SuiteVersions } from '../testing/debian-versions.js';
 import { DEBIAN_PYTHON, disagreements, jsonPairOracle, linePairOracle } from '../testing/oracle-process.js';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../core/seeded-random.js';
 import { compareDebVersions, debVersionScheme } from './deb-version.js';
 
 type Pair = readonly [string, string];

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { disagreements, linePairOracle, type OracleAnswer } from '../testing/oracle-process.js';
 import { GHSA_OSV, osvVersionsByEcosystem } from '../testing/osv-versions.js';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../core/seeded-random.js';
 import { compareGemVersions, gemVersionScheme } from './gem-version.js';
 
 type Pair = readonly [string, string];

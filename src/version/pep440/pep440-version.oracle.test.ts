@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEBIAN_PYTHON, disagreements } from '../testing/oracle-process.js';
 import { GHSA_OSV, PYPA_OSV, osvVersionsByEcosystem } from '../testing/osv-versions.js';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../core/seeded-random.js';
 import { comparePep440Versions, pep440VersionScheme } from './pep440-version.js';
 
 type Pair = readonly [string, string];

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptListSuites } from '../testing/debian-versions.js';
 import { disagreements } from '../testing/oracle-process.js';
 import { SHARED_DATA } from '../testing/osv-versions.js';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../core/seeded-random.js';
 import { compareRpmVersions, rpmVersionScheme } from './rpm-version.js';
 
 type Pair = readonly [string, string];

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { GHSA_OSV, osvVersionsByEcosystem } from '../testing/osv-versions.js';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../core/seeded-random.js';
 import { compareSemverVersions, parseSemver, semverVersionScheme } from './semver-version.js';
 
 describe('semver versions as npm reads them', () => {

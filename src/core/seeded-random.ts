@@ -1,4 +1,4 @@
-/** A small deterministic PRNG (mulberry32) so oracle pair samples are the same on every run. */
+/** A small deterministic PRNG (mulberry32): oracle samples, property tests and bench fleets repeat exactly. */
 export class SeededRandom {
   private state: number;
 
