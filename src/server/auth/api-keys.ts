@@ -135,21 +135,28 @@ export interface Principal {
   visibleAccountIds: string[];
 }
 
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 /** The principal of a presented key, or undefined (unknown, revoked or malformed: all look the same). */
 export async function authenticate(db: Kysely<ServiceDatabase>, key: string): Promise<Principal | undefined> {
   if (!key.startsWith(KEY_PREFIX)) return undefined;
   const row = await db
     .selectFrom('api_keys')
-    .select(['id', 'role', 'account_id'])
+    .select(['id', 'role', 'account_id', 'last_used_at'])
     .where('secret_hash', '=', hashKey(key))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
-  await db
-    .updateTable('api_keys')
-    .set({ last_used_at: new Date().toISOString() })
-    .where('id', '=', row.id)
-    .execute();
+  const now = new Date();
+  // Every request authenticates: a write per request would serialize reads behind SQLite's one
+  // writer, so lastUsedAt is refreshed at most once a minute per key.
+  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: now.toISOString() })
+      .where('id', '=', row.id)
+      .execute();
+  }
   return {
     keyId: row.id,
     role: row.role,
