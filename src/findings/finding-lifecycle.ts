@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
 import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
 import { findingOfRow, findingRow } from '../server/storage/finding-rows.js';
+import { shareAccountSuppression } from '../suppression/account-lock.js';
 import { loadSuppressor, type Suppressor } from '../suppression/suppression-matcher.js';
 import type { Finding } from './finding-types.js';
 
@@ -54,7 +55,7 @@ export async function applyScanOfResourceIn(
   scan: ScanOfResource,
 ): Promise<LifecycleChanges> {
   const now = scan.now.toISOString();
-  await shareAccountLock(trx, scan.accountId);
+  await shareAccountSuppression(trx, scan.accountId);
   const rows = await trx
     .selectFrom('findings')
     .select(['identity_key', 'finding_json'])
@@ -96,39 +97,20 @@ export async function applyScanOfResourceIn(
   return changes;
 }
 
-/**
- * Rule changes lock the account row FOR UPDATE (src/suppression/account-lock.ts). A scan takes it FOR
- * SHARE: under PostgreSQL's READ COMMITTED it then waits for a rule change in flight and evaluates its
- * new findings with that rule, while scans of one account still run side by side. SQLite has one
- * writer at a time already.
- */
-async function shareAccountLock(trx: Transaction<ServiceDatabase>, accountId: string): Promise<void> {
-  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
-  await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forShare().execute();
-}
-
 /** The facts a re-scan may change; anything else differing is not news. */
+const MATERIAL_FIELDS = [
+  'severity',
+  'score',
+  'scoreDetails',
+  'fixAvailable',
+  'exploitAvailable',
+  'epss',
+  'packageVulnerabilityDetails',
+  'remediation',
+] as const;
+
 function material(f: Finding): string {
-  const {
-    severity,
-    score,
-    scoreDetails,
-    fixAvailable,
-    exploitAvailable,
-    epss,
-    packageVulnerabilityDetails,
-    remediation,
-  } = f;
-  return JSON.stringify([
-    severity,
-    score,
-    scoreDetails,
-    fixAvailable,
-    exploitAvailable,
-    epss,
-    packageVulnerabilityDetails,
-    remediation,
-  ]);
+  return JSON.stringify(MATERIAL_FIELDS.map((k) => f[k]));
 }
 
 /** Sets status ACTIVE or SUPPRESSED (with `suppressedBy`) on an open finding; true if that changed it. */

@@ -28,7 +28,7 @@ export function createRuleExpiryTask(ctx: ServerContext, app: FastifyInstance): 
     const accounts = await q.execute();
     for (const { account_id } of accounts) {
       await ctx.db.transaction().execute(async (trx) => {
-        await lockAccountSuppression(trx, ctx.dialect, account_id);
+        await lockAccountSuppression(trx, account_id);
         await reevaluateSuppression(trx, account_id, now);
       });
     }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { FilterCriteria } from '../findings/filter-criteria.js';
-import type { ServiceDialect } from '../server/storage/service-db.js';
 import type { ServiceDatabase, SuppressionRuleTable } from '../server/storage/service-db-schema.js';
 import { lockAccountSuppression } from './account-lock.js';
 import { reevaluateSuppression } from './suppression-reevaluator.js';
@@ -92,7 +91,7 @@ export async function getRule(
  */
 export async function createRule(
   db: Db,
-  opts: { accountId: string; input: RuleInput; keyId: string; now: Date; dialect: ServiceDialect },
+  opts: { accountId: string; input: RuleInput; keyId: string; now: Date },
 ): Promise<RuleChange> {
   const iso = opts.now.toISOString();
   const rule: SuppressionRule = {
@@ -104,7 +103,7 @@ export async function createRule(
     updatedAt: iso,
   };
   return db.transaction().execute(async (trx) => {
-    await lockAccountSuppression(trx, opts.dialect, opts.accountId);
+    await lockAccountSuppression(trx, opts.accountId);
     await trx
       .insertInto('suppression_rules')
       .values({
@@ -125,10 +124,10 @@ export async function createRule(
 
 export async function updateRule(
   db: Db,
-  opts: { accountId: string; ruleId: string; patch: RulePatch; now: Date; dialect: ServiceDialect },
+  opts: { accountId: string; ruleId: string; patch: RulePatch; now: Date },
 ): Promise<RuleChange | undefined> {
   return db.transaction().execute(async (trx) => {
-    await lockAccountSuppression(trx, opts.dialect, opts.accountId);
+    await lockAccountSuppression(trx, opts.accountId);
     const old = await getRule(trx, opts.accountId, opts.ruleId);
     if (!old) return undefined;
     const { expiresAt, ...rest } = opts.patch;
@@ -153,10 +152,10 @@ export async function updateRule(
 
 export async function deleteRule(
   db: Db,
-  opts: { accountId: string; ruleId: string; now: Date; dialect: ServiceDialect },
+  opts: { accountId: string; ruleId: string; now: Date },
 ): Promise<RuleChange | undefined> {
   return db.transaction().execute(async (trx) => {
-    await lockAccountSuppression(trx, opts.dialect, opts.accountId);
+    await lockAccountSuppression(trx, opts.accountId);
     const old = await getRule(trx, opts.accountId, opts.ruleId);
     if (!old) return undefined;
     await trx

@@ -115,7 +115,6 @@ export function registerSuppressionRoutes(app: FastifyInstance, ctx: ServerConte
         input: expiresAt ? { ...input, expiresAt } : input,
         keyId: p.keyId,
         now,
-        dialect: ctx.dialect,
       });
       return reply.status(201).send(change);
     },
@@ -167,7 +166,7 @@ export function registerSuppressionRoutes(app: FastifyInstance, ctx: ServerConte
         ...(body.filter !== undefined ? { filter: body.filter as FilterCriteria } : {}),
         ...(expiresAt !== undefined ? { expiresAt } : {}),
       };
-      return found(await updateRule(db, { accountId, ruleId, patch, now, dialect: ctx.dialect }), ruleId);
+      return found(await updateRule(db, { accountId, ruleId, patch, now }), ruleId);
     },
   );
 
@@ -177,7 +176,7 @@ export function registerSuppressionRoutes(app: FastifyInstance, ctx: ServerConte
     async (req) => {
       const { accountId, ruleId } = req.params as RuleParamsT;
       requireAdmin(req, accountId);
-      return found(await deleteRule(db, { accountId, ruleId, now: ctx.now(), dialect: ctx.dialect }), ruleId);
+      return found(await deleteRule(db, { accountId, ruleId, now: ctx.now() }), ruleId);
     },
   );
 }
