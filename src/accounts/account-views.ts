@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AccountTable, ServiceDatabase } from '../server/storage/service-db-schema.js';
+import type { AccountTable, ServiceDatabase } from '../store/service-db-schema.js';
 
 /** Which scan kinds an account wants: a kind switched off is refused by the scan routes. */
 export interface ScanningSettings {

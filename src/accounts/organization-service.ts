@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import type { OrganizationTable, ServiceDatabase } from '../server/storage/service-db-schema.js';
+import type { OrganizationTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { AccountConflictError } from './account-conflict-error.js';
 import { accountOfRow, type AccountView } from './account-views.js';
 

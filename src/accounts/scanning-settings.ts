@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import { closeFindings } from '../findings/finding-closer.js';
 import type { FilterCriteria } from '../findings/filter-criteria.js';
-import type { ServiceDialect } from '../server/storage/service-db.js';
-import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
+import type { ServiceDialect } from '../store/service-db.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
 import { scanningOfRow, type ScanningSettings } from './account-views.js';
+import { ScanningDisabledError } from './scanning-disabled-error.js';
 
 export type ScanKind = keyof ScanningSettings;
 
@@ -24,6 +25,29 @@ const COLUMN_OF_KIND = {
   image: 'image_scanning',
   network: 'network_scanning',
 } as const;
+
+/** Whether the account scans this kind; false for an unknown account. */
+export async function scanningEnabled(
+  db: Kysely<ServiceDatabase>,
+  accountId: string,
+  kind: ScanKind,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('accounts')
+    .select(['host_scanning', 'image_scanning', 'network_scanning'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row ? scanningOfRow(row)[kind] : false;
+}
+
+/** Throws SCANNING_DISABLED (HTTP 409) when the account switched this kind of scanning off. */
+export async function requireScanningEnabled(
+  db: Kysely<ServiceDatabase>,
+  accountId: string,
+  kind: ScanKind,
+): Promise<void> {
+  if (!(await scanningEnabled(db, accountId, kind))) throw new ScanningDisabledError(accountId, kind);
+}
 
 export interface ScanningChange {
   before: ScanningSettings;

@@ -5,8 +5,8 @@ import { registerDbCommand } from './commands/db-command.js';
 import { registerSbomCommand } from './commands/sbom-command.js';
 import { registerScanCommand } from './commands/scan-command.js';
 import { EXIT } from './exit-codes.js';
-import { registerAdminCommand } from '../server/cli/admin-command.js';
-import { registerServerCommand } from '../server/cli/server-command.js';
+import { registerAdminCommand } from './commands/admin-command.js';
+import { registerServerCommand } from './commands/server-command.js';
 
 /** A command module adds its subcommand to the program; the list below is every command vigil has. */
 export type CommandRegistrar = (program: Command, io: CliIo) => void;

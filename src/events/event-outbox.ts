@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { OutboxEvent } from './event-types.js';
 
 /**

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { isGzipFile } from './common/line-reader.js';
+import { isGzipFile } from '../vulndb/line-reader.js';
 
 /** What `db import` looks at to pick a feed: the name and the first bytes (gunzipped when gzip). */
 export interface Sniff {

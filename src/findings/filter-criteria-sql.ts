@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
 import {
   DATE_FIELDS,
   isPositive,

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
-import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
-import { findingOfRow, findingRow } from '../server/storage/finding-rows.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
+import { findingOfRow, findingRow } from './finding-rows.js';
 import { criteriaWhere } from './filter-criteria-sql.js';
 import type { FilterCriteria } from './filter-criteria.js';
 import type { Finding } from './finding-types.js';

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
-import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
-import { findingOfRow, findingRow } from '../server/storage/finding-rows.js';
-import { shareAccountSuppression } from '../suppression/account-lock.js';
-import { loadSuppressor, type Suppressor } from '../suppression/suppression-matcher.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
+import { findingOfRow, findingRow } from './finding-rows.js';
+import { shareAccountSuppression } from './suppression/account-lock.js';
+import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
 import type { Finding } from './finding-types.js';
 
 export interface ScanOfResource {

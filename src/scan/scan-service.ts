@@ -1,4 +1,5 @@
-import type { Inventory, InventorySource } from '../core/inventory.js';
+import type { Inventory } from '../core/inventory.js';
+import { resourceOfInventory } from '../resources/resource-details.js';
 import { buildFinding, cveIdsOf, type Enrichment } from '../findings/finding-builder.js';
 import type { Finding, FindingResource } from '../findings/finding-types.js';
 import { mergeAliases } from '../match/alias-merger.js';
@@ -6,12 +7,12 @@ import { distroFor } from '../match/distro/distro-registry.js';
 import type { MatchNote, PackageMatch, SchemeLookup } from '../match/match-types.js';
 import { MATCHERS, matcherFor } from '../match/matcher-registry.js';
 import type { Matcher } from '../match/match-types.js';
-import { DirectoryResolver, HOST_EXCLUDES } from '../source/directory-resolver.js';
+import { DirectoryResolver, HOST_EXCLUDES } from '../source/directory/directory-resolver.js';
 import { schemeByName } from '../version/version-registry.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 import { hostname } from 'node:os';
-import { inventoryImage, type ImageInventoryOptions } from '../image/image-inventory.js';
-import { buildInventory, type InventoryOptions } from './inventory-service.js';
+import { inventoryImage, type ImageInventoryOptions } from '../catalog/image-inventory.js';
+import { buildInventory, type InventoryOptions } from '../catalog/inventory-builder.js';
 
 /** What to scan. Images are opened by src/image (registry, docker-archive:, oci:) and cataloged like a directory. */
 export type ScanTarget =
@@ -70,7 +71,7 @@ export async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise
     epss: await opts.store.epss(cves),
   };
   const buildCtx = {
-    resource: opts.resource ? opts.resource(inventory) : resourceOf(inventory.source, inventory),
+    resource: opts.resource ? opts.resource(inventory) : resourceOfInventory(inventory),
     accountId: opts.accountId ?? 'local',
     now,
     schemes,
@@ -112,21 +113,4 @@ async function inventoryOf(target: ScanTarget, opts: ScanOptions, now: Date): Pr
         ...(opts.inventory?.onProgress ? { onProgress: opts.inventory.onProgress } : {}),
       });
   }
-}
-
-function resourceOf(source: InventorySource, inventory: Inventory): FindingResource {
-  const os = inventory.os;
-  const details: Record<string, unknown> = { target: source.target, sourceType: source.type };
-  if (os) details['os'] = { family: os.id, version: os.versionId ?? os.release ?? os.codename };
-  if (source.type === 'image') {
-    // Selected facts only: the config's Env may hold secrets and must not travel with every finding.
-    const img = source.image ?? {};
-    for (const k of ['registry', 'repository', 'digest', 'configDigest', 'tags']) {
-      if (img[k] !== undefined) details[k] = img[k];
-    }
-    const digest = typeof img['digest'] === 'string' ? img['digest'] : undefined;
-    const config = typeof img['configDigest'] === 'string' ? img['configDigest'] : undefined;
-    return { id: digest ?? config ?? source.target, type: 'CONTAINER_IMAGE', details };
-  }
-  return { id: `${source.type}:${source.target}`, type: 'HOST', details };
 }

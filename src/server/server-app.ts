@@ -4,13 +4,14 @@ import type { VulnStore } from '../vulndb/vuln-types.js';
 import { installAuth } from './auth/auth-hook.js';
 import { installErrorMapping } from './http/error-mapping.js';
 import {
-  DEFAULT_SERVER_CONFIG,
+  DEFAULT_SERVICE_CONFIG,
   type BackgroundTask,
-  type ServerConfig,
-  type ServerContext,
-} from './server-context.js';
-import { BACKGROUND_TASKS, ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
-import type { ServiceDb } from './storage/service-db.js';
+  type ServiceConfig,
+  type ServiceContext,
+} from '../jobs/service-context.js';
+import { BACKGROUND_JOBS } from '../jobs/job-registry.js';
+import { ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
+import type { ServiceDb } from '../store/service-db.js';
 
 export interface ServerOptions {
   db: ServiceDb;
@@ -18,7 +19,7 @@ export interface ServerOptions {
   store?: VulnStore;
   /** Request body limit in bytes (an inventory of a big host is a few MB). */
   bodyLimit?: number;
-  config?: Partial<ServerConfig>;
+  config?: Partial<ServiceConfig>;
   /** Where to write JSON request logs (pino); none → no logging. Key material is redacted. */
   logStream?: { write(line: string): void };
   now?: () => Date;
@@ -28,7 +29,7 @@ export interface ServerOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    vigil: { ctx: ServerContext; tasks: BackgroundTask[] };
+    vigil: { ctx: ServiceContext; tasks: BackgroundTask[] };
   }
 }
 
@@ -55,12 +56,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     // silently dropped (a suppression filter `severty` would match everything): refuse it with a 400.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  const ctx: ServerContext = {
+  const ctx: ServiceContext = {
     db: opts.db.kysely,
     dialect: opts.db.dialect,
     ...(opts.store ? { store: opts.store } : {}),
     now: opts.now ?? (() => new Date()),
-    config: { ...DEFAULT_SERVER_CONFIG, ...opts.config },
+    config: { ...DEFAULT_SERVICE_CONFIG, ...opts.config },
   };
   await app.register(swagger, {
     openapi: {
@@ -77,7 +78,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/health', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   for (const register of ROUTE_MODULES) register(app, ctx);
-  const tasks = BACKGROUND_TASKS.map((create) => create(ctx, app));
+  const tasks = BACKGROUND_JOBS.map((create) => create(ctx, app.log));
   app.decorate('vigil', { ctx, tasks });
   if (opts.background !== false) {
     app.addHook('onReady', () => {

@@ -1,9 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { installAuditLog } from '../audit/audit-hook.js';
-import { createReportWorker } from '../reports/report-worker.js';
-import { createRuleExpiryTask } from '../suppression/rule-expiry-task.js';
-import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
-import { createRetentionTask } from './background/retention-task.js';
+import { installAuditLog } from './http/audit-hook.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAggregationRoutes } from './routes/aggregation-routes.js';
@@ -17,20 +13,19 @@ import { registerReportRoutes } from './routes/report-routes.js';
 import { registerResourcesRoutes } from './routes/resources-routes.js';
 import { registerSuppressionRoutes } from './routes/suppression-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
-import { createScanWorker } from './scans/scan-worker.js';
-import type { BackgroundTask, ServerContext } from './server-context.js';
+import type { ServiceContext } from '../jobs/service-context.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
- * request, route modules, and the background tasks that run beside the API. A capability is added by
+ * request and route modules. Background jobs are listed in src/jobs/job-registry.ts. A capability is added by
  * one line here plus its own files.
  */
-export const SERVER_HOOKS: ReadonlyArray<(app: FastifyInstance, ctx: ServerContext) => Promise<void>> = [
+export const SERVER_HOOKS: ReadonlyArray<(app: FastifyInstance, ctx: ServiceContext) => Promise<void>> = [
   installRateLimit,
   installAuditLog,
 ];
 
-export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServerContext) => void> = [
+export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceContext) => void> = [
   registerOrganizationRoutes,
   registerAccountRoutes,
   registerKeyRoutes,
@@ -43,12 +38,4 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServerCont
   registerReportRoutes,
   registerWebhookRoutes,
   registerAuditRoutes,
-];
-
-export const BACKGROUND_TASKS: ReadonlyArray<(ctx: ServerContext, app: FastifyInstance) => BackgroundTask> = [
-  createScanWorker,
-  createReportWorker,
-  createWebhookDispatcher,
-  createRuleExpiryTask,
-  createRetentionTask,
 ];

@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { jsonLines } from '../feeds/common/line-reader.js';
+import { jsonLines } from './line-reader.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_TABLES,

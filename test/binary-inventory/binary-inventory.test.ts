@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCatalogers, type CatalogResult } from '../../src/catalog/catalog-runner.js';
 import { CATALOGERS } from '../../src/catalog/cataloger-registry.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { goFixtureBinary } from './go-fixture.js';
 import { goVersionM } from './go-oracle.js';
 import { javaFixture } from './java-fixture.js';

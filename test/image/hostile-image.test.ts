@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import tar from 'tar-stream';
-import { openImage } from '../../src/image/image-open.js';
+import { openImage } from '../../src/source/image/image-open.js';
 import { tarBytes, writeOciLayout } from './fixtures/oci-layout-writer.js';
 
 const work = mkdtempSync(join(tmpdir(), 'vigil-hostile-'));
@@ -42,7 +42,7 @@ describe('hostile images', () => {
     ]);
     const dir = join(work, 'traversal');
     writeOciLayout(dir, [{ tar: layer }]);
-    const img = await openImage(`oci:${dir}`, { cacheDir, catalogers: [], layerCache: false });
+    const img = await openImage(`oci:${dir}`, { cacheDir, interests: [], layerCache: false });
     try {
       const hostile = img.resolver.unknowns.filter((u) => u.reason === 'hostile-path').map((u) => u.path);
       expect(hostile).toEqual([

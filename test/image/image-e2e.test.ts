@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import type { Package } from '../../src/core/package.js';
-import { inventoryImage, type ImageInventoryOptions } from '../../src/image/image-inventory.js';
-import type { ImageMetadata } from '../../src/image/image-metadata.js';
-import { openImage, type OpenedImageStats } from '../../src/image/image-open.js';
-import { buildInventory } from '../../src/scan/inventory-service.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { inventoryImage, type ImageInventoryOptions } from '../../src/catalog/image-inventory.js';
+import type { ImageMetadata } from '../../src/source/image/image-metadata.js';
+import { openImage, type OpenedImageStats } from '../../src/source/image/image-open.js';
+import { buildInventory } from '../../src/catalog/inventory-builder.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { builtImage, PROBE_PACKAGE, REMOVED_PACKAGE, type BuiltImage } from './fixtures/image-builder.js';
 import { PASSWORD, push, startRegistry, USER, type RunningRegistry } from './fixtures/registry-server.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Cataloger } from '../../src/catalog/cataloger.js';
-import { openImage } from '../../src/image/image-open.js';
-import { inventoryImage } from '../../src/image/image-inventory.js';
+import { openImage } from '../../src/source/image/image-open.js';
+import { inventoryImage, READER_INTERESTS } from '../../src/catalog/image-inventory.js';
 import { tarBytes, writeOciLayout } from './fixtures/oci-layout-writer.js';
 
 /** A tiny DB-style cataloger (one `name version` per line), to prove attribution for any rewritten DB file. */
@@ -58,7 +58,11 @@ describe('merged layers', () => {
   it('applies whiteouts, opaque dirs, hard links and in-root symlinked parents (dir links not walked, like a directory)', async () => {
     const { ref } = await layout();
     const cacheDir = mkdtempSync(join(tmpdir(), 'vigil-cache-'));
-    const img = await openImage(ref, { cacheDir, catalogers: [lineDb], layerCache: false });
+    const img = await openImage(ref, {
+      cacheDir,
+      interests: [lineDb, ...READER_INTERESTS],
+      layerCache: false,
+    });
     try {
       const paths = (await img.resolver.findFiles(['**'])).map((f) => f.path);
       expect(paths).toEqual([

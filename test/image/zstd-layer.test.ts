@@ -7,12 +7,12 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Package } from '../../src/core/package.js';
-import { inventoryImage } from '../../src/image/image-inventory.js';
-import type { ImageMetadata } from '../../src/image/image-metadata.js';
-import { LayerCorruptError } from '../../src/image/errors/layer-corrupt-error.js';
-import { openImage } from '../../src/image/image-open.js';
-import { buildInventory } from '../../src/scan/inventory-service.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { inventoryImage } from '../../src/catalog/image-inventory.js';
+import type { ImageMetadata } from '../../src/source/image/image-metadata.js';
+import { LayerCorruptError } from '../../src/source/image/errors/layer-corrupt-error.js';
+import { openImage } from '../../src/source/image/image-open.js';
+import { buildInventory } from '../../src/catalog/inventory-builder.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { tarBytes, type FakeEntry } from './fixtures/oci-layout-writer.js';
 
 const run = promisify(execFile);

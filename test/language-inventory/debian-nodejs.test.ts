@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCatalogers } from '../../src/catalog/catalog-runner.js';
 import { CATALOGERS } from '../../src/catalog/cataloger-registry.js';
 import { npmInstalledCataloger } from '../../src/catalog/npm/npm-installed-cataloger.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { aptRootfs } from './apt-rootfs.js';
 import { dpkgOwner } from './dpkg-owner.js';
 

@@ -8,7 +8,7 @@ import { npmPackageLockCataloger } from '../../src/catalog/npm/npm-package-lock-
 import { pnpmLockCataloger } from '../../src/catalog/npm/pnpm-lock-cataloger.js';
 import { yarnLockCataloger } from '../../src/catalog/npm/yarn-lock-cataloger.js';
 import type { Package } from '../../src/core/package.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { npmProject } from './npm-project.js';
 import { npmLs, pnpmLs, yarnBerryInfo, yarnClassicList } from './tool-listings.js';
 

@@ -6,7 +6,7 @@ import { CATALOGERS } from '../../src/catalog/cataloger-registry.js';
 import { normalizePythonName } from '../../src/catalog/python/pep503-name.js';
 import { pythonInstalledCataloger } from '../../src/catalog/python/python-installed-cataloger.js';
 import type { Package } from '../../src/core/package.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { aptRootfs } from './apt-rootfs.js';
 import { dpkgOwner } from './dpkg-owner.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
-import { CSV_COLUMNS } from '../../src/report/findings/csv-format.js';
+import { FINDINGS_CSV_COLUMNS as CSV_COLUMNS } from '../../src/reports/formats/findings/findings-csv.js';
 import { cyclonedxErrors } from '../cli/sbom-checks.js';
 import { debianRootfs } from '../fixtures/debian-rootfs.js';
 import { parseCsv, vigil } from './fixtures/cli-run.js';
@@ -135,7 +135,7 @@ describe('other formats', () => {
       [
         x[col('vulnerabilityId')],
         x[col('packageName')],
-        x[col('packageVersion')],
+        x[col('installedVersion')],
         x[col('fixedInVersion')],
         x[col('severity')],
       ].join('|'),

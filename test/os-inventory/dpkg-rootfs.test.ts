@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { dpkgCataloger } from '../../src/catalog/dpkg/dpkg-cataloger.js';
-import { buildInventory } from '../../src/scan/inventory-service.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { buildInventory } from '../../src/catalog/inventory-builder.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { catalogerFileFor } from './cataloger-file.js';
 import { DEBIAN_SUITES, debianRootfs, type DebianSuite } from '../fixtures/debian-rootfs.js';
 

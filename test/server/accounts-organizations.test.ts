@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
-import { createApiKey } from '../../src/server/auth/api-keys.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { createApiKey } from '../../src/accounts/api-keys.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { randomFinding, rng } from './random-findings.js';
 import { sqliteBackend } from './service-db-backends.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { sqliteBackend } from './service-db-backends.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { seedAccountB } from './seeds/isolation-seeds.js';

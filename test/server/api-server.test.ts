@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { sqliteBackend } from './service-db-backends.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { createApiKey } from '../../src/server/auth/api-keys.js';
+import { createApiKey } from '../../src/accounts/api-keys.js';
 import { buildServer } from '../../src/server/server-app.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { randomFinding, rng } from './random-findings.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/server-app.js';
-import { openServiceDb } from '../../src/server/storage/service-db.js';
+import { openServiceDb } from '../../src/store/service-db.js';
 import { vigil } from '../matching/fixtures/cli-run.js';
 import { call } from './api-server.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashKey } from '../../src/server/auth/api-keys.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { hashKey } from '../../src/accounts/api-keys.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { BACKENDS } from './service-db-backends.js';
-import type { AuditRecord } from '../../src/audit/audit-query.js';
+import type { AuditRecord } from '../../src/accounts/audit/audit-query.js';
 
 const INVENTORY = '/v1/accounts/{accountId}/resources/{resourceId}/inventory';
 const MARKER = 'body-marker-that-must-never-be-stored';

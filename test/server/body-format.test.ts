@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createApiKey } from '../../src/server/auth/api-keys.js';
+import { createApiKey } from '../../src/accounts/api-keys.js';
 import { buildServer } from '../../src/server/server-app.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { sqliteBackend } from './service-db-backends.js';
 import { insertAccount } from './api-server.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApiKey } from '../../src/server/auth/api-keys.js';
+import { createApiKey } from '../../src/accounts/api-keys.js';
 import { buildServer } from '../../src/server/server-app.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, insertAccount } from './api-server.js';
 import { sqliteBackend } from './service-db-backends.js';
 

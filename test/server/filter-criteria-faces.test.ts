@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaWhere } from '../../src/findings/filter-criteria-sql.js';
 import { matchesCriteria, type FilterCriteria } from '../../src/findings/filter-criteria.js';
 import type { Finding } from '../../src/findings/finding-types.js';
-import { findingRow } from '../../src/server/storage/finding-rows.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { findingRow } from '../../src/findings/finding-rows.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
 import { randomCriteria, randomFinding, randomTags, rng, tagKey, tagRows } from './random-findings.js';
 

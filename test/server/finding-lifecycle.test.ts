@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScanOfResource, storedFindingId } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
 import { randomFinding, rng } from './random-findings.js';
 

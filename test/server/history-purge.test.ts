@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvents } from '../../src/events/event-outbox.js';
-import { purgeHistory } from '../../src/server/background/history-purge.js';
-import { DEFAULT_SERVER_CONFIG, type ServerContext } from '../../src/server/server-context.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { purgeHistory } from '../../src/jobs/history-purge.js';
+import { DEFAULT_SERVICE_CONFIG, type ServiceContext } from '../../src/jobs/service-context.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
 
 const OLD = '2026-01-01T00:00:00.000Z';
 const NEW = '2026-03-01T00:00:00.000Z';
 const CUTOFF = '2026-02-01T00:00:00.000Z';
 
-function ctxOf(db: ServiceDb): ServerContext {
-  return { db: db.kysely, dialect: db.dialect, now: () => new Date(NEW), config: DEFAULT_SERVER_CONFIG };
+function ctxOf(db: ServiceDb): ServiceContext {
+  return { db: db.kysely, dialect: db.dialect, now: () => new Date(NEW), config: DEFAULT_SERVICE_CONFIG };
 }
 
 async function seqs(db: ServiceDb): Promise<number[]> {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { buildServer } from '../../src/server/server-app.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import type { VulnDb } from '../../src/vulndb/vuln-db.js';
 import { debianRootfs } from '../fixtures/debian-rootfs.js';
 import { tarBytes, writeOciLayout } from '../image/fixtures/oci-layout-writer.js';

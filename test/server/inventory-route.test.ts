@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesForPaths } from '../../src/feeds/feed-import.js';
 import type { Finding } from '../../src/findings/finding-types.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { BACKENDS, sqliteBackend } from './service-db-backends.js';

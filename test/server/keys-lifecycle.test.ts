@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashKey } from '../../src/server/auth/api-keys.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { hashKey } from '../../src/accounts/api-keys.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { sqliteBackend } from './service-db-backends.js';
 

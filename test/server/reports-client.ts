@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { buildServer } from '../../src/server/server-app.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import type { VulnStore } from '../../src/vulndb/vuln-types.js';
 import { call } from './api-server.js';
 

@@ -2,11 +2,11 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
-import { exportFindings } from '../../src/reports/findings-export.js';
-import { ReportContentBuilder } from '../../src/reports/report-content-builder.js';
-import { claimNextReport } from '../../src/reports/report-store.js';
-import { ReportTooLargeError } from '../../src/reports/report-too-large-error.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { exportFindings } from '../../src/reports/exports/findings-export.js';
+import { ReportContentBuilder } from '../../src/reports/exports/report-content-builder.js';
+import { claimNextReport } from '../../src/reports/exports/report-store.js';
+import { ReportTooLargeError } from '../../src/reports/exports/report-too-large-error.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { randomFinding, rng } from './random-findings.js';
 import {
@@ -89,6 +89,11 @@ function expectedRow(f: Finding): Record<string, string> {
     firstObservedAt: f.firstObservedAt,
     lastObservedAt: f.lastObservedAt,
     updatedAt: f.updatedAt,
+    vendorSeverity: guard(d?.vendorSeverity ?? ''),
+    sourceName: guard(p?.sourceName ?? ''),
+    filePath: guard(p?.filePath ?? ''),
+    purl: guard(p?.purl ?? ''),
+    relatedVulnerabilities: guard((d?.relatedVulnerabilities ?? []).join(' ')),
   };
 }
 

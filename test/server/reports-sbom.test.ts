@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import { batchesForPaths } from '../../src/feeds/feed-import.js';
-import { cyclonedxJsonWriter } from '../../src/report/sbom/cyclonedx-json-writer.js';
-import type { ServiceDb } from '../../src/server/storage/service-db.js';
+import { cyclonedxJsonWriter } from '../../src/reports/formats/sbom/cyclonedx-json-writer.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
 import { cyclonedxErrors, spdx23Errors } from '../cli/sbom-checks.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
@@ -21,7 +21,10 @@ interface SbomDoc {
 }
 
 const sample = JSON.parse(
-  readFileSync(new URL('../../src/report/sbom/testdata/sample-inventory.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../src/reports/formats/sbom/testdata/sample-inventory.json', import.meta.url),
+    'utf8',
+  ),
 ) as Inventory;
 const samplePurls = sample.packages.map((p) => p.purl).sort();
 /** What a resource's SBOM must list: the CycloneDX reader merges the two jars sharing one purl. */

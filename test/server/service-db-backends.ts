@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openServiceDb, type ServiceDb } from '../../src/server/storage/service-db.js';
+import { openServiceDb, type ServiceDb } from '../../src/store/service-db.js';
 import { startPostgres, type PrivatePostgres } from '../fixtures/postgres.js';
 
 /** One storage backend a contract suite runs against: `fresh()` gives an empty, migrated DB. */

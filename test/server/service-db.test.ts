@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openServiceDb } from '../../src/server/storage/service-db.js';
+import { openServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
 
 const NOW = '2026-01-02T03:04:05.000Z';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { verifySignature } from '../../src/webhooks/webhook-signature.js';
+import { verifySignature } from '../../src/events/webhooks/webhook-signature.js';
 import { call } from './api-server.js';
 import { BACKENDS } from './service-db-backends.js';
 import { CONFIG, useWebhookServer, type DeliveryView, type OutboxRow } from './webhooks-harness.js';

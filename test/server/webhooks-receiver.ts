@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudEvent } from '../../src/webhooks/webhook-cloud-event.js';
-import { verifySignature } from '../../src/webhooks/webhook-signature.js';
+import type { CloudEvent } from '../../src/events/webhooks/webhook-cloud-event.js';
+import { verifySignature } from '../../src/events/webhooks/webhook-signature.js';
 
 export interface Arrival {
   event: CloudEvent;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogerFileFor } from '../../../test/os-inventory/cataloger-file.js';
-import { buildInventory } from '../../scan/inventory-service.js';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { buildInventory } from '../inventory-builder.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { apkCataloger } from './apk-cataloger.js';
 import { parseApkInstalled } from './apk-installed-parser.js';
 

@@ -6,7 +6,7 @@ import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { javaFixture, type JavaFixture } from '../../../test/binary-inventory/java-fixture.js';
 import { hostFile } from '../../../test/binary-inventory/host-file.js';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { javaArchiveCataloger } from './java-archive-cataloger.js';
 import { DEFAULT_JAVA_LIMITS, scanJavaArchive } from './java-archive-parser.js';

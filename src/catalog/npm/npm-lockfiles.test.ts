@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Package } from '../../core/package.js';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import type { Cataloger } from '../cataloger.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { npmPackageLockCataloger } from './npm-package-lock-cataloger.js';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { parseInstalledDistribution } from './core-metadata-parser.js';
 import { normalizePythonName } from './pep503-name.js';

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RPM_QF, rpmLine, rpmQueryAll } from '../../../test/os-inventory/rpm-oracle.js';
-import { buildInventory } from '../../scan/inventory-service.js';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { buildInventory } from '../inventory-builder.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { rpmCataloger } from './rpm-cataloger.js';
 import { readNdbBlobs } from './rpm-ndb-reader.js';
 

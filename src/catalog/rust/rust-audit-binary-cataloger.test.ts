@@ -6,7 +6,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hostFile } from '../../../test/binary-inventory/host-file.js';
 import { auditableBinary } from '../../../test/binary-inventory/rust-fixture.js';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { rustAuditBinaryCataloger } from './rust-audit-binary-cataloger.js';
 

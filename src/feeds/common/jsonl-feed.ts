@@ -1,5 +1,5 @@
 import type { FeedItem } from '../../vulndb/import-types.js';
-import { jsonLines, openMaybeGzip } from './line-reader.js';
+import { jsonLines, openMaybeGzip } from '../../vulndb/line-reader.js';
 
 /** JSON Lines (gzip or not) through a per-line transform; unparsable lines are counted as invalid. */
 export async function* jsonlItems(

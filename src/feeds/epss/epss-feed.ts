@@ -1,5 +1,5 @@
 import type { FeedBatch, FeedItem } from '../../vulndb/import-types.js';
-import { lines, openMaybeGzip } from '../common/line-reader.js';
+import { lines, openMaybeGzip } from '../../vulndb/line-reader.js';
 import { EPSS_FEED, EpssCsvTransform } from './epss-transform.js';
 
 /** FIRST's EPSS CSV (gzip or not): a full dump, so it replaces the stored scores. */

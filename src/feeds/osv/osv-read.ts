@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { jsonLines, openMaybeGzip } from '../common/line-reader.js';
+import { jsonLines, openMaybeGzip } from '../../vulndb/line-reader.js';
 
 /** A parsed JSON document from a feed file, or why it could not be parsed (counted as invalid). */
 export type RawDoc = { ok: true; value: unknown } | { ok: false; reason: string };

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { ServiceDatabase } from '../storage/service-db-schema.js';
-import { isMutatingMethod } from '../http/http-methods.js';
+import type { ServiceDatabase } from '../../store/service-db-schema.js';
+import { isMutatingMethod } from '../../core/request-methods.js';
 import { forbidden, notFound, unauthenticated } from '../http/http-error.js';
-import { authenticate, type Principal } from './api-keys.js';
+import { authenticate, type Principal } from '../../accounts/api-keys.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

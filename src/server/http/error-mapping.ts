@@ -8,8 +8,27 @@ export interface ErrorBody {
   details: Record<string, unknown>;
 }
 
-/** Stable error codes of the domain that mean "the caller asked wrongly", not "the server failed". */
-const CLIENT_CODES: Readonly<Record<string, number>> = { USAGE: 400, PARSE_ERROR: 400, VERSION_INVALID: 400 };
+/**
+ * THE table from the domain's stable error codes to HTTP statuses: domain code throws coded errors
+ * and never knows about HTTP. A code not listed here is a server failure (500, message withheld).
+ */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  USAGE: 400,
+  PARSE_ERROR: 400,
+  VERSION_INVALID: 400,
+  VALIDATION: 400,
+  SBOM_INVALID: 400,
+  WEBHOOK_URL_INVALID: 400,
+  INVALID_IMAGE_REFERENCE: 400,
+  INVALID_TAGS: 400,
+  DETAILS_TOO_LARGE: 400,
+  NOT_FOUND: 404,
+  SCANNING_DISABLED: 409,
+  ALREADY_IN_ORGANIZATION: 409,
+  ACCOUNT_EXISTS: 409,
+  RESOURCE_EXISTS: 409,
+  RESOURCE_TYPE_MISMATCH: 409,
+};
 
 /** Fastify's body-framing refusals, under stable codes of ours rather than Fastify's internal ones. */
 const FRAMING_ERRORS: Readonly<Record<string, { status: number; code: string; message: string }>> = {
@@ -30,7 +49,7 @@ const FRAMING_ERRORS: Readonly<Record<string, { status: number; code: string; me
 export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof HttpError) return { status: err.status, body: body(err.code, err.message, err.details) };
   if (isVigilError(err)) {
-    const status = CLIENT_CODES[err.code] ?? 500;
+    const status = STATUS_OF_CODE[err.code] ?? 500;
     return {
       status,
       body: body(

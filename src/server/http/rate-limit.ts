@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hashKey } from '../auth/api-keys.js';
-import type { ServerContext } from '../server-context.js';
+import { hashKey } from '../../accounts/api-keys.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { HttpError } from './http-error.js';
 
 /** Liveness probes must never be refused: an orchestrator would restart a healthy server. */
@@ -21,7 +21,7 @@ export function rateLimitBucket(req: FastifyRequest): string {
  * Retry-After. Installed as an app-wide onRequest hook before authentication, so a flood is turned
  * away before it costs a key lookup, and unauthenticated floods are limited per address.
  */
-export async function installRateLimit(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function installRateLimit(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     max: ctx.config.rateLimitPerMinute,

@@ -4,7 +4,7 @@ import { getAccount, listAccounts } from '../../accounts/account-views.js';
 import { updateScanning } from '../../accounts/scanning-settings.js';
 import { principalOf, requireAccount, requireAdmin } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
 
 export const ScanningSchema = Type.Object({
@@ -31,7 +31,7 @@ const ScanningPatch = Type.Object(
 );
 
 /** Accounts the key may see, and their scan settings (which scan kinds the account wants). */
-export function registerAccountRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerAccountRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const { db } = ctx;
   app.get(
     '/v1/accounts',

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { listAuditLog } from '../../audit/audit-query.js';
+import { listAuditLog } from '../../accounts/audit/audit-query.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { forbidden, notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { errorResponses } from './route-schemas.js';
 
 const Query = Type.Object({
@@ -42,7 +42,7 @@ const iso = (s: string | undefined): string | undefined =>
   s === undefined ? undefined : new Date(s).toISOString();
 
 /** GET /v1/audit-log: admin keys only, rows of the accounts the key may see, newest first. */
-export function registerAuditRoutes(app: FastifyInstance, { db }: ServerContext): void {
+export function registerAuditRoutes(app: FastifyInstance, { db }: ServiceContext): void {
   app.get(
     '/v1/audit-log',
     {

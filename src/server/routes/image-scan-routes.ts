@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseImageReference } from '../../image/reference/image-reference.js';
+import { parseImageReference } from '../../source/image/reference/image-reference.js';
 import { requireAccount } from '../auth/auth-hook.js';
 import { HttpError, notFound } from '../http/http-error.js';
-import { requireScanningEnabled } from '../scans/scanning-settings.js';
-import { ScanSchema, scanView } from '../scans/scan-view.js';
-import type { ServerContext } from '../server-context.js';
+import { requireScanningEnabled } from '../../accounts/scanning-settings.js';
+import { getScan, listScans, queueScan } from '../../scan/scan-store.js';
+import { ScanSchema } from './scan-schemas.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { AccountParams, ErrorSchema, errorResponses, type AccountParamsT } from './route-schemas.js';
 
 const ImageScanBody = Type.Object(
@@ -52,7 +52,7 @@ function registryReference(reference: string): string {
 }
 
 /** POST …/image-scans queues a scan the scan worker runs; GET …/scans lists every scan (images, inventories). */
-export function registerImageScanRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerImageScanRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const { db } = ctx;
   app.post(
     '/v1/accounts/:accountId/image-scans',
@@ -75,28 +75,15 @@ export function registerImageScanRoutes(app: FastifyInstance, ctx: ServerContext
       const reference = registryReference(body.reference);
       if (!ctx.store) throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
       await requireScanningEnabled(db, accountId, 'image');
-      const id = randomUUID();
-      const request = {
-        reference,
-        ...(body.insecure ? { insecure: true } : {}),
-        ...(body.platform ? { platform: body.platform } : {}),
-      };
-      await db
-        .insertInto('scans')
-        .values({
-          id,
-          account_id: accountId,
-          resource_id: null,
-          kind: 'image',
-          status: 'QUEUED',
-          request_json: JSON.stringify(request),
-          summary_json: null,
-          error_json: null,
-          created_at: ctx.now().toISOString(),
-          started_at: null,
-          finished_at: null,
-        })
-        .execute();
+      const id = await queueScan(ctx, {
+        accountId,
+        kind: 'image',
+        request: {
+          reference,
+          ...(body.insecure ? { insecure: true } : {}),
+          ...(body.platform ? { platform: body.platform } : {}),
+        },
+      });
       return reply.status(202).send({ scanId: id, status: 'QUEUED' });
     },
   );
@@ -107,14 +94,9 @@ export function registerImageScanRoutes(app: FastifyInstance, ctx: ServerContext
     async (req) => {
       const { accountId, scanId } = req.params as Static<typeof ScanParams>;
       requireAccount(req, accountId);
-      const row = await db
-        .selectFrom('scans')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', scanId)
-        .executeTakeFirst();
-      if (!row) throw notFound(`scan ${scanId}`);
-      return scanView(row);
+      const scan = await getScan(db, accountId, scanId);
+      if (!scan) throw notFound(`scan ${scanId}`);
+      return scan;
     },
   );
 
@@ -131,14 +113,12 @@ export function registerImageScanRoutes(app: FastifyInstance, ctx: ServerContext
       const { accountId } = req.params as AccountParamsT;
       requireAccount(req, accountId);
       const q = req.query as Static<typeof ListQuery>;
-      let sql = db.selectFrom('scans').selectAll().where('account_id', '=', accountId);
-      if (q.status) sql = sql.where('status', '=', q.status);
-      const rows = await sql
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .limit(q.maxResults ?? 100)
-        .execute();
-      return { scans: rows.map(scanView) };
+      return {
+        scans: await listScans(db, accountId, {
+          ...(q.status ? { status: q.status } : {}),
+          limit: q.maxResults ?? 100,
+        }),
+      };
     },
   );
 }

@@ -1,15 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Inventory } from '../../core/inventory.js';
-import { scanTarget } from '../../scan/scan-service.js';
 import { requireAccount } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
-import { resourceRow } from '../scans/resource-store.js';
-import { applyFinishedScan } from '../scans/scan-apply.js';
-import { requireScanningEnabled } from '../scans/scanning-settings.js';
-import { inventoryOfBody } from '../scans/submitted-inventory.js';
-import type { ServerContext } from '../server-context.js';
+import { submitHostInventory } from '../../scan/inventory-submission.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { ErrorSchema, errorResponses } from './route-schemas.js';
 
 const Params = Type.Object({
@@ -55,10 +49,7 @@ const Summary = Type.Object({
  * resource, its stored inventory and the findings lifecycle, in one transaction. The route's resource
  * id names the findings' resource whatever the inventory calls its target.
  */
-export function registerInventoryRoutes(
-  app: FastifyInstance,
-  { db, store, now: clock }: ServerContext,
-): void {
+export function registerInventoryRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.post(
     '/v1/accounts/:accountId/resources/:resourceId/inventory',
     {
@@ -72,42 +63,9 @@ export function registerInventoryRoutes(
     async (req) => {
       const { accountId, resourceId } = req.params as { accountId: string; resourceId: string };
       requireAccount(req, accountId);
+      const store = ctx.store;
       if (!store) throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
-      const now = clock();
-      const inventory = inventoryOfBody(req.body, now);
-      await requireScanningEnabled(db, accountId, 'host');
-      const existing = await resourceRow(db, accountId, resourceId);
-      if (existing && !existing.deleted_at && existing.type !== 'HOST')
-        throw new HttpError(409, 'RESOURCE_TYPE_MISMATCH', `resource ${resourceId} is a ${existing.type}`, {
-          resourceId,
-          type: existing.type,
-        });
-      const resource = { id: resourceId, type: 'HOST' as const, details: hostDetails(inventory, now) };
-      const result = await scanTarget(
-        { kind: 'inventory', inventory },
-        { store, accountId, now, resource: () => resource },
-      );
-      return applyFinishedScan(db, {
-        accountId,
-        scan: { id: randomUUID(), kind: 'inventory' },
-        resource,
-        inventory,
-        findings: result.findings,
-        now,
-      });
+      return submitHostInventory(ctx, store, { accountId, resourceId, body: req.body });
     },
   );
-}
-
-function hostDetails(inv: Inventory, now: Date): Record<string, unknown> {
-  const os = inv.os
-    ? { family: inv.os.id, version: inv.os.versionId ?? inv.os.release ?? inv.os.codename }
-    : null;
-  // An SBOM names no host: the hostname a vigil agent reported earlier is kept (details merge).
-  return {
-    ...(inv.source.type === 'sbom' ? {} : { hostname: inv.source.target }),
-    os,
-    inventorySource: inv.source.type,
-    lastInventoryAt: now.toISOString(),
-  };
 }

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.js';
 import { requireAdmin } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('member'), Type.Literal('read-only')]);
@@ -40,7 +40,7 @@ const KeyParams = Type.Object({
 });
 
 /** API keys of an account: admin keys (of the account or of the delegated admin) manage them. */
-export function registerKeyRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const { db } = ctx;
   app.post(
     '/v1/accounts/:accountId/keys',

@@ -8,10 +8,10 @@ import {
   organizationView,
   type OrganizationRow,
 } from '../../accounts/organization-service.js';
-import type { Principal } from '../auth/api-keys.js';
+import type { Principal } from '../../accounts/api-keys.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { forbidden, notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { AccountSchema } from './account-routes.js';
 import { ErrorSchema, errorResponses } from './route-schemas.js';
 
@@ -36,7 +36,7 @@ const CreateAccountBody = Type.Object(
 );
 
 /** Organizations: an account creates one and becomes its delegated administrator, who adds members. */
-export function registerOrganizationRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerOrganizationRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const { db } = ctx;
 
   /** The organization if the caller's account belongs to it; else 404 (existence is not its business). */

@@ -9,23 +9,23 @@ import {
   ReportParams,
   ReportStatus,
   ResourceFilterSchema,
-} from '../../reports/report-schemas.js';
+} from './report-schemas.js';
 import {
   findReportContent,
   findReportHeader,
   insertReport,
   type ReportHeader,
-} from '../../reports/report-store.js';
+} from '../../reports/exports/report-store.js';
 import type {
   FindingsReportFormat,
   ReportFailure,
   ReportRequest,
   ResourceFilter,
   SbomReportFormat,
-} from '../../reports/report-types.js';
+} from '../../reports/exports/report-types.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { HttpError, notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { ErrorSchema, errorResponses, FilterCriteriaSchema } from './route-schemas.js';
 
 const ACTIVE_ONLY = [{ comparison: 'EQUALS' as const, value: 'ACTIVE' }];
@@ -40,7 +40,7 @@ export function effectiveFindingsFilter(filter: FilterCriteria): FilterCriteria 
  * downloads it. A report is scoped to the accounts the key could see when it asked, and is visible to
  * every key that sees the report's owning account; to any other key it does not exist (404).
  */
-export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerReportRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const queue = async (req: FastifyRequest, request: ReportRequest): Promise<unknown> => {
     const p = principalOf(req);
     const owner = { accountId: p.accountId, keyId: p.keyId, visibleAccountIds: p.visibleAccountIds };
@@ -131,7 +131,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServerContext): 
   );
 }
 
-async function visibleReport(req: FastifyRequest, ctx: ServerContext): Promise<ReportHeader> {
+async function visibleReport(req: FastifyRequest, ctx: ServiceContext): Promise<ReportHeader> {
   const { reportId } = req.params as { reportId: string };
   const report = await findReportHeader(ctx.db, reportId);
   if (!report || !principalOf(req).visibleAccountIds.includes(report.account_id))

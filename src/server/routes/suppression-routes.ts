@@ -9,10 +9,10 @@ import {
   listRules,
   updateRule,
   type RuleChange,
-} from '../../suppression/suppression-rules.js';
+} from '../../findings/suppression/suppression-rules.js';
 import { requireAccount, requireAdmin } from '../auth/auth-hook.js';
 import { HttpError, notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import {
   AccountParams,
   DateTimeString,
@@ -93,7 +93,7 @@ function found(change: RuleChange | undefined, ruleId: string): RuleChange {
  * Suppression rules of an account (admin keys manage them, every key of the account reads them).
  * Every change re-evaluates the account's open findings in the same transaction (suppression-rules.ts).
  */
-export function registerSuppressionRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerSuppressionRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const { db } = ctx;
   const base = '/v1/accounts/:accountId/suppression-rules';
   app.post(

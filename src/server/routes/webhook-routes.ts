@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../auth/auth-hook.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import {
   CreateWebhookBody,
   DeliveriesQuery,
@@ -15,7 +15,7 @@ import {
   type DeliveriesQueryT,
   type UpdateWebhookBodyT,
   type WebhookParamsT,
-} from '../../webhooks/webhook-schemas.js';
+} from './webhook-schemas.js';
 import {
   createSubscription,
   deleteSubscription,
@@ -24,7 +24,7 @@ import {
   listSubscriptions,
   updateSubscription,
   webhookOfRow,
-} from '../../webhooks/webhook-store.js';
+} from '../../events/webhooks/webhook-store.js';
 import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
 
 const BASE = '/v1/accounts/:accountId/webhooks';
@@ -34,7 +34,7 @@ const ONE = `${BASE}/:subscriptionId`;
  * Webhook subscriptions of an account (admin keys only: a URL receiving every finding is as sensitive
  * as the findings). The signing secret is in the create and rotate answers only, never in reads.
  */
-export function registerWebhookRoutes(app: FastifyInstance, { db, now }: ServerContext): void {
+export function registerWebhookRoutes(app: FastifyInstance, { db, now }: ServiceContext): void {
   app.post(
     BASE,
     {

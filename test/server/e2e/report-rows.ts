@@ -15,6 +15,12 @@ export function rowOfFinding(f: Finding): ReportRow {
   return [f.id, f.accountId, f.severity, f.status, packageOf(f)];
 }
 
+/** The CSV has a row per vulnerable package of a finding (a package-less finding is one row). */
+export function csvRowsOfFinding(f: Finding): ReportRow[] {
+  const names = (f.packageVulnerabilityDetails?.vulnerablePackages ?? []).map((p) => p.name);
+  return (names.length ? names : ['']).map((name) => [f.id, f.accountId, f.severity, f.status, name]);
+}
+
 /** A CSV report read by an independent RFC 4180 parser (csv-parse), columns found by header name. */
 export function csvReportRows(text: string): ReportRow[] {
   const records: string[][] = parse(text, { bom: true });

@@ -1,4 +1,4 @@
-import { createApiKey } from '../../../src/server/auth/api-keys.js';
+import { createApiKey } from '../../../src/accounts/api-keys.js';
 import { call } from '../api-server.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
 

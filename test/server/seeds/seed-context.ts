@@ -1,5 +1,5 @@
 import type { Seeded } from '../api-server.js';
-import type { ServiceDb } from '../../../src/server/storage/service-db.js';
+import type { ServiceDb } from '../../../src/store/service-db.js';
 
 export interface SeedContext {
   s: Seeded;

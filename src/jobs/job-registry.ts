@@ -1,0 +1,18 @@
+import { createReportWorker } from './report-job.js';
+import { createRetentionTask } from './retention-task.js';
+import { createRuleExpiryTask } from './rule-expiry-job.js';
+import { createScanWorker } from './scan-worker.js';
+import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
+import { createWebhookDispatcher } from './webhook-dispatcher-job.js';
+
+/**
+ * Every background job the service runs beside the API, listed explicitly (no side-effect imports).
+ * A job is added by one line here plus its own file in src/jobs/ over a domain function.
+ */
+export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger) => BackgroundTask> = [
+  createScanWorker,
+  createReportWorker,
+  createWebhookDispatcher,
+  createRuleExpiryTask,
+  createRetentionTask,
+];

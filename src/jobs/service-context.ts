@@ -1,0 +1,43 @@
+import type { WebhookConfig } from '../events/webhooks/webhook-config.js';
+import type { StoreContext } from '../store/store-context.js';
+import type { VulnStore } from '../vulndb/vuln-types.js';
+
+/** Tunables with defaults a mature deployment would pick; every one can be overridden by options. */
+export interface ServiceConfig extends WebhookConfig {
+  /** Closed findings older than this are purged (DESIGN §3). */
+  retentionDays: number;
+  /** Requests per key per minute; over it → 429. */
+  rateLimitPerMinute: number;
+  /** How often background tasks (workers, dispatcher, sweeps) poll, in ms. */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
+  retentionDays: 30,
+  rateLimitPerMinute: 1200,
+  pollIntervalMs: 500,
+  webhookBackoffMs: 1000,
+  webhookMaxBackoffMs: 10 * 60 * 1000,
+  webhookMaxAttempts: 12,
+  webhookTimeoutMs: 10_000,
+};
+
+/** What every route module and background job gets: the service DB, the vuln store, the clock, config. */
+export interface ServiceContext extends StoreContext {
+  /** The vulnerability DB scans match against; absent → scan routes answer 503. */
+  store?: VulnStore;
+  config: ServiceConfig;
+}
+
+/** Where jobs report failures: the server passes its request logger (pino), the CLI a console shim. */
+export interface JobLogger {
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** A loop the service runs beside the API (workers, dispatcher, sweeps); `runOnce` lets tests drive it. */
+export interface BackgroundTask {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
+  runOnce(): Promise<void>;
+}

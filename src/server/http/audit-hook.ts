@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServiceContext } from '../../jobs/service-context.js';
+import {
+  detailsOfResponse,
+  isAudited,
+  routePattern,
+  targetOf,
+  writeAuditEntry,
+} from '../../accounts/audit/audit-entry.js';
+
+/**
+ * One audit_log row per mutating call (every method but GET/HEAD/OPTIONS), refused ones included:
+ * a 401/403/404 on someone else's account is exactly what an auditor looks for. The row is written
+ * after the response and never fails the request; the body is never stored, only ids or an error code.
+ */
+export function installAuditLog(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  const details = new WeakMap<FastifyRequest, Record<string, unknown>>();
+  app.addHook('onSend', (req, reply, payload) => {
+    if (isAudited(req.method)) details.set(req, detailsOfResponse(reply.statusCode, payload));
+    return Promise.resolve(payload);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (!isAudited(req.method)) return;
+    const params = (req.params ?? {}) as Record<string, unknown>;
+    const url = req.routeOptions.url;
+    const pathParam = typeof params['accountId'] === 'string' ? params['accountId'] : undefined;
+    try {
+      await writeAuditEntry(ctx.db, {
+        at: ctx.now().toISOString(),
+        keyId: req.principal?.keyId ?? null,
+        accountId: pathParam ?? req.principal?.accountId ?? null,
+        action: `${req.method} ${url ? routePattern(url) : '(no route)'}`,
+        // No route: keep the path asked for (cut short), so probing of unknown paths is visible too.
+        target: url ? targetOf(params) : { path: (req.url.split('?')[0] ?? '').slice(0, 200) },
+        result: String(reply.statusCode),
+        details: details.get(req) ?? {},
+      });
+    } catch (err) {
+      req.log.error({ err }, 'audit log write failed');
+    }
+  });
+  return Promise.resolve();
+}
