@@ -6,6 +6,7 @@ import type { OsOwner, Package, PackageDraft } from '../core/package.js';
 import type { Unknown } from '../core/unknown.js';
 import type { FileRef, Resolver } from '../source/resolver.js';
 import type { Cataloger, CatalogerFile, FileOwnership } from './cataloger.js';
+import { unknownOf } from './define-cataloger.js';
 import { purlFor } from './purl-builder.js';
 
 export interface CatalogResult {
@@ -36,16 +37,20 @@ export async function runCatalogers(
     for (const ref of await resolver.findFiles(cataloger.globs)) {
       try {
         const result = await cataloger.parse(catalogerFile(resolver, ref), opts.os ? { os: opts.os } : {});
-        for (const draft of result.packages) packages.push(toPackage(draft, cataloger, ref, opts.os));
+        // One entry that cannot become a package (a purl its fields cannot form) never hides the others.
+        for (const draft of result.packages) {
+          try {
+            packages.push(toPackage(draft, cataloger, ref, opts.os));
+          } catch (err) {
+            const where = draft.filePath ?? ref.path;
+            unknowns.push({ ...unknownOf(where, err), foundBy: cataloger.name });
+          }
+        }
         ownership.push(...(result.ownership ?? []));
         for (const u of result.unknowns ?? []) unknowns.push({ ...u, foundBy: cataloger.name });
       } catch (err) {
-        unknowns.push({
-          path: ref.path,
-          reason: reasonOf(err),
-          detail: (err as Error).message,
-          foundBy: cataloger.name,
-        });
+        // defineCataloger already turns parse failures into unknowns; this guards hand-made catalogers.
+        unknowns.push({ ...unknownOf(ref.path, err), foundBy: cataloger.name });
       }
     }
     opts.onProgress?.(++done, catalogers.length, cataloger.name);
@@ -53,14 +58,6 @@ export async function runCatalogers(
   await markOsManaged(resolver, packages, ownership);
   unknowns.push(...resolver.unknowns);
   return { packages: dedupe(packages), unknowns, catalogers: versions };
-}
-
-function reasonOf(err: unknown): Unknown['reason'] {
-  const code = (err as { code?: string }).code;
-  if (code === 'FILE_TOO_LARGE') return 'too-large';
-  if (code === 'SYMLINK_UNRESOLVABLE') return 'symlink-broken';
-  if (code === 'EACCES' || code === 'EIO') return 'unreadable';
-  return 'parse-error';
 }
 
 function catalogerFile(resolver: Resolver, ref: FileRef): CatalogerFile {

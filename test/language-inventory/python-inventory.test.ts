@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCatalogers } from '../../src/catalog/catalog-runner.js';
 import { CATALOGERS } from '../../src/catalog/cataloger-registry.js';
-import { normalizePythonName } from '../../src/catalog/python/pep503-name.js';
+import { normalizePythonName } from '../../src/core/pep503-name.js';
 import { pythonInstalledCataloger } from '../../src/catalog/python/python-installed-cataloger.js';
 import type { Package } from '../../src/core/package.js';
 import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';

@@ -1,15 +1,15 @@
-import type { Cataloger, CatalogerFile, ParseResult } from '../cataloger.js';
+import type { CatalogerFile, ParseResult } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { parseApkInstalled, toApkDraft } from './apk-installed-parser.js';
 
 /** Alpine (and Wolfi/Chainguard) packages from apk's installed database. */
-export const apkCataloger: Cataloger = {
+export const apkCataloger = defineCataloger({
   name: 'apk-db',
-  version: 1,
   ecosystem: 'apk',
   tags: ['os', 'installed'],
   globs: ['lib/apk/db/installed'],
   parse: parseApkFile,
-};
+});
 
 async function parseApkFile(file: CatalogerFile): Promise<ParseResult> {
   const parsed = parseApkInstalled((await file.read()).toString('utf8'));

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Unknown } from '../../core/unknown.js';
-import type { Cataloger, CatalogerFile, FileOwnership, ParseResult } from '../cataloger.js';
+import type { CatalogerFile, FileOwnership, ParseResult } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { parseDpkgStatus, toDraft, type DpkgEntry } from './dpkg-status-parser.js';
 import { parseDpkgFileList, parseMd5sums } from './dpkg-file-list-parser.js';
 
@@ -8,14 +9,13 @@ import { parseDpkgFileList, parseMd5sums } from './dpkg-file-list-parser.js';
  * Debian packages from dpkg's database: the `status` file, and distroless images' `status.d/<pkg>`
  * files (one stanza each, with `<pkg>.md5sums` beside them instead of `info/*.list`).
  */
-export const dpkgCataloger: Cataloger = {
+export const dpkgCataloger = defineCataloger({
   name: 'dpkg-db',
-  version: 1,
   ecosystem: 'deb',
   tags: ['os', 'installed'],
   globs: ['var/lib/dpkg/status', 'var/lib/dpkg/status.d/*'],
   parse: parseDpkgFile,
-};
+});
 
 const COMPANION_SUFFIX = /\.(md5sums|list|conffiles|shlibs|symbols|triggers|preinst|postinst|prerm|postrm)$/;
 

@@ -1,5 +1,6 @@
 import type { PackageDraft } from '../../core/package.js';
-import type { Cataloger, ParseResult } from '../cataloger.js';
+import type { ParseResult } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { BINARY_GLOBS, withElf } from './binary-candidates.js';
 import { decodeGoBuildInfo, type GoBuildInfo } from './go-buildinfo-decoder.js';
 import { parseGoModInfo, type GoModule } from './go-modinfo-parser.js';
@@ -11,9 +12,8 @@ export const DEVEL_VERSION = '(devel)';
 const KEPT_SETTINGS = ['GOOS', 'GOARCH', 'CGO_ENABLED', '-trimpath', '-tags', 'vcs.revision', 'vcs.time'];
 
 /** Go module build info embedded in ELF binaries: main module, dependencies, and the stdlib. */
-export const goBinaryCataloger: Cataloger = {
+export const goBinaryCataloger = defineCataloger({
   name: 'go-binary',
-  version: 1,
   ecosystem: 'golang',
   tags: ['language', 'installed', 'binary'],
   globs: BINARY_GLOBS,
@@ -21,7 +21,7 @@ export const goBinaryCataloger: Cataloger = {
     const info = await withElf(file, (reader, elf) => decodeGoBuildInfo(reader, elf));
     return { packages: info ? goPackagesFromBuildInfo(info) : [] };
   },
-};
+});
 
 /**
  * The packages a Go binary carries. A dependency replaced by another module version is listed as the

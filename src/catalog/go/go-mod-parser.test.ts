@@ -6,7 +6,7 @@ import { parseGoMod } from './go-mod-parser.js';
 describe('go.mod', () => {
   it('require blocks and lines, // indirect, versioned and local replaces', () => {
     const text = readFileSync(join(import.meta.dirname, 'testdata/go.mod'), 'utf8');
-    const got = parseGoMod(text).map((p) => [p.name, p.version, p.metadata]);
+    const got = parseGoMod(text).packages.map((p) => [p.name, p.version, p.metadata]);
     expect(got).toEqual([
       ['github.com/spf13/cobra', 'v1.8.0', {}],
       ['golang.org/x/net', 'v0.24.0', { indirect: 'true' }],
@@ -14,6 +14,8 @@ describe('go.mod', () => {
       ['github.com/local/thing', 'v0.0.0-00010101000000-000000000000', { replacedBy: '../thing' }],
       ['github.com/pkg/errors', 'v0.9.1', { indirect: 'true' }],
     ]);
-    expect(parseGoMod(text).every((p) => p.scope === 'declared' && p.ecosystem === 'golang')).toBe(true);
+    expect(parseGoMod(text).packages.every((p) => p.scope === 'declared' && p.ecosystem === 'golang')).toBe(
+      true,
+    );
   });
 });

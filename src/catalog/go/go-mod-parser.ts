@@ -1,4 +1,18 @@
+import semver from 'semver';
 import type { PackageDraft } from '../../core/package.js';
+
+export interface GoModResult {
+  packages: PackageDraft[];
+  /** Directives the go command itself rejects (a version that is not canonical SemVer, say). */
+  problems: string[];
+}
+
+interface Directives {
+  requires: Requirement[];
+  replaces: Replacement[];
+  excludes: Set<string>;
+  problems: string[];
+}
 
 interface Requirement {
   path: string;
@@ -14,13 +28,13 @@ interface Replacement {
 }
 
 /**
- * Declared dependencies of a `go.mod`: `require` lines (single and blocks) with `// indirect`, after
- * `replace` directives. A replacement by another module version names the code that will be built, so
- * it is listed instead; a replacement by a local directory keeps the requirement and notes the path.
+ * Declared dependencies of a `go.mod`: `require` lines (single and blocks) with `// indirect`, less
+ * the versions `exclude` drops, after `replace` directives. A replacement by another module version
+ * names the code that will be built, so it is listed instead; a replacement by a local directory keeps
+ * the requirement and notes the path. What `go mod edit -json` reads is what this reads.
  */
-export function parseGoMod(text: string): PackageDraft[] {
-  const requires: Requirement[] = [];
-  const replaces: Replacement[] = [];
+export function parseGoMod(text: string): GoModResult {
+  const d: Directives = { requires: [], replaces: [], excludes: new Set(), problems: [] };
   let block: string | undefined;
   for (const raw of text.split('\n')) {
     const indirect = /\/\/\s*indirect\b/.test(raw);
@@ -28,34 +42,43 @@ export function parseGoMod(text: string): PackageDraft[] {
     if (!line) continue;
     if (block) {
       if (line === ')') block = undefined;
-      else directive(block, line, indirect, requires, replaces);
+      else directive(block, line, indirect, d);
       continue;
     }
     const m = /^(\w+)\s*(.*)$/.exec(line);
     if (!m) continue;
     const [, verb = '', rest = ''] = m;
     if (rest === '(') block = verb;
-    else directive(verb, rest, indirect, requires, replaces);
+    else directive(verb, rest, indirect, d);
   }
-  return requires.map((r) => toDraft(r, replaces));
+  const packages = d.requires
+    .filter((r) => !d.excludes.has(`${r.path}@${r.version}`))
+    .map((r) => toDraft(r, d.replaces));
+  return { packages, problems: d.problems };
 }
 
-function directive(
-  verb: string,
-  args: string,
-  indirect: boolean,
-  requires: Requirement[],
-  replaces: Replacement[],
-): void {
+/** Module versions are canonical SemVer with a `v` (`v1.2.3`, `v0.0.0-2020…-abc`, `v2.0.0+incompatible`). */
+export function isGoModuleVersion(v: string): boolean {
+  return v.startsWith('v') && semver.valid(v.slice(1)) === v.slice(1);
+}
+
+function directive(verb: string, args: string, indirect: boolean, d: Directives): void {
   const tokens = args.split(/\s+/).filter(Boolean).map(unquote);
-  if (verb === 'require' && tokens.length >= 2) {
-    requires.push({ path: tokens[0] as string, version: tokens[1] as string, indirect });
+  if ((verb === 'require' || verb === 'exclude') && tokens.length >= 2) {
+    const [path = '', version = ''] = tokens;
+    if (!isGoModuleVersion(version)) d.problems.push(`${verb} ${path}: invalid module version ${version}`);
+    else if (verb === 'exclude') d.excludes.add(`${path}@${version}`);
+    else d.requires.push({ path, version, indirect });
   } else if (verb === 'replace') {
     const arrow = tokens.indexOf('=>');
     if (arrow < 1) return;
     const [from = '', fromVersion] = tokens.slice(0, arrow);
     const [to = '', toVersion] = tokens.slice(arrow + 1);
-    replaces.push({
+    if (toVersion !== undefined && !isGoModuleVersion(toVersion)) {
+      d.problems.push(`replace ${from}: invalid module version ${toVersion}`);
+      return;
+    }
+    d.replaces.push({
       from,
       to,
       ...(fromVersion ? { fromVersion } : {}),

@@ -1,5 +1,6 @@
 import { ParseError } from '../../core/errors/parse-error.js';
-import type { Cataloger, ParseResult } from '../cataloger.js';
+import type { ParseResult } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { scanJavaArchive } from './java-archive-parser.js';
 
 /**
@@ -7,9 +8,8 @@ import { scanJavaArchive } from './java-archive-parser.js';
  * the manifest as a fallback, nested archives recursively. The zip is read through positional reads
  * of its central directory, never whole.
  */
-export const javaArchiveCataloger: Cataloger = {
+export const javaArchiveCataloger = defineCataloger({
   name: 'java-archive',
-  version: 1,
   ecosystem: 'maven',
   tags: ['language', 'installed'],
   globs: ['**/*.jar', '**/*.war', '**/*.ear', '**/*.jpi', '**/*.hpi'],
@@ -23,4 +23,4 @@ export const javaArchiveCataloger: Cataloger = {
       await reader.close();
     }
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Cataloger } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { parseInstalledPackageJson } from './package-json-parser.js';
 
 /**
@@ -6,9 +6,8 @@ import { parseInstalledPackageJson } from './package-json-parser.js';
  * included, pnpm's `.pnpm` store too), and Debian's global module dirs. Only package roots are
  * globbed, so package.json files of test fixtures inside a package are never read.
  */
-export const npmInstalledCataloger: Cataloger = {
+export const npmInstalledCataloger = defineCataloger({
   name: 'npm-installed',
-  version: 1,
   ecosystem: 'npm',
   tags: ['language', 'installed'],
   globs: [
@@ -21,8 +20,8 @@ export const npmInstalledCataloger: Cataloger = {
     'usr/lib/*/nodejs/*/package.json',
     'usr/lib/*/nodejs/@*/*/package.json',
   ],
-  async parse(file) {
-    const draft = parseInstalledPackageJson((await file.read()).toString('utf8'), file.path);
-    return { packages: draft ? [draft] : [] };
+  parseText(text, file) {
+    const draft = parseInstalledPackageJson(text, file.path);
+    return draft ? [draft] : [];
   },
-};
+});

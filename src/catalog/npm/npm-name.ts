@@ -18,3 +18,6 @@ export function nameFromNodeModulesPath(path: string): string | undefined {
 export function isPlausibleNpmName(name: string): boolean {
   return /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9_.~-][\w.~-]*$/i.test(name) && name.length <= 214;
 }
+
+/** A path inside an installed package tree: lockfiles there are the installed package's, not the project's. */
+export const INSIDE_NODE_MODULES = /(^|\/)node_modules\//;

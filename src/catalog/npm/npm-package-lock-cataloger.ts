@@ -1,17 +1,15 @@
-import type { Cataloger } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
+import { INSIDE_NODE_MODULES } from './npm-name.js';
 import { parsePackageLock } from './package-lock-parser.js';
 
 /** Declared npm dependencies from package-lock.json (v1–v3) and npm-shrinkwrap.json. */
-export const npmPackageLockCataloger: Cataloger = {
+export const npmPackageLockCataloger = defineCataloger({
   name: 'npm-package-lock',
-  version: 1,
   ecosystem: 'npm',
   tags: ['language', 'declared'],
+  globs: ['**/package-lock.json', '**/npm-shrinkwrap.json'],
   // The hidden lockfile npm keeps inside node_modules describes installed packages, which
   // npm-installed already reads from their package.json files.
-  globs: ['**/package-lock.json', '**/npm-shrinkwrap.json'],
-  async parse(file) {
-    if (/(^|\/)node_modules\//.test(file.path)) return { packages: [] };
-    return { packages: parsePackageLock((await file.read()).toString('utf8'), file.path) };
-  },
-};
+  skip: INSIDE_NODE_MODULES,
+  parseText: (text, file) => parsePackageLock(text, file.path),
+});

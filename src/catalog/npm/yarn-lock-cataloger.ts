@@ -1,17 +1,17 @@
-import type { Cataloger } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { projectRoots } from './draft-set.js';
+import { INSIDE_NODE_MODULES } from './npm-name.js';
 import { parseYarnLock } from './yarn-lock-parser.js';
 
 /** Declared npm dependencies from yarn.lock (classic v1 and berry). */
-export const yarnLockCataloger: Cataloger = {
+export const yarnLockCataloger = defineCataloger({
   name: 'yarn-lock',
-  version: 1,
   ecosystem: 'npm',
   tags: ['language', 'declared'],
   globs: ['**/yarn.lock'],
-  async parse(file) {
-    if (/(^|\/)node_modules\//.test(file.path)) return { packages: [] };
+  skip: INSIDE_NODE_MODULES,
+  async parseText(text, file) {
     const roots = projectRoots(await file.readSibling('package.json'));
-    return { packages: parseYarnLock((await file.read()).toString('utf8'), file.path, roots) };
+    return parseYarnLock(text, file.path, roots);
   },
-};
+});

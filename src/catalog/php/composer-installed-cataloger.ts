@@ -1,18 +1,12 @@
-import type { Cataloger, ParseResult } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { parseComposerInstalled } from './composer-parser.js';
 
-const MAX_INSTALLED = 32 * 1024 * 1024;
-
 /** Installed PHP packages: Composer's record of what it put in `vendor/`. */
-export const composerInstalledCataloger: Cataloger = {
+export const composerInstalledCataloger = defineCataloger({
   name: 'composer-installed',
-  version: 1,
   ecosystem: 'composer',
   tags: ['language', 'installed'],
   globs: ['**/vendor/composer/installed.json'],
-  async parse(file): Promise<ParseResult> {
-    return {
-      packages: parseComposerInstalled((await file.read({ maxBytes: MAX_INSTALLED })).toString('utf8')),
-    };
-  },
-};
+  maxBytes: 32 * 1024 * 1024,
+  parseText: (text) => parseComposerInstalled(text),
+});

@@ -1,6 +1,6 @@
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
-import { normalizePythonName } from './pep503-name.js';
+import { normalizePythonName } from '../../core/pep503-name.js';
 
 /**
  * Core metadata (METADATA of a wheel install, PKG-INFO of an egg-info) is an RFC 822-style header

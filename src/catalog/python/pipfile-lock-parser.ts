@@ -1,6 +1,6 @@
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
-import { normalizePythonName } from './pep503-name.js';
+import { normalizePythonName } from '../../core/pep503-name.js';
 
 /**
  * Pipfile.lock (pipenv): `default` and `develop` map names to `{"version": "==X"}`. Entries without a

@@ -1,7 +1,7 @@
 import { parse as parseToml } from 'smol-toml';
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
-import { normalizePythonName } from './pep503-name.js';
+import { normalizePythonName } from '../../core/pep503-name.js';
 
 /**
  * poetry.lock: one `[[package]]` table per locked distribution. Dev packages are marked by

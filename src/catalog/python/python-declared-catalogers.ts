@@ -1,47 +1,34 @@
-import type { Cataloger, CatalogerFile } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { parsePipfileLock } from './pipfile-lock-parser.js';
 import { parsePoetryLock } from './poetry-lock-parser.js';
 import { parseRequirements } from './requirements-parser.js';
 
 /** Files shipped inside installed packages are not the scanned project's declarations. */
-const INSTALLED_TREE = /(^|\/)(site-packages|dist-packages|node_modules)\//;
+export const INSTALLED_TREE = /(^|\/)(site-packages|dist-packages|node_modules)\//;
 
-async function text(file: CatalogerFile): Promise<string> {
-  return (await file.read()).toString('utf8').replace(/^\uFEFF/, '');
-}
-
-export const poetryLockCataloger: Cataloger = {
+export const poetryLockCataloger = defineCataloger({
   name: 'poetry-lock',
-  version: 1,
   ecosystem: 'pypi',
   tags: ['language', 'declared'],
   globs: ['**/poetry.lock'],
-  async parse(file) {
-    if (INSTALLED_TREE.test(file.path)) return { packages: [] };
-    return { packages: parsePoetryLock(await text(file), file.path) };
-  },
-};
+  skip: INSTALLED_TREE,
+  parseText: (text, file) => parsePoetryLock(text, file.path),
+});
 
-export const pipfileLockCataloger: Cataloger = {
+export const pipfileLockCataloger = defineCataloger({
   name: 'pipfile-lock',
-  version: 1,
   ecosystem: 'pypi',
   tags: ['language', 'declared'],
   globs: ['**/Pipfile.lock'],
-  async parse(file) {
-    if (INSTALLED_TREE.test(file.path)) return { packages: [] };
-    return { packages: parsePipfileLock(await text(file), file.path) };
-  },
-};
+  skip: INSTALLED_TREE,
+  parseText: (text, file) => parsePipfileLock(text, file.path),
+});
 
-export const pipRequirementsCataloger: Cataloger = {
+export const pipRequirementsCataloger = defineCataloger({
   name: 'pip-requirements',
-  version: 1,
   ecosystem: 'pypi',
   tags: ['language', 'declared'],
   globs: ['**/requirements*.txt', '**/requirements/*.txt'],
-  async parse(file) {
-    if (INSTALLED_TREE.test(file.path)) return { packages: [] };
-    return { packages: parseRequirements(await text(file)) };
-  },
-};
+  skip: INSTALLED_TREE,
+  parseText: (text) => parseRequirements(text),
+});

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { parseInstalledDistribution } from './core-metadata-parser.js';
-import { normalizePythonName } from './pep503-name.js';
+import { normalizePythonName } from '../../core/pep503-name.js';
 import { pythonInstalledCataloger } from './python-installed-cataloger.js';
 
 const run = promisify(execFile);

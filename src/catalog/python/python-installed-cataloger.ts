@@ -1,4 +1,4 @@
-import type { Cataloger } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { parseInstalledDistribution } from './core-metadata-parser.js';
 
 const DIRS = ['site-packages', 'dist-packages'];
@@ -8,9 +8,8 @@ const DIRS = ['site-packages', 'dist-packages'];
  * (`*.dist-info/METADATA`), setuptools installs (`*.egg-info` as a file or a directory with PKG-INFO)
  * and eggs (`*.egg/EGG-INFO/PKG-INFO`), in site-packages and Debian's dist-packages.
  */
-export const pythonInstalledCataloger: Cataloger = {
+export const pythonInstalledCataloger = defineCataloger({
   name: 'python-installed',
-  version: 1,
   ecosystem: 'pypi',
   tags: ['language', 'installed'],
   globs: DIRS.flatMap((d) => [
@@ -19,8 +18,8 @@ export const pythonInstalledCataloger: Cataloger = {
     `**/${d}/*.egg-info`,
     `**/${d}/*.egg/EGG-INFO/PKG-INFO`,
   ]),
-  async parse(file) {
-    const draft = parseInstalledDistribution((await file.read()).toString('utf8'), file.path);
-    return { packages: draft ? [draft] : [] };
+  parseText(text, file) {
+    const draft = parseInstalledDistribution(text, file.path);
+    return draft ? [draft] : [];
   },
-};
+});

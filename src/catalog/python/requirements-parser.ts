@@ -1,5 +1,5 @@
 import type { PackageDraft } from '../../core/package.js';
-import { normalizePythonName } from './pep503-name.js';
+import { normalizePythonName } from '../../core/pep503-name.js';
 
 /**
  * requirements*.txt, pinned entries only (`name[extras]==1.2.3 ; markers --hash=…`): a range names no

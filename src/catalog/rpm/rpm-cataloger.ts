@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import type { PackageDraft } from '../../core/package.js';
 import type { Unknown } from '../../core/unknown.js';
-import type { Cataloger, CatalogerFile, FileOwnership, ParseResult } from '../cataloger.js';
+import type { CatalogerFile, FileOwnership, ParseResult } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { readBdbBlobs, type BlobScan } from './rpm-bdb-reader.js';
 import { RpmHeader } from './rpm-header-parser.js';
 import { readNdbBlobs } from './rpm-ndb-reader.js';
@@ -17,14 +18,13 @@ const DB_FILES = ['rpmdb.sqlite', 'Packages', 'Packages.db'];
  * openSUSE keep the database in /usr/lib/sysimage/rpm with /var/lib/rpm as a directory symlink; the
  * resolver does not walk directory symlinks, so the database is found once, under its real place.
  */
-export const rpmCataloger: Cataloger = {
+export const rpmCataloger = defineCataloger({
   name: 'rpm-db',
-  version: 1,
   ecosystem: 'rpm',
   tags: ['os', 'installed'],
   globs: DB_DIRS.flatMap((d) => DB_FILES.map((f) => `${d}/${f}`)),
   parse: parseRpmDb,
-};
+});
 
 async function parseRpmDb(file: CatalogerFile): Promise<ParseResult> {
   const scan = await readBlobs(file);

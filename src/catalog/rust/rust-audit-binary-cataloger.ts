@@ -1,15 +1,15 @@
 import { BINARY_GLOBS, withElf } from '../go/binary-candidates.js';
 import { readSection } from '../go/elf-reader.js';
-import type { Cataloger, ParseResult } from '../cataloger.js';
+import type { ParseResult } from '../cataloger.js';
+import { defineCataloger } from '../define-cataloger.js';
 import { parseRustAuditData } from './rust-audit-parser.js';
 
 /** Compressed audit data is small; a larger section is not cargo-auditable's. */
 const MAX_SECTION = 8 * 1024 * 1024;
 
 /** Rust binaries built with cargo-auditable: the crate list from the ELF section `.dep-v0`. */
-export const rustAuditBinaryCataloger: Cataloger = {
+export const rustAuditBinaryCataloger = defineCataloger({
   name: 'rust-audit-binary',
-  version: 1,
   ecosystem: 'cargo',
   tags: ['language', 'installed', 'binary'],
   globs: BINARY_GLOBS,
@@ -30,4 +30,4 @@ export const rustAuditBinaryCataloger: Cataloger = {
       };
     }
   },
-};
+});

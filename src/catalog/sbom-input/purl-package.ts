@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
-import { normalizePythonName } from '../python/pep503-name.js';
+import { normalizePythonName } from '../../core/pep503-name.js';
 import { releaseKey } from '../os/os-release-key.js';
 import { LANGUAGE_ECOSYSTEMS, OS_ECOSYSTEMS, type Ecosystem } from '../../core/ecosystem.js';
 import type { OsInfo } from '../../core/os-info.js';

@@ -1,3 +1,5 @@
+import { normalizePythonName } from '../../core/pep503-name.js';
+
 /**
  * OSV ecosystem names vigil stores (DESIGN: one key for every feed). The base name is the part before
  * the first `:`; releases follow (`Debian:12`, `Alpine:v3.19`, `Ubuntu:22.04:LTS`, `Red Hat:…`).
@@ -56,6 +58,6 @@ export function normalizeEcosystem(raw: string): string | undefined {
  * source package). Matchers normalize inventory names with this same function.
  */
 export function normalizePackageName(ecosystem: string, name: string): string {
-  if (ecosystem === 'PyPI') return name.toLowerCase().replace(/[-_.]+/g, '-');
+  if (ecosystem === 'PyPI') return normalizePythonName(name);
   return name.trim();
 }
