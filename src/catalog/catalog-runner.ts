@@ -76,14 +76,11 @@ function catalogerFile(resolver: Resolver, ref: FileRef): CatalogerFile {
 }
 
 function toPackage(draft: PackageDraft, cataloger: Cataloger, ref: FileRef, os: OsInfo | undefined): Package {
-  const { filePath: override, purlNamespace: _ns, ...rest } = draft;
+  const { filePath: override, purlNamespace: _ns, purlQualifiers: qualifiers, ...rest } = draft;
   const filePath = override ?? ref.path;
-  const id = createHash('sha256')
-    .update(
-      [cataloger.name, filePath, draft.ecosystem, draft.name, draft.version, draft.arch ?? ''].join('\0'),
-    )
-    .digest('hex')
-    .slice(0, 16);
+  const identity = [cataloger.name, filePath, draft.ecosystem, draft.name, draft.version, draft.arch ?? ''];
+  if (qualifiers) identity.push(...Object.entries(qualifiers).sort().flat());
+  const id = createHash('sha256').update(identity.join('\0')).digest('hex').slice(0, 16);
   return {
     ...rest,
     id,

@@ -64,6 +64,7 @@ const SAMPLES: Record<string, CatalogerSample> = {
     root: () => here('python/testdata/site-root'),
     minPackages: 5,
     garbageIsUnknown: true,
+    unknowns: 1, // no_version-0.0.dist-info: a Name and no Version
   },
   'poetry-lock': { root: () => here('python/testdata/poetry-2.1'), minPackages: 2, garbageIsUnknown: true },
   'pipfile-lock': { root: () => here('python/testdata/pipenv'), minPackages: 2, garbageIsUnknown: true },

@@ -7,7 +7,7 @@ import type { PackageDraft } from '../core/package.js';
  * distro qualifier so a purl alone says which distro data applies (as syft and Trivy write them).
  */
 export function purlFor(draft: PackageDraft, os?: OsInfo): string {
-  const q: Record<string, string> = {};
+  const q: Record<string, string> = { ...draft.purlQualifiers };
   if (draft.arch) q['arch'] = draft.arch;
   let namespace: string | undefined = draft.purlNamespace;
   let name = draft.name;
@@ -36,6 +36,10 @@ export function purlFor(draft: PackageDraft, os?: OsInfo): string {
       break;
     case 'maven':
       [namespace, name] = splitLast(draft.name, ':', namespace);
+      // A maven purl needs the groupId; without one (a jar whose group nothing names) the honest
+      // purl is a generic one, and the parser reports the missing group as an unknown.
+      if (!namespace)
+        return new PackageURL('generic', undefined, name, version, undefined, undefined).toString();
       break;
     default:
       break;

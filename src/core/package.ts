@@ -52,4 +52,9 @@ export type PackageDraft = Omit<
   filePath?: string;
   /** Extra purl qualifiers or namespace when the name alone cannot carry them. */
   purlNamespace?: string;
+  /**
+   * purl qualifiers that tell apart two entries of one file with the same name and version (a crate
+   * from crates.io and the same crate from git: `vcs_url`); part of the package's identity.
+   */
+  purlQualifiers?: Record<string, string>;
 };

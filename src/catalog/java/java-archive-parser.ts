@@ -1,9 +1,10 @@
-import { posix } from 'node:path';
 import type { PackageDraft } from '../../core/package.js';
 import type { Unknown } from '../../core/unknown.js';
 import type { RandomAccessReader } from '../../source/resolver.js';
 import { parseManifest } from './manifest-parser.js';
+import { manifestPackage, NESTED_ARCHIVE } from './maven-manifest.js';
 import { parsePomProperties } from './pom-properties-parser.js';
+import { parsePomXml } from './pom-xml-parser.js';
 import { ZipEntryTooLargeError } from './zip-entry-too-large-error.js';
 import {
   bufferReader,
@@ -36,8 +37,6 @@ export interface JavaArchiveResult {
   unknowns: Omit<Unknown, 'foundBy'>[];
 }
 
-const NESTED_ARCHIVE = /\.(?:jar|war|ear|jpi|hpi)$/i;
-const POM_PROPERTIES = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
 const MANIFEST = 'META-INF/MANIFEST.MF';
 
 interface Walk {
@@ -78,11 +77,16 @@ async function scanEntries(
       unknown(walk, nestedPath, 'limit-exceeded', `nested deeper than ${walk.limits.maxDepth} archives`);
       continue;
     }
-    const nested = await nestedReader(walk, reader, entry, nestedPath);
-    if (!nested) continue;
-    const nestedEntries = await readZipDirectory(nested);
-    if (!nestedEntries) unknown(walk, nestedPath, 'parse-error', 'not a zip archive');
-    else await scanEntries(walk, nested, nestedEntries, nestedPath, depth + 1);
+    try {
+      const nested = await nestedReader(walk, reader, entry, nestedPath);
+      if (!nested) continue;
+      const nestedEntries = await readZipDirectory(nested);
+      if (!nestedEntries) unknown(walk, nestedPath, 'parse-error', 'not a zip archive');
+      else await scanEntries(walk, nested, nestedEntries, nestedPath, depth + 1);
+    } catch (err) {
+      // One corrupt nested archive never hides the archives after it.
+      unknown(walk, nestedPath, 'parse-error', (err as Error).message);
+    }
   }
 }
 
@@ -100,7 +104,13 @@ async function nestedReader(
   return bytes && bufferReader(bytes);
 }
 
-/** pom.properties first (exact Maven coordinates); the manifest only when an archive has none. */
+const POM_FILE = /^META-INF\/maven\/[^/]+\/[^/]+\/(pom\.properties|pom\.xml)$/;
+
+/**
+ * Maven metadata first: each `META-INF/maven/G/A/` directory is one package, its coordinates from
+ * pom.properties, the gaps filled from pom.xml (a jar built by Gradle or sbt may carry only the
+ * latter). The manifest only when an archive has none.
+ */
 async function archivePackages(
   walk: Walk,
   reader: RandomAccessReader,
@@ -110,56 +120,44 @@ async function archivePackages(
 ): Promise<PackageDraft[]> {
   const nested = depth > 0 ? { filePath: path } : {};
   const out: PackageDraft[] = [];
-  for (const entry of entries.filter((e) => POM_PROPERTIES.test(e.name))) {
-    const text = await metadataText(walk, reader, entry, path);
-    const props = text === undefined ? undefined : parsePomProperties(text);
-    const [g, a, v] = [props?.get('groupId'), props?.get('artifactId'), props?.get('version')];
+  for (const dir of pomDirs(entries)) {
+    const props = dir.props && (await metadataText(walk, reader, dir.props, path));
+    const xml = dir.xml && (await metadataText(walk, reader, dir.xml, path));
+    const p = props === undefined ? undefined : parsePomProperties(props);
+    const x = xml === undefined ? {} : parsePomXml(xml);
+    const g = p?.get('groupId') || x.groupId;
+    const a = p?.get('artifactId') || x.artifactId;
+    const v = p?.get('version') || x.version;
     if (!g || !a || !v) continue;
-    out.push(maven(`${g}:${a}`, v, { source: 'pom.properties', pomPath: entry.name }, nested));
+    const fromProps = p?.get('groupId') && p.get('artifactId') && p.get('version');
+    const entry = (fromProps ? dir.props : dir.xml) ?? dir.props ?? dir.xml;
+    const source = fromProps ? 'pom.properties' : 'pom.xml';
+    out.push(maven(`${g}:${a}`, v, { source, pomPath: entry?.name ?? '' }, nested));
   }
   if (out.length > 0) return out;
   const manifestEntry = entries.find((e) => e.name === MANIFEST);
   const text = manifestEntry && (await metadataText(walk, reader, manifestEntry, path));
-  const fromManifest = text === undefined ? undefined : manifestPackage(parseManifest(text), path);
-  return fromManifest ? [{ ...fromManifest, ...nested }] : [];
-}
-
-/**
- * Without pom.properties the manifest is a weaker source (names are guesses), so its packages say so
- * in `metadata.source`. The group comes from Implementation-Vendor-Id or the OSGi symbolic name.
- */
-export function manifestPackage(m: Map<string, string>, archivePath: string): PackageDraft | undefined {
-  const file = fileNameParts(archivePath);
-  const version =
-    m.get('Implementation-Version') ??
-    m.get('Bundle-Version') ??
-    m.get('Specification-Version') ??
-    file.version;
-  const symbolic = m.get('Bundle-SymbolicName')?.split(';')[0]?.trim();
-  const artifact = file.artifact || m.get('Implementation-Title') || symbolic;
-  if (!version || !artifact) return undefined;
-  const group = m.get('Implementation-Vendor-Id') ?? groupFromSymbolicName(symbolic, artifact);
-  const meta: Record<string, string> = { source: 'MANIFEST.MF' };
-  for (const k of ['Implementation-Title', 'Implementation-Vendor', 'Bundle-SymbolicName', 'Main-Class']) {
-    const v = m.get(k);
-    if (v) meta[k] = v;
+  const found = text === undefined ? undefined : manifestPackage(parseManifest(text), path);
+  if (!found) return [];
+  if (found.noGroup) {
+    const detail = `no groupId in pom.properties, pom.xml, the manifest or the file name: ${found.draft.name} has no Maven namespace`;
+    unknown(walk, path, 'parse-error', detail);
   }
-  return maven(group ? `${group}:${artifact}` : artifact, version, meta, {});
+  return [{ ...found.draft, ...nested }];
 }
 
-/** `org.apache.commons.lang3` with artifact `commons-lang3` → group `org.apache.commons`. */
-function groupFromSymbolicName(symbolic: string | undefined, artifact: string): string | undefined {
-  if (!symbolic?.includes('.')) return undefined;
-  const last = symbolic.slice(symbolic.lastIndexOf('.') + 1);
-  return artifact.replace(/-/g, '').endsWith(last) ? symbolic.slice(0, symbolic.lastIndexOf('.')) : symbolic;
-}
-
-/** `commons-lang-2.6.jar` → artifact `commons-lang`, version `2.6`. */
-function fileNameParts(archivePath: string): { artifact: string; version?: string } {
-  const inner = archivePath.slice(archivePath.lastIndexOf('!/') + 1);
-  const base = posix.basename(inner).replace(NESTED_ARCHIVE, '');
-  const m = /^(.+?)-(\d[\w.+-]*)$/.exec(base);
-  return m?.[1] && m[2] ? { artifact: m[1], version: m[2] } : { artifact: base };
+function pomDirs(entries: ZipEntry[]): { props?: ZipEntry; xml?: ZipEntry }[] {
+  const byDir = new Map<string, { props?: ZipEntry; xml?: ZipEntry }>();
+  for (const e of entries) {
+    const m = POM_FILE.exec(e.name);
+    if (!m) continue;
+    const dir = e.name.slice(0, e.name.lastIndexOf('/'));
+    const slot = byDir.get(dir) ?? {};
+    if (m[1] === 'pom.properties') slot.props = e;
+    else slot.xml = e;
+    byDir.set(dir, slot);
+  }
+  return [...byDir.values()];
 }
 
 function maven(

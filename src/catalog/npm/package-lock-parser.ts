@@ -33,8 +33,11 @@ function fromPackages(packages: Record<string, unknown>): PackageDraft[] {
   return out;
 }
 
-/** v1: `dependencies` nest as node_modules did; the install path is rebuilt for provenance. */
-function fromDependencies(deps: Record<string, unknown>, parent = ''): PackageDraft[] {
+/**
+ * v1: `dependencies` nest as node_modules did; the install path is rebuilt for provenance. A package
+ * nested under a dev package is dev too, flag or not: only its parent's subtree can require it.
+ */
+function fromDependencies(deps: Record<string, unknown>, parent = '', devParent = false): PackageDraft[] {
   const out: PackageDraft[] = [];
   for (const [key, entry] of Object.entries(deps)) {
     if (!isRecord(entry) || typeof entry['version'] !== 'string') continue;
@@ -44,9 +47,10 @@ function fromDependencies(deps: Record<string, unknown>, parent = ''): PackageDr
     const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(version);
     // `file:`/`git+…` versions are not registry versions; v1 has nothing better to offer for them.
     if (!alias && /^(file|link):/.test(version)) continue;
-    out.push(draft(alias?.[1] ?? key, alias?.[2] ?? version, entry, installPath));
+    const dev = devParent || entry['dev'] === true;
+    out.push(draft(alias?.[1] ?? key, alias?.[2] ?? version, dev ? { ...entry, dev } : entry, installPath));
     if (isRecord(entry['dependencies']))
-      out.push(...fromDependencies(entry['dependencies'], `${installPath}/`));
+      out.push(...fromDependencies(entry['dependencies'], `${installPath}/`, dev));
   }
   return out;
 }

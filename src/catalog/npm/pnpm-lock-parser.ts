@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
 import { devOnlyNodes } from './dev-reachability.js';
@@ -10,15 +10,27 @@ import { isRecord } from './package-json-parser.js';
  * pnpm-lock.yaml in its three shapes: v5.x keys `/name/1.0.0_peer@2`, v6 keys `/name@1.0.0(peer@2)`,
  * v9 keys `name@1.0.0` with peers moved to `snapshots`. v5 and v6 flag dev packages; v9 does not, so
  * dev-only packages are found by walking the snapshot graph from the importers' roots.
+ *
+ * pnpm ≥ 11 may write two YAML documents: first the lockfile of pnpm's own environment (the pnpm
+ * version `packageManager` pins, config dependencies), then the project's. Every document that is a
+ * lockfile is read; what only the environment needs counts as dev (it runs pnpm, it is not the app).
  */
 export function parsePnpmLock(text: string, path: string): PackageDraft[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { uniqueKeys: false });
-  } catch (err) {
-    throw new ParseError('pnpm-lock.yaml', path, (err as Error).message);
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const drafts: PackageDraft[] = [];
+  for (const d of list) {
+    const err = d.errors[0];
+    if (err) throw new ParseError('pnpm-lock.yaml', path, err.message);
+    const doc: unknown = d.toJS();
+    if (doc === null && list.length > 1) continue;
+    if (!isRecord(doc)) throw new ParseError('pnpm-lock.yaml', path, 'not a YAML mapping');
+    drafts.push(...lockfileDrafts(doc));
   }
-  if (!isRecord(doc)) throw new ParseError('pnpm-lock.yaml', path, 'not a YAML mapping');
+  return collapseDrafts(drafts);
+}
+
+function lockfileDrafts(doc: Record<string, unknown>): PackageDraft[] {
   const lv = doc['lockfileVersion'];
   const major = typeof lv === 'number' || typeof lv === 'string' ? Number.parseInt(String(lv), 10) : NaN;
   const packages = isRecord(doc['packages']) ? doc['packages'] : {};
@@ -29,10 +41,40 @@ export function parsePnpmLock(text: string, path: string): PackageDraft[] {
     const id = identify(key, e, major);
     if (!id) continue;
     const dev = devOnly ? devOnly.has(`${id.name}@${id.version}`) : e['dev'] === true;
-    const metadata: Record<string, string> = dev ? { dev: 'true' } : {};
-    drafts.push({ name: id.name, version: id.version, ecosystem: 'npm', scope: 'declared', metadata });
+    drafts.push(draft(id.name, id.version, dev));
   }
-  return collapseDrafts(drafts);
+  if (major > 0 && major < 6) drafts.push(...v5ImporterOnly(doc, drafts));
+  return drafts;
+}
+
+function draft(name: string, version: string, dev: boolean): PackageDraft {
+  const metadata: Record<string, string> = dev ? { dev: 'true' } : {};
+  return { name, version, ecosystem: 'npm', scope: 'declared', metadata };
+}
+
+/**
+ * A v5 lockfile's top-level `dependencies`/`devDependencies` name the resolved versions of the
+ * project's direct dependencies; one that `packages` lacks (a hand-trimmed lockfile) is still declared.
+ */
+function v5ImporterOnly(doc: Record<string, unknown>, known: PackageDraft[]): PackageDraft[] {
+  const seen = new Set(known.map((d) => d.name + '@' + d.version));
+  const importers = isRecord(doc['importers']) ? Object.values(doc['importers']) : [doc];
+  const out: PackageDraft[] = [];
+  for (const imp of importers.filter(isRecord)) {
+    for (const [field, dev] of [
+      ['dependencies', false],
+      ['optionalDependencies', false],
+      ['devDependencies', true],
+    ] as const) {
+      for (const [name, ref] of Object.entries(refs(imp[field]))) {
+        const version = ref.split('_')[0] ?? '';
+        if (!/^\d/.test(version) || seen.has(name + '@' + version)) continue;
+        seen.add(name + '@' + version);
+        out.push(draft(name, version, dev));
+      }
+    }
+  }
+  return out;
 }
 
 function identify(
@@ -84,6 +126,8 @@ function v9DevOnly(importers: unknown, snapshots: Record<string, unknown>): Set<
       );
     prod.push(...ids(imp['dependencies']), ...ids(imp['optionalDependencies']));
     dev.push(...ids(imp['devDependencies']));
+    // pnpm's own environment (pnpm ≥ 11): the package manager and its config dependencies.
+    dev.push(...ids(imp['packageManagerDependencies']), ...ids(imp['configDependencies']));
   }
   const devIds = devOnlyNodes(edges, prod, dev);
   const prodKeys = new Set([...edges.keys()].filter((id) => !devIds.has(id)).map(stripPeers));

@@ -59,11 +59,25 @@ function toEntry(key: string, v: Record<string, unknown>, berry: boolean): Entry
   }
   const [specName, range] = splitNameSpec(descriptors[0] ?? '');
   const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@/.exec(range);
-  const name = alias?.[1] ?? specName;
+  const resolved = typeof v['resolved'] === 'string' ? v['resolved'] : undefined;
+  const name = alias?.[1] ?? (resolved && tarballName(resolved, version)) ?? specName;
   if (!name) return undefined;
   const entry: Entry = { id: key, name, version, descriptors, deps };
-  if (typeof v['resolved'] === 'string') entry.resolved = v['resolved'];
+  if (resolved) entry.resolved = resolved;
   return entry;
+}
+
+/**
+ * The package a registry tarball URL names (`…/@scope/name/-/name-1.0.0.tgz`, any registry path
+ * prefix): the code yarn fetched, whatever the key calls it (a fork under a scope). Only a URL that
+ * agrees with itself (file name = unscoped name + version) is believed.
+ */
+export function tarballName(url: string, version: string): string | undefined {
+  const m = /\/((?:@[^/]+\/)?[^/@]+)\/-\/([^/#?]+)\.tgz(?:[#?].*)?$/.exec(url);
+  if (!m?.[1] || !m[2]) return undefined;
+  const name = decodeURIComponent(m[1]);
+  const unscoped = name.slice(name.indexOf('/') + 1);
+  return m[2] === `${unscoped}-${version}` ? name : undefined;
 }
 
 function devIds(entries: Entry[], roots: ProjectRoots, berry: boolean): Set<string> {

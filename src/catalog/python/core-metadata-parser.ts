@@ -27,13 +27,21 @@ export function parseCoreMetadataHeaders(text: string): Map<string, string> {
   return headers;
 }
 
-/** An installed distribution; the name is PEP 503 normalized, the version kept as written. */
-export function parseInstalledDistribution(text: string, path: string): PackageDraft | undefined {
+/**
+ * An installed distribution; the name is PEP 503 normalized, the version kept as written. Metadata
+ * without a Name is not a distribution (nothing to say); with a Name and no Version it is one that
+ * cannot be matched, which the caller reports.
+ */
+export function parseInstalledDistribution(
+  text: string,
+  path: string,
+): { draft: PackageDraft } | { problem?: string } {
   if (text.includes('\0')) throw new ParseError('python metadata', path, 'binary content');
   const h = parseCoreMetadataHeaders(text);
   const name = h.get('name');
   const version = h.get('version');
-  if (!name || !version) return undefined;
+  if (!name) return {};
+  if (!version) return { problem: `distribution ${name} has no Version` };
   const draft: PackageDraft = {
     name: normalizePythonName(name),
     version,
@@ -43,7 +51,7 @@ export function parseInstalledDistribution(text: string, path: string): PackageD
   };
   const license = licenseOf(h);
   if (license) draft.licenses = [license];
-  return draft;
+  return { draft };
 }
 
 /** License-Expression (metadata 2.4) wins; a free-text License is kept only when it is a short name. */

@@ -3,23 +3,36 @@ import { parseInstalledDistribution } from './core-metadata-parser.js';
 
 const DIRS = ['site-packages', 'dist-packages'];
 
+/** `dist-info` → `[dD][iI]…`: importlib.metadata lowercases a directory name before it looks at the suffix. */
+function anyCase(word: string): string {
+  return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
+}
+const DIST_INFO = anyCase('dist-info');
+const EGG_INFO = anyCase('egg-info');
+
 /**
  * Installed Python distributions, as importlib.metadata finds them on a path entry: wheel installs
  * (`*.dist-info/METADATA`), setuptools installs (`*.egg-info` as a file or a directory with PKG-INFO)
- * and eggs (`*.egg/EGG-INFO/PKG-INFO`), in site-packages and Debian's dist-packages.
+ * and eggs (`*.egg/EGG-INFO/PKG-INFO`), in site-packages and Debian's dist-packages; the suffixes in
+ * any case (`Pygments-2.6.1.DIST-INFO`), as importlib.metadata reads them.
  */
 export const pythonInstalledCataloger = defineCataloger({
   name: 'python-installed',
   ecosystem: 'pypi',
   tags: ['language', 'installed'],
   globs: DIRS.flatMap((d) => [
-    `**/${d}/*.dist-info/METADATA`,
-    `**/${d}/*.egg-info/PKG-INFO`,
-    `**/${d}/*.egg-info`,
-    `**/${d}/*.egg/EGG-INFO/PKG-INFO`,
+    `**/${d}/*.${DIST_INFO}/METADATA`,
+    `**/${d}/*.${EGG_INFO}/PKG-INFO`,
+    `**/${d}/*.${EGG_INFO}`,
+    `**/${d}/*.egg/${EGG_INFO}/PKG-INFO`,
   ]),
   parseText(text, file) {
-    const draft = parseInstalledDistribution(text, file.path);
-    return draft ? [draft] : [];
+    const parsed = parseInstalledDistribution(text, file.path);
+    if ('draft' in parsed) return [parsed.draft];
+    // A distribution without a version cannot be matched; say so rather than drop it.
+    return {
+      packages: [],
+      unknowns: parsed.problem ? [{ path: file.path, reason: 'parse-error', detail: parsed.problem }] : [],
+    };
   },
 });

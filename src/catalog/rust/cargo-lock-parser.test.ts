@@ -3,6 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
+import { runCatalogers } from '../catalog-runner.js';
+import { cargoLockCataloger } from './cargo-lock-cataloger.js';
 import { parseCargoLock } from './cargo-lock-parser.js';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, 'testdata', name), 'utf8');
@@ -70,5 +73,32 @@ describe('Cargo.lock formats', () => {
       'core-util@0.3.1 path',
     ]);
     expect(got[0]?.metadata?.['lockVersion']).toBe(/^version = (\d+)/m.exec(text)?.[1]);
+  });
+
+  it('keeps a crate that comes from crates.io and from git, told apart by purl and identity', async () => {
+    const text = [
+      'version = 4',
+      '[[package]]',
+      'name = "regex"',
+      'version = "1.11.1"',
+      'source = "git+https://github.com/rust-lang/regex.git#1a069b92"',
+      '[[package]]',
+      'name = "regex"',
+      'version = "1.11.1"',
+      'source = "registry+https://github.com/rust-lang/crates.io-index"',
+      'checksum = "b544ef1b4eac5dc2db33ea63606ae9ffcfac26c1416a2806ae0bf5f56b201191"',
+      '',
+    ].join('\n');
+    const root = mkdtempSync(join(tmpdir(), 'vigil-cargo-twice-'));
+    writeFileSync(join(root, 'Cargo.lock'), text);
+    const r = await runCatalogers(new DirectoryResolver(root), [cargoLockCataloger]);
+    expect(r.packages.map((p) => [p.metadata?.['sourceKind'], p.purl])).toEqual([
+      [
+        'git',
+        'pkg:cargo/regex@1.11.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Frust-lang%2Fregex.git%231a069b92',
+      ],
+      ['registry', 'pkg:cargo/regex@1.11.1'],
+    ]);
+    expect(new Set(r.packages.map((p) => p.id)).size).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { parse } from 'smol-toml';
 import type { PackageDraft } from '../../core/package.js';
-import { cargoSourceKind } from './cargo-source.js';
+import { cargoSourceKind, sourceQualifiers } from './cargo-source.js';
 
 interface LockPackage {
   name?: unknown;
@@ -35,7 +35,17 @@ export function parseCargoLock(text: string): PackageDraft[] {
           ? v1Checksums[`checksum ${p.name} ${p.version} (${source})`]
           : undefined;
     if (typeof checksum === 'string') metadata['checksum'] = checksum;
-    out.push({ name: p.name, version: p.version, ecosystem: 'cargo', scope: 'declared', metadata });
+    const draft: PackageDraft = {
+      name: p.name,
+      version: p.version,
+      ecosystem: 'cargo',
+      scope: 'declared',
+      metadata,
+    };
+    // The same crate may come from crates.io and from git in one lock: both are kept, told apart here.
+    const qualifiers = sourceQualifiers(source);
+    if (qualifiers) draft.purlQualifiers = qualifiers;
+    out.push(draft);
   }
   return out;
 }
