@@ -6,10 +6,13 @@ import { npmPackageLockCataloger } from './npm/npm-package-lock-cataloger.js';
 import { pnpmLockCataloger } from './npm/pnpm-lock-cataloger.js';
 import { yarnLockCataloger } from './npm/yarn-lock-cataloger.js';
 import {
+  pdmLockCataloger,
   pipfileLockCataloger,
   pipRequirementsCataloger,
   poetryLockCataloger,
+  uvLockCataloger,
 } from './python/python-declared-catalogers.js';
+import { bunLockCataloger } from './npm/bun-lock-cataloger.js';
 import { pythonInstalledCataloger } from './python/python-installed-cataloger.js';
 import { rpmCataloger } from './rpm/rpm-cataloger.js';
 import { javaArchiveCataloger } from './java/java-archive-cataloger.js';
@@ -39,10 +42,13 @@ export const CATALOGERS: readonly Cataloger[] = [
   npmPackageLockCataloger,
   yarnLockCataloger,
   pnpmLockCataloger,
+  bunLockCataloger,
   pythonInstalledCataloger,
   poetryLockCataloger,
   pipfileLockCataloger,
   pipRequirementsCataloger,
+  uvLockCataloger,
+  pdmLockCataloger,
   javaArchiveCataloger,
   goBinaryCataloger,
   goModCataloger,

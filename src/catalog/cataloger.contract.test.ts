@@ -60,6 +60,9 @@ const SAMPLES: Record<string, CatalogerSample> = {
   },
   'yarn-lock': { root: () => here('npm/testdata/yarn1-alias'), minPackages: 1, garbageIsUnknown: true },
   'pnpm-lock': { root: () => here('npm/testdata/pnpm-v9-tarball'), minPackages: 1, garbageIsUnknown: true },
+  'bun-lock': { root: () => here('npm/testdata/bun'), minPackages: 5, garbageIsUnknown: true },
+  'uv-lock': { root: () => here('python/testdata/uv'), minPackages: 10, garbageIsUnknown: true },
+  'pdm-lock': { root: () => here('python/testdata/pdm'), minPackages: 10, garbageIsUnknown: true },
   'python-installed': {
     root: () => here('python/testdata/site-root'),
     minPackages: 5,

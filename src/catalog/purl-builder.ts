@@ -32,6 +32,7 @@ export function purlFor(draft: PackageDraft, os?: OsInfo): string {
     case 'npm':
     case 'composer':
     case 'golang':
+    case 'swift':
       [namespace, name] = splitLast(draft.name, '/', namespace);
       break;
     case 'maven':

@@ -12,6 +12,11 @@ export const LANGUAGE_ECOSYSTEMS = [
   'gem',
   'composer',
   'nuget',
+  'pub',
+  'hex',
+  'swift',
+  'cocoapods',
+  'conan',
 ] as const;
 
 export type OsEcosystem = (typeof OS_ECOSYSTEMS)[number];

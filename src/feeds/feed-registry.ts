@@ -40,6 +40,10 @@ const OSV_ECOSYSTEMS = [
   'RubyGems',
   'NuGet',
   'Packagist',
+  'Pub',
+  'Hex',
+  'SwiftURL',
+  'ConanCenter',
 ];
 const ALPINE_RELEASES = ['v3.18', 'v3.19', 'v3.20', 'v3.21', 'edge'];
 

@@ -4,8 +4,8 @@ import { SCHEME_FOR_ECOSYSTEM } from '../version/version-registry.js';
 import type { VersionSchemeName } from '../version/version-scheme.js';
 
 export interface LanguageEcosystemInfo {
-  /** OSV's name for the ecosystem. */
-  osv: string;
+  /** OSV's name for the ecosystem; undefined where OSV has none (CocoaPods): inventoried, not matched. */
+  osv: string | undefined;
   /** The ecosystem's version ordering: read from the version registry, the one ecosystem → scheme map. */
   scheme: VersionSchemeName;
   /** The name as the advisories store it. */
@@ -24,6 +24,12 @@ const OSV_NAMES: Readonly<Record<LanguageEcosystem, Omit<LanguageEcosystemInfo, 
   gem: { osv: 'RubyGems', normalize: asIs },
   composer: { osv: 'Packagist', normalize: asIs },
   nuget: { osv: 'NuGet', normalize: asIs },
+  pub: { osv: 'Pub', normalize: asIs },
+  hex: { osv: 'Hex', normalize: asIs },
+  // SwiftURL names a package by its repository URL without scheme and `.git`: github.com/owner/repo.
+  swift: { osv: 'SwiftURL', normalize: asIs },
+  cocoapods: { osv: undefined, normalize: asIs },
+  conan: { osv: 'ConanCenter', normalize: asIs },
 };
 
 /** purl type → OSV ecosystem, comparator and name rule. */

@@ -31,6 +31,14 @@ async function matchEcosystem(
   pkgs: readonly Package[],
   ctx: MatchContext,
 ): Promise<PackageMatch[]> {
+  const osv = info.osv;
+  if (osv === undefined) {
+    ctx.notes.push({
+      kind: 'no-scheme',
+      message: `no advisory database names ${pkgs[0]?.ecosystem ?? ''} packages: ${pkgs.length} not matched`,
+    });
+    return [];
+  }
   const scheme = ctx.schemes(info.scheme);
   if (!scheme) {
     ctx.notes.push({
@@ -57,7 +65,7 @@ async function matchEcosystem(
     byName.set(n, [...(byName.get(n) ?? []), p]);
   }
   if (byName.size === 0) return [];
-  const rows = await ctx.store.affected(info.osv, [...byName.keys()]);
+  const rows = await ctx.store.affected(osv, [...byName.keys()]);
   const out: PackageMatch[] = [];
   for (const row of rows) {
     for (const pkg of byName.get(row.packageName) ?? []) {

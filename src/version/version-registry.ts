@@ -38,7 +38,12 @@ const BY_NAME: Readonly<Record<VersionSchemeName, VersionScheme>> = {
   composer: composerVersionScheme,
 };
 
-/** Which ordering each ecosystem's versions follow (crates.io follows SemVer like npm). */
+/**
+ * Which ordering each ecosystem's versions follow: the one ecosystem → scheme map (matching reads it
+ * too). crates.io, Pub, Hex (Elixir's Version) and Swift Package Manager follow SemVer like npm;
+ * CocoaPods and Conan versions are mostly SemVer, and one that is not (openssl `1.1.1t`) is noted as
+ * invalid and not matched rather than ordered by a guess.
+ */
 export const SCHEME_FOR_ECOSYSTEM: Readonly<Record<Ecosystem, VersionSchemeName>> = {
   deb: 'deb',
   rpm: 'rpm',
@@ -51,6 +56,11 @@ export const SCHEME_FOR_ECOSYSTEM: Readonly<Record<Ecosystem, VersionSchemeName>
   gem: 'gem',
   nuget: 'nuget',
   composer: 'composer',
+  pub: 'semver',
+  hex: 'semver',
+  swift: 'semver',
+  cocoapods: 'semver',
+  conan: 'semver',
 };
 
 export function schemeByName(name: VersionSchemeName): VersionScheme {

@@ -228,6 +228,11 @@ describe('version registry', () => {
       gem: 'gem',
       nuget: 'nuget',
       composer: 'composer',
+      pub: 'semver',
+      hex: 'semver',
+      swift: 'semver',
+      cocoapods: 'semver',
+      conan: 'semver',
     };
     for (const e of [...OS_ECOSYSTEMS, ...LANGUAGE_ECOSYSTEMS])
       expect(schemeForEcosystem(e).name).toBe(expected[e]);

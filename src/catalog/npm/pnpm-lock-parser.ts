@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
-import { devOnlyNodes } from './dev-reachability.js';
+import { devOnlyNodes } from '../dev-reachability.js';
 import { collapseDrafts } from './draft-set.js';
 import { splitNameSpec } from './npm-name.js';
 import { isRecord } from './package-json-parser.js';

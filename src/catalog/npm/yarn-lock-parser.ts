@@ -1,7 +1,7 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
-import { devOnlyNodes } from './dev-reachability.js';
+import { devOnlyNodes } from '../dev-reachability.js';
 import { collapseDrafts, type ProjectRoots } from './draft-set.js';
 import { splitNameSpec } from './npm-name.js';
 

@@ -1,7 +1,9 @@
 import { defineCataloger } from '../define-cataloger.js';
+import { parsePdmLock } from './pdm-lock-parser.js';
 import { parsePipfileLock } from './pipfile-lock-parser.js';
 import { parsePoetryLock } from './poetry-lock-parser.js';
 import { parseRequirements } from './requirements-parser.js';
+import { parseUvLock } from './uv-lock-parser.js';
 
 /** Files shipped inside installed packages are not the scanned project's declarations. */
 export const INSTALLED_TREE = /(^|\/)(site-packages|dist-packages|node_modules)\//;
@@ -31,4 +33,22 @@ export const pipRequirementsCataloger = defineCataloger({
   globs: ['**/requirements*.txt', '**/requirements/*.txt'],
   skip: INSTALLED_TREE,
   parseText: (text) => parseRequirements(text),
+});
+
+export const uvLockCataloger = defineCataloger({
+  name: 'uv-lock',
+  ecosystem: 'pypi',
+  tags: ['language', 'declared'],
+  globs: ['**/uv.lock'],
+  skip: INSTALLED_TREE,
+  parseText: (text, file) => parseUvLock(text, file.path),
+});
+
+export const pdmLockCataloger = defineCataloger({
+  name: 'pdm-lock',
+  ecosystem: 'pypi',
+  tags: ['language', 'declared'],
+  globs: ['**/pdm.lock'],
+  skip: INSTALLED_TREE,
+  parseText: (text, file) => parsePdmLock(text, file.path),
 });

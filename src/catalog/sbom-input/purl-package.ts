@@ -71,6 +71,7 @@ function nameOf(eco: Ecosystem, ns: string | undefined, name: string): string {
     case 'npm':
     case 'composer':
     case 'golang':
+    case 'swift':
       return ns ? `${ns}/${name}` : name;
     case 'pypi':
       return normalizePythonName(name);

@@ -11,6 +11,7 @@ const KNOWN_BASES: ReadonlySet<string> = new Set([
   'Azure Linux',
   'Bitnami',
   'Chainguard',
+  'ConanCenter',
   'CRAN',
   'crates.io',
   'Debian',
