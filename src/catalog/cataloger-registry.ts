@@ -26,6 +26,12 @@ import { composerLockCataloger } from './php/composer-lock-cataloger.js';
 import { composerInstalledCataloger } from './php/composer-installed-cataloger.js';
 import { dotnetDepsCataloger } from './dotnet/dotnet-deps-cataloger.js';
 import { nugetLockCataloger } from './dotnet/nuget-lock-cataloger.js';
+import { csprojCataloger, packagesConfigCataloger } from './dotnet/msbuild-catalogers.js';
+import { gradleLockfileCataloger } from './java/gradle-lockfile-cataloger.js';
+import { pubspecLockCataloger } from './dart/pubspec-lock-cataloger.js';
+import { mixLockCataloger } from './elixir/mix-lock-cataloger.js';
+import { podfileLockCataloger, swiftPackageResolvedCataloger } from './swift/swift-catalogers.js';
+import { conanLockCataloger } from './cpp/conan-lock-cataloger.js';
 
 /**
  * Every cataloger vigil runs, listed explicitly (no side-effect registration): reading this list tells
@@ -50,6 +56,7 @@ export const CATALOGERS: readonly Cataloger[] = [
   uvLockCataloger,
   pdmLockCataloger,
   javaArchiveCataloger,
+  gradleLockfileCataloger,
   goBinaryCataloger,
   goModCataloger,
   cargoLockCataloger,
@@ -60,6 +67,13 @@ export const CATALOGERS: readonly Cataloger[] = [
   composerInstalledCataloger,
   dotnetDepsCataloger,
   nugetLockCataloger,
+  csprojCataloger,
+  packagesConfigCataloger,
+  pubspecLockCataloger,
+  mixLockCataloger,
+  podfileLockCataloger,
+  swiftPackageResolvedCataloger,
+  conanLockCataloger,
 ];
 
 export function catalogersTagged(...tags: CatalogerTag[]): Cataloger[] {

@@ -132,6 +132,33 @@ const SAMPLES: Record<string, CatalogerSample> = {
     minPackages: 2,
     garbageIsUnknown: true,
   },
+  'dotnet-project': {
+    root: () => here('dotnet/testdata/central'),
+    minPackages: 8,
+    garbageIsUnknown: true,
+    unknowns: 1, // Humanizer 2.*: floating, resolved only by a restore
+  },
+  'nuget-packages-config': {
+    root: () => here('dotnet/testdata/classic'),
+    minPackages: 3,
+    garbageIsUnknown: true,
+  },
+  'gradle-lockfile': { root: () => here('java/testdata/gradle'), minPackages: 10, garbageIsUnknown: true },
+  'pubspec-lock': { root: () => here('dart/testdata'), minPackages: 5, garbageIsUnknown: true },
+  'mix-lock': {
+    root: () => here('elixir/testdata'),
+    minPackages: 4,
+    garbageIsUnknown: true,
+    unknowns: 1, // phoenix_live_view from git
+  },
+  'podfile-lock': { root: () => here('swift/testdata/pods'), minPackages: 5, garbageIsUnknown: true },
+  'swift-package-resolved': {
+    root: () => here('swift/testdata'),
+    minPackages: 6,
+    garbageIsUnknown: true,
+    unknowns: 1, // swift-collections pinned to a branch
+  },
+  'conan-lock': { root: () => here('cpp/testdata'), minPackages: 6, garbageIsUnknown: true },
   'nuget-lock': {
     root: () => rootWith({ 'src/App/packages.lock.json': here('dotnet/testdata/packages.lock.json') }),
     minPackages: 2,
