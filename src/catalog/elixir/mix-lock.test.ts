@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { readTerm, TermSyntaxError } from './elixir-term-reader.js';
 import { mixLockCataloger } from './mix-lock-cataloger.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectoryResolver } from '../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { swiftUrlName } from './package-resolved-parser.js';
 import { podfileLockCataloger, swiftPackageResolvedCataloger } from './swift-catalogers.js';
