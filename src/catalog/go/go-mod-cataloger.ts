@@ -4,6 +4,8 @@ import { parseGoMod } from './go-mod-parser.js';
 /** Declared Go module requirements (`go.mod`); what is really linked comes from go-binary. */
 export const goModCataloger = defineCataloger({
   name: 'go-mod',
+  // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
+  version: 2,
   ecosystem: 'golang',
   tags: ['language', 'declared'],
   globs: ['**/go.mod'],

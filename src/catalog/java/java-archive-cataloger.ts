@@ -10,6 +10,8 @@ import { scanJavaArchive } from './java-archive-parser.js';
  */
 export const javaArchiveCataloger = defineCataloger({
   name: 'java-archive',
+  // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
+  version: 2,
   ecosystem: 'maven',
   tags: ['language', 'installed'],
   globs: ['**/*.jar', '**/*.war', '**/*.ear', '**/*.jpi', '**/*.hpi'],

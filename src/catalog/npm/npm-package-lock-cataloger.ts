@@ -5,6 +5,8 @@ import { parsePackageLock } from './package-lock-parser.js';
 /** Declared npm dependencies from package-lock.json (v1–v3) and npm-shrinkwrap.json. */
 export const npmPackageLockCataloger = defineCataloger({
   name: 'npm-package-lock',
+  // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
+  version: 2,
   ecosystem: 'npm',
   tags: ['language', 'declared'],
   globs: ['**/package-lock.json', '**/npm-shrinkwrap.json'],

@@ -5,6 +5,8 @@ import { parsePnpmLock } from './pnpm-lock-parser.js';
 /** Declared npm dependencies from pnpm-lock.yaml (lockfile v5.x, v6, v9). */
 export const pnpmLockCataloger = defineCataloger({
   name: 'pnpm-lock',
+  // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
+  version: 2,
   ecosystem: 'npm',
   tags: ['language', 'declared'],
   globs: ['**/pnpm-lock.yaml'],

@@ -6,6 +6,8 @@ import { parseYarnLock } from './yarn-lock-parser.js';
 /** Declared npm dependencies from yarn.lock (classic v1 and berry). */
 export const yarnLockCataloger = defineCataloger({
   name: 'yarn-lock',
+  // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
+  version: 2,
   ecosystem: 'npm',
   tags: ['language', 'declared'],
   globs: ['**/yarn.lock'],

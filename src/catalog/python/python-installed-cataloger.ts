@@ -18,6 +18,8 @@ const EGG_INFO = anyCase('egg-info');
  */
 export const pythonInstalledCataloger = defineCataloger({
   name: 'python-installed',
+  // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
+  version: 2,
   ecosystem: 'pypi',
   tags: ['language', 'installed'],
   globs: DIRS.flatMap((d) => [
