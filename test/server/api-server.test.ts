@@ -105,9 +105,12 @@ describe('vigil server API', () => {
     });
   });
 
-  it('serves an OpenAPI 3 document listing the /v1 routes', async () => {
-    const r = await call(s.base, s.keys.memberA, 'GET', '/openapi.json');
+  it('serves an OpenAPI 3 document listing the /v1 routes, without a key (it describes no data)', async () => {
+    const r = await call(s.base, undefined, 'GET', '/openapi.json');
     expect(r.status).toBe(200);
+    expect(await call(s.base, s.keys.memberA, 'GET', '/openapi.json')).toMatchObject({ status: 200 });
+    // Only the document: every data route still needs a key.
+    expect(await call(s.base, undefined, 'GET', '/v1/findings')).toMatchObject({ status: 401 });
     const doc = r.json as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(

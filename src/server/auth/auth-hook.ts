@@ -11,8 +11,11 @@ declare module 'fastify' {
   }
 }
 
-/** Routes anyone may call: liveness only. Everything else needs a key. */
-const PUBLIC = new Set(['/health']);
+/**
+ * Routes anyone may call: liveness, and the OpenAPI document (it describes the API, not data; client
+ * generators and Swagger UI fetch it without credentials). Everything else needs a key.
+ */
+const PUBLIC = new Set(['/health', '/openapi.json']);
 
 /**
  * Authentication and the role check for EVERY route, in one hook, so a new route cannot forget them:
