@@ -5,6 +5,7 @@ import type { AffectedRange, AffectedRow } from '../vulndb/vuln-types.js';
 import { LANGUAGE_ECOSYSTEMS, type LanguageEcosystemInfo } from './language-ecosystems.js';
 import type { MatchContext, MatchReason, Matcher, PackageMatch } from './match-types.js';
 import { evaluateRanges } from './osv-range-evaluator.js';
+import { applyReviewedAdvisoryRule } from './reviewed-advisory-rule.js';
 
 /**
  * Language packages against OSV/GHSA/PYSEC ranges of their own ecosystem, by exact normalized name.
@@ -21,7 +22,10 @@ export const languagePackageMatcher: Matcher = {
       byEco.set(eco, [...(byEco.get(eco) ?? []), p]);
     }
     const out: PackageMatch[] = [];
-    for (const [eco, list] of byEco) out.push(...(await matchEcosystem(LANGUAGE_ECOSYSTEMS[eco], list, ctx)));
+    for (const [eco, list] of byEco) {
+      // A loop, not push(...): an ecosystem can have more matches than the call stack has room for.
+      for (const m of await matchEcosystem(LANGUAGE_ECOSYSTEMS[eco], list, ctx)) out.push(m);
+    }
     return out;
   },
 };
@@ -65,15 +69,34 @@ async function matchEcosystem(
     byName.set(n, [...(byName.get(n) ?? []), p]);
   }
   if (byName.size === 0) return [];
-  const rows = await ctx.store.affected(osv, [...byName.keys()]);
+  const rowsByName = new Map<string, AffectedRow[]>();
+  for (const row of await ctx.store.affected(osv, [...byName.keys()])) {
+    const list = rowsByName.get(row.packageName);
+    if (list) list.push(row);
+    else rowsByName.set(row.packageName, [row]);
+  }
   const out: PackageMatch[] = [];
-  for (const row of rows) {
-    for (const pkg of byName.get(row.packageName) ?? []) {
-      const m = matchOne(pkg, row, schemeFor, scheme, ctx);
-      if (m) out.push(m);
+  const contested: Array<{ matches: PackageMatch[]; rows: AffectedRow[] }> = [];
+  for (const [name, list] of byName) {
+    const rows = rowsByName.get(name) ?? [];
+    for (const pkg of list) {
+      const matches = rows.flatMap((row) => matchOne(pkg, row, schemeFor, scheme, ctx) ?? []);
+      if (hasReviewedTwinCandidate(matches, rows)) contested.push({ matches, rows });
+      else out.push(...matches);
     }
   }
+  if (contested.length > 0) {
+    const records = await ctx.store.records([
+      ...new Set(contested.flatMap((c) => c.rows.map((r) => r.vulnId))),
+    ]);
+    for (const c of contested) out.push(...applyReviewedAdvisoryRule(c.matches, c.rows, records, ctx.notes));
+  }
   return out;
+}
+
+/** The reviewed-advisory rule has work only when a reviewed GHSA row and an unreviewed match meet. */
+function hasReviewedTwinCandidate(matches: readonly PackageMatch[], rows: readonly AffectedRow[]): boolean {
+  return rows.some((r) => r.reviewed === true) && matches.some((m) => m.row.reviewed !== true);
 }
 
 function matchOne(

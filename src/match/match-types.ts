@@ -30,6 +30,12 @@ export interface MatchReason {
    * in this release and package: those rows decide, and the advisory is only listed beside them.
    */
   deferredTo?: string[];
+  /**
+   * The rule that decided this match's role, when one did. `reviewed-advisory`: a GitHub-reviewed
+   * advisory of the same vulnerability and package exists, so its ranges decide; this unreviewed record
+   * is only listed beside it (deferredTo), or dropped when the reviewed one says "not affected".
+   */
+  rule?: 'reviewed-advisory';
 }
 
 /** One (package, record) decision. */
@@ -41,7 +47,7 @@ export interface PackageMatch {
 
 /** Something a matcher could not decide, reported instead of guessed (an unknown release, a bad version). */
 export interface MatchNote {
-  kind: 'unsupported-os' | 'invalid-version' | 'no-scheme' | 'eol-release';
+  kind: 'unsupported-os' | 'invalid-version' | 'no-scheme' | 'eol-release' | 'superseded';
   message: string;
   packageId?: string;
   recordId?: string;

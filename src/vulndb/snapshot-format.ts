@@ -5,7 +5,9 @@ import type { VulnDatabase } from './vuln-db-schema.js';
  * order below (arrays, not objects: a third of the size). Facts only: the vulnerabilities table's
  * `summary` is always null in a snapshot.
  */
-export const SNAPSHOT_FORMAT = 'vigil-snapshot/1';
+export const SNAPSHOT_FORMAT = 'vigil-snapshot/2';
+/** Older formats the loader still reads: /1 lacks `affected.reviewed` (read as null). */
+export const READABLE_SNAPSHOT_FORMATS: readonly string[] = ['vigil-snapshot/1', SNAPSHOT_FORMAT];
 
 export const SNAPSHOT_TABLES = {
   vulnerabilities: [
@@ -31,6 +33,7 @@ export const SNAPSHOT_TABLES = {
     'state',
     'fixed_version',
     'vendor_severity',
+    'reviewed',
   ],
   cvss: ['cve_id', 'feed', 'source', 'version', 'vector', 'base_score'],
   kev: ['cve_id', 'date_added', 'due_date', 'known_ransomware', 'vendor_project', 'product'],

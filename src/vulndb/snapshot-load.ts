@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { jsonLines } from './line-reader.js';
 import {
+  READABLE_SNAPSHOT_FORMATS,
   SNAPSHOT_FORMAT,
   SNAPSHOT_TABLES,
   type SnapshotManifest,
@@ -22,7 +23,7 @@ export function shippedSnapshotDir(): string {
 export function readManifest(dir: string): SnapshotManifest {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as SnapshotManifest;
   const format: unknown = manifest.format;
-  if (format !== SNAPSHOT_FORMAT) {
+  if (typeof format !== 'string' || !READABLE_SNAPSHOT_FORMATS.includes(format)) {
     throw new VulnDbError(`snapshot ${dir} has format ${String(format)}, expected ${SNAPSHOT_FORMAT}`, {
       dir,
     });

@@ -28,6 +28,8 @@ export interface AffectedTable {
   state: string;
   fixed_version: string | null;
   vendor_severity: string | null;
+  /** 1 reviewed, 0 not reviewed, null: the feed does not say (see vuln-types AffectedRow.reviewed). */
+  reviewed: number | null;
 }
 
 export interface CvssTable {

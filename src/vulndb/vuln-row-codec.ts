@@ -31,6 +31,7 @@ export function affectedToRow(row: AffectedRow, feed: string): AffectedTable {
     state: row.state,
     fixed_version: row.fixedVersion ?? null,
     vendor_severity: row.vendorSeverity ?? null,
+    reviewed: row.reviewed === undefined ? null : row.reviewed ? 1 : 0,
   };
 }
 
@@ -46,6 +47,7 @@ export function rowToAffected(row: AffectedTable): AffectedRow {
   };
   if (row.fixed_version !== null) out.fixedVersion = row.fixed_version;
   if (row.vendor_severity !== null) out.vendorSeverity = row.vendor_severity;
+  if (row.reviewed !== null && row.reviewed !== undefined) out.reviewed = row.reviewed === 1;
   return out;
 }
 

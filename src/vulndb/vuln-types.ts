@@ -41,6 +41,11 @@ export interface AffectedRow {
   fixedVersion?: string;
   /** Vendor severity as the source writes it (Debian urgency: low, medium, high, unimportant, …). */
   vendorSeverity?: string;
+  /**
+   * Whether the publisher reviewed the record (GHSA's `github_reviewed`); absent when the feed does not
+   * say. A reviewed GitHub advisory decides over unreviewed twins (src/match/reviewed-advisory-rule.ts).
+   */
+  reviewed?: boolean;
 }
 
 export interface CvssEntry {

@@ -23,7 +23,10 @@ describe('PyPI matching equals pip’s PEP 440 code over the GHSA and PYSEC reco
       scanTarget({ kind: 'directory', path: PROJECT }, { store: db.store }),
       run('/usr/bin/python3', [ORACLE, PROJECT, GHSA_OSV, PYPA_OSV], { maxBuffer: 64 * 1024 * 1024 }),
     ]);
-    const oracle = JSON.parse(oracleOut.stdout) as string[];
+    const { matches: oracle, superseded } = JSON.parse(oracleOut.stdout) as {
+      matches: string[];
+      superseded: string[];
+    };
     const pypi = result.inventory.packages.filter((p) => p.ecosystem === 'pypi');
     expect(pypi.length).toBe(17);
     const mine = new Set<string>();
@@ -34,6 +37,10 @@ describe('PyPI matching equals pip’s PEP 440 code over the GHSA and PYSEC reco
     }
     expect([...mine].sort()).toEqual(oracle);
     expect(oracle.length).toBeGreaterThan(100);
+    // The reviewed-advisory rule dropped exactly what the oracle's own reading of it drops, each with a note.
+    const notes = result.notes.filter((n) => n.kind === 'superseded');
+    expect(notes.map((n) => n.recordId).sort()).toEqual(superseded.map((k) => k.split(' ')[0]).sort());
+    expect(superseded).toContain('PYSEC-2021-108 urllib3 1.24.1');
     // GHSA and PYSEC name the same vulnerabilities: merged, one finding per (vulnerability, package).
     const findingsFor = (name: string, id: string) =>
       result.findings.filter(
@@ -48,12 +55,14 @@ describe('PyPI matching equals pip’s PEP 440 code over the GHSA and PYSEC reco
     expect(pyyaml).toHaveLength(1);
     expect(pyyaml[0]?.packageVulnerabilityDetails?.vulnerabilityId).toBe('CVE-2020-14343');
     expect(pyyaml[0]?.packageVulnerabilityDetails?.vulnerablePackages[0]?.fixedInVersion).toBe('5.4');
+    // urllib3 1.24.1: PYSEC-2021-108 says affected from 0, the reviewed GHSA-q2q7-5pp4-w6pg from 1.25.4.
+    expect(findingsFor('urllib3', 'CVE-2021-33503')).toEqual([]);
     const ids = new Set(
       result.findings.map((f) => `${f.packageVulnerabilityDetails?.vulnerabilityId} ${f.title}`),
     );
     expect(ids.size).toBe(result.findings.length);
     console.log(
-      `PyPI: ${pypi.length} packages, ${mine.size} (record, package, version) matches = oracle; ${result.findings.length} findings after alias merging; ${result.notes.length} notes`,
+      `PyPI: ${pypi.length} packages, ${mine.size} (record, package, version) matches = oracle, ${superseded.length} superseded by a reviewed GHSA; ${result.findings.length} findings after alias merging; ${result.notes.length} notes`,
     );
   });
 });

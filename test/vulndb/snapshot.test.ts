@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,5 +53,31 @@ describe('snapshot', () => {
     expect(manifest.tables.kev.rows).toBe(1404);
     expect(manifest.tables.epss.rows).toBe(360_142);
     expect(manifest.inputs.map((i) => i.path)).toContain('debian/debian-osv.jsonl.gz');
+    expect(manifest.format).toBe('vigil-snapshot/2');
+  });
+
+  it('loads a format-1 snapshot (no review flag): rows read back with `reviewed` absent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-snapshot-v1-'));
+    const source = await openVulnDb(join(dir, 'source.sqlite'));
+    await source.import([await osvFeed(join(FEEDS, 'osv/testdata/debian-osv-sample.jsonl'))]);
+    const manifest = await dumpSnapshot(source, join(dir, 'snap'), []);
+    await source.close();
+    // Rewrite as format 1: the manifest's name, and the affected lines without their last column.
+    const snap = join(dir, 'snap');
+    const lines = gunzipSync(readFileSync(join(snap, manifest.tables.affected.file)))
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.stringify((JSON.parse(l) as unknown[]).slice(0, 9)));
+    writeFileSync(join(snap, manifest.tables.affected.file), gzipSync(lines.join('\n') + '\n'));
+    writeFileSync(join(snap, 'manifest.json'), JSON.stringify({ ...manifest, format: 'vigil-snapshot/1' }));
+    const db = await ensureVulnDb(join(dir, 'target.sqlite'), { snapshotDir: snap });
+    try {
+      const rows = await db.store.affected('Debian:12', ['tcpdump']);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.reviewed === undefined)).toBe(true);
+    } finally {
+      await db.close();
+    }
   });
 });

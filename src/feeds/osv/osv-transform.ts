@@ -27,9 +27,11 @@ export function transformOsv(raw: unknown, feed: string): FeedItem[] {
   const skipped = new Map<string, number>();
   const affected: AffectedRow[] = [];
   const recordSeverity = recordVendorSeverity(raw);
+  const reviewed = githubReviewed(raw);
   const list = Array.isArray(raw['affected']) ? (raw['affected'] as unknown[]) : [];
   for (const entry of list) {
     const result = osvAffectedRows(id, feed, entry, recordSeverity);
+    if (result.row && reviewed !== undefined) result.row.reviewed = reviewed;
     if (result.row) affected.push(result.row);
     for (const reason of result.skipped) skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
   }
@@ -100,4 +102,12 @@ function firstSentence(details: string | undefined): string | undefined {
   const m = /^(.{20,200}?[.!?])(\s|$)/.exec(line);
   const s = m?.[1] ?? line.slice(0, 200);
   return s || undefined;
+}
+
+/** GitHub says whether it reviewed an advisory (`database_specific.github_reviewed`); others say nothing. */
+function githubReviewed(raw: Record<string, unknown>): boolean | undefined {
+  const ds = raw['database_specific'];
+  if (!isObject(ds)) return undefined;
+  const r = ds['github_reviewed'];
+  return typeof r === 'boolean' ? r : undefined;
 }

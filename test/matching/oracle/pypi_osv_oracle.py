@@ -4,7 +4,11 @@ Reads pinned requirements.txt and poetry.lock itself, walks OSV JSONL files (GHS
 every (record, package, version) with pip's own PEP 440 code (packaging.version / specifiers). Ranges
 become SpecifierSets; a range with a version PEP 440 cannot read is skipped, as vigil documents.
 
-usage: pypi_osv_oracle.py PROJECT_DIR OSV_JSONL_GZ...  ->  JSON list on stdout
+The reviewed-advisory rule, written here on its own: an unreviewed record's hit is dropped when a
+GitHub-reviewed GHSA record for the same package shares an id or alias with it and does not hit.
+
+usage: pypi_osv_oracle.py PROJECT_DIR OSV_JSONL_GZ...
+  ->  JSON {"matches": [...], "superseded": [...]} on stdout, each "RECORD PACKAGE VERSION"
 """
 import gzip
 import json
@@ -50,10 +54,32 @@ def range_specs(events):
     return [SpecifierSet(c, prereleases=True) for c in clauses]
 
 
+def hits(aff, ver, v):
+    hit = False
+    for r in aff.get('ranges') or []:
+        if r.get('type') not in ('ECOSYSTEM', 'SEMVER'):
+            continue
+        try:
+            specs = range_specs(r['events'])
+        except InvalidVersion:
+            continue
+        if specs and any(s.contains(ver) for s in specs):
+            hit = True
+    for lv in aff.get('versions') or []:
+        try:
+            if Version(lv) == ver:
+                hit = True
+        except InvalidVersion:
+            if lv == v:
+                hit = True
+    return hit
+
+
 def main():
     project, files = sys.argv[1], sys.argv[2:]
     installed = pins(project)
-    out = set()
+    # (name, version) -> list of (id, ids incl. aliases, reviewed GHSA?, hit?)
+    decided = {}
     for path in files:
         for line in gzip.open(path, 'rt'):
             if '"PyPI"' not in line:
@@ -61,33 +87,27 @@ def main():
             rec = json.loads(line)
             if rec.get('withdrawn'):
                 continue
+            ids = {rec['id'], *(rec.get('aliases') or [])}
+            reviewed = rec['id'].startswith('GHSA-') and (rec.get('database_specific') or {}).get('github_reviewed') is True
             for aff in rec.get('affected') or []:
                 pkg = aff.get('package') or {}
                 if pkg.get('ecosystem') != 'PyPI':
                     continue
                 name = canonicalize_name(pkg.get('name', ''))
                 for v in installed.get(name, ()):
-                    ver = Version(v)
-                    hit = False
-                    for r in aff.get('ranges') or []:
-                        if r.get('type') not in ('ECOSYSTEM', 'SEMVER'):
-                            continue
-                        try:
-                            specs = range_specs(r['events'])
-                        except InvalidVersion:
-                            continue
-                        if specs and any(s.contains(ver) for s in specs):
-                            hit = True
-                    for lv in aff.get('versions') or []:
-                        try:
-                            if Version(lv) == ver:
-                                hit = True
-                        except InvalidVersion:
-                            if lv == v:
-                                hit = True
-                    if hit:
-                        out.add(' '.join([rec['id'], name, v]))
-    json.dump(sorted(out), sys.stdout)
+                    decided.setdefault((name, v), []).append((rec['id'], ids, reviewed, hits(aff, Version(v), v)))
+    matches, superseded = set(), set()
+    for (name, v), rows in decided.items():
+        for rid, ids, reviewed, hit in rows:
+            if not hit:
+                continue
+            twins = [r for r in rows if r[2] and not reviewed and (r[0] in ids or r[1] & ids)]
+            key = ' '.join([rid, name, v])
+            if twins and not any(t[3] for t in twins):
+                superseded.add(key)
+            else:
+                matches.add(key)
+    json.dump({'matches': sorted(matches), 'superseded': sorted(superseded)}, sys.stdout)
 
 
 main()
