@@ -20,6 +20,8 @@ export interface AssessRootOptions extends AssessmentSelection {
   mode?: TargetMode;
   /** Live hosts only: read-only commands (`sshd -T`, `systemctl is-enabled`). */
   probe?: LiveHostProbe;
+  /** What the target is called in reports (default: the resolver's description). */
+  description?: string;
 }
 
 /** The fact keys an assessment needs: what an agent must collect for it. */
@@ -38,7 +40,11 @@ export async function assessRoot(
 ): Promise<{ facts: AssessmentFacts; result: AssessmentResult }> {
   const keys = factsNeeded(opts);
   const mode = opts.mode ?? 'rootfs';
-  const facts = await collectFacts(resolver, keys, { mode, ...(opts.probe ? { probe: opts.probe } : {}) });
+  const facts = await collectFacts(resolver, keys, {
+    mode,
+    ...(opts.probe ? { probe: opts.probe } : {}),
+    ...(opts.description ? { description: opts.description } : {}),
+  });
   return { facts, result: assessFacts(facts, opts) };
 }
 

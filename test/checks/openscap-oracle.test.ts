@@ -48,6 +48,10 @@ describe(`CIS Debian 12 against OpenSCAP (ssg-debian ${SSG_VERSION})`, () => {
           level: profile.level,
           profile: 'server',
         });
+        // Every SSG rule id vigil names exists in this SSG release (a typo would silently never compare).
+        expect(
+          result.results.filter((r) => r.ssgRuleId && !oscap.rules.has(r.ssgRuleId)).map((r) => r.ssgRuleId),
+        ).toEqual([]);
         const cs = compare(state.name, profile.name, result.results, oscap, DOC);
         comparisons.push(...cs);
         const agree = cs.filter((c) => c.agree).length;

@@ -11,7 +11,11 @@ export function evaluateLines(test: LinesTest, facts: AssessmentFacts): Outcome 
   if ('outcome' in found) return found.outcome;
   const { lines, files } = found.fact;
   const label = factLabel(test.lines);
-  const where = files.length ? files.join(', ') : `${label}: no file exists`;
+  const where = files.length
+    ? files.join(', ')
+    : test.lines.startsWith('file:')
+      ? `${test.lines.slice('file:'.length)} does not exist`
+      : `no file of the ${label} exists`;
   if (files.length === 0) {
     const missingPasses = test.ifMissing
       ? test.ifMissing === 'pass'

@@ -15,6 +15,8 @@ export interface CollectOptions {
   mode: TargetMode;
   /** Live hosts only: read-only commands for what files cannot tell. Ignored for a root filesystem. */
   probe?: LiveHostProbe;
+  /** What the facts describe, for reports (default: the resolver's own description). */
+  description?: string;
 }
 
 /**
@@ -30,7 +32,11 @@ export async function collectFacts(
   const ctx = new CollectContext(resolver, opts.mode, opts.mode === 'host' ? opts.probe : undefined);
   const facts: Record<string, FactResult> = {};
   for (const key of [...new Set(keys)].sort()) facts[key] = await collectOne(key, ctx);
-  return { schema: FACTS_SCHEMA_ID, target: { description: resolver.describe(), mode: opts.mode }, facts };
+  return {
+    schema: FACTS_SCHEMA_ID,
+    target: { description: opts.description ?? resolver.describe(), mode: opts.mode },
+    facts,
+  };
 }
 
 async function collectOne(key: string, ctx: CollectContext): Promise<FactResult> {

@@ -173,11 +173,13 @@ export const SECTION_2_SCHEDULING: readonly CheckDefinition[] = [
     {
       id: 'cis-d12-2.4.2.1-deny',
       section: '2.4.2.1',
-      title: '/etc/at.deny does not exist (at.allow decides)',
+      ssg: 'file_permissions_at_deny',
+      title: '/etc/at.deny, if present, is 0640 or stricter and owned by root',
       applicable: atInstalled,
-      remediation: 'rm /etc/at.deny',
+      remediation:
+        'chmod u-x,g-wx,o-rwx /etc/at.deny; chown root:daemon /etc/at.deny (or remove it and rely on at.allow)',
     },
-    paths('/etc/at.deny', { absent: true }),
+    paths('/etc/at.deny', { maxMode: '0640', owner: ['root'], group: ['root', 'daemon'], ifMissing: 'pass' }),
   ),
   check(
     {

@@ -1,19 +1,35 @@
 import type { CheckDefinition } from '../../model/check-model.js';
-import { any, check, installed, lines, notInstalled, unitIn, all } from '../check-builders.js';
+import {
+  all,
+  any,
+  check,
+  installed,
+  lines,
+  notInstalled,
+  unitIn,
+  unitNotEnabled,
+} from '../check-builders.js';
 
 /** CIS Debian 12 §4: one host firewall, and nftables when it is the one. */
 
 const nftablesChosen = all(installed('nftables'), notInstalled('ufw'));
+const FRONT_ENDS = ['ufw.service', 'nftables.service', 'netfilter-persistent.service'];
 
 export const SECTION_4_FIREWALL: readonly CheckDefinition[] = [
   check(
     {
       id: 'cis-d12-4.1.1',
       section: '4.1.1',
-      title: 'A host firewall is installed (ufw, nftables or iptables)',
-      remediation: 'Install one firewall front end: apt install nftables (or ufw, or iptables-persistent).',
+      ssg: 'firewall_single_service_active',
+      title: 'Exactly one firewall front end is in use (ufw, nftables or iptables-persistent)',
+      remediation:
+        'Enable one of ufw.service, nftables.service or netfilter-persistent.service and disable the others.',
     },
-    any(installed('ufw'), installed('nftables'), installed('iptables')),
+    any(
+      ...FRONT_ENDS.map((unit) =>
+        all(unitIn(unit, ['enabled']), ...FRONT_ENDS.filter((u) => u !== unit).map(unitNotEnabled)),
+      ),
+    ),
   ),
   check(
     {

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { SymlinkError } from '../../../source/symlink-error.js';
 import type { CollectContext } from '../collect-context.js';
 import { factError, ok, unsupported, type FactResult, type PathEntry } from '../fact-model.js';
@@ -19,6 +20,8 @@ export async function readPaths(pattern: string, ctx: CollectContext): Promise<F
     return { ...e, ...(user !== undefined ? { user } : {}), ...(group !== undefined ? { group } : {}) };
   };
   if (GLOB.test(pattern)) {
+    const listed = await listedGlob(pattern, ctx);
+    if (listed) return ok({ type: 'paths', paths: listed.map(named) });
     const refs = await ctx.resolver.findFiles([pattern.slice(1)]);
     const entries: PathEntry[] = [];
     for (const r of refs) {
@@ -38,6 +41,34 @@ export async function readPaths(pattern: string, ctx: CollectContext): Promise<F
     type: 'paths',
     paths: [named({ path: pattern, type: info.type, mode: octal(info.mode), uid: info.uid, gid: info.gid })],
   });
+}
+
+/**
+ * A glob in the last path component only (`/etc/ssh/ssh_host_*_key`): one directory listing instead
+ * of a walk of the whole tree (on a live host, the difference between milliseconds and seconds).
+ */
+async function listedGlob(
+  pattern: string,
+  ctx: CollectContext,
+): Promise<Omit<PathEntry, 'user' | 'group'>[] | undefined> {
+  const slash = pattern.lastIndexOf('/');
+  const dir = pattern.slice(0, slash) || '/';
+  if (GLOB.test(dir) || !ctx.resolver.listDir || !ctx.resolver.statPath) return undefined;
+  const isMatch = picomatch(pattern.slice(slash + 1), { dot: false });
+  const out: Omit<PathEntry, 'user' | 'group'>[] = [];
+  for (const e of (await ctx.resolver.listDir(dir)) ?? []) {
+    if (!isMatch(e.name) || (e.type !== 'file' && e.type !== 'symlink')) continue;
+    const info = await ctx.resolver.statPath(`${dir}/${e.name}`);
+    if (info?.type === 'file')
+      out.push({
+        path: `${dir}/${e.name}`,
+        type: 'file',
+        mode: octal(info.mode),
+        uid: info.uid,
+        gid: info.gid,
+      });
+  }
+  return out;
 }
 
 async function linkProblem(path: string, ctx: CollectContext): Promise<string | undefined> {
