@@ -1,10 +1,10 @@
-import { Value } from '@sinclair/typebox/value';
 import type { Resolver } from '../source/resolver.js';
 import { benchmark, selectChecks } from './benchmarks/benchmark-registry.js';
 import { AssessmentFactsError } from './errors/assessment-facts-error.js';
 import { evaluateChecks } from './evaluate/check-evaluator.js';
 import { collectFacts } from './facts/fact-collector.js';
-import { AssessmentFactsSchema, type AssessmentFacts, type TargetMode } from './facts/fact-model.js';
+import type { AssessmentFacts, TargetMode } from './facts/fact-model.js';
+import { factsProblems } from './facts/facts-validator.js';
 import type { LiveHostProbe } from './facts/live/live-host-probe.js';
 import type { CheckLevel, CheckProfile } from './model/check-model.js';
 import { summarize, type AssessmentResult } from './model/check-result.js';
@@ -67,10 +67,9 @@ export function assessFacts(facts: unknown, selection: AssessmentSelection): Ass
   };
 }
 
+/** Facts from outside (an agent, a file) must have the documented shape before anything reads them. */
 export function validateFacts(facts: unknown): AssessmentFacts {
-  if (Value.Check(AssessmentFactsSchema, facts)) return facts;
-  const problems = [...Value.Errors(AssessmentFactsSchema, facts)].map(
-    (e) => `${e.path || '/'}: ${e.message}`,
-  );
-  throw new AssessmentFactsError(problems);
+  const problems = factsProblems(facts);
+  if (problems.length) throw new AssessmentFactsError(problems);
+  return facts as AssessmentFacts;
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessRoot } from '../../src/checks/assess-root.js';
 import type { CheckResult } from '../../src/checks/model/check-result.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { buildCli, runCli } from '../cli/built-cli.js';
 import { requireTool } from './fixtures/require-tool.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assessRoot } from '../../src/checks/assess-root.js';
 import type { CheckLevel } from '../../src/checks/model/check-model.js';
-import { DirectoryResolver } from '../../src/source/directory-resolver.js';
+import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import {
   agreementMarkdown,
   compare,

@@ -11,7 +11,7 @@ import { CHECK_PROFILES, type CheckProfile } from '../../checks/model/check-mode
 import { CHECK_STATUSES, type AssessmentResult, type CheckStatus } from '../../checks/model/check-result.js';
 import { ScanTargetError } from '../../core/errors/scan-target-error.js';
 import { UsageError } from '../../core/errors/usage-error.js';
-import { DirectoryResolver, HOST_EXCLUDES } from '../../source/directory-resolver.js';
+import { DirectoryResolver, HOST_EXCLUDES } from '../../source/directory/directory-resolver.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output-target.js';

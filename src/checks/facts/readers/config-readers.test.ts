@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectoryResolver } from '../../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../../source/directory/directory-resolver.js';
 import { collectFacts } from '../fact-collector.js';
 import type { FactResult } from '../fact-model.js';
 import { parseFstab } from './mounts-reader.js';

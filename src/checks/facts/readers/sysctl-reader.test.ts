@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DirectoryResolver } from '../../../source/directory-resolver.js';
+import { DirectoryResolver } from '../../../source/directory/directory-resolver.js';
 import { CollectContext } from '../collect-context.js';
 import { collectFacts } from '../fact-collector.js';
 import { normalizeSysctlKey, procPath, sysctlFiles } from './sysctl-reader.js';
