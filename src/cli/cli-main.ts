@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isVigilError } from '../core/errors/vigil-error.js';
 import { processIo, type CliIo } from './cli-io.js';
+import { registerAssessCommand } from './commands/assess-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerSbomCommand } from './commands/sbom-command.js';
 import { registerScanCommand } from './commands/scan-command.js';
@@ -14,6 +15,7 @@ export type CommandRegistrar = (program: Command, io: CliIo) => void;
 const COMMANDS: readonly CommandRegistrar[] = [
   registerSbomCommand,
   registerScanCommand,
+  registerAssessCommand,
   registerDbCommand,
   registerServerCommand,
   registerAdminCommand,

@@ -7,8 +7,29 @@ export interface FileRef {
   realPath: string;
   size: number;
   mode: number;
+  /** Numeric owner and group, where the resolver knows them (the directory resolver always does). */
+  uid?: number;
+  gid?: number;
   /** Image layer that wrote the file (image resolvers only). */
   layerDigest?: string;
+}
+
+/** Metadata of any in-root path after symlinks: a regular file, a directory, or anything else. */
+export interface PathInfo {
+  path: string;
+  realPath: string;
+  type: 'file' | 'directory' | 'other';
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** One entry of a directory, symlinks not followed: a link's own text is given as `linkTarget`. */
+export interface DirEntry {
+  name: string;
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  linkTarget?: string;
 }
 
 /** Positional reads of one file, for formats read piecewise (ELF sections, rpm Berkeley DB pages, zip directories). */
@@ -40,6 +61,17 @@ export interface Resolver {
   open(path: string): Promise<RandomAccessReader>;
   /** The path with every symlink in it resolved (inside the root). */
   realPath(path: string): Promise<string>;
+  /**
+   * Metadata of a file, directory or other entry at `path` after symlinks (inside the root); undefined
+   * when absent or when its links escape, loop or dangle. Optional: configuration assessments use it
+   * for directory modes and owners; resolvers that cannot tell leave it out.
+   */
+  statPath?(path: string): Promise<PathInfo | undefined>;
+  /**
+   * Entries of the directory at `path` (symlinks in `path` itself followed inside the root), sorted by
+   * name; undefined when `path` is not a directory. Optional, as `statPath`.
+   */
+  listDir?(path: string): Promise<DirEntry[] | undefined>;
   /** What was met and not read, with reasons. Grows as the resolver is used. */
   readonly unknowns: readonly Unknown[];
 }

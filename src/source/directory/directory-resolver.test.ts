@@ -58,3 +58,39 @@ describe('DirectoryResolver', () => {
     await expect(r.readFile('/usr/lib/os-release')).rejects.toMatchObject({ code: 'FILE_TOO_LARGE' });
   });
 });
+
+describe('DirectoryResolver metadata (statPath, listDir, owners)', () => {
+  it('stats files and directories after in-root links, with mode and owner', async () => {
+    const r = new DirectoryResolver(root);
+    const dir = await r.statPath('/lib');
+    expect(dir).toMatchObject({ path: '/lib', realPath: '/usr/lib', type: 'directory', uid: 0, gid: 0 });
+    expect((await r.statPath('/etc/os-release'))?.type).toBe('file');
+    expect((await r.stat('/etc/os-release'))?.uid).toBe(0);
+    expect(await r.statPath('/etc/escape')).toBeUndefined();
+    expect(await r.statPath('/etc/loop-a')).toBeUndefined();
+    expect(await r.statPath('/nope')).toBeUndefined();
+  });
+
+  it('lists a directory without following its links, giving each link its text', async () => {
+    const r = new DirectoryResolver(root);
+    expect(await r.listDir('/etc')).toEqual([
+      { name: 'absolute-out', type: 'symlink', linkTarget: join(outside, 'secret') },
+      { name: 'escape', type: 'symlink', linkTarget: `../../../../../../../../../..${outside}/secret` },
+      { name: 'loop-a', type: 'symlink', linkTarget: 'loop-b' },
+      { name: 'loop-b', type: 'symlink', linkTarget: 'loop-a' },
+      { name: 'os-release', type: 'symlink', linkTarget: '../usr/lib/os-release' },
+    ]);
+    expect(await r.listDir('/etc/os-release')).toBeUndefined();
+    expect((await r.listDir('/lib'))?.map((e) => e.name)).toEqual(['os-release']);
+  });
+
+  it('reads pseudo-files that report size 0 (procfs) whole, within the limit', async () => {
+    const r = new DirectoryResolver('/', { exclude: ['proc'] });
+    expect((await r.readFile('/proc/sys/kernel/ostype')).toString()).toBe('Linux\n');
+    await expect(
+      new DirectoryResolver('/', { maxFileSize: 10 }).readFile('/proc/self/status'),
+    ).rejects.toMatchObject({
+      code: 'FILE_TOO_LARGE',
+    });
+  });
+});

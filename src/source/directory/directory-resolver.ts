@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { FileTooLargeError } from '../../core/errors/file-too-large-error.js';
@@ -7,7 +7,7 @@ import { PathNotFoundError } from '../../core/errors/path-not-found-error.js';
 import type { Unknown, UnknownReason } from '../../core/unknown.js';
 import { globSubject, normalizeInRoot } from '../in-root-path.js';
 import { resolveInRoot } from '../in-root-resolve.js';
-import type { FileRef, RandomAccessReader, Resolver } from '../resolver.js';
+import type { DirEntry, FileRef, PathInfo, RandomAccessReader, Resolver } from '../resolver.js';
 import { SymlinkError } from '../symlink-error.js';
 
 export interface DirectoryResolverOptions {
@@ -97,7 +97,8 @@ export class DirectoryResolver implements Resolver {
   private async statWalked(path: string): Promise<FileRef | undefined> {
     try {
       const st = await lstat(this.hostPath(path));
-      if (st.isFile()) return { path, realPath: path, size: st.size, mode: st.mode };
+      if (st.isFile())
+        return { path, realPath: path, size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
     } catch (err) {
       this.record(path, 'unreadable', (err as NodeJS.ErrnoException).code ?? String(err));
     }
@@ -117,6 +118,8 @@ export class DirectoryResolver implements Resolver {
     const ref = await this.statFile(normalizeInRoot(path));
     const limit = opts.maxBytes ?? this.maxFileSize;
     if (ref.size > limit) throw new FileTooLargeError(ref.path, ref.size, limit);
+    // procfs and sysfs files say size 0 and still have content: read those in pieces up to the limit.
+    if (ref.size === 0) return this.readUnsized(ref, limit);
     const handle = await open(this.hostPath(ref.realPath), 'r');
     try {
       // Read at most limit+1 bytes: a file that grew since stat must not slip past the limit.
@@ -133,6 +136,60 @@ export class DirectoryResolver implements Resolver {
     } finally {
       await handle.close();
     }
+  }
+
+  private async readUnsized(ref: FileRef, limit: number): Promise<Buffer> {
+    const handle = await open(this.hostPath(ref.realPath), 'r');
+    try {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const chunk = Buffer.alloc(64 * 1024);
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        total += bytesRead;
+        if (total > limit) throw new FileTooLargeError(ref.path, total, limit);
+        chunks.push(chunk.subarray(0, bytesRead));
+      }
+      return Buffer.concat(chunks);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async statPath(path: string): Promise<PathInfo | undefined> {
+    let realPath: string;
+    try {
+      realPath = this.resolve(normalizeInRoot(path), true);
+    } catch (err) {
+      if (err instanceof SymlinkError || err instanceof PathNotFoundError) return undefined;
+      throw err;
+    }
+    const st = await lstat(this.hostPath(realPath)).catch(() => undefined);
+    if (!st) return undefined;
+    const type = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+    return {
+      path: normalizeInRoot(path),
+      realPath,
+      type,
+      size: st.size,
+      mode: st.mode,
+      uid: st.uid,
+      gid: st.gid,
+    };
+  }
+
+  async listDir(path: string): Promise<DirEntry[] | undefined> {
+    const info = await this.statPath(path);
+    if (info?.type !== 'directory') return undefined;
+    const dir = this.hostPath(info.realPath);
+    const out: DirEntry[] = [];
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isSymbolicLink()) {
+        out.push({ name: e.name, type: 'symlink', linkTarget: await readlink(join(dir, e.name)) });
+      } else out.push({ name: e.name, type: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : 'other' });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async open(path: string): Promise<RandomAccessReader> {
@@ -200,7 +257,7 @@ export class DirectoryResolver implements Resolver {
       throw new PathNotFoundError(path);
     }
     if (!st.isFile()) throw new PathNotFoundError(path);
-    return { path, realPath, size: st.size, mode: st.mode };
+    return { path, realPath, size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
   }
 
   private resolve(path: string, mustExist: boolean): string {
