@@ -1,0 +1,103 @@
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, type ReactNode } from 'react';
+import type { AlignedData, Options } from 'uplot';
+import { SEVERITIES, type TrendPoint } from '../api/api-types.js';
+import { trendQuery } from '../api/queries.js';
+import { QueryView } from '../components/query-state.js';
+import { severityLabel } from '../components/severity-badge.js';
+import { cssVar, UplotChart } from '../components/uplot-chart.js';
+import { fmtDay, fmtInt } from '../lib/format.js';
+
+const KEYS = ['critical', 'high', 'medium', 'low', 'informational', 'untriaged'] as const;
+
+function trendOptions(): (width: number) => Omit<Options, 'width' | 'height'> {
+  return () => ({
+    legend: { show: true },
+    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    axes: [
+      { stroke: cssVar('--fg-muted'), grid: { stroke: cssVar('--border') } },
+      {
+        stroke: cssVar('--fg-muted'),
+        grid: { stroke: cssVar('--border') },
+        values: (_u, splits) => splits.map((v) => fmtInt(v)),
+      },
+    ],
+    series: [
+      {},
+      ...KEYS.map((k, i) => ({
+        label: severityLabel(SEVERITIES[i] ?? 'UNTRIAGED'),
+        stroke: cssVar(`--sev-${k}`),
+        width: 2,
+        value: (_u: unknown, v: number | null) => (v == null ? '—' : fmtInt(v)),
+      })),
+    ],
+  });
+}
+
+function TrendChart({ days }: { days: TrendPoint[] }): ReactNode {
+  const data = useMemo<AlignedData>(
+    () => [
+      days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000),
+      ...KEYS.map((k) => days.map((d) => d.counts[k])),
+    ],
+    [days],
+  );
+  const options = useMemo(trendOptions, []);
+  const last = days[days.length - 1];
+  return (
+    <>
+      <UplotChart
+        label={`Open findings by severity per day over the last ${days.length} days${last ? `; on ${fmtDay(last.day)}: ${KEYS.map((k) => `${k} ${last.counts[k]}`).join(', ')}` : ''}`}
+        data={data}
+        options={options}
+      />
+      <details>
+        <summary>Daily counts as a table</summary>
+        <table className="compact-table">
+          <caption className="visually-hidden">Open findings per day by severity</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {KEYS.map((k, i) => (
+                <th key={k} scope="col" className="num">
+                  {severityLabel(SEVERITIES[i] ?? 'UNTRIAGED')}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.day}>
+                <td>{fmtDay(d.day)}</td>
+                {KEYS.map((k) => (
+                  <td key={k} className="num">
+                    {fmtInt(d.counts[k])}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </>
+  );
+}
+
+/** The 30-day trend of open findings by severity (one row per account per day, kept by the server). */
+export function TrendPanel(): ReactNode {
+  const q = useQuery(trendQuery(30));
+  return (
+    <section className="card" aria-labelledby="trend-heading">
+      <h2 id="trend-heading">Open findings, last 30 days</h2>
+      <QueryView query={q} what="the trend" unavailableOn404="The findings trend">
+        {(r) =>
+          r.days.length ? (
+            <TrendChart days={r.days} />
+          ) : (
+            <p className="state state-empty">No daily counts yet: the first is taken today.</p>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
