@@ -17,7 +17,7 @@ function Packages({ f }: { f: Finding }): ReactNode {
     <section className="card" aria-labelledby="pkg-h">
       <h2 id="pkg-h">Vulnerable packages</h2>
       <div className="table-scroll">
-        <table className="compact-table" data-testid="vulnerable-packages">
+        <table className="data-table" data-testid="vulnerable-packages">
           <caption className="visually-hidden">Vulnerable packages with installed and fixed versions</caption>
           <thead>
             <tr>
@@ -32,26 +32,26 @@ function Packages({ f }: { f: Finding }): ReactNode {
           <tbody>
             {pkgs.map((p) => (
               <tr key={`${p.name}-${p.filePath}`}>
-                <td>
+                <td data-label="Package">
                   {p.name}{' '}
                   <span className="muted small">
                     ({p.packageManager}
                     {p.sourceName && p.sourceName !== p.name ? `, source ${p.sourceName}` : ''})
                   </span>
                 </td>
-                <td>
+                <td data-label="Installed">
                   <code>{p.version}</code>
                 </td>
-                <td>
+                <td data-label="Fixed in">
                   <code>{p.fixedInVersion}</code>
                 </td>
-                <td>
+                <td data-label="Remediation">
                   <code className="wrap">{p.remediation}</code>
                 </td>
-                <td>
+                <td data-label="File">
                   <code className="wrap">{p.filePath}</code>
                 </td>
-                <td>
+                <td data-label="Layer">
                   <code className="wrap">{p.layerDigest ?? '—'}</code>
                 </td>
               </tr>

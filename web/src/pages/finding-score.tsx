@@ -5,13 +5,14 @@ import { fmtDate, fmtFraction, fmtPercent, fmtScore } from '../lib/format.js';
 
 const isNvd = (e: CvssEntry): boolean => e.source.toLowerCase().includes('nvd');
 
-/** The vendor's score: the distro's or ecosystem's own entry (not NVD, CNA or CISA-ADP). */
-function vendorEntry(entries: readonly CvssEntry[], source: string): CvssEntry | undefined {
-  const generic = ['nvd', 'cna', 'adp', 'ghsa', 'osv'];
-  return (
-    entries.find((e) => e.source === source && !generic.some((g) => e.source.toLowerCase().includes(g))) ??
-    entries.find((e) => !generic.some((g) => e.source.toLowerCase().includes(g)))
-  );
+/**
+ * The vendor's score: the entry of the feed whose record decided the finding (osv-debian, ghsa, …),
+ * else any entry that is not a generic scorer (NVD, a CNA, CISA-ADP, plain osv.dev).
+ */
+function vendorEntry(entries: readonly CvssEntry[], deciding: string | undefined): CvssEntry | undefined {
+  const generic = (e: CvssEntry): boolean =>
+    /nvd|cna|adp/i.test(e.source) || e.source.toLowerCase() === 'osv';
+  return entries.find((e) => e.source === deciding) ?? entries.find((e) => !generic(e));
 }
 
 /** Score explanation: what the score is made of, so a reader can see why it is what it is. */
@@ -19,7 +20,7 @@ export function ScoreExplanation({ finding }: { finding: Finding }): ReactNode {
   const d = finding.scoreDetails;
   const cvss = finding.packageVulnerabilityDetails?.cvss ?? [];
   const nvd = cvss.find(isNvd);
-  const vendor = vendorEntry(cvss, d?.source ?? '');
+  const vendor = vendorEntry(cvss, finding.packageVulnerabilityDetails?.source);
   return (
     <section className="card" aria-labelledby="score-h" data-testid="score-explanation">
       <h2 id="score-h">Score explained</h2>

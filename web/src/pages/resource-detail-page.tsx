@@ -205,6 +205,18 @@ export function ResourceDetailPage(): ReactNode {
                 <dd>{r.type}</dd>
                 <dt>Account</dt>
                 <dd>{r.accountId}</dd>
+                {typeof r.details['hostname'] === 'string' ? (
+                  <>
+                    <dt>Host name</dt>
+                    <dd>{r.details['hostname']}</dd>
+                  </>
+                ) : null}
+                {typeof r.details['repositoryName'] === 'string' ? (
+                  <>
+                    <dt>Repository</dt>
+                    <dd>{r.details['repositoryName']}</dd>
+                  </>
+                ) : null}
                 <dt>OS / platform</dt>
                 <dd>{osOf(r)}</dd>
                 <dt>Last scan</dt>
