@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
 
-export const COUNTED_SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational', 'untriaged'] as const;
+export const COUNTED_SEVERITIES = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'informational',
+  'untriaged',
+] as const;
 type Counted = (typeof COUNTED_SEVERITIES)[number];
 export type DayCounts = Record<Counted, number>;
 

@@ -52,7 +52,11 @@ export type SessionLookup =
  * The session of a cookie token. Ended sessions, unknown tokens and sessions of revoked keys are all
  * `unknown`; a session past its expiry is `expired` (so the console can say so).
  */
-export async function lookupSession(db: Kysely<ServiceDatabase>, token: string, now: Date): Promise<SessionLookup> {
+export async function lookupSession(
+  db: Kysely<ServiceDatabase>,
+  token: string,
+  now: Date,
+): Promise<SessionLookup> {
   const row = await db
     .selectFrom('console_sessions')
     .innerJoin('api_keys', 'api_keys.id', 'console_sessions.key_id')

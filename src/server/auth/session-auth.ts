@@ -37,8 +37,15 @@ export async function principalOfCookie(
     throw new HttpError(401, 'SESSION_EXPIRED', 'the console session has expired: sign in again');
   if (session.state === 'unknown') return undefined;
   const presented = req.headers[CSRF_HEADER];
-  if (isMutatingMethod(req.method) && !csrfMatches(typeof presented === 'string' ? presented : undefined, session.csrfToken))
-    throw new HttpError(403, 'CSRF_TOKEN_INVALID', `a request made with a session cookie needs its ${CSRF_HEADER} header`);
+  if (
+    isMutatingMethod(req.method) &&
+    !csrfMatches(typeof presented === 'string' ? presented : undefined, session.csrfToken)
+  )
+    throw new HttpError(
+      403,
+      'CSRF_TOKEN_INVALID',
+      `a request made with a session cookie needs its ${CSRF_HEADER} header`,
+    );
   req.consoleSession = { token, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   return session.principal;
 }

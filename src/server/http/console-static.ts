@@ -39,7 +39,8 @@ export const defaultConsoleDir = (): string =>
   join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'web', 'dist');
 
 /** Paths that are the API (never the SPA): the console's fallback must not answer them with HTML. */
-export const isApiPath = (url: string): boolean => /^\/v1(\/|\?|$)/.test(url) || url.startsWith('/openapi.json');
+export const isApiPath = (url: string): boolean =>
+  /^\/v1(\/|\?|$)/.test(url) || url.startsWith('/openapi.json');
 
 /** Console routes need no key: they serve the same public files to everyone, never data. */
 export function isConsoleRequest(req: FastifyRequest): boolean {

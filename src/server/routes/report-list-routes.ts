@@ -5,7 +5,9 @@ import type { ServerContext } from '../server-context.js';
 import { statusOf } from './report-routes.js';
 import { errorResponses } from './route-schemas.js';
 
-const Query = Type.Object({ maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) });
+const Query = Type.Object({
+  maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
 
 /** GET /v1/reports: the newest reports of the accounts the key sees (status only, never content). */
 export function registerReportListRoutes(app: FastifyInstance, { db }: ServerContext): void {

@@ -12,7 +12,9 @@ const Params = Type.Object({
   resourceId: Type.String({ minLength: 1, maxLength: 500 }),
 });
 const Query = Type.Object({
-  search: Type.Optional(Type.String({ maxLength: 200, description: 'case-insensitive substring of name, version or purl' })),
+  search: Type.Optional(
+    Type.String({ maxLength: 200, description: 'case-insensitive substring of name, version or purl' }),
+  ),
   maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   nextToken: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
 });
@@ -27,7 +29,11 @@ const Pkg = Type.Object({
   sourceVersion: Type.Optional(Type.String()),
   foundBy: Type.Optional(Type.String()),
 });
-const Page = Type.Object({ packages: Type.Array(Pkg), total: Type.Integer(), nextToken: Type.Optional(Type.String()) });
+const Page = Type.Object({
+  packages: Type.Array(Pkg),
+  total: Type.Integer(),
+  nextToken: Type.Optional(Type.String()),
+});
 
 /**
  * GET …/resources/{r}/packages: the stored inventory of a resource (its last scan), searchable and
@@ -51,7 +57,9 @@ export function registerResourcePackagesRoutes(app: FastifyInstance, { db }: Ser
         .executeTakeFirst();
       const all = row ? (JSON.parse(row.inventory_json) as Inventory).packages : [];
       const needle = q.search?.toLowerCase();
-      const hits = (needle ? all.filter((p) => `${p.name} ${p.version} ${p.purl}`.toLowerCase().includes(needle)) : all)
+      const hits = (
+        needle ? all.filter((p) => `${p.name} ${p.version} ${p.purl}`.toLowerCase().includes(needle)) : all
+      )
         .map((p) => ({
           name: p.name,
           version: p.version,

@@ -7,7 +7,13 @@ import type { ServerContext } from '../server-context.js';
 import { errorResponses } from './route-schemas.js';
 
 const SignInBody = Type.Object(
-  { key: Type.String({ minLength: 1, maxLength: 500, description: 'An API key (vk_…); never stored by the browser.' }) },
+  {
+    key: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'An API key (vk_…); never stored by the browser.',
+    }),
+  },
   { additionalProperties: false },
 );
 const PrincipalSchema = Type.Object({
@@ -18,11 +24,18 @@ const PrincipalSchema = Type.Object({
 });
 const SessionSchema = Type.Object({
   principal: PrincipalSchema,
-  csrfToken: Type.Optional(Type.String({ description: 'Send back as X-CSRF-Token on every mutating request.' })),
+  csrfToken: Type.Optional(
+    Type.String({ description: 'Send back as X-CSRF-Token on every mutating request.' }),
+  ),
   expiresAt: Type.Optional(Type.String()),
 });
 
-function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+function setSessionCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAgeSeconds: number,
+): void {
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,
@@ -79,7 +92,12 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
       const s = req.consoleSession;
       if (!s) throw notFound('console session (this request used a bearer key)');
       await endSession(ctx.db, s.token, ctx.now());
-      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https' });
+      reply.clearCookie(SESSION_COOKIE, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.protocol === 'https',
+      });
       return reply.status(204).send();
     },
   );

@@ -22,7 +22,11 @@ export function m0004ConsoleTables(): Migration {
         .addColumn('expires_at', 'text', (c) => c.notNull())
         .addColumn('ended_at', 'text')
         .execute();
-      await db.schema.createIndex('console_sessions_expires').on('console_sessions').column('expires_at').execute();
+      await db.schema
+        .createIndex('console_sessions_expires')
+        .on('console_sessions')
+        .column('expires_at')
+        .execute();
       await db.schema
         .createTable('finding_daily_counts')
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
