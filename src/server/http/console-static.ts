@@ -76,6 +76,8 @@ export function registerConsole(app: FastifyInstance, dir: string = defaultConso
     wildcard: false,
     index: false,
     schemaHide: true,
+    // Our own Cache-Control (setHeaders), not send's max-age=0.
+    cacheControl: false,
     setHeaders: (res, path) => {
       res.setHeader('cache-control', path.startsWith(join(dir, 'assets')) ? IMMUTABLE : 'no-cache');
     },
