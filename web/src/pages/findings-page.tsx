@@ -67,6 +67,8 @@ const columns: Array<ColumnDef<Finding, unknown>> = [
   },
   {
     id: 'inspectorScore',
+    // An accessor makes the column sortable in TanStack Table (the sort itself is the server's).
+    accessorFn: (f) => f.score ?? -1,
     header: 'Score',
     meta: 'Score',
     cell: (c) => <span className="num">{fmtScore(c.row.original.score)}</span>,
@@ -80,12 +82,14 @@ const columns: Array<ColumnDef<Finding, unknown>> = [
   },
   {
     id: 'firstObservedAt',
+    accessorFn: (f) => f.firstObservedAt,
     header: 'First seen',
     meta: 'First seen',
     cell: (c) => fmtDate(c.row.original.firstObservedAt),
   },
   {
     id: 'lastObservedAt',
+    accessorFn: (f) => f.lastObservedAt,
     header: 'Last seen',
     meta: 'Last seen',
     cell: (c) => fmtDate(c.row.original.lastObservedAt),
