@@ -15,6 +15,27 @@ export type DayCounts = Record<Counted, number>;
 const zero = (): DayCounts => ({ critical: 0, high: 0, medium: 0, low: 0, informational: 0, untriaged: 0 });
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
+/** Open (ACTIVE) findings by severity of some accounts, counted now. */
+export async function countOpenFindings(
+  db: Kysely<ServiceDatabase>,
+  accountIds: readonly string[],
+): Promise<DayCounts> {
+  const c = zero();
+  if (!accountIds.length) return c;
+  const rows = await db
+    .selectFrom('findings')
+    .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'ACTIVE')
+    .where('account_id', 'in', accountIds)
+    .groupBy('severity')
+    .execute();
+  for (const r of rows) {
+    const sev = r.severity.toLowerCase() as Counted;
+    if (sev in c) c[sev] = Number(r.n);
+  }
+  return c;
+}
+
 /**
  * Writes today's row (UTC) of every account: its ACTIVE findings by severity. Run again the same day,
  * it overwrites the row, so a day keeps its last count; past days are never touched.
@@ -48,11 +69,16 @@ export async function recordDailyCounts(db: Kysely<ServiceDatabase>, now: Date):
   return counts.size;
 }
 
-/** Summed counts of the given accounts per day, oldest first, from `sinceDay` (inclusive). */
+/**
+ * Summed counts of the given accounts per day, oldest first, from `sinceDay` (inclusive). Today is
+ * counted live (the stored row of today may be up to one task interval old), so the trend's last
+ * point equals what the dashboard's aggregations show.
+ */
 export async function readTrend(
   db: Kysely<ServiceDatabase>,
   accountIds: readonly string[],
   sinceDay: string,
+  now: Date,
 ): Promise<Array<{ day: string; counts: DayCounts & { all: number } }>> {
   if (!accountIds.length) return [];
   const rows = await db
@@ -68,6 +94,7 @@ export async function readTrend(
     for (const s of COUNTED_SEVERITIES) c[s] += Number(r[s]);
     byDay.set(r.day, c);
   }
+  byDay.set(utcDay(now), await countOpenFindings(db, accountIds));
   return [...byDay].map(([day, c]) => ({
     day,
     counts: { ...c, all: COUNTED_SEVERITIES.reduce((n, s) => n + c[s], 0) },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { download } from '../server/e2e/api-helpers.js';
+import { download, expectStatus } from '../server/e2e/api-helpers.js';
 import { aggregate, eq, listAllFindings, parseCount, sum, type Finding } from './fixtures/api-client.js';
 import { openBrowser, signIn, type OpenBrowser } from './fixtures/browser.js';
 import { ACCOUNT_A, seedConsole, type SeededConsole } from './fixtures/console-seed.js';

@@ -37,7 +37,9 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): v
         throw notFound(`account ${q.accountId}`);
       const days = q.days ?? 30;
       const since = utcDay(new Date(ctx.now().getTime() - (days - 1) * 86_400_000));
-      return { days: await readTrend(ctx.db, q.accountId ? [q.accountId] : p.visibleAccountIds, since) };
+      return {
+        days: await readTrend(ctx.db, q.accountId ? [q.accountId] : p.visibleAccountIds, since, ctx.now()),
+      };
     },
   );
 }

@@ -10,15 +10,23 @@ import { fmtDay, fmtInt } from '../lib/format.js';
 
 const KEYS = ['critical', 'high', 'medium', 'low', 'informational', 'untriaged'] as const;
 
-function trendOptions(): (width: number) => Omit<Options, 'width' | 'height'> {
+const DAY_S = 86_400;
+
+/** The x range is always the whole window, so one day of data is a point at the right, not a year. */
+function trendOptions(days: number): (width: number) => Omit<Options, 'width' | 'height'> {
+  const end = Math.floor(Date.now() / 1000 / DAY_S) * DAY_S;
   return () => ({
     legend: { show: true },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    scales: {
+      x: { time: true, range: [end - (days - 1) * DAY_S, end] },
+      y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil(max * 1.1))] },
+    },
     axes: [
       { stroke: cssVar('--fg-muted'), grid: { stroke: cssVar('--border') } },
       {
         stroke: cssVar('--fg-muted'),
         grid: { stroke: cssVar('--border') },
+        incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000],
         values: (_u, splits) => splits.map((v) => fmtInt(v)),
       },
     ],
@@ -28,6 +36,7 @@ function trendOptions(): (width: number) => Omit<Options, 'width' | 'height'> {
         label: severityLabel(SEVERITIES[i] ?? 'UNTRIAGED'),
         stroke: cssVar(`--sev-${k}`),
         width: 2,
+        points: { show: true, size: 6 },
         value: (_u: unknown, v: number | null) => (v == null ? '—' : fmtInt(v)),
       })),
     ],
@@ -42,7 +51,7 @@ function TrendChart({ days }: { days: TrendPoint[] }): ReactNode {
     ],
     [days],
   );
-  const options = useMemo(trendOptions, []);
+  const options = useMemo(() => trendOptions(30), []);
   const last = days[days.length - 1];
   return (
     <>
