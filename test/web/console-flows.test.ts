@@ -71,6 +71,24 @@ describe('the console in a real browser (issue 14)', () => {
     expect(parseCount(await page.getByTestId('kev-critical').textContent())).toBe(kev.critical);
     const fix = sum(await aggregate(world.base, world.keys.root, 'SEVERITY', { fixAvailable: [eq('YES')] }));
     expect(parseCount(await page.getByTestId('fix-available').textContent())).toBe(fix.all);
+    // The 30-day trend's last day (today, counted live) is the same open findings.
+    const trend = await expectStatus<{ days: Array<{ day: string; counts: typeof bySeverity }> }>(
+      200,
+      world.base,
+      world.keys.root,
+      'GET',
+      '/v1/findings/trend?days=30',
+    );
+    expect(trend.days.at(-1)?.counts).toEqual(bySeverity);
+    await page.getByText('Daily counts as a table').click();
+    const lastDay = await page
+      .locator('#trend-heading ~ details tbody tr')
+      .last()
+      .locator('td')
+      .allTextContents();
+    expect(lastDay.slice(1).map(parseCount)).toEqual(
+      SEVERITIES.map((s) => bySeverity[s.toLowerCase() as keyof typeof bySeverity]),
+    );
     const top = await aggregate(
       world.base,
       world.keys.root,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from './http-error.js';
 
 /**
@@ -82,7 +82,7 @@ export function registerConsole(app: FastifyInstance, dir: string = defaultConso
       res.setHeader('cache-control', path.startsWith(join(dir, 'assets')) ? IMMUTABLE : 'no-cache');
     },
   });
-  const spa = async (req: FastifyRequest, reply: import('fastify').FastifyReply): Promise<unknown> => {
+  const spa = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     if (isApiPath(req.url)) throw notFound(`route ${req.method} ${req.url.split('?')[0] ?? ''}`);
     return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index);
   };
