@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ServiceDatabase } from '../server/storage/service-db-schema.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
 
 export const COUNTED_SEVERITIES = [
   'critical',

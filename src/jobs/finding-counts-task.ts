@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { recordDailyCounts } from '../../findings/finding-daily-counts.js';
-import type { BackgroundTask, ServerContext } from '../server-context.js';
+import { recordDailyCounts } from '../findings/finding-daily-counts.js';
+import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
 import { pollingTask } from './polling-task.js';
 
 /** Often enough that today's row follows the day's scans; one grouped count per run. */
@@ -10,13 +9,13 @@ const INTERVAL_MS = 15 * 60 * 1000;
  * Keeps the daily count of open findings by severity per account (the console's 30-day trend): runs
  * at start, then every 15 minutes, overwriting today's row (UTC) of each account.
  */
-export function createFindingCountsTask(ctx: ServerContext, app: FastifyInstance): BackgroundTask {
+export function createFindingCountsTask(ctx: ServiceContext, log: JobLogger): BackgroundTask {
   return pollingTask(
     'finding-daily-counts',
     Math.max(ctx.config.pollIntervalMs, INTERVAL_MS),
     async () => {
       await recordDailyCounts(ctx.db, ctx.now());
     },
-    (err) => app.log.error({ err }, 'daily finding counts failed'),
+    (err) => log.error({ err }, 'daily finding counts failed'),
   );
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Kysely } from 'kysely';
-import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import type { ServiceDatabase } from '../../store/service-db-schema.js';
 import { HttpError } from '../http/http-error.js';
-import { isMutatingMethod } from '../http/http-methods.js';
-import type { Principal } from './api-keys.js';
-import { CSRF_HEADER, csrfMatches, lookupSession, SESSION_COOKIE } from './console-sessions.js';
+import { isMutatingMethod } from '../../core/request-methods.js';
+import type { Principal } from '../../accounts/api-keys.js';
+import { CSRF_HEADER, csrfMatches, lookupSession, SESSION_COOKIE } from '../../accounts/console-sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

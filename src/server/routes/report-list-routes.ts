@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../auth/auth-hook.js';
-import type { ServerContext } from '../server-context.js';
+import { listReportHeaders } from '../../reports/exports/report-list.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { statusOf } from './report-routes.js';
 import { errorResponses } from './route-schemas.js';
 
@@ -10,7 +11,7 @@ const Query = Type.Object({
 });
 
 /** GET /v1/reports: the newest reports of the accounts the key sees (status only, never content). */
-export function registerReportListRoutes(app: FastifyInstance, { db }: ServerContext): void {
+export function registerReportListRoutes(app: FastifyInstance, { db }: ServiceContext): void {
   app.get(
     '/v1/reports',
     {
@@ -22,29 +23,7 @@ export function registerReportListRoutes(app: FastifyInstance, { db }: ServerCon
     async (req) => {
       const p = principalOf(req);
       const q = req.query as Static<typeof Query>;
-      const rows = await db
-        .selectFrom('reports')
-        .select([
-          'id',
-          'account_id',
-          'key_id',
-          'kind',
-          'format',
-          'request_json',
-          'scope_json',
-          'status',
-          'error_json',
-          'content_type',
-          'size',
-          'created_at',
-          'started_at',
-          'finished_at',
-        ])
-        .where('account_id', 'in', p.visibleAccountIds)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(q.maxResults ?? 50)
-        .execute();
+      const rows = await listReportHeaders(db, p.visibleAccountIds, q.maxResults ?? 50);
       return { reports: rows.map(statusOf) };
     },
   );

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/auth-hook.js';
-import { createSession, endSession, SESSION_COOKIE } from '../auth/console-sessions.js';
+import { createSession, endSession, SESSION_COOKIE } from '../../accounts/console-sessions.js';
 import { HttpError, notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { errorResponses } from './route-schemas.js';
 
 const SignInBody = Type.Object(
@@ -50,7 +50,7 @@ function setSessionCookie(
  * cookie that expires; GET …/current tells the console who it is (and its CSRF token); DELETE
  * …/current ends the session on the server. The key goes over the wire once and is never stored.
  */
-export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const ttlMs = ctx.config.sessionTtlMinutes * 60_000;
   app.post(
     '/v1/sessions',

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { readTrend, utcDay } from '../../findings/finding-daily-counts.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
-import type { ServerContext } from '../server-context.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
 import { errorResponses } from './route-schemas.js';
 
 const Query = Type.Object({
@@ -26,7 +26,7 @@ const Response = Type.Object({ days: Type.Array(Type.Object({ day: Type.String()
  * summed over the accounts the key sees (or one of them), from the daily counts the server keeps.
  * Days before the server kept counts are absent, not zero.
  */
-export function registerTrendRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerTrendRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.get(
     '/v1/findings/trend',
     { schema: { querystring: Query, response: { 200: Response, ...errorResponses } } },

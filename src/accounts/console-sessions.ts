@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ServiceDatabase } from '../storage/service-db-schema.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
 import { authenticate, principalOfKeyId, type Principal } from './api-keys.js';
 
 /** The cookie that carries a console session (HttpOnly, SameSite=Strict: set by session-routes.ts). */
