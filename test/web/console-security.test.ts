@@ -85,6 +85,18 @@ describe('console security (issue 14, bad input)', () => {
     expect(await b.page.getByRole('alert').textContent()).toContain('the audit log is for admin keys');
   });
 
+  it('a read-only key signs in, is offered no change, and can still sign out', async () => {
+    const b = await browserAs(world.keys.readOnlyA);
+    await b.page.goto(`${world.base}/findings`);
+    await b.page.getByRole('heading', { name: 'Findings', level: 1 }).waitFor();
+    expect(await b.page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+    expect(await b.page.getByRole('button', { name: /Create suppression rule/ }).count()).toBe(0);
+    const cookie = await cookieOf(b);
+    await b.page.getByRole('button', { name: 'Sign out' }).click();
+    await b.page.getByRole('heading', { name: 'Sign in to vigil' }).waitFor();
+    expect((await fetch(`${world.base}/v1/accounts`, withCookie(cookie))).status).toBe(401);
+  });
+
   it('an expired session is refused, and the console goes back to sign-in', async () => {
     const b = await browserAs(world.keys.adminA);
     const cookie = await cookieOf(b);

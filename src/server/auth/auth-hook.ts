@@ -15,6 +15,8 @@ declare module 'fastify' {
 
 /** Routes anyone may call: liveness, and the sign-in that trades a key for a session. */
 const PUBLIC = new Set(['/health', 'POST /v1/sessions']);
+/** Ending one's own console session changes no data: read-only keys may sign out too. */
+const READ_ONLY_ALLOWED = new Set(['DELETE /v1/sessions/current']);
 
 /**
  * Authentication and the role check for EVERY route, in one hook, so a new route cannot forget them:
@@ -35,7 +37,11 @@ export function installAuth(
     if (!principal) throw unauthenticated();
     // Set before the refusals below, so the audit log names the key that was refused.
     req.principal = principal;
-    if (principal.role === 'read-only' && isMutatingMethod(req.method))
+    if (
+      principal.role === 'read-only' &&
+      isMutatingMethod(req.method) &&
+      !READ_ONLY_ALLOWED.has(`${req.method} ${url}`)
+    )
       throw forbidden('read-only key cannot change anything');
     // Before body validation, so another account's routes answer 404 whatever the body (no probing).
     const accountId = (req.params as Record<string, unknown> | undefined)?.['accountId'];
