@@ -9,6 +9,6 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   debootstrap rpm python3-rpm gnupg golang-go python3-apt golang-github-knqyf263-go-apk-version-dev \
   skopeo umoci docker-registry apache2-utils openssl zstd xz-utils \
-  postgresql chromium nftables iproute2 ca-certificates strace \
+  postgresql chromium fonts-dejavu-core nftables iproute2 ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \
   ruby python3-packaging python3-pip libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer >/dev/null

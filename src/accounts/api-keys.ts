@@ -165,6 +165,26 @@ export async function authenticate(db: Kysely<ServiceDatabase>, key: string): Pr
   };
 }
 
+/** The principal of a live (not revoked) key by its id: what a console session acts as. */
+export async function principalOfKeyId(
+  db: Kysely<ServiceDatabase>,
+  keyId: string,
+): Promise<Principal | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['id', 'role', 'account_id'])
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    keyId: row.id,
+    role: row.role,
+    accountId: row.account_id,
+    visibleAccountIds: await visibleAccounts(db, row.account_id),
+  };
+}
+
 async function visibleAccounts(db: Kysely<ServiceDatabase>, accountId: string): Promise<string[]> {
   const org = await db
     .selectFrom('organizations')

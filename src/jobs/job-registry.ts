@@ -1,5 +1,6 @@
 import { createReportWorker } from './report-job.js';
 import { createRetentionTask } from './retention-task.js';
+import { createFindingCountsTask } from './finding-counts-job.js';
 import { createRuleExpiryTask } from './rule-expiry-job.js';
 import { createScanWorker } from './scan-worker.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
@@ -15,4 +16,5 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createWebhookDispatcher,
   createRuleExpiryTask,
   createRetentionTask,
+  createFindingCountsTask,
 ];

@@ -1,3 +1,4 @@
+import { purgeSessions } from '../accounts/console-sessions.js';
 import { purgeHistory } from './history-purge.js';
 import { pollingTask } from './polling-task.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
@@ -19,6 +20,8 @@ export async function purgeClosedFindings(ctx: ServiceContext): Promise<number> 
     .where('closed_at', '<', cutoff)
     .executeTakeFirst();
   await purgeHistory(ctx, cutoff);
+  // Console sessions are useless once expired or ended: they go at the next sweep.
+  await purgeSessions(ctx.db, ctx.now());
   return Number(r.numDeletedRows);
 }
 

@@ -10,12 +10,15 @@ export interface ServiceConfig extends WebhookConfig {
   rateLimitPerMinute: number;
   /** How often background tasks (workers, dispatcher, sweeps) poll, in ms. */
   pollIntervalMs: number;
+  /** How long a console session (POST /v1/sessions) lasts, in minutes. */
+  sessionTtlMinutes: number;
 }
 
 export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   retentionDays: 30,
   rateLimitPerMinute: 1200,
   pollIntervalMs: 500,
+  sessionTtlMinutes: 8 * 60,
   webhookBackoffMs: 1000,
   webhookMaxBackoffMs: 10 * 60 * 1000,
   webhookMaxAttempts: 12,

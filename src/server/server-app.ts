@@ -74,7 +74,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   installErrorMapping(app);
   // Before auth: the rate limit turns a flood away before it costs a key lookup.
   for (const hook of SERVER_HOOKS) await hook(app, ctx);
-  installAuth(app, ctx.db);
+  installAuth(app, ctx.db, ctx.now);
   app.get('/health', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   for (const register of ROUTE_MODULES) register(app, ctx);

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { installAuditLog } from './http/audit-hook.js';
 import { installRateLimit } from './http/rate-limit.js';
+import { registerConsole } from './http/console-static.js';
+import { installSessionCookies } from './auth/session-auth.js';
+import { registerReportListRoutes } from './routes/report-list-routes.js';
+import { registerResourcePackagesRoutes } from './routes/resource-packages-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerTrendRoutes } from './routes/trend-routes.js';
 import { registerAccountRoutes } from './routes/account-routes.js';
 import { registerAggregationRoutes } from './routes/aggregation-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
@@ -23,6 +29,7 @@ import type { ServiceContext } from '../jobs/service-context.js';
 export const SERVER_HOOKS: ReadonlyArray<(app: FastifyInstance, ctx: ServiceContext) => Promise<void>> = [
   installRateLimit,
   installAuditLog,
+  installSessionCookies,
 ];
 
 export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceContext) => void> = [
@@ -38,4 +45,10 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerReportRoutes,
   registerWebhookRoutes,
   registerAuditRoutes,
+  registerSessionRoutes,
+  registerTrendRoutes,
+  registerReportListRoutes,
+  registerResourcePackagesRoutes,
+  // Last: its catch-all GET serves the SPA for every address that is not a route above.
+  (app) => registerConsole(app),
 ];

@@ -196,6 +196,29 @@ export interface OutboxTable {
   delivered_at: string | null;
 }
 
+/** A console session (issue 14): the cookie token's SHA-256, its key, CSRF token and lifetime. */
+export interface ConsoleSessionTable {
+  token_hash: string;
+  key_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  ended_at: string | null;
+}
+
+/** Open findings by severity of one account on one UTC day (the console's 30-day trend). */
+export interface FindingDailyCountTable {
+  account_id: string;
+  day: string;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  informational: number;
+  untriaged: number;
+  counted_at: string;
+}
+
 export interface ServiceDatabase {
   organizations: OrganizationTable;
   accounts: AccountTable;
@@ -211,4 +234,6 @@ export interface ServiceDatabase {
   reports: ReportTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
+  console_sessions: ConsoleSessionTable;
+  finding_daily_counts: FindingDailyCountTable;
 }

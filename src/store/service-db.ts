@@ -13,6 +13,7 @@ import pg from 'pg';
 import { m0001ServiceInitial } from './migrations/m0001-service-initial.js';
 import { m0002ServiceFeatures } from './migrations/m0002-service-features.js';
 import { m0003FindingsListIndexes } from './migrations/m0003-findings-list-indexes.js';
+import { m0004ConsoleTables } from './migrations/m0004-console-tables.js';
 import { ServiceDbError } from './service-db-error.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -32,6 +33,7 @@ function migrationsFor(dialect: ServiceDialect): MigrationProvider {
     '0001-service-initial': m0001ServiceInitial(dialect),
     '0002-service-features': m0002ServiceFeatures(dialect),
     '0003-findings-list-indexes': m0003FindingsListIndexes(),
+    '0004-console-tables': m0004ConsoleTables(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

@@ -20,6 +20,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'accounts',
       'api_keys',
       'audit_log',
+      'console_sessions',
+      'finding_daily_counts',
       'findings',
       'inventories',
       'organizations',

@@ -22,6 +22,7 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .option('--webhook-timeout-ms <ms>', 'timeout of one webhook POST', positive)
     .option('--retention-days <n>', 'days CLOSED findings, events and logs are kept (default 30)', positive)
     .option('--rate-limit-per-minute <n>', 'requests per API key per minute (default 1200)', positive)
+    .option('--session-ttl-minutes <n>', 'lifetime of a console sign-in session (default 480)', positive)
     .option('--log-requests', 'log each request as JSON to stderr (keys and secrets redacted)')
     .action(async (opts: ServerOptions) => {
       const db = await openServiceDb(opts.database ? { url: opts.database } : {});
@@ -69,6 +70,7 @@ interface ServerOptions {
   webhookTimeoutMs?: number;
   retentionDays?: number;
   rateLimitPerMinute?: number;
+  sessionTtlMinutes?: number;
   logRequests?: boolean;
 }
 
@@ -88,5 +90,6 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.webhookTimeoutMs) config.webhookTimeoutMs = opts.webhookTimeoutMs;
   if (opts.retentionDays) config.retentionDays = opts.retentionDays;
   if (opts.rateLimitPerMinute) config.rateLimitPerMinute = opts.rateLimitPerMinute;
+  if (opts.sessionTtlMinutes) config.sessionTtlMinutes = opts.sessionTtlMinutes;
   return config;
 }

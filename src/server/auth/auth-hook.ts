@@ -4,6 +4,8 @@ import type { ServiceDatabase } from '../../store/service-db-schema.js';
 import { isMutatingMethod } from '../../core/request-methods.js';
 import { forbidden, notFound, unauthenticated } from '../http/http-error.js';
 import { authenticate, type Principal } from '../../accounts/api-keys.js';
+import { isConsoleRequest } from '../http/console-static.js';
+import { principalOfCookie } from './session-auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,25 +14,38 @@ declare module 'fastify' {
 }
 
 /**
- * Routes anyone may call: liveness, and the OpenAPI document (it describes the API, not data; client
- * generators and Swagger UI fetch it without credentials). Everything else needs a key.
+ * Routes anyone may call: liveness, the OpenAPI document (it describes the API, not data; client
+ * generators and Swagger UI fetch it without credentials), and the sign-in that trades a key for a
+ * session. Everything else needs a key or a session.
  */
-const PUBLIC = new Set(['/health', '/openapi.json']);
+const PUBLIC = new Set(['/health', '/openapi.json', 'POST /v1/sessions']);
+/** Ending one's own console session changes no data: read-only keys may sign out too. */
+const READ_ONLY_ALLOWED = new Set(['DELETE /v1/sessions/current']);
 
 /**
  * Authentication and the role check for EVERY route, in one hook, so a new route cannot forget them:
  * no key → 401; a read-only key on any non-read method → 403; an `:accountId` the key cannot see → 404.
  */
-export function installAuth(app: FastifyInstance, db: Kysely<ServiceDatabase>): void {
+export function installAuth(
+  app: FastifyInstance,
+  db: Kysely<ServiceDatabase>,
+  now: () => Date = () => new Date(),
+): void {
   app.addHook('onRequest', async (req) => {
-    if (PUBLIC.has(req.routeOptions.url ?? '')) return;
+    const url = req.routeOptions.url ?? '';
+    if (PUBLIC.has(url) || PUBLIC.has(`${req.method} ${url}`) || isConsoleRequest(req)) return;
     const header = req.headers.authorization ?? '';
     const match = /^Bearer (\S+)$/.exec(header);
-    const principal = match?.[1] ? await authenticate(db, match[1]) : undefined;
+    // A bearer key wins; without one, a console session cookie (which also checks the CSRF token).
+    const principal = match?.[1] ? await authenticate(db, match[1]) : await principalOfCookie(req, db, now());
     if (!principal) throw unauthenticated();
     // Set before the refusals below, so the audit log names the key that was refused.
     req.principal = principal;
-    if (principal.role === 'read-only' && isMutatingMethod(req.method))
+    if (
+      principal.role === 'read-only' &&
+      isMutatingMethod(req.method) &&
+      !READ_ONLY_ALLOWED.has(`${req.method} ${url}`)
+    )
       throw forbidden('read-only key cannot change anything');
     // Before body validation, so another account's routes answer 404 whatever the body (no probing).
     const accountId = (req.params as Record<string, unknown> | undefined)?.['accountId'];

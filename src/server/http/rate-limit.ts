@@ -9,11 +9,14 @@ const EXEMPT = new Set(['/health']);
 
 /**
  * The bucket of a request: the presented key (by its SHA-256, so the limiter's memory never holds a
- * key), else the client address. Each key has its own bucket: one busy integration cannot starve another.
+ * key), else the console session (by its SHA-256), else the client address. Each key has its own bucket: one busy integration cannot starve another.
  */
 export function rateLimitBucket(req: FastifyRequest): string {
   const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-  return token ? `key:${hashKey(token)}` : `ip:${req.ip}`;
+  if (token) return `key:${hashKey(token)}`;
+  // A console session is its own bucket too (hashed like a key); the cookie is not parsed yet here.
+  const session = /(?:^|;\s*)vigil_session=([^;\s]+)/.exec(req.headers.cookie ?? '')?.[1];
+  return session ? `session:${hashKey(session)}` : `ip:${req.ip}`;
 }
 
 /**

@@ -139,7 +139,7 @@ async function visibleReport(req: FastifyRequest, ctx: ServiceContext): Promise<
   return report;
 }
 
-function statusOf(r: ReportHeader): unknown {
+export function statusOf(r: ReportHeader): unknown {
   const request = JSON.parse(r.request_json) as ReportRequest;
   return {
     reportId: r.id,

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { download, expectStatus } from '../server/e2e/api-helpers.js';
+import { aggregate, eq, listAllFindings, parseCount, sum, type Finding } from './fixtures/api-client.js';
+import { openBrowser, signIn, type OpenBrowser } from './fixtures/browser.js';
+import { ACCOUNT_A, seedConsole, type SeededConsole } from './fixtures/console-seed.js';
+
+/**
+ * Issue 14's flows in Debian's Chromium against the real `vigil server` process, seeded with real
+ * scans. Every number the console shows is held to what the API answers a bearer key. Steps share
+ * one signed-in browser and run in order.
+ */
+let world: SeededConsole;
+let browser: OpenBrowser;
+let pkg = '';
+const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNTRIAGED'] as const;
+
+beforeAll(async () => {
+  world = await seedConsole();
+  browser = await openBrowser();
+  // A package of account A with several active findings, but fewer than one page (50).
+  const groups = await aggregate(world.base, world.keys.root, 'PACKAGE', { accountId: [eq(ACCOUNT_A)] });
+  const pick = groups.find((g) => g.severityCounts.all >= 3 && g.severityCounts.all < 50);
+  if (!pick) throw new Error(`no package of ${ACCOUNT_A} with 3–49 findings: ${JSON.stringify(groups)}`);
+  pkg = pick.key['packageName'] ?? '';
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await world?.stop();
+});
+
+const ids = (fs: readonly Finding[]): string[] => fs.map((f) => f.id).sort();
+const sessionCookie = async (): Promise<string | undefined> =>
+  (await browser.context.cookies(world.base)).find((c) => c.name === 'vigil_session')?.value;
+
+/** The finding ids the explorer shows, read from the links of its result rows. */
+async function shownIds(): Promise<string[]> {
+  const { page } = browser;
+  await page.locator('.state-loading').waitFor({ state: 'detached' });
+  const links = await page.locator('table.data-table a.finding-link').all();
+  const hrefs = await Promise.all(links.map(async (a) => (await a.getAttribute('href')) ?? ''));
+  return hrefs.map((h) => decodeURIComponent(h.replace(/^\/findings\//, ''))).sort();
+}
+
+describe('the console in a real browser (issue 14)', () => {
+  it('signs in: an HttpOnly, SameSite=Strict cookie that expires, and the key kept nowhere in the page', async () => {
+    await signIn(browser.page, world.base, world.keys.root);
+    const cookie = (await browser.context.cookies(world.base)).find((c) => c.name === 'vigil_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(cookie?.expires ?? -1).toBeGreaterThan(Date.now() / 1000);
+    const stored = await browser.page.evaluate<string>(
+      'JSON.stringify([{ ...localStorage }, { ...sessionStorage }])',
+    );
+    expect(stored).not.toContain('vk_');
+    expect(await browser.page.evaluate<string>('document.cookie')).not.toContain('vigil_session');
+  });
+
+  it("shows the dashboard numbers the API's aggregations give", async () => {
+    const { page } = browser;
+    const bySeverity = sum(await aggregate(world.base, world.keys.root, 'SEVERITY'));
+    await page.getByTestId('active-total').waitFor();
+    expect(parseCount(await page.getByTestId('active-total').textContent())).toBe(bySeverity.all);
+    for (const s of SEVERITIES) {
+      const key = s.toLowerCase() as keyof typeof bySeverity;
+      expect(parseCount(await page.getByTestId(`active-${s}`).textContent()), s).toBe(bySeverity[key]);
+    }
+    const kev = sum(
+      await aggregate(world.base, world.keys.root, 'SEVERITY', { exploitAvailable: [eq('YES')] }),
+    );
+    expect(parseCount(await page.getByTestId('kev-critical').textContent())).toBe(kev.critical);
+    const fix = sum(await aggregate(world.base, world.keys.root, 'SEVERITY', { fixAvailable: [eq('YES')] }));
+    expect(parseCount(await page.getByTestId('fix-available').textContent())).toBe(fix.all);
+    // The 30-day trend's last day (today, counted live) is the same open findings.
+    const trend = await expectStatus<{ days: Array<{ day: string; counts: typeof bySeverity }> }>(
+      200,
+      world.base,
+      world.keys.root,
+      'GET',
+      '/v1/findings/trend?days=30',
+    );
+    expect(trend.days.at(-1)?.counts).toEqual(bySeverity);
+    await page.getByText('Daily counts as a table').click();
+    const lastDay = await page
+      .locator('#trend-heading ~ details tbody tr')
+      .last()
+      .locator('td')
+      .allTextContents();
+    expect(lastDay.slice(1).map(parseCount)).toEqual(
+      SEVERITIES.map((s) => bySeverity[s.toLowerCase() as keyof typeof bySeverity]),
+    );
+    const top = await aggregate(
+      world.base,
+      world.keys.root,
+      'PACKAGE',
+      {},
+      { sortBy: 'CRITICAL', maxResults: '10' },
+    );
+    const rows = page.getByTestId('top-package').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(top.length);
+    const shown = await Promise.all((await rows.all()).map((tr) => tr.locator('td').allTextContents()));
+    expect(shown.map((r) => [r[0], parseCount(r[1] ?? ''), parseCount(r[3] ?? '')])).toEqual(
+      top.map((g) => [g.key['packageName'], g.severityCounts.critical, g.severityCounts.all]),
+    );
+  });
+
+  it('filters findings to one package with a chip kept in the URL: rows equal GET /v1/findings', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Findings', exact: true }).click();
+    await page.getByLabel('Field').selectOption('packageName');
+    await page.getByLabel('Value').fill(pkg);
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await expect.poll(() => page.getByTestId('filter-chip').textContent()).toBe(`Package = ${pkg}×`);
+    expect(decodeURIComponent(page.url())).toContain(
+      `"packageName":[{"comparison":"EQUALS","value":"${pkg}"}]`,
+    );
+    const api = await listAllFindings(world.base, world.keys.root, { packageName: [eq(pkg)] });
+    expect(api.length).toBeGreaterThan(0);
+    await expect.poll(shownIds).toEqual(ids(api));
+    // The same address opened afresh shows the same rows: the filter lives in the URL.
+    await page.goto(page.url());
+    await expect.poll(shownIds).toEqual(ids(api));
+  });
+
+  it('opens a finding and shows its score explained as the API has it', async () => {
+    const { page } = browser;
+    const api = await listAllFindings(world.base, world.keys.root, { packageName: [eq(pkg)] });
+    const scored = api.find((f) => f.scoreDetails) ?? api[0];
+    if (!scored) throw new Error('no finding');
+    await page.locator(`a[href="/findings/${scored.id}"]`).first().click();
+    await page.getByTestId('score-explanation').waitFor();
+    if (scored.scoreDetails) {
+      expect(await page.getByTestId('score-vector').textContent()).toBe(scored.scoreDetails.baseVector);
+      expect(await page.getByTestId('score-source').textContent()).toBe(scored.scoreDetails.source);
+    }
+    expect(await page.getByTestId('score-kev').textContent()).toMatch(
+      scored.exploitAvailable === 'YES' ? /^Yes/ : /^No$/,
+    );
+    expect(await page.getByTestId('score-epss').textContent()).toContain(
+      scored.epss ? 'percentile' : 'no EPSS',
+    );
+    expect(await page.getByTestId('remediation').textContent()).toBe(scored.remediation.recommendation.text);
+    const pkgs = scored.packageVulnerabilityDetails?.vulnerablePackages ?? [];
+    await expect
+      .poll(() => page.getByTestId('vulnerable-packages').locator('tbody tr').count())
+      .toBe(pkgs.length);
+    await page.goBack();
+  });
+
+  it('creates a suppression rule from the filter with a preview count, and the count drops', async () => {
+    const { page } = browser;
+    const filter = { packageName: [eq(pkg)], accountId: [eq(ACCOUNT_A)] };
+    const before = sum(await aggregate(world.base, world.keys.root, 'SEVERITY', filter)).all;
+    expect(before).toBeGreaterThan(0);
+    await page.goto(
+      `${world.base}/findings?filter=${encodeURIComponent(JSON.stringify({ ...filter, findingStatus: [eq('ACTIVE')] }))}`,
+    );
+    await expect.poll(async () => (await shownIds()).length).toBe(before);
+    await page.getByRole('button', { name: 'Create suppression rule from these filters' }).click();
+    await expect.poll(() => page.getByTestId('rule-preview-count').textContent()).toBe(String(before));
+    await page.getByLabel('Name').fill(`accepted risk: ${pkg}`);
+    await page.getByLabel('Reason').fill('tracked elsewhere');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await expect
+      .poll(() => page.getByTestId('rule-created').textContent())
+      .toContain(`${before} findings suppressed`);
+    await expect.poll(async () => (await shownIds()).length).toBe(0);
+    expect(sum(await aggregate(world.base, world.keys.root, 'SEVERITY', filter)).all).toBe(0);
+    const suppressed = { ...filter, findingStatus: [eq('SUPPRESSED')] };
+    expect((await listAllFindings(world.base, world.keys.root, suppressed)).length).toBe(before);
+  });
+
+  it('exports CSV: the downloaded file equals the report content the API serves', async () => {
+    const { page } = browser;
+    await page.goto(
+      `${world.base}/findings?filter=${encodeURIComponent(JSON.stringify({ accountId: [eq(ACCOUNT_A)] }))}`,
+    );
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    await expect
+      .poll(() => page.getByTestId('report-state').textContent(), { timeout: 60_000 })
+      .toBe('SUCCEEDED');
+    const link = page.getByTestId('report-download');
+    const reportId =
+      /\/v1\/reports\/([^/]+)\/content/.exec((await link.getAttribute('href')) ?? '')?.[1] ?? '';
+    const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const text = readFileSync((await file.path()) ?? '', 'utf8');
+    const api = await download(world.base, world.keys.root, `/v1/reports/${reportId}/content`);
+    expect(api.status).toBe(200);
+    expect(text).toBe(api.text);
+    expect(text.split('\n').length).toBeGreaterThan(2);
+  });
+
+  it('signs out: the session ends on the server and its cookie no longer works', async () => {
+    const { page } = browser;
+    const cookie = await sessionCookie();
+    expect(cookie).toBeTruthy();
+    const before = await fetch(`${world.base}/v1/findings?maxResults=1`, {
+      headers: { cookie: `vigil_session=${cookie}` },
+    });
+    expect(before.status).toBe(200);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to vigil' }).waitFor();
+    const after = await fetch(`${world.base}/v1/findings?maxResults=1`, {
+      headers: { cookie: `vigil_session=${cookie}` },
+    });
+    expect(after.status).toBe(401);
+    await page.goto(`${world.base}/findings`);
+    await page.getByRole('heading', { name: 'Sign in to vigil' }).waitFor();
+  });
+});
