@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { SocketOwner } from '../network-facts.js';
 
 /**
- * Which processes hold which sockets: every `/proc/PID/fd/N` that links to `socket:[INODE]`. Socket
- * inodes are unique across namespaces, so an owner in another namespace is still found. Processes
- * that vanish or deny reading while we look are skipped (their sockets keep no owner).
+ * Which processes hold which sockets: every `/proc/PID/fd/N` that links to `socket:[INODE]`. Processes
+ * of our own network namespace are read first; only if a socket is still without an owner are the
+ * others read too (socket inodes are unique across namespaces, and a process can hold a socket of a
+ * namespace it is not in). Processes that vanish or deny reading while we look are skipped.
  */
 export async function socketOwners(
   procRoot: string,
@@ -14,6 +15,29 @@ export async function socketOwners(
   const out = new Map<number, SocketOwner[]>();
   if (inodes.size === 0) return out;
   const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((n) => /^\d+$/.test(n));
+  const ours = await readlink(join(procRoot, 'self', 'ns', 'net')).catch(() => undefined);
+  const netns = await Promise.all(
+    pids.map((pid) => readlink(join(procRoot, pid, 'ns', 'net')).catch(() => undefined)),
+  );
+  const local = pids.filter((_, i) => ours === undefined || netns[i] === ours);
+  await scan(procRoot, local, inodes, out);
+  if (out.size < inodes.size)
+    await scan(
+      procRoot,
+      pids.filter((_, i) => !local.includes(pids[i] as string)),
+      inodes,
+      out,
+    );
+  for (const list of out.values()) list.sort((a, b) => a.pid - b.pid);
+  return out;
+}
+
+async function scan(
+  procRoot: string,
+  pids: readonly string[],
+  inodes: ReadonlySet<number>,
+  out: Map<number, SocketOwner[]>,
+): Promise<void> {
   for (const pid of pids) {
     const held = await heldInodes(join(procRoot, pid, 'fd'), inodes);
     if (held.size === 0) continue;
@@ -21,8 +45,6 @@ export async function socketOwners(
     if (!owner) continue;
     for (const inode of held) out.set(inode, [...(out.get(inode) ?? []), owner]);
   }
-  for (const list of out.values()) list.sort((a, b) => a.pid - b.pid);
-  return out;
 }
 
 async function heldInodes(fdDir: string, wanted: ReadonlySet<number>): Promise<Set<number>> {
