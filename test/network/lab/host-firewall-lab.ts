@@ -121,7 +121,7 @@ export class HostFirewallLab {
         try {
           resolve(JSON.parse(line) as NetworkFacts);
         } catch (err) {
-          reject(err);
+          reject(err instanceof Error ? err : new Error(String(err)));
         }
       });
       this.collector?.stdin?.write('collect\n');
