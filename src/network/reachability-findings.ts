@@ -52,9 +52,16 @@ function draft(
   resourceId: string,
   category: NetworkFindingCategory,
   d: NetworkReachabilityDetails,
-  text: Pick<NetworkFindingDraft, 'title' | 'description' | 'severity'> & { remediation: string },
+  text: Pick<NetworkFindingDraft, 'title' | 'description' | 'severity'> & {
+    remediation: string;
+    via?: string;
+  },
 ): NetworkFindingDraft {
-  const path = d.networkPath.steps.map((s) => s.componentId).join('>');
+  // The address the path ends at tells apart an IPv4 and an IPv6 path through the same components.
+  const path = [
+    ...d.networkPath.steps.map((s) => s.address ?? s.componentId),
+    ...(text.via ? [text.via] : []),
+  ].join('>');
   return {
     type: 'NETWORK_REACHABILITY',
     fingerprint: `${resourceId}|${d.protocol}|${d.openPortRange.begin}-${d.openPortRange.end}|${category}|${path}`,
@@ -189,6 +196,7 @@ function cloudFindingsFor(
         description: `On this instance, ${r.protocol} port ${port}${serviceText(recognizedPort(r.protocol, port))} is reachable from the internet ${text}. ${where}`,
         severity,
         remediation: fix(`port ${port}`),
+        ...(r.destination ? { via: r.destination } : {}),
       },
     );
   const out: NetworkFindingDraft[] = [
@@ -201,6 +209,7 @@ function cloudFindingsFor(
         description: `On this instance, ${r.protocol} ${begin === end ? `port ${begin}` : `ports ${begin}-${end}`} can be reached from the internet. ${where}`,
         severity: 'INFORMATIONAL',
         remediation: fix(begin === end ? `port ${begin}` : `ports ${begin}-${end}`),
+        ...(r.destination ? { via: r.destination } : {}),
       },
     ),
   ];

@@ -33,6 +33,8 @@ export function parseAddress(text: string): ParsedAddress | undefined {
 }
 
 export function formatAddress(family: IpFamily, value: bigint): string {
+  // IPv4-mapped IPv6 addresses are written as the kernel and ss write them: ::ffff:a.b.c.d.
+  if (family === 6 && value >> 32n === 0xffffn) return `::ffff:${formatAddress(4, value & 0xffffffffn)}`;
   const bytes: number[] = [];
   const n = family === 4 ? 4 : 16;
   for (let i = n - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));

@@ -74,7 +74,9 @@ export class ChainEvaluator {
 
   /** Applies one rule to a fragment; returns the parts that go on to the next rule. */
   private rule(rule: Rule, frag: Frag, depth: number, done: Outcome[]): Frag[] {
-    if (--this.budget.left < 0) throw new EvaluationBudgetExceeded();
+    // Work, not rules: a rule costs more the more ranges the source set has been split into.
+    this.budget.left -= 1 + frag.set.intervals.length;
+    if (this.budget.left < 0) throw new EvaluationBudgetExceeded();
     let yes = frag.set;
     let unknownWhat: string | undefined;
     for (const m of rule.matches) {

@@ -25,7 +25,21 @@ export interface FirewallView {
 
 const FIREWALL_SOURCES = /^(nft|iptables|ip6tables)/;
 
+// Facts are read once and analysed many times (per source class, socket, address): parse once.
+const parsed = new WeakMap<FirewallFacts, readonly Table[]>();
+
 export function loadFirewall(fw: FirewallFacts, notes: readonly CollectionNote[]): FirewallView {
+  const gaps = notes
+    .filter((n) => FIREWALL_SOURCES.test(n.source) && n.code !== 'NO_FIREWALL')
+    .map((n) => `${n.source}: ${n.message}`);
+  const cached = parsed.get(fw);
+  if (cached) return { tables: cached, gaps };
+  const tables = parseTables(fw);
+  parsed.set(fw, tables);
+  return { tables, gaps };
+}
+
+function parseTables(fw: FirewallFacts): Table[] {
   const tables: Table[] = [];
   const skip = new Set<string>();
   for (const dump of fw.iptables) {
@@ -42,10 +56,7 @@ export function loadFirewall(fw: FirewallFacts, notes: readonly CollectionNote[]
         skipTables: skip,
       }),
     );
-  const gaps = notes
-    .filter((n) => FIREWALL_SOURCES.test(n.source) && n.code !== 'NO_FIREWALL')
-    .map((n) => `${n.source}: ${n.message}`);
-  return { tables, gaps };
+  return tables;
 }
 
 export type Verdict = 'REACHABLE' | 'NOT_REACHABLE' | 'UNKNOWN';
@@ -66,8 +77,11 @@ interface ChainRun {
   outcomes: Outcome[];
 }
 
-/** Hard cap on rule evaluations for one packet class: a hostile dump cannot make the analysis hang. */
-export const RULE_EVALUATION_BUDGET = 2_000_000;
+/**
+ * Cap on the work of one verdict (rule evaluations weighted by how fragmented the source set is): a
+ * hostile or huge dump ends in UNKNOWN with this reason instead of an analysis that does not finish.
+ */
+export const RULE_EVALUATION_BUDGET = 5_000_000;
 
 export function decide(
   view: FirewallView,
@@ -85,7 +99,7 @@ export function decide(
     }
   } catch (err) {
     if (!(err instanceof EvaluationBudgetExceeded)) throw err;
-    const what = `more than ${RULE_EVALUATION_BUDGET} rule evaluations`;
+    const what = `more than ${RULE_EVALUATION_BUDGET} units of rule evaluation work`;
     return { verdict: 'UNKNOWN', witness: set.first(), rules: [], unknowns: [{ what }] };
   }
   let accept = set;

@@ -45,13 +45,14 @@ function elements(right: unknown, lookup: SetLookup): readonly unknown[] | undef
 export function addressValues(family: IpFamily, right: unknown, lookup: SetLookup): IntervalSet | undefined {
   const elems = elements(right, lookup);
   if (!elems) return undefined;
-  let out = IntervalSet.EMPTY;
+  // One merge at the end: a named set may hold hundreds of thousands of elements.
+  const spans: (readonly [bigint, bigint])[] = [];
   for (const e of elems) {
     const one = addressValue(family, e);
     if (!one) return undefined;
-    out = out.union(one);
+    spans.push(...one.intervals);
   }
-  return out;
+  return IntervalSet.from(spans);
 }
 
 function addressValue(family: IpFamily, e: unknown): IntervalSet | undefined {
@@ -89,21 +90,15 @@ export function portValues(op: string, right: unknown, lookup: SetLookup): Inter
   }
   const elems = elements(right, lookup);
   if (!elems) return undefined;
-  let out = IntervalSet.EMPTY;
+  const spans: [bigint, bigint][] = [];
   for (const e of elems) {
     const range = isObject(e) ? e['range'] : undefined;
-    if (Array.isArray(range)) {
-      const lo = portNumber(range[0]);
-      const hi = portNumber(range[1]);
-      if (lo === undefined || hi === undefined) return undefined;
-      out = out.union(IntervalSet.of(lo, hi));
-      continue;
-    }
-    const n = portNumber(e);
-    if (n === undefined) return undefined;
-    out = out.union(IntervalSet.of(n, n));
+    const lo = portNumber(Array.isArray(range) ? range[0] : e);
+    const hi = portNumber(Array.isArray(range) ? range[1] : e);
+    if (lo === undefined || hi === undefined) return undefined;
+    spans.push([lo, hi]);
   }
-  return out;
+  return IntervalSet.from(spans);
 }
 
 function portNumber(v: unknown): bigint | undefined {

@@ -15,6 +15,8 @@ export interface ScanOptions {
   /** Source address to send from (SYN and UDP scans); needs `iface`. */
   source?: string;
   iface?: string;
+  /** Scan an IPv6 target. */
+  ipv6?: boolean;
   /** Fixed source port: a new conntrack tuple for each ruleset, whatever the previous one left. */
   sourcePort?: number;
 }
@@ -61,6 +63,7 @@ export async function nmapScan(
     ...(o.source ? ['-S', o.source] : []),
     ...(o.iface ? ['-e', o.iface] : []),
     ...(o.sourcePort ? ['-g', String(o.sourcePort)] : []),
+    ...(o.ipv6 ? ['-6'] : []),
     target,
   ];
   const xml = await lab.exec(ns, 'nmap', args, undefined, 180_000);
