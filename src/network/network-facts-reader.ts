@@ -1,9 +1,9 @@
-import { Value } from '@sinclair/typebox/value';
 import { isVigilError } from '../core/errors/vigil-error.js';
 import { loadFirewall } from './firewall/firewall-view.js';
 import { NetworkFactsInvalidError } from './network-facts-invalid-error.js';
 import { NetworkFactsTooLargeError } from './network-facts-too-large-error.js';
-import { NetworkFactsSchema, type NetworkFacts } from './network-facts.js';
+import { shapeErrors } from './json-shape.js';
+import { NETWORK_FACTS_SHAPE, type NetworkFacts } from './network-facts.js';
 
 /**
  * Reads network facts as an agent sends them: at most `maxBytes` of JSON (16 MiB: a 10 MB ruleset
@@ -25,17 +25,14 @@ export function readNetworkFacts(text: string, maxBytes = MAX_NETWORK_FACTS_BYTE
 }
 
 export function checkNetworkFacts(value: unknown): NetworkFacts {
-  if (!Value.Check(NetworkFactsSchema, value)) {
-    const errors = [...Value.Errors(NetworkFactsSchema, value)]
-      .slice(0, 10)
-      .map((e) => ({ path: e.path, message: e.message }));
-    throw new NetworkFactsInvalidError(errors);
-  }
+  const errors = shapeErrors(NETWORK_FACTS_SHAPE, value);
+  if (errors.length > 0) throw new NetworkFactsInvalidError(errors);
+  const facts = value as NetworkFacts;
   try {
-    loadFirewall(value.firewall, value.notes);
+    loadFirewall(facts.firewall, facts.notes);
   } catch (err) {
     if (!isVigilError(err)) throw err;
     throw new NetworkFactsInvalidError([{ path: '/firewall', message: err.message }]);
   }
-  return value;
+  return facts;
 }

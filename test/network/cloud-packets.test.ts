@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/seeded-random.js';
 import { analyzeAwsPaths, type CloudPathResult } from '../../src/network/cloud/aws-path-analysis.js';
 import { buildAwsNetwork } from '../../src/network/cloud/aws-network-model.js';
@@ -180,7 +180,6 @@ async function runOne(index: number, tally: Tally): Promise<void> {
 
 describe('AWS cloud paths, proven with nmap through namespaces compiled from the describe JSON', () => {
   beforeAll(() => requireNetworkTools(['ip', 'nft', 'nmap']));
-  afterAll(() => undefined);
 
   it(`the analysis equals what packets see over ${TOPOLOGIES} generated topologies`, async () => {
     const tally: Tally = {
@@ -192,11 +191,20 @@ describe('AWS cloud paths, proven with nmap through namespaces compiled from the
       features: new Map(),
     };
     let next = 0;
-    await Promise.all(
+    let failed = false;
+    // Workers stop at the first failure, and every worker has cleaned up before the test ends.
+    const settled = await Promise.allSettled(
       Array.from({ length: PARALLEL }, async () => {
-        while (next < TOPOLOGIES) await runOne(next++, tally);
+        while (next < TOPOLOGIES && !failed) {
+          await runOne(next++, tally).catch((err: unknown) => {
+            failed = true;
+            throw err;
+          });
+        }
       }),
     );
+    const rejected = settled.find((s) => s.status === 'rejected');
+    if (rejected) throw rejected.reason;
     console.log(
       `cloud netns proof: ${tally.tried} topologies tried, ${tally.checked} (instance, family, port) answers checked ` +
         `(${tally.reachable} REACHABLE), ${tally.unknown} UNKNOWN, ${tally.mismatches.length} mismatches; features ${JSON.stringify(Object.fromEntries(tally.features))}`,

@@ -113,11 +113,20 @@ describe('host firewall reachability, proven with nmap in network namespaces', (
   it(`REACHABLE equals nmap's open over ${RULESETS} generated nft and iptables rulesets`, async () => {
     const tally: Tally = { tried: {}, reachable: 0, notReachable: 0, unknown: [], mismatches: [] };
     let next = 0;
-    await Promise.all(
+    let failed = false;
+    // Workers stop at the first failure and are all done before afterAll removes the namespaces.
+    const settled = await Promise.allSettled(
       labs.map(async (lab) => {
-        while (next < RULESETS) await runOne(lab, next++, tally);
+        while (next < RULESETS && !failed) {
+          await runOne(lab, next++, tally).catch((err: unknown) => {
+            failed = true;
+            throw err;
+          });
+        }
       }),
     );
+    const rejected = settled.find((s) => s.status === 'rejected');
+    if (rejected) throw rejected.reason;
     const tried = Object.values(tally.tried).reduce((a, b) => a + b, 0);
     console.log(
       `host firewall netns proof: ${tried} rulesets tried (${JSON.stringify(tally.tried)}), ` +

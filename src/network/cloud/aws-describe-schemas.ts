@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { arr, bool, int, obj, oneOf, str, type Check } from '../json-shape.js';
 
 /**
  * The parts of `aws ec2 describe-*` JSON output the cloud path analysis reads, as the AWS CLI prints
@@ -6,142 +6,206 @@ import { Type, type Static } from '@sinclair/typebox';
  * unchanged. Only what the analysis needs is required.
  */
 
-const Opt = <T extends Parameters<typeof Type.Optional>[0]>(t: T) => Type.Optional(t);
-const GroupIdentifier = Type.Object({ GroupId: Type.String(), GroupName: Opt(Type.String()) });
-const Association = Type.Object({ PublicIp: Opt(Type.String()) });
+interface Association {
+  PublicIp?: string;
+}
 
-export const NetworkInterfaceSchema = Type.Object({
-  NetworkInterfaceId: Type.String(),
-  SubnetId: Type.String(),
-  VpcId: Type.String(),
-  PrivateIpAddress: Opt(Type.String()),
-  PrivateIpAddresses: Opt(
-    Type.Array(
-      Type.Object({
-        PrivateIpAddress: Type.String(),
-        Primary: Opt(Type.Boolean()),
-        Association: Opt(Association),
-      }),
-    ),
-  ),
-  Association: Opt(Association),
-  Ipv6Addresses: Opt(Type.Array(Type.Object({ Ipv6Address: Type.String() }))),
-  Groups: Type.Array(GroupIdentifier),
-  Attachment: Opt(
-    Type.Object({
-      InstanceId: Opt(Type.String()),
-      DeviceIndex: Opt(Type.Integer()),
-      Status: Opt(Type.String()),
-    }),
-  ),
-  Status: Opt(Type.String()),
-});
+export interface AwsNetworkInterface {
+  NetworkInterfaceId: string;
+  SubnetId: string;
+  VpcId: string;
+  PrivateIpAddress?: string;
+  PrivateIpAddresses?: { PrivateIpAddress: string; Primary?: boolean; Association?: Association }[];
+  Association?: Association;
+  Ipv6Addresses?: { Ipv6Address: string }[];
+  Groups: { GroupId: string; GroupName?: string }[];
+  Attachment?: { InstanceId?: string; DeviceIndex?: number; Status?: string };
+  Status?: string;
+}
 
-export const InstanceSchema = Type.Object({
-  InstanceId: Type.String(),
-  VpcId: Opt(Type.String()),
-  SubnetId: Opt(Type.String()),
-  State: Opt(Type.Object({ Name: Opt(Type.String()) })),
-  NetworkInterfaces: Opt(Type.Array(Type.Object({ NetworkInterfaceId: Type.String() }))),
-  Tags: Opt(Type.Array(Type.Object({ Key: Type.String(), Value: Opt(Type.String()) }))),
-});
+export interface AwsInstance {
+  InstanceId: string;
+  VpcId?: string;
+  SubnetId?: string;
+  State?: { Name?: string };
+  NetworkInterfaces?: { NetworkInterfaceId: string }[];
+}
 
-const IpPermissionSchema = Type.Object({
-  IpProtocol: Type.String(),
-  FromPort: Opt(Type.Integer()),
-  ToPort: Opt(Type.Integer()),
-  IpRanges: Opt(Type.Array(Type.Object({ CidrIp: Type.String() }))),
-  Ipv6Ranges: Opt(Type.Array(Type.Object({ CidrIpv6: Type.String() }))),
-  PrefixListIds: Opt(Type.Array(Type.Object({ PrefixListId: Type.String() }))),
-  UserIdGroupPairs: Opt(
-    Type.Array(
-      Type.Object({ GroupId: Opt(Type.String()), UserId: Opt(Type.String()), VpcId: Opt(Type.String()) }),
-    ),
-  ),
-});
+export interface AwsIpPermission {
+  IpProtocol: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: { CidrIp: string }[];
+  Ipv6Ranges?: { CidrIpv6: string }[];
+  PrefixListIds?: { PrefixListId: string }[];
+  UserIdGroupPairs?: { GroupId?: string; UserId?: string; VpcId?: string }[];
+}
 
-export const SecurityGroupSchema = Type.Object({
-  GroupId: Type.String(),
-  GroupName: Opt(Type.String()),
-  VpcId: Opt(Type.String()),
-  OwnerId: Opt(Type.String()),
-  IpPermissions: Type.Array(IpPermissionSchema),
-});
+export interface AwsSecurityGroup {
+  GroupId: string;
+  GroupName?: string;
+  VpcId?: string;
+  OwnerId?: string;
+  IpPermissions: AwsIpPermission[];
+}
 
-export const NetworkAclSchema = Type.Object({
-  NetworkAclId: Type.String(),
-  VpcId: Type.String(),
-  IsDefault: Opt(Type.Boolean()),
-  Entries: Type.Array(
-    Type.Object({
-      RuleNumber: Type.Integer(),
-      Protocol: Type.String(),
-      RuleAction: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
-      Egress: Type.Boolean(),
-      CidrBlock: Opt(Type.String()),
-      Ipv6CidrBlock: Opt(Type.String()),
-      PortRange: Opt(Type.Object({ From: Type.Integer(), To: Type.Integer() })),
-    }),
-  ),
-  Associations: Type.Array(Type.Object({ SubnetId: Type.String(), NetworkAclId: Opt(Type.String()) })),
-});
+export interface AwsNaclEntry {
+  RuleNumber: number;
+  /** An IANA protocol number as a string; "-1" is every protocol. */
+  Protocol: string;
+  RuleAction: 'allow' | 'deny';
+  Egress: boolean;
+  CidrBlock?: string;
+  Ipv6CidrBlock?: string;
+  PortRange?: { From: number; To: number };
+}
 
-export const RouteTableSchema = Type.Object({
-  RouteTableId: Type.String(),
-  VpcId: Type.String(),
-  Associations: Type.Array(
-    Type.Object({ Main: Opt(Type.Boolean()), SubnetId: Opt(Type.String()), GatewayId: Opt(Type.String()) }),
-  ),
-  Routes: Type.Array(
-    Type.Object({
-      DestinationCidrBlock: Opt(Type.String()),
-      DestinationIpv6CidrBlock: Opt(Type.String()),
-      DestinationPrefixListId: Opt(Type.String()),
-      GatewayId: Opt(Type.String()),
-      NatGatewayId: Opt(Type.String()),
-      InstanceId: Opt(Type.String()),
-      NetworkInterfaceId: Opt(Type.String()),
-      EgressOnlyInternetGatewayId: Opt(Type.String()),
-      TransitGatewayId: Opt(Type.String()),
-      VpcPeeringConnectionId: Opt(Type.String()),
-      State: Opt(Type.String()),
-    }),
-  ),
-});
+export interface AwsNetworkAcl {
+  NetworkAclId: string;
+  VpcId: string;
+  IsDefault?: boolean;
+  Entries: AwsNaclEntry[];
+  Associations: { SubnetId: string; NetworkAclId?: string }[];
+}
 
-export const InternetGatewaySchema = Type.Object({
-  InternetGatewayId: Type.String(),
-  Attachments: Type.Array(Type.Object({ VpcId: Type.String(), State: Opt(Type.String()) })),
-});
+export interface AwsRoute {
+  DestinationCidrBlock?: string;
+  DestinationIpv6CidrBlock?: string;
+  DestinationPrefixListId?: string;
+  GatewayId?: string;
+  NatGatewayId?: string;
+  InstanceId?: string;
+  NetworkInterfaceId?: string;
+  EgressOnlyInternetGatewayId?: string;
+  TransitGatewayId?: string;
+  VpcPeeringConnectionId?: string;
+  State?: string;
+}
 
-export const SubnetSchema = Type.Object({
-  SubnetId: Type.String(),
-  VpcId: Type.String(),
-  CidrBlock: Opt(Type.String()),
-  Ipv6CidrBlockAssociationSet: Opt(Type.Array(Type.Object({ Ipv6CidrBlock: Type.String() }))),
-});
+export interface AwsRouteTable {
+  RouteTableId: string;
+  VpcId: string;
+  Associations: { Main?: boolean; SubnetId?: string; GatewayId?: string }[];
+  Routes: AwsRoute[];
+}
+
+export interface AwsInternetGateway {
+  InternetGatewayId: string;
+  Attachments: { VpcId: string; State?: string }[];
+}
+
+export interface AwsSubnet {
+  SubnetId: string;
+  VpcId: string;
+  CidrBlock?: string;
+  Ipv6CidrBlockAssociationSet?: { Ipv6CidrBlock: string }[];
+}
 
 /** The seven outputs, each exactly as the CLI prints it. */
-export const AwsDescribeOutputsSchema = Type.Object({
-  instances: Type.Object({
-    Reservations: Type.Array(Type.Object({ Instances: Type.Array(InstanceSchema) })),
-  }),
-  securityGroups: Type.Object({ SecurityGroups: Type.Array(SecurityGroupSchema) }),
-  networkAcls: Type.Object({ NetworkAcls: Type.Array(NetworkAclSchema) }),
-  routeTables: Type.Object({ RouteTables: Type.Array(RouteTableSchema) }),
-  internetGateways: Type.Object({ InternetGateways: Type.Array(InternetGatewaySchema) }),
-  subnets: Type.Object({ Subnets: Type.Array(SubnetSchema) }),
-  networkInterfaces: Type.Object({ NetworkInterfaces: Type.Array(NetworkInterfaceSchema) }),
-});
+export interface AwsDescribeOutputs {
+  instances: { Reservations: { Instances: AwsInstance[] }[] };
+  securityGroups: { SecurityGroups: AwsSecurityGroup[] };
+  networkAcls: { NetworkAcls: AwsNetworkAcl[] };
+  routeTables: { RouteTables: AwsRouteTable[] };
+  internetGateways: { InternetGateways: AwsInternetGateway[] };
+  subnets: { Subnets: AwsSubnet[] };
+  networkInterfaces: { NetworkInterfaces: AwsNetworkInterface[] };
+}
 
-export type AwsDescribeOutputs = Static<typeof AwsDescribeOutputsSchema>;
-export type AwsNetworkInterface = Static<typeof NetworkInterfaceSchema>;
-export type AwsInstance = Static<typeof InstanceSchema>;
-export type AwsSecurityGroup = Static<typeof SecurityGroupSchema>;
-export type AwsIpPermission = Static<typeof IpPermissionSchema>;
-export type AwsNetworkAcl = Static<typeof NetworkAclSchema>;
-export type AwsNaclEntry = AwsNetworkAcl['Entries'][number];
-export type AwsRouteTable = Static<typeof RouteTableSchema>;
-export type AwsRoute = AwsRouteTable['Routes'][number];
-export type AwsInternetGateway = Static<typeof InternetGatewaySchema>;
-export type AwsSubnet = Static<typeof SubnetSchema>;
+const s = str();
+const ids = (key: string): Check => arr(obj({ [key]: s }));
+const association = obj({}, { PublicIp: s });
+
+const ENI = obj(
+  { NetworkInterfaceId: s, SubnetId: s, VpcId: s, Groups: arr(obj({ GroupId: s }, { GroupName: s })) },
+  {
+    PrivateIpAddress: s,
+    PrivateIpAddresses: arr(obj({ PrivateIpAddress: s }, { Primary: bool, Association: association })),
+    Association: association,
+    Ipv6Addresses: ids('Ipv6Address'),
+    Attachment: obj({}, { InstanceId: s, DeviceIndex: int(), Status: s }),
+    Status: s,
+  },
+);
+
+const INSTANCE = obj(
+  { InstanceId: s },
+  { VpcId: s, SubnetId: s, State: obj({}, { Name: s }), NetworkInterfaces: ids('NetworkInterfaceId') },
+);
+
+const PERMISSION = obj(
+  { IpProtocol: s },
+  {
+    FromPort: int(),
+    ToPort: int(),
+    IpRanges: ids('CidrIp'),
+    Ipv6Ranges: ids('CidrIpv6'),
+    PrefixListIds: ids('PrefixListId'),
+    UserIdGroupPairs: arr(obj({}, { GroupId: s, UserId: s, VpcId: s })),
+  },
+);
+
+const NACL_ENTRY = obj(
+  { RuleNumber: int(), Protocol: s, RuleAction: oneOf('allow', 'deny'), Egress: bool },
+  { CidrBlock: s, Ipv6CidrBlock: s, PortRange: obj({ From: int(), To: int() }) },
+);
+
+const ROUTE = obj(
+  {},
+  Object.fromEntries(
+    [
+      'DestinationCidrBlock',
+      'DestinationIpv6CidrBlock',
+      'DestinationPrefixListId',
+      'GatewayId',
+      'NatGatewayId',
+      'InstanceId',
+      'NetworkInterfaceId',
+      'EgressOnlyInternetGatewayId',
+      'TransitGatewayId',
+      'VpcPeeringConnectionId',
+      'State',
+    ].map((k) => [k, s]),
+  ),
+);
+
+export const AWS_DESCRIBE_SHAPE: Check = obj({
+  instances: obj({ Reservations: arr(obj({ Instances: arr(INSTANCE) })) }),
+  securityGroups: obj({
+    SecurityGroups: arr(
+      obj({ GroupId: s, IpPermissions: arr(PERMISSION) }, { GroupName: s, VpcId: s, OwnerId: s }),
+    ),
+  }),
+  networkAcls: obj({
+    NetworkAcls: arr(
+      obj(
+        {
+          NetworkAclId: s,
+          VpcId: s,
+          Entries: arr(NACL_ENTRY),
+          Associations: arr(obj({ SubnetId: s }, { NetworkAclId: s })),
+        },
+        { IsDefault: bool },
+      ),
+    ),
+  }),
+  routeTables: obj({
+    RouteTables: arr(
+      obj({
+        RouteTableId: s,
+        VpcId: s,
+        Associations: arr(obj({}, { Main: bool, SubnetId: s, GatewayId: s })),
+        Routes: arr(ROUTE),
+      }),
+    ),
+  }),
+  internetGateways: obj({
+    InternetGateways: arr(obj({ InternetGatewayId: s, Attachments: arr(obj({ VpcId: s }, { State: s })) })),
+  }),
+  subnets: obj({
+    Subnets: arr(
+      obj({ SubnetId: s, VpcId: s }, { CidrBlock: s, Ipv6CidrBlockAssociationSet: ids('Ipv6CidrBlock') }),
+    ),
+  }),
+  networkInterfaces: obj({ NetworkInterfaces: arr(ENI) }),
+});

@@ -1,7 +1,7 @@
-import { Value } from '@sinclair/typebox/value';
 import { parseAddress, parseCidr } from '../address/ip-address.js';
+import { shapeErrors } from '../json-shape.js';
 import {
-  AwsDescribeOutputsSchema,
+  AWS_DESCRIBE_SHAPE,
   type AwsDescribeOutputs,
   type AwsInstance,
   type AwsInternetGateway,
@@ -37,38 +37,35 @@ function byId<T>(items: readonly T[], id: (t: T) => string): Map<string, T> {
 }
 
 export function buildAwsNetwork(input: unknown): AwsNetwork {
-  if (!Value.Check(AwsDescribeOutputsSchema, input)) {
-    const errors = [...Value.Errors(AwsDescribeOutputsSchema, input)]
-      .slice(0, 10)
-      .map((e) => ({ path: e.path, message: e.message }));
-    throw new CloudNetworkInvalidError(errors);
-  }
-  checkAddresses(input);
-  const enis = byId(input.networkInterfaces.NetworkInterfaces, (e) => e.NetworkInterfaceId);
+  const errors = shapeErrors(AWS_DESCRIBE_SHAPE, input);
+  if (errors.length > 0) throw new CloudNetworkInvalidError(errors);
+  const outputs = input as AwsDescribeOutputs;
+  checkAddresses(outputs);
+  const enis = byId(outputs.networkInterfaces.NetworkInterfaces, (e) => e.NetworkInterfaceId);
   const net: AwsNetwork = {
     instances: byId(
-      input.instances.Reservations.flatMap((r) => r.Instances),
+      outputs.instances.Reservations.flatMap((r) => r.Instances),
       (i) => i.InstanceId,
     ),
     enis,
-    securityGroups: byId(input.securityGroups.SecurityGroups, (g) => g.GroupId),
-    subnets: byId(input.subnets.Subnets, (s) => s.SubnetId),
+    securityGroups: byId(outputs.securityGroups.SecurityGroups, (g) => g.GroupId),
+    subnets: byId(outputs.subnets.Subnets, (s) => s.SubnetId),
     naclBySubnet: new Map(),
     routeTableBySubnet: new Map(),
     mainRouteTableByVpc: new Map(),
-    internetGateways: byId(input.internetGateways.InternetGateways, (g) => g.InternetGatewayId),
+    internetGateways: byId(outputs.internetGateways.InternetGateways, (g) => g.InternetGatewayId),
     groupMembers: new Map(),
   };
   const need = (map: Map<string, unknown>, kind: string, id: string, by: string): void => {
     if (!map.has(id)) throw new CloudReferenceError(kind, id, by);
   };
-  for (const acl of input.networkAcls.NetworkAcls) {
+  for (const acl of outputs.networkAcls.NetworkAcls) {
     for (const a of acl.Associations) {
       need(net.subnets, 'subnet', a.SubnetId, `network ACL ${acl.NetworkAclId}`);
       net.naclBySubnet.set(a.SubnetId, acl);
     }
   }
-  for (const rt of input.routeTables.RouteTables) {
+  for (const rt of outputs.routeTables.RouteTables) {
     for (const a of rt.Associations) {
       if (a.Main) net.mainRouteTableByVpc.set(rt.VpcId, rt);
       if (a.SubnetId) {
