@@ -26,7 +26,7 @@ import { requireNetworkTools } from './lab/netns-lab.js';
  * a listener must be open exactly when REACHABLE. The findings' listener join must agree with nmap.
  */
 
-const TOPOLOGIES = Number(process.env['VG_TOPOLOGIES'] ?? 52);
+const TOPOLOGIES = Number(process.env['VG_TOPOLOGIES'] ?? 50);
 const PARALLEL = 5;
 
 interface Tally {

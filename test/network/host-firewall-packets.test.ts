@@ -19,7 +19,7 @@ import type { PortStates } from './lab/nmap-scan.js';
  */
 
 const FLAVOURS = ['nft', 'nft', 'iptables-legacy', 'iptables-nft', 'mixed'] as const;
-const RULESETS = Number(process.env['VG_RULESETS'] ?? 240);
+const RULESETS = Number(process.env['VG_RULESETS'] ?? 200);
 const SLOTS = 6;
 
 interface Tally {

@@ -57,6 +57,7 @@ export class HostFirewallLab {
   private collector: ChildProcess | undefined;
   private pending: ((line: string) => void)[] = [];
   private buffer = '';
+  private legacyLoaded = false;
 
   constructor(tag: string) {
     this.lab = new NetnsLab(tag);
@@ -101,8 +102,12 @@ export class HostFirewallLab {
   async load(spec: LoadSpec): Promise<void> {
     const { lab, host } = this;
     await lab.exec(host, 'nft', ['flush', 'ruleset']);
-    await lab.exec(host, 'iptables-legacy-restore', [], LEGACY_RESET);
-    await lab.exec(host, 'ip6tables-legacy-restore', [], LEGACY_RESET);
+    // Legacy tables live apart from nftables: empty them only when the last ruleset used them.
+    if (this.legacyLoaded) {
+      await lab.exec(host, 'iptables-legacy-restore', [], LEGACY_RESET);
+      await lab.exec(host, 'ip6tables-legacy-restore', [], LEGACY_RESET);
+    }
+    this.legacyLoaded = spec.iptablesLegacy !== undefined;
     if (spec.nft) await lab.exec(host, 'nft', ['-f', '-'], spec.nft);
     for (const [flavour, dump] of [
       ['legacy', spec.iptablesLegacy],
