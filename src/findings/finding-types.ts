@@ -1,5 +1,5 @@
 import type { MatchReason } from '../match/match-types.js';
-import type { NetworkReachabilityDetails } from '../network/reachability-findings.js';
+import type { NetworkReachabilityDetails } from '../network/finding-draft.js';
 import type { ScoreDetails } from '../risk/score-selector.js';
 import type { Severity } from '../risk/severity-band.js';
 import type { CvssEntry } from '../vulndb/vuln-types.js';

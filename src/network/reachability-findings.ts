@@ -4,89 +4,30 @@ import type { CloudPathResult } from './cloud/aws-path-analysis.js';
 import { isLoopbackSocket } from './host/arrival.js';
 import type { HostAnalysis, HostPathResult } from './host/host-path-analysis.js';
 import type { ListeningSocket, NetworkFacts } from './network-facts.js';
+import {
+  draft,
+  NO_LISTENER_SEVERITY,
+  portText,
+  processText,
+  serviceText,
+  UNRECOGNIZED_SEVERITY,
+  type NetworkFindingCategory,
+  type NetworkFindingDraft,
+} from './finding-draft.js';
 import type { PathStep } from './path-step.js';
-import { recognizedPort, recognizedPortsIn, type RecognizedPort } from './recognized-ports.js';
+import { recognizedPort, recognizedPortsIn } from './recognized-ports.js';
+
+export type {
+  NetworkFindingCategory,
+  NetworkFindingDraft,
+  NetworkReachabilityDetails,
+} from './finding-draft.js';
 
 /**
  * NETWORK_REACHABILITY finding drafts, one per (resource, port range, protocol, path), in the shape of
  * src/findings' Finding (lifecycle fields are added by whoever stores them). Categories follow
  * Inspector Classic's network reachability types; severities come from the recognized-port table.
  */
-
-export type NetworkFindingCategory =
-  | 'RECOGNIZED_PORT_WITH_LISTENER'
-  | 'RECOGNIZED_PORT_NO_LISTENER'
-  | 'RECOGNIZED_PORT_NO_AGENT'
-  | 'UNRECOGNIZED_PORT_WITH_LISTENER'
-  | 'NETWORK_EXPOSURE';
-
-export interface NetworkReachabilityDetails {
-  openPortRange: { begin: number; end: number };
-  protocol: 'TCP' | 'UDP';
-  networkPath: { steps: PathStep[] };
-}
-
-export interface NetworkFindingDraft {
-  type: 'NETWORK_REACHABILITY';
-  /** Stable identity: resource, range, protocol and the components of the path. */
-  fingerprint: string;
-  category: NetworkFindingCategory;
-  title: string;
-  description: string;
-  severity: Severity;
-  exploitAvailable: 'NO';
-  fixAvailable: 'YES';
-  remediation: { recommendation: { text: string } };
-  resources: { id: string; type: 'HOST'; details: Record<string, unknown> }[];
-  networkReachabilityDetails: NetworkReachabilityDetails;
-}
-
-const NO_LISTENER_SEVERITY: Severity = 'LOW';
-const UNRECOGNIZED_SEVERITY: Severity = 'MEDIUM';
-
-function portText(begin: number, end: number): string {
-  return begin === end ? `Port ${begin}` : `Port range ${begin}-${end}`;
-}
-
-function draft(
-  resourceId: string,
-  category: NetworkFindingCategory,
-  d: NetworkReachabilityDetails,
-  text: Pick<NetworkFindingDraft, 'title' | 'description' | 'severity'> & {
-    remediation: string;
-    via?: string;
-  },
-): NetworkFindingDraft {
-  // The address the path ends at tells apart an IPv4 and an IPv6 path through the same components.
-  const path = [
-    ...d.networkPath.steps.map((s) => s.address ?? s.componentId),
-    ...(text.via ? [text.via] : []),
-  ].join('>');
-  return {
-    type: 'NETWORK_REACHABILITY',
-    fingerprint: `${resourceId}|${d.protocol}|${d.openPortRange.begin}-${d.openPortRange.end}|${category}|${path}`,
-    category,
-    title: text.title,
-    description: text.description,
-    severity: text.severity,
-    exploitAvailable: 'NO',
-    fixAvailable: 'YES',
-    remediation: { recommendation: { text: text.remediation } },
-    resources: [{ id: resourceId, type: 'HOST', details: {} }],
-    networkReachabilityDetails: d,
-  };
-}
-
-function serviceText(rec: RecognizedPort | undefined): string {
-  return rec ? `, which is associated with ${rec.service},` : '';
-}
-
-function processText(s: PathStep | undefined): string {
-  const p = s?.process;
-  return p
-    ? `${p.comm} (pid ${p.pid}${p.exe ? `, ${p.exe}` : ''}${p.unit ? `, unit ${p.unit}` : ''})`
-    : 'a process';
-}
 
 /** Host findings: each listening port the internet reaches through the host firewall. */
 export function hostReachabilityFindings(resourceId: string, analysis: HostAnalysis): NetworkFindingDraft[] {
