@@ -89,7 +89,9 @@ describe('host findings', () => {
     );
     expect(ssh?.description).toContain('which is associated with SSH');
     // Stable across restarts and reloads: the executable and the rule text, not a pid or a handle.
-    expect(ssh?.fingerprint).toBe('host-1|TCP|22-22|RECOGNIZED_PORT_WITH_LISTENER|wan0@10.200.9.1>nftables:inet filter/input:tcp dport 22 accept>/usr/sbin/server');
+    expect(ssh?.fingerprint).toBe(
+      'host-1|TCP|22-22|RECOGNIZED_PORT_WITH_LISTENER|wan0@10.200.9.1>nftables:inet filter/input:tcp dport 22 accept>/usr/sbin/server',
+    );
   });
 
   it('feeds the contextual score: a path keeps 9.8, none gives what MAV:A gives', () => {

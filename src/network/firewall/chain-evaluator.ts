@@ -204,6 +204,8 @@ export class ChainEvaluator {
       case 'ctstate':
         if (!c.ctKnown) return 'conntrack state before conntrack has seen the packet';
         return all(m.states.includes('new') !== m.negate);
+      case 'const':
+        return all(m.value);
       case 'unknown':
         return m.what;
     }

@@ -28,7 +28,7 @@ const PASS_TARGETS = new Set([
   'TOS',
   'AUDIT',
 ]);
-const KNOWN_MODULES = new Set(['tcp', 'udp', 'multiport', 'conntrack', 'state', 'comment']);
+const KNOWN_MODULES = new Set(['tcp', 'udp', 'multiport', 'conntrack', 'state', 'comment', 'addrtype']);
 const TOP_LEVEL = new Set([
   '-s',
   '--source',
@@ -170,6 +170,14 @@ function topOrModuleOption(st: State, opt: string, negate: boolean, module: stri
         .split(',')
         .map((s) => s.toLowerCase());
       m.push({ field: 'ctstate', states, negate });
+      return;
+    }
+    case '--dst-type':
+    case '--src-type': {
+      // The modelled packet goes from a remote unicast source to a local address (docker's nat rules ask).
+      const types = value(st).split(',');
+      const hit = types.includes(opt === '--dst-type' ? 'LOCAL' : 'UNICAST');
+      m.push({ field: 'const', value: hit !== negate });
       return;
     }
     case '--comment':

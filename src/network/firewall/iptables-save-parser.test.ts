@@ -70,6 +70,21 @@ describe('iptables-save', () => {
     });
   });
 
+  it("reads docker's nat rules: addrtype LOCAL is the modelled packet, a DNAT is UNKNOWN where reached", () => {
+    const nat =
+      '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A DOCKER -i docker0 -j RETURN\n-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\nCOMMIT\n';
+    const dumps = [{ family: 4 as const, flavour: 'legacy' as const, text: nat }];
+    const docker = labFacts({ firewall: { iptables: dumps, generatedBy: [], active: true } }, [22, 8080]);
+    const out = analyzeHostPaths(docker, { sourceClasses: classes }).results.filter(
+      (r) => r.sourceClass === 'INTERNET',
+    );
+    expect(out.find((r) => r.port === 22)?.verdict).toBe('REACHABLE');
+    expect(out.find((r) => r.port === 8080)).toMatchObject({
+      verdict: 'UNKNOWN',
+      unknowns: [{ what: '-j DNAT --to-destination 172.17.0.2:80' }],
+    });
+  });
+
   it('refuses text that is not iptables-save output, with the line', () => {
     for (const bad of [
       '*filter\n:INPUT ACCEPT [0:0]\n-A OUTPUT -j DROP\nCOMMIT\n',

@@ -43,6 +43,8 @@ export type Match =
   | { field: 'iifname'; names: readonly InterfacePattern[]; negate: boolean }
   /** Conntrack states (new, established, related, invalid, untracked). */
   | { field: 'ctstate'; states: readonly string[]; negate: boolean }
+  /** A match whose answer is the same for every packet the analysis models (addrtype LOCAL). */
+  | { field: 'const'; value: boolean }
   | { field: 'unknown'; what: string };
 
 export type Verdict =
