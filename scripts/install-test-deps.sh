@@ -2,13 +2,14 @@
 # Debian packages the test suite drives for real: debootstrap (rootfs), rpm (rpmdb + vercmp oracle),
 # golang-go (`go version -m`), python3-apt (libapt-pkg version oracle), the apk test vectors, skopeo +
 # umoci + docker-registry + apache2-utils + openssl (registries and images), postgresql, chromium,
-# nftables + iproute2 (network namespaces), python3-pip (pip's requirements parser as an oracle). Needs root.
+# nftables + iptables + iproute2 (network namespaces: firewalls under test), nmap + socat (the
+# reachability proof's scanner and listeners), python3-pip (pip's requirements parser as an oracle). Needs root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   debootstrap rpm python3-rpm gnupg golang-go python3-apt golang-github-knqyf263-go-apk-version-dev \
   skopeo umoci docker-registry apache2-utils openssl zstd xz-utils \
-  postgresql chromium fonts-dejavu-core nftables iproute2 ca-certificates strace \
+  postgresql chromium fonts-dejavu-core nftables iptables iproute2 nmap socat ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \
   ruby python3-packaging python3-pip libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer >/dev/null

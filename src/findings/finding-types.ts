@@ -1,4 +1,5 @@
 import type { MatchReason } from '../match/match-types.js';
+import type { NetworkReachabilityDetails } from '../network/finding-draft.js';
 import type { ScoreDetails } from '../risk/score-selector.js';
 import type { Severity } from '../risk/severity-band.js';
 import type { CvssEntry } from '../vulndb/vuln-types.js';
@@ -80,5 +81,7 @@ export interface Finding {
   remediation: { recommendation: { text: string } };
   resources: FindingResource[];
   packageVulnerabilityDetails?: PackageVulnerabilityDetails;
+  /** NETWORK_REACHABILITY findings: the open port range, protocol and the path (src/network). */
+  networkReachabilityDetails?: NetworkReachabilityDetails;
   suppressedBy?: string;
 }
