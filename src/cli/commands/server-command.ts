@@ -155,8 +155,7 @@ function egressAllowOf(list: string): string[] {
   try {
     return [...parseEgressAllowList([list]).entries];
   } catch (err) {
-    if (err instanceof EgressAllowInvalidError)
-      throw new UsageError(err.message, err.details as Record<string, unknown>);
+    if (err instanceof EgressAllowInvalidError) throw new UsageError(err.message, { ...err.details });
     throw err;
   }
 }

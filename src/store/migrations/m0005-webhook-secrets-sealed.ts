@@ -10,8 +10,9 @@ export const M0005_NAME = '0005-webhook-secrets-sealed';
  * Webhook signing secrets at rest: `secret` (plaintext) becomes `secret_sealed`, the AES-256-GCM
  * envelope of src/store/secret-box.ts under the server key. Existing rows are sealed here, which needs
  * the key: a DB that holds webhook secrets can only be migrated by `vigil server` (which has it); an
- * empty one by anything. The plaintext is overwritten in the rows before the column goes, and the
- * pages that held it are rewritten after the migration (`scrubAfterSealing`).
+ * empty one by anything. The plaintext is overwritten in the rows before the column goes, and on
+ * PostgreSQL the dead row versions that held it are rewritten away after the migration
+ * (`scrubAfterSealing`).
  */
 export function m0005WebhookSecretsSealed(secrets: SecretBox | undefined): Migration {
   return {
@@ -49,18 +50,15 @@ async function sealAll(db: Kysely<unknown>, secrets: SecretBox | undefined): Pro
 }
 
 /**
- * Outside the migration's transaction: the old row versions that held plaintext are rewritten away
- * (SQLite: VACUUM rebuilds the file from live rows; PostgreSQL: VACUUM FULL rewrites the table
- * without its dead tuples). Only after 0005 has just run, and the table is small.
+ * Outside the migration's transaction, on PostgreSQL: the old row versions that held the plaintext are
+ * dead tuples until a vacuum, and a plain VACUUM only marks their space free; VACUUM FULL rewrites the
+ * table from its live rows (small: one row per subscription). SQLite needs nothing: DROP COLUMN has
+ * already rewritten every row of the table, so the plaintext is gone from its pages (the migration
+ * test greps the file, a deleted subscription's secret included).
  */
 export async function scrubAfterSealing(
   db: Kysely<ServiceDatabase>,
   dialect: 'sqlite' | 'postgres',
 ): Promise<void> {
-  if (dialect === 'sqlite') {
-    await sql`VACUUM`.execute(db);
-    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
-  } else {
-    await sql`VACUUM FULL webhook_subscriptions`.execute(db);
-  }
+  if (dialect === 'postgres') await sql`VACUUM FULL webhook_subscriptions`.execute(db);
 }
