@@ -32,6 +32,14 @@ export function testLookup(hostname: string): Promise<ResolvedAddress[]> {
   return Promise.resolve(found.map((address) => ({ address, family: 4 })));
 }
 
+/** Timeouts a tarpit reaches within seconds (the defaults are 10 to 30 s). */
+export const SHORT_TIMEOUTS = {
+  egressConnectTimeoutMs: 1000,
+  egressHeadersTimeoutMs: 1000,
+  egressIdleTimeoutMs: 1500,
+  egressMinBytesPerSecond: 100,
+};
+
 export interface EgressHarness {
   db: ServiceDb;
   s: Seeded;
@@ -39,7 +47,7 @@ export interface EgressHarness {
   /** The default policy: nothing but public addresses. */
   app: FastifyInstance;
   base: string;
-  /** Allows `registry.test` by name (so 127.0.0.1 itself stays refused). */
+  /** Allows `registry.test` by name (so 127.0.0.1 itself stays refused); short egress timeouts. */
   byName: FastifyInstance;
   byNameBase: string;
 }
@@ -72,7 +80,10 @@ export function useEgressServers() {
     };
     h.app = await buildServer(common);
     h.base = await h.app.listen({ port: 0, host: '127.0.0.1' });
-    h.byName = await buildServer({ ...common, config: { egressAllow: ['registry.test'] } });
+    h.byName = await buildServer({
+      ...common,
+      config: { egressAllow: ['registry.test'], ...SHORT_TIMEOUTS },
+    });
     h.byNameBase = await h.byName.listen({ port: 0, host: '127.0.0.1' });
   });
   afterEach(async () => {

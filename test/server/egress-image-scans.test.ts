@@ -128,4 +128,28 @@ describe('image scans under the egress policy (issue 10, SSRF)', () => {
       await new Promise((r) => registry.close(r));
     }
   });
+
+  it('a tarpit registry (silent, or dribbling a byte a second) fails the scan with EGRESS_TIMEOUT', async () => {
+    for (const [mode, phase] of [
+      ['tarpit', 'connect'],
+      ['dribble-body', 'slow'],
+    ] as const) {
+      const l = await listen(mode);
+      const r = await call(h.byNameBase, h.s.keys.adminA, 'POST', SCANS, {
+        reference: `registry.test:${l.port}/team/app:v1`,
+        insecure: true,
+      });
+      expect(r.status).toBe(202);
+      await task(h.byName, 'scan-worker');
+      const scan = await errorOf((r.json as { scanId: string }).scanId);
+      expect({ mode, scan }).toMatchObject({
+        mode,
+        scan: { status: 'FAILED', error: { code: 'EGRESS_TIMEOUT' } },
+      });
+      expect((scan as { error: { message: string } }).error.message).toContain(
+        phase === 'slow' ? 'minimum rate' : 'connection',
+      );
+      expect(l.connections).toBeGreaterThan(0);
+    }
+  });
 });
