@@ -135,6 +135,17 @@ describe('guarded egress (the server): refused before any connection', () => {
     expect(l.connections).toBe(0);
   });
 
+  it('a resolver that never answers does not hold a check: the name reads as unreachable for now', async () => {
+    const silent: EgressLookup = () => new Promise<ResolvedAddress[]>(() => undefined);
+    const egress = guarded([], silent, {
+      egressConnectTimeoutMs: 200,
+      egressHeadersTimeoutMs: 200,
+      egressIdleTimeoutMs: 200,
+      egressMinBytesPerSecond: 1,
+    });
+    await expect(egress.check('http://slow.test/')).rejects.toMatchObject({ code: 'EGRESS_UNREACHABLE' });
+  });
+
   it('connects to the very address it checked: one resolution per connection, a rebinding answer loses', async () => {
     const l = await listen('ok');
     // pinned.test exists only in this resolver: a second resolution by anyone else would fail (ENOTFOUND).

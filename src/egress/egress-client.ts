@@ -56,7 +56,8 @@ export function createGuardedEgress(opts: GuardedEgressOptions): Egress {
       return exchange(agent, url, init, timeouts, true);
     },
     async check(input) {
-      await resolveChecked(httpUrl(input).hostname, policy);
+      const host = httpUrl(input).hostname;
+      await withDeadline(resolveChecked(host, policy), timeouts.egressConnectTimeoutMs, host);
     },
     close: () => agent.close(),
   };
@@ -74,6 +75,23 @@ export function createOpenEgress(timeouts: EgressTimeouts = DEFAULT_EGRESS_TIMEO
     },
     close: () => agent.close(),
   };
+}
+
+/**
+ * A check made in a request's path must not wait on a resolver without end. A name that does not
+ * resolve in time reads as unreachable now (a connection later resolves and checks it again); the
+ * system lookup itself cannot be cancelled and finishes in the background.
+ */
+async function withDeadline<T>(work: Promise<T>, ms: number, host: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EgressUnreachableError(host)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 let shared: Egress | undefined;
