@@ -4,6 +4,8 @@
 // the CLI may start the server or the agent, and nothing else imports any of them.
 const LAYERS = [
   ['core'],
+  // the one outbound-call policy (SSRF deny list, allow list, pinning, timeouts): core and npm only
+  ['egress'],
   // engines: pure-ish building blocks, no service DB
   ['version'],
   ['source'],

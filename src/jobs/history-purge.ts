@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ServiceContext } from './service-context.js';
+import type { StoreContext } from '../store/store-context.js';
 
 export interface PurgedHistory {
   outbox: number;
@@ -12,7 +12,7 @@ export interface PurgedHistory {
  * the scan log do not grow without end. An outbox event is kept while anything may still need it: an
  * enabled subscription whose fan-out has not passed it, or a PENDING delivery that sends it.
  */
-export async function purgeHistory(ctx: ServiceContext, cutoff: string): Promise<PurgedHistory> {
+export async function purgeHistory(ctx: StoreContext, cutoff: string): Promise<PurgedHistory> {
   const { db } = ctx;
   const deliveries = await db
     .deleteFrom('webhook_deliveries')

@@ -1,9 +1,12 @@
+import type { Egress } from '../egress/egress-client.js';
+import { DEFAULT_EGRESS_CONFIG, type EgressConfig } from '../egress/egress-config.js';
 import type { WebhookConfig } from '../events/webhooks/webhook-config.js';
+import type { SecretBox } from '../store/secret-box.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 
 /** Tunables with defaults a mature deployment would pick; every one can be overridden by options. */
-export interface ServiceConfig extends WebhookConfig {
+export interface ServiceConfig extends WebhookConfig, EgressConfig {
   /** Closed findings older than this are purged (DESIGN §3). */
   retentionDays: number;
   /** Requests per key per minute; over it → 429. */
@@ -23,6 +26,7 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   webhookMaxBackoffMs: 10 * 60 * 1000,
   webhookMaxAttempts: 12,
   webhookTimeoutMs: 10_000,
+  ...DEFAULT_EGRESS_CONFIG,
 };
 
 /** What every route module and background job gets: the service DB, the vuln store, the clock, config. */
@@ -30,6 +34,10 @@ export interface ServiceContext extends StoreContext {
   /** The vulnerability DB scans match against; absent → scan routes answer 503. */
   store?: VulnStore;
   config: ServiceConfig;
+  /** Every outbound call (registries, webhooks) goes through it: the deny list, the allow list, timeouts. */
+  egress: Egress;
+  /** The server key: seals and opens the secrets the DB stores (webhook signing secrets). */
+  secrets: SecretBox;
 }
 
 /** Where jobs report failures: the server passes its request logger (pino), the CLI a console shim. */

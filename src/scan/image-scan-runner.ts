@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Inventory } from '../core/inventory.js';
+import type { Egress } from '../egress/egress-client.js';
 import { imageResource } from '../resources/resource-details.js';
 import { scanTarget } from './scan-service.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
@@ -7,12 +8,7 @@ import type { StoreContext } from '../store/store-context.js';
 import type { ScanTable } from '../store/service-db-schema.js';
 import { applyFinishedScan } from './scan-apply.js';
 import { failScan } from './scan-store.js';
-
-interface ImageScanRequest {
-  reference: string;
-  insecure?: boolean;
-  platform?: string;
-}
+import { serverImageOptions, type ImageScanAsk } from './image-scan-policy.js';
 
 /** The inventory as stored: the image config's Env may hold secrets and is not kept. */
 function storable(inv: Inventory): Inventory {
@@ -29,19 +25,15 @@ function storable(inv: Inventory): Inventory {
  * and nothing else written.
  */
 export async function runImageScan(
-  ctx: StoreContext,
+  ctx: StoreContext & { egress: Egress },
   store: VulnStore,
   row: Selectable<ScanTable>,
 ): Promise<void> {
-  const req = JSON.parse(row.request_json) as ImageScanRequest;
+  const req = JSON.parse(row.request_json) as ImageScanAsk;
   const now = ctx.now();
   try {
-    const options = {
-      ...(req.insecure ? { insecure: true } : {}),
-      ...(req.platform ? { platform: req.platform } : {}),
-    };
     const result = await scanTarget(
-      { kind: 'image', ref: req.reference, options },
+      { kind: 'image', ref: req.reference, options: serverImageOptions(req, ctx.egress) },
       { store, accountId: row.account_id, now, resource: imageResource },
     );
     const resource = imageResource(result.inventory);

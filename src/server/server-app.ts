@@ -1,6 +1,10 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { VulnStore } from '../vulndb/vuln-types.js';
+import { parseEgressAllowList } from '../egress/egress-allow-list.js';
+import { createGuardedEgress } from '../egress/egress-client.js';
+import type { EgressLookup } from '../egress/egress-resolve.js';
+import { SecretBox } from '../store/secret-box.js';
 import { installAuth } from './auth/auth-hook.js';
 import { installErrorMapping } from './http/error-mapping.js';
 import {
@@ -25,6 +29,13 @@ export interface ServerOptions {
   now?: () => Date;
   /** Run the background tasks (workers, dispatcher, sweeps). Tests that drive them by hand say false. */
   background?: boolean;
+  /**
+   * The server key (`vigil server` loads it from --secret-key-file). Default: a key for this process
+   * only, for tests and embedders whose DB never outlives the process.
+   */
+  secrets?: SecretBox;
+  /** How the egress resolves names; default the system resolver. Tests inject one (no network). */
+  egressLookup?: EgressLookup;
 }
 
 declare module 'fastify' {
@@ -56,12 +67,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     // silently dropped (a suppression filter `severty` would match everything): refuse it with a 400.
     ajv: { customOptions: { removeAdditional: false } },
   });
+  const config: ServiceConfig = { ...DEFAULT_SERVICE_CONFIG, ...opts.config };
   const ctx: ServiceContext = {
     db: opts.db.kysely,
     dialect: opts.db.dialect,
     ...(opts.store ? { store: opts.store } : {}),
     now: opts.now ?? (() => new Date()),
-    config: { ...DEFAULT_SERVICE_CONFIG, ...opts.config },
+    config,
+    egress: createGuardedEgress({
+      allow: parseEgressAllowList(config.egressAllow),
+      timeouts: config,
+      ...(opts.egressLookup ? { lookup: opts.egressLookup } : {}),
+    }),
+    secrets: opts.secrets ?? SecretBox.ephemeral(),
   };
   await app.register(swagger, {
     openapi: {
@@ -88,6 +106,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   }
   app.addHook('onClose', async () => {
     for (const t of tasks) await t.stop();
+    await ctx.egress.close();
   });
   await app.ready();
   return app;

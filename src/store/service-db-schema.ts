@@ -122,7 +122,8 @@ export interface WebhookSubscriptionTable {
   id: string;
   account_id: string;
   url: string;
-  secret: string;
+  /** The signing secret sealed under the server key (src/store/secret-box.ts), never plaintext. */
+  secret_sealed: string;
   event_types_json: string;
   enabled: number;
   cursor_seq: number;

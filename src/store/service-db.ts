@@ -14,6 +14,12 @@ import { m0001ServiceInitial } from './migrations/m0001-service-initial.js';
 import { m0002ServiceFeatures } from './migrations/m0002-service-features.js';
 import { m0003FindingsListIndexes } from './migrations/m0003-findings-list-indexes.js';
 import { m0004ConsoleTables } from './migrations/m0004-console-tables.js';
+import {
+  M0005_NAME,
+  m0005WebhookSecretsSealed,
+  scrubAfterSealing,
+} from './migrations/m0005-webhook-secrets-sealed.js';
+import type { SecretBox } from './secret-box.js';
 import { ServiceDbError } from './service-db-error.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -27,28 +33,42 @@ export interface ServiceDb {
   close(): Promise<void>;
 }
 
-/** Every migration, in order, listed explicitly; each takes the dialect for the few non-portable bits. */
-function migrationsFor(dialect: ServiceDialect): MigrationProvider {
+/**
+ * Every migration, in order, listed explicitly; each takes the dialect for the few non-portable bits,
+ * and 0005 the server key (it seals the webhook secrets an older DB holds in plaintext).
+ */
+function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined): MigrationProvider {
   const all: Record<string, Migration> = {
     '0001-service-initial': m0001ServiceInitial(dialect),
     '0002-service-features': m0002ServiceFeatures(dialect),
     '0003-findings-list-indexes': m0003FindingsListIndexes(),
     '0004-console-tables': m0004ConsoleTables(),
+    [M0005_NAME]: m0005WebhookSecretsSealed(secrets),
   };
   return { getMigrations: () => Promise.resolve(all) };
+}
+
+export interface OpenServiceDbOptions {
+  url?: string;
+  /** The server key; needed only to migrate a DB that still holds plaintext secrets (`vigil server`). */
+  secrets?: SecretBox;
 }
 
 /** Opens `sqlite:PATH` (WAL) or `postgres://…` and brings the schema up to date. */
 export async function openServiceDb({
   url = DEFAULT_SERVICE_DB_URL,
-}: { url?: string } = {}): Promise<ServiceDb> {
+  secrets,
+}: OpenServiceDbOptions = {}): Promise<ServiceDb> {
   const { dialect, kysely } = connect(url);
-  const { error } = await new Migrator({ db: kysely, provider: migrationsFor(dialect) }).migrateToLatest();
+  const migrator = new Migrator({ db: kysely, provider: migrationsFor(dialect, secrets) });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await kysely.destroy();
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new ServiceDbError(`cannot migrate service DB: ${reason}`, { dialect }, error);
   }
+  if (results?.some((r) => r.migrationName === M0005_NAME && r.status === 'Success'))
+    await scrubAfterSealing(kysely, dialect);
   return { dialect, kysely, close: () => kysely.destroy() };
 }
 

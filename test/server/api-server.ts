@@ -9,6 +9,12 @@ import type { VulnStore } from '../../src/vulndb/vuln-types.js';
 
 const NOW = '2026-03-01T00:00:00.000Z';
 
+/**
+ * What test servers pass so they may reach the test's own registries and webhook receivers, which
+ * listen on 127.0.0.1: the server refuses loopback by default (issue 10), as an operator would allow it.
+ */
+export const LOOPBACK_EGRESS = { egressAllow: ['127.0.0.1'] } as const;
+
 export interface Seeded {
   base: string;
   app: FastifyInstance;
@@ -34,7 +40,8 @@ function finding(identity: string, resourceId: string, i: number): Finding {
 
 /**
  * An organization whose delegated admin is acct-admin, with member accounts acct-a and acct-b, a host
- * and findings in each, keys of every role, and the real server listening on 127.0.0.1, port 0.
+ * and findings in each, keys of every role, and the real server listening on 127.0.0.1, port 0, with
+ * egress to 127.0.0.1 allowed.
  */
 export async function seedAndListen(
   db: ServiceDb,
@@ -77,7 +84,7 @@ export async function seedAndListen(
     adminB: await key('acct-b', 'admin'),
     orgAdmin: await key('acct-admin', 'admin'),
   };
-  const app = await buildServer({ db, ...(store ? { store } : {}) });
+  const app = await buildServer({ db, config: LOOPBACK_EGRESS, ...(store ? { store } : {}) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { base: address, app, keys, resources };
 }

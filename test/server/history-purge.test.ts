@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvents } from '../../src/events/event-outbox.js';
 import { purgeHistory } from '../../src/jobs/history-purge.js';
-import { DEFAULT_SERVICE_CONFIG, type ServiceContext } from '../../src/jobs/service-context.js';
+import type { StoreContext } from '../../src/store/store-context.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
 
@@ -9,8 +9,8 @@ const OLD = '2026-01-01T00:00:00.000Z';
 const NEW = '2026-03-01T00:00:00.000Z';
 const CUTOFF = '2026-02-01T00:00:00.000Z';
 
-function ctxOf(db: ServiceDb): ServiceContext {
-  return { db: db.kysely, dialect: db.dialect, now: () => new Date(NEW), config: DEFAULT_SERVICE_CONFIG };
+function ctxOf(db: ServiceDb): StoreContext {
+  return { db: db.kysely, dialect: db.dialect, now: () => new Date(NEW) };
 }
 
 async function seqs(db: ServiceDb): Promise<number[]> {
@@ -25,7 +25,7 @@ async function subscription(db: ServiceDb, id: string, cursor: number, enabled =
       id,
       account_id: 'a',
       url: 'http://127.0.0.1:9/',
-      secret: 's',
+      secret_sealed: 's',
       event_types_json: '[]',
       enabled,
       cursor_seq: cursor,

@@ -11,7 +11,7 @@ import { debianRootfs } from '../fixtures/debian-rootfs.js';
 import { tarBytes, writeOciLayout } from '../image/fixtures/oci-layout-writer.js';
 import { push, startRegistry, type RunningRegistry } from '../image/fixtures/registry-server.js';
 import { openMatchingDb } from '../matching/fixtures/matching-db.js';
-import { call, seedAndListen, type Seeded } from './api-server.js';
+import { call, LOOPBACK_EGRESS, seedAndListen, type Seeded } from './api-server.js';
 import { sqliteBackend } from './service-db-backends.js';
 
 const backend = sqliteBackend();
@@ -34,7 +34,7 @@ beforeAll(async () => {
   // Accounts and keys from the shared seed; the server under test runs its worker only when told.
   s = await seedAndListen(db, 0);
   await s.app.close();
-  app = await buildServer({ db, store: vulns.store, background: false });
+  app = await buildServer({ db, store: vulns.store, background: false, config: LOOPBACK_EGRESS });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 
   const root = await debianRootfs({ suite: 'bookworm' });
@@ -194,7 +194,7 @@ it('a scan left RUNNING by a stopped server is queued again and run', async () =
       finished_at: null,
     })
     .execute();
-  const restarted = await buildServer({ db, store: vulns.store, background: false });
+  const restarted = await buildServer({ db, store: vulns.store, background: false, config: LOOPBACK_EGRESS });
   try {
     await restarted.vigil.tasks.find((t) => t.name === 'scan-worker')?.runOnce();
   } finally {

@@ -86,7 +86,15 @@ describe('vigil server end to end (issue 5)', () => {
   it('1. starts the real server process and creates the first admin key with the CLI', async () => {
     keys.root = await createFirstKey(database, 'e2e-root');
     expect(keys.root).toMatch(/^vk_/);
-    server = await startServerProcess(['--database', database, '--db', await matchingDbPath()]);
+    // The test's registry listens on 127.0.0.1: allowed as an operator would (issue 10's egress policy).
+    server = await startServerProcess([
+      '--database',
+      database,
+      '--db',
+      await matchingDbPath(),
+      '--egress-allow',
+      '127.0.0.1',
+    ]);
     base = server.base;
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${base}/health`)).status).toBe(200);

@@ -4,7 +4,7 @@ import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
-import { call, seedAndListen, type Seeded } from './api-server.js';
+import { call, LOOPBACK_EGRESS, seedAndListen, type Seeded } from './api-server.js';
 import { randomFinding, rng } from './random-findings.js';
 import type { Backend } from './service-db-backends.js';
 import { startReceiver, type Receiver, type Responder } from './webhooks-receiver.js';
@@ -14,6 +14,7 @@ export const CONFIG = {
   webhookMaxBackoffMs: 8000,
   webhookMaxAttempts: 4,
   webhookTimeoutMs: 500,
+  ...LOOPBACK_EGRESS,
 };
 
 export interface OutboxRow {

@@ -93,6 +93,9 @@ async function startServer(): Promise<Server> {
       vulnDb,
       '--port',
       '0',
+      // The receiver listens on 127.0.0.1, which the server refuses unless the operator allows it.
+      '--egress-allow',
+      '127.0.0.1',
       '--poll-interval-ms',
       '20',
       '--webhook-backoff-ms',

@@ -4,7 +4,12 @@ import { UsageError } from '../../core/errors/usage-error.js';
 import { buildServer } from '../../server/server-app.js';
 import type { ServiceConfig } from '../../jobs/service-context.js';
 import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
-import { DEFAULT_SERVICE_DB_URL, openServiceDb } from '../../store/service-db.js';
+import { DEFAULT_SERVICE_DB_URL, openServiceDb, type ServiceDb } from '../../store/service-db.js';
+import { parseEgressAllowList } from '../../egress/egress-allow-list.js';
+import { EgressAllowInvalidError } from '../../egress/egress-allow-invalid-error.js';
+import { defaultSecretKeyPath, loadOrCreateSecretKey } from '../../store/secret-key-file.js';
+import { assertSecretsReadable } from '../../store/secret-key-check.js';
+import type { SecretBox } from '../../store/secret-box.js';
 
 /** `vigil server`: the API on the service DB until SIGINT/SIGTERM. */
 export function registerServerCommand(program: Command, io: CliIo): void {
@@ -24,8 +29,22 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .option('--rate-limit-per-minute <n>', 'requests per API key per minute (default 1200)', positive)
     .option('--session-ttl-minutes <n>', 'lifetime of a console sign-in session (default 480)', positive)
     .option('--log-requests', 'log each request as JSON to stderr (keys and secrets redacted)')
+    .option(
+      '--egress-allow <list>',
+      'addresses, CIDR ranges and host names the server may connect to although they are not public ' +
+        '(127.0.0.1,10.0.5.0/24,registry.internal); default $VIGIL_EGRESS_ALLOW, else none',
+    )
+    .option('--egress-connect-timeout-ms <ms>', 'outbound connect + TLS timeout (default 10000)', positive)
+    .option('--egress-headers-timeout-ms <ms>', 'outbound response-headers timeout (default 30000)', positive)
+    .option('--egress-idle-timeout-ms <ms>', 'outbound silence between body bytes (default 30000)', positive)
+    .option('--egress-min-bytes-per-second <n>', 'slowest outbound body accepted (default 1024)', positive)
+    .option(
+      '--secret-key-file <file>',
+      'the key secrets are stored under (made on first start, mode 0600; default beside the SQLite DB)',
+    )
     .action(async (opts: ServerOptions) => {
-      const db = await openServiceDb(opts.database ? { url: opts.database } : {});
+      const config = configOf(opts);
+      const { db, secrets } = await openWithSecrets(opts, io);
       const keys = await db.kysely
         .selectFrom('api_keys')
         .select('id')
@@ -42,7 +61,8 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       const app = await buildServer({
         db,
         store: vulns.store,
-        config: configOf(opts),
+        secrets,
+        config,
         ...(opts.logRequests ? { logStream: process.stderr } : {}),
       });
       const address = await app.listen({ port: Number(opts.port), host: opts.host });
@@ -72,6 +92,37 @@ interface ServerOptions {
   rateLimitPerMinute?: number;
   sessionTtlMinutes?: number;
   logRequests?: boolean;
+  egressAllow?: string;
+  egressConnectTimeoutMs?: number;
+  egressHeadersTimeoutMs?: number;
+  egressIdleTimeoutMs?: number;
+  egressMinBytesPerSecond?: number;
+  secretKeyFile?: string;
+}
+
+/**
+ * The service DB and the key its secrets are sealed under: the key is loaded (or made, on first
+ * start) before the DB is migrated, since migration 0005 seals plaintext secrets with it; a key the
+ * DB's secrets were not sealed under stops the start with SECRET_KEY_MISMATCH.
+ */
+async function openWithSecrets(
+  opts: ServerOptions,
+  io: CliIo,
+): Promise<{ db: ServiceDb; secrets: SecretBox }> {
+  const url = opts.database ?? DEFAULT_SERVICE_DB_URL;
+  const key = loadOrCreateSecretKey(opts.secretKeyFile ?? defaultSecretKeyPath(url));
+  let db: ServiceDb | undefined;
+  try {
+    db = await openServiceDb({ url, secrets: key.box });
+    await assertSecretsReadable(db.kysely, key.box, key.path, key.created);
+  } catch (err) {
+    await db?.close();
+    key.discard();
+    throw err;
+  }
+  if (key.created)
+    io.stderr.write(`made secret key ${key.path} (key ${key.box.keyId}): back it up with the database\n`);
+  return { db, secrets: key.box };
 }
 
 function positive(value: string): number {
@@ -91,5 +142,20 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.retentionDays) config.retentionDays = opts.retentionDays;
   if (opts.rateLimitPerMinute) config.rateLimitPerMinute = opts.rateLimitPerMinute;
   if (opts.sessionTtlMinutes) config.sessionTtlMinutes = opts.sessionTtlMinutes;
+  if (opts.egressConnectTimeoutMs) config.egressConnectTimeoutMs = opts.egressConnectTimeoutMs;
+  if (opts.egressHeadersTimeoutMs) config.egressHeadersTimeoutMs = opts.egressHeadersTimeoutMs;
+  if (opts.egressIdleTimeoutMs) config.egressIdleTimeoutMs = opts.egressIdleTimeoutMs;
+  if (opts.egressMinBytesPerSecond) config.egressMinBytesPerSecond = opts.egressMinBytesPerSecond;
+  config.egressAllow = egressAllowOf(opts.egressAllow ?? process.env['VIGIL_EGRESS_ALLOW'] ?? '');
   return config;
+}
+
+/** The flag wins over the environment; a bad entry is a usage error before anything starts. */
+function egressAllowOf(list: string): string[] {
+  try {
+    return [...parseEgressAllowList([list]).entries];
+  } catch (err) {
+    if (err instanceof EgressAllowInvalidError) throw new UsageError(err.message, { ...err.details });
+    throw err;
+  }
 }

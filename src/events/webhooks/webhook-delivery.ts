@@ -1,4 +1,7 @@
 import type { Selectable } from 'kysely';
+import type { Egress } from '../../egress/egress-client.js';
+import type { SecretBox } from '../../store/secret-box.js';
+import { webhookSecretContext } from '../../store/secret-contexts.js';
 import type { WebhookSubscriptionTable } from '../../store/service-db-schema.js';
 import type { StoreContext } from '../../store/store-context.js';
 import type { WebhookConfig } from './webhook-config.js';
@@ -6,8 +9,8 @@ import { retryDelayMs } from './webhook-backoff.js';
 import { cloudEventOf } from './webhook-cloud-event.js';
 import { sendEvent, type SendOutcome } from './webhook-sender.js';
 
-/** The store and the delivery tunables. */
-export type WebhookContext = StoreContext & { config: WebhookConfig };
+/** The store, the delivery tunables, the egress deliveries go through and the key their secrets open with. */
+export type WebhookContext = StoreContext & { config: WebhookConfig; egress: Egress; secrets: SecretBox };
 
 export interface DeliverLimits {
   /** Wall-clock end of this run's delivery work (real time: the test clock may stand still). */
@@ -45,10 +48,11 @@ export async function deliverDue(
     const outcome: SendOutcome = event
       ? await sendEvent({
           url: sub.url,
-          secret: sub.secret,
+          secret: ctx.secrets.open(sub.secret_sealed, webhookSecretContext(sub.id)),
           deliveryId: String(head.seq),
           event: cloudEventOf(event),
           timeoutMs: ctx.config.webhookTimeoutMs,
+          egress: ctx.egress,
           stop: limits.stop,
         })
       : { ok: false, statusCode: null, error: 'event no longer in the outbox' };

@@ -1,3 +1,5 @@
+import { isVigilError } from '../../core/errors/vigil-error.js';
+import type { Egress } from '../../egress/egress-client.js';
 import { CLOUD_EVENTS_CONTENT_TYPE, type CloudEvent } from './webhook-cloud-event.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from './webhook-signature.js';
 
@@ -14,6 +16,8 @@ export interface SendRequest {
   deliveryId: string;
   event: CloudEvent;
   timeoutMs: number;
+  /** The server's egress: the URL is checked (and the connection pinned) on every attempt. */
+  egress: Egress;
   /** Aborts an attempt in flight when the server stops. */
   stop?: AbortSignal;
 }
@@ -21,16 +25,16 @@ export interface SendRequest {
 /**
  * One POST of one event: CloudEvents structured JSON, signed over the exact bytes sent. 2xx is
  * success; anything else, a timeout or a network error is a failed attempt. Redirects are not
- * followed: a 3xx must not send signed events to a URL nobody subscribed.
+ * followed: a 3xx must not send signed events to a URL nobody subscribed. A URL the egress policy
+ * refuses is never connected to: the log says EGRESS_DENIED, with no status and no remote's answer.
  */
 export async function sendEvent(req: SendRequest): Promise<SendOutcome> {
   const body = JSON.stringify(req.event);
   const timeout = AbortSignal.timeout(req.timeoutMs);
   const signal = req.stop ? AbortSignal.any([timeout, req.stop]) : timeout;
   try {
-    const res = await fetch(req.url, {
+    const res = await req.egress.fetch(req.url, {
       method: 'POST',
-      redirect: 'manual',
       signal,
       headers: {
         'content-type': CLOUD_EVENTS_CONTENT_TYPE,
@@ -40,8 +44,8 @@ export async function sendEvent(req: SendRequest): Promise<SendOutcome> {
       },
       body,
     });
-    // The answer's body is of no use; drain it so the connection can be reused.
-    await res.arrayBuffer().catch(() => undefined);
+    // The answer's body is of no use, and a hostile receiver could make it endless: not read.
+    await res.body?.cancel().catch(() => undefined);
     const ok = res.status >= 200 && res.status < 300;
     return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}` };
   } catch (err) {
@@ -51,9 +55,8 @@ export async function sendEvent(req: SendRequest): Promise<SendOutcome> {
   }
 }
 
-/** fetch says "fetch failed" and keeps the reason (ECONNREFUSED…) in `cause`. */
+/** The egress's typed errors as `CODE: message`; anything else is not described further. */
 function describe(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const text = cause?.code ?? cause?.message ?? (err as Error).message ?? String(err);
-  return text.slice(0, 300);
+  if (isVigilError(err)) return `${err.code}: ${err.message}`.slice(0, 300);
+  return 'request failed';
 }

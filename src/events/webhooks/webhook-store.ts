@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { NotFoundError } from '../../core/errors/not-found-error.js';
+import type { Egress } from '../../egress/egress-client.js';
+import { webhookSecretContext } from '../../store/secret-contexts.js';
+import type { SecretBox } from '../../store/secret-box.js';
 import type { ServiceDatabase, WebhookSubscriptionTable } from '../../store/service-db-schema.js';
 import type { DeliveryView, WebhookView } from './webhook-types.js';
 import { newWebhookSecret } from './webhook-signature.js';
-import { checkWebhookUrl } from './webhook-url.js';
+import { checkWebhookTarget } from './webhook-url.js';
 
 type Db = Kysely<ServiceDatabase>;
 type SubscriptionRow = Selectable<WebhookSubscriptionTable>;
+
+/** What writing a subscription needs besides the DB: the egress policy (URLs) and the server key (secrets). */
+export interface WebhookGuards {
+  egress: Egress;
+  secrets: SecretBox;
+}
 
 export interface SubscriptionInput {
   url?: string;
@@ -39,17 +48,19 @@ async function maxOutboxSeq(db: Db): Promise<number> {
 /** A new subscription starts at the newest event: it receives what happens from now on, no history. */
 export async function createSubscription(
   db: Db,
+  guards: WebhookGuards,
   accountId: string,
   input: SubscriptionInput & { url: string },
   now: string,
 ): Promise<{ webhook: WebhookView; secret: string }> {
-  const url = checkWebhookUrl(input.url);
+  const url = await checkWebhookTarget(input.url, guards.egress);
   const secret = newWebhookSecret();
+  const id = randomUUID();
   const row: SubscriptionRow = {
-    id: randomUUID(),
+    id,
     account_id: accountId,
     url,
-    secret,
+    secret_sealed: guards.secrets.seal(secret, webhookSecretContext(id)),
     event_types_json: JSON.stringify(input.eventTypes ?? []),
     enabled: input.enabled === false ? 0 : 1,
     cursor_seq: await maxOutboxSeq(db),
@@ -90,6 +101,7 @@ export async function getSubscription(db: Db, accountId: string, id: string): Pr
  */
 export async function updateSubscription(
   db: Db,
+  guards: WebhookGuards,
   accountId: string,
   id: string,
   input: SubscriptionInput & { rotateSecret?: boolean },
@@ -100,10 +112,10 @@ export async function updateSubscription(
   const enabling = input.enabled === true && old.enabled === 0;
   const row: SubscriptionRow = {
     ...old,
-    url: input.url === undefined ? old.url : checkWebhookUrl(input.url),
+    url: input.url === undefined ? old.url : await checkWebhookTarget(input.url, guards.egress),
     event_types_json: input.eventTypes ? JSON.stringify(input.eventTypes) : old.event_types_json,
     enabled: input.enabled === undefined ? old.enabled : input.enabled ? 1 : 0,
-    secret: secret ?? old.secret,
+    secret_sealed: secret ? guards.secrets.seal(secret, webhookSecretContext(id)) : old.secret_sealed,
     cursor_seq: enabling ? await maxOutboxSeq(db) : old.cursor_seq,
     updated_at: now,
   };
@@ -113,7 +125,7 @@ export async function updateSubscription(
       url: row.url,
       event_types_json: row.event_types_json,
       enabled: row.enabled,
-      secret: row.secret,
+      secret_sealed: row.secret_sealed,
       updated_at: now,
       ...(enabling ? { cursor_seq: row.cursor_seq } : {}),
     })

@@ -1,3 +1,5 @@
+import type { Egress } from '../../egress/egress-client.js';
+import { EgressUnreachableError } from '../../egress/egress-unreachable-error.js';
 import { WebhookUrlError } from './webhook-url-error.js';
 
 /**
@@ -22,4 +24,20 @@ export function checkWebhookUrl(raw: string): string {
 function invalid(why: string, part: string): WebhookUrlError {
   // The URL itself is not echoed back: it could hold the very credentials being refused.
   return new WebhookUrlError(why, part);
+}
+
+/**
+ * A subscription URL the egress policy allows, checked when it is created or changed (and again on
+ * every delivery): `http://127.0.0.1`, `http://2130706433`, a name resolving to a private address…
+ * are refused with EGRESS_DENIED. A name that does not resolve yet is accepted; its deliveries will
+ * fail until it does (and are checked then).
+ */
+export async function checkWebhookTarget(raw: string, egress: Egress): Promise<string> {
+  const url = checkWebhookUrl(raw);
+  try {
+    await egress.check(url);
+  } catch (err) {
+    if (!(err instanceof EgressUnreachableError)) throw err;
+  }
+  return url;
 }

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseImageReference } from '../../source/image/reference/image-reference.js';
 import { requireAccount } from '../auth/auth-hook.js';
+import { authorizeImageScan } from '../../scan/image-scan-policy.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import { requireScanningEnabled } from '../../accounts/scanning-settings.js';
 import { getScan, listScans, queueScan } from '../../scan/scan-store.js';
@@ -13,7 +14,7 @@ const ImageScanBody = Type.Object(
   {
     /** `REGISTRY/NAME[:TAG|@DIGEST]`; archives and layouts on the server's disk are not scan targets. */
     reference: Type.String({ minLength: 1, maxLength: 1000 }),
-    /** Allow plain HTTP to this registry (localhost and 127.0.0.1 always may). */
+    /** Allow plain HTTP to this registry: admin keys only. */
     insecure: Type.Optional(Type.Boolean()),
     /** `os/arch[/variant]`; default linux/amd64-ish host platform. */
     platform: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z0-9]+/[a-z0-9]+(/[a-z0-9]+)?$' })),
@@ -70,20 +71,17 @@ export function registerImageScanRoutes(app: FastifyInstance, ctx: ServiceContex
     },
     async (req, reply) => {
       const { accountId } = req.params as AccountParamsT;
-      requireAccount(req, accountId);
+      const caller = requireAccount(req, accountId);
       const body = req.body as Static<typeof ImageScanBody>;
-      const reference = registryReference(body.reference);
+      const request = {
+        reference: registryReference(body.reference),
+        ...(body.insecure ? { insecure: true } : {}),
+        ...(body.platform ? { platform: body.platform } : {}),
+      };
       if (!ctx.store) throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
+      await authorizeImageScan(caller, request, ctx.egress);
       await requireScanningEnabled(db, accountId, 'image');
-      const id = await queueScan(ctx, {
-        accountId,
-        kind: 'image',
-        request: {
-          reference,
-          ...(body.insecure ? { insecure: true } : {}),
-          ...(body.platform ? { platform: body.platform } : {}),
-        },
-      });
+      const id = await queueScan(ctx, { accountId, kind: 'image', request });
       return reply.status(202).send({ scanId: id, status: 'QUEUED' });
     },
   );

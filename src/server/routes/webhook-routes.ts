@@ -34,7 +34,11 @@ const ONE = `${BASE}/:subscriptionId`;
  * Webhook subscriptions of an account (admin keys only: a URL receiving every finding is as sensitive
  * as the findings). The signing secret is in the create and rotate answers only, never in reads.
  */
-export function registerWebhookRoutes(app: FastifyInstance, { db, now }: ServiceContext): void {
+export function registerWebhookRoutes(
+  app: FastifyInstance,
+  { db, now, egress, secrets }: ServiceContext,
+): void {
+  const guards = { egress, secrets };
   app.post(
     BASE,
     {
@@ -48,7 +52,7 @@ export function registerWebhookRoutes(app: FastifyInstance, { db, now }: Service
       const { accountId } = req.params as AccountParamsT;
       requireAdmin(req, accountId);
       const body = req.body as CreateWebhookBodyT;
-      const { webhook, secret } = await createSubscription(db, accountId, body, now().toISOString());
+      const { webhook, secret } = await createSubscription(db, guards, accountId, body, now().toISOString());
       return reply.status(201).send({ ...webhook, secret });
     },
   );
@@ -90,6 +94,7 @@ export function registerWebhookRoutes(app: FastifyInstance, { db, now }: Service
       const body = req.body as UpdateWebhookBodyT;
       const { webhook, secret } = await updateSubscription(
         db,
+        guards,
         accountId,
         subscriptionId,
         body,

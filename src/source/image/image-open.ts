@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
+import { defaultOpenEgress, type Egress } from '../../egress/egress-client.js';
 import { DirectoryStore, TarStore } from './archive/archive-store.js';
 import { DockerArchiveSource } from './archive/docker-archive-source.js';
 import { OciLayoutSource } from './archive/oci-layout-source.js';
@@ -23,8 +24,15 @@ export interface ImageOpenOptions {
   insecure?: boolean;
   /** Wins over ~/.docker/config.json. */
   credentials?: Credentials;
+  /**
+   * Read credentials from the user's docker config (default true: the CLI acts for its user). The
+   * server passes false: the operator's credentials are never used for a tenant's scan.
+   */
+  dockerConfig?: boolean;
   /** Default `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. */
   dockerConfigPath?: string;
+  /** Every registry request goes through it; default an open egress (timeouts, no deny list). */
+  egress?: Egress;
   limits?: Partial<ImageLimits>;
   /** Layer records and kept bodies; default ~/.cache/vigil. */
   cacheDir?: string;
@@ -127,8 +135,13 @@ function sourceFor(
         source: new OciLayoutSource(new TarStore(resolvePath(parsed.path)), parsed.tag, max, 'oci-archive'),
       };
     case 'registry': {
-      const credentials = opts.credentials ?? dockerConfigCredentials(parsed.registry, opts.dockerConfigPath);
+      const credentials =
+        opts.credentials ??
+        (opts.dockerConfig === false
+          ? undefined
+          : dockerConfigCredentials(parsed.registry, opts.dockerConfigPath));
       const source = new RegistrySource(parsed, {
+        egress: opts.egress ?? defaultOpenEgress(),
         maxManifestBytes: max,
         ...(credentials ? { credentials } : {}),
         ...(opts.insecure ? { insecure: true } : {}),

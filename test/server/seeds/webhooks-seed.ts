@@ -3,7 +3,8 @@ import type { SeedContext, SeededIds } from './seed-context.js';
 
 /** Creates account B's webhook subscription through the API; returns the path parameter naming it. */
 export async function seedWebhooks({ s }: SeedContext): Promise<SeededIds> {
-  // Port 9 (discard): nothing listens there, so a dispatcher running in the walk gets connection refused.
+  // Port 9 (discard): nothing listens there (and fetch refuses the port), so a dispatcher running in
+  // the walk fails to deliver; the seeded server allows egress to 127.0.0.1.
   const r = await call(s.base, s.keys.adminB, 'POST', '/v1/accounts/acct-b/webhooks', {
     url: 'http://127.0.0.1:9/vigil-isolation',
   });

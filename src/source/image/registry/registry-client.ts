@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Egress } from '../../../egress/egress-client.js';
 import { ImageNotFoundError } from '../errors/image-not-found-error.js';
 import { InsecureRegistryError } from '../errors/insecure-registry-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
@@ -9,9 +10,11 @@ import type { Descriptor, ManifestStore } from '../manifest/manifest-resolve.js'
 import { MANIFEST_ACCEPT } from '../manifest/media-types.js';
 import { parseAuthChallenge, type AuthChallenge } from './auth-challenge.js';
 import type { Credentials } from './docker-config.js';
-import { fetchWithPolicy, readLimited } from './registry-http.js';
+import { fetchWithPolicy, isFinal, readLimited } from './registry-http.js';
 
 export interface RegistryClientOptions {
+  /** Every request goes through it: the server's policy, or the CLI's open egress. */
+  egress: Egress;
   credentials?: Credentials;
   /** Allow plain HTTP for this registry (always allowed for localhost / 127.0.0.1 / ::1). */
   insecure?: boolean;
@@ -25,6 +28,11 @@ export interface RegistryStats {
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The host that serves a registry's API (Docker Hub's is not docker.io). */
+export function registryApiHost(registry: string): string {
+  return registry === 'docker.io' ? 'registry-1.docker.io' : registry;
+}
 
 /** Docker Registry v2 / OCI distribution client for one repository (pull only). */
 export class RegistryClient implements ManifestStore {
@@ -40,7 +48,7 @@ export class RegistryClient implements ManifestStore {
   ) {}
 
   private get apiHost(): string {
-    return this.registry === 'docker.io' ? 'registry-1.docker.io' : this.registry;
+    return registryApiHost(this.registry);
   }
 
   /** `/v2/` ping: picks https (or http where allowed) and learns how the registry wants us to authenticate. */
@@ -52,15 +60,17 @@ export class RegistryClient implements ManifestStore {
     let base = `https://${host}`;
     try {
       // Where plain HTTP is allowed, one failed TLS attempt is enough to fall back (no retry delays).
-      res = await fetchWithPolicy(`${base}/v2/`, {}, plainAllowed ? 0 : undefined);
+      res = await fetchWithPolicy(this.opts.egress, `${base}/v2/`, {}, plainAllowed ? 0 : undefined);
     } catch (err) {
+      // Refused or timed out: plain HTTP to the same host would be no different.
+      if (isFinal(err)) throw err;
       if (!plainAllowed)
         throw new InsecureRegistryError(
           `cannot reach https://${host} (${(err as Error).message}); plain HTTP needs --insecure`,
           { host },
         );
       base = `http://${host}`;
-      res = await fetchWithPolicy(`${base}/v2/`, {});
+      res = await fetchWithPolicy(this.opts.egress, `${base}/v2/`, {});
     }
     await res.body?.cancel();
     if (res.status === 401) this.challenge = parseAuthChallenge(res.headers.get('www-authenticate'));
@@ -106,12 +116,12 @@ export class RegistryClient implements ManifestStore {
   private async get(path: string, extra: Record<string, string>, what: string): Promise<Response> {
     await this.ping();
     const url = `${this.base}/v2/${this.repository}/${path}`;
-    let res = await fetchWithPolicy(url, { ...extra, ...(await this.authHeaders(false)) });
+    let res = await fetchWithPolicy(this.opts.egress, url, { ...extra, ...(await this.authHeaders(false)) });
     if (res.status === 401) {
       await res.body?.cancel();
       // The token may have expired or the registry wants a different scope: re-read the challenge once.
       this.challenge = parseAuthChallenge(res.headers.get('www-authenticate')) ?? this.challenge;
-      res = await fetchWithPolicy(url, { ...extra, ...(await this.authHeaders(true)) });
+      res = await fetchWithPolicy(this.opts.egress, url, { ...extra, ...(await this.authHeaders(true)) });
     }
     if (res.ok) return res;
     await res.body?.cancel();
@@ -150,7 +160,7 @@ export class RegistryClient implements ManifestStore {
       ? { authorization: basic(this.opts.credentials) }
       : {};
     this.stats.tokenFetches++;
-    const res = await fetchWithPolicy(url.toString(), headers);
+    const res = await fetchWithPolicy(this.opts.egress, url.toString(), headers);
     if (!res.ok) {
       await res.body?.cancel();
       throw new RegistryAuthError(`token server ${url.host} refused (${res.status})`, { status: res.status });

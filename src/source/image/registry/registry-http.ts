@@ -1,4 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Egress } from '../../../egress/egress-client.js';
+import { EgressDeniedError } from '../../../egress/egress-denied-error.js';
+import { EgressTimeoutError } from '../../../egress/egress-timeout-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
 import { RegistryError } from '../errors/registry-error.js';
 
@@ -8,11 +11,13 @@ const MAX_REDIRECTS = 5;
 const MAX_BACKOFF_MS = 5_000;
 
 /**
- * fetch with bounded retries (429 and 5xx, network errors; exponential backoff, Retry-After honoured up
- * to 5 s) and redirects followed by hand, so Authorization is dropped when a redirect leaves the
+ * One GET through the egress with bounded retries (429 and 5xx, connection failures; exponential
+ * backoff, Retry-After honoured up to 5 s) and redirects followed by hand: each hop is a new egress
+ * call, so the egress policy judges every hop, and Authorization is dropped when a redirect leaves the
  * registry's origin (blob storage must not receive registry credentials).
  */
 export async function fetchWithPolicy(
+  egress: Egress,
   url: string,
   headers: Record<string, string>,
   retries = MAX_RETRIES,
@@ -20,7 +25,7 @@ export async function fetchWithPolicy(
   let current = new URL(url);
   let hdrs = { ...headers };
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const res = await fetchRetrying(current, hdrs, retries);
+    const res = await fetchRetrying(egress, current, hdrs, retries);
     if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
     const location = res.headers.get('location');
     await res.body?.cancel();
@@ -36,13 +41,19 @@ export async function fetchWithPolicy(
   throw new RegistryError(`more than ${MAX_REDIRECTS} redirects from ${url}`);
 }
 
-async function fetchRetrying(url: URL, headers: Record<string, string>, retries: number): Promise<Response> {
+async function fetchRetrying(
+  egress: Egress,
+  url: URL,
+  headers: Record<string, string>,
+  retries: number,
+): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
-      res = await fetch(url, { headers, redirect: 'manual' });
+      res = await egress.fetch(url, { headers });
     } catch (err) {
-      if (attempt >= retries) throw err;
+      // A refusal is final, and a tarpit is not worth waiting on twice.
+      if (attempt >= retries || isFinal(err)) throw err;
       await sleep(backoff(attempt, null));
       continue;
     }
@@ -50,6 +61,11 @@ async function fetchRetrying(url: URL, headers: Record<string, string>, retries:
     await res.body?.cancel();
     await sleep(backoff(attempt, res.headers.get('retry-after')));
   }
+}
+
+/** Egress errors no retry can change. */
+export function isFinal(err: unknown): boolean {
+  return err instanceof EgressDeniedError || err instanceof EgressTimeoutError;
 }
 
 function backoff(attempt: number, retryAfter: string | null): number {

@@ -1,0 +1,8 @@
+/**
+ * Where each kind of sealed secret belongs. The context is bound into the envelope (AES-GCM additional
+ * data), so a sealed value copied into another row, or another column, does not open. Issue 13 adds
+ * the registry credentials' context here.
+ */
+export function webhookSecretContext(subscriptionId: string): string {
+  return `webhook:${subscriptionId}`;
+}
