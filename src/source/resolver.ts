@@ -6,6 +6,7 @@ export interface FileRef {
   /** Where `path` leads after symlinks, still inside the root; equals `path` for plain files. */
   realPath: string;
   size: number;
+  /** Permission bits (`st_mode & 0o7777`, as a tar header stores them); the file type is always regular. */
   mode: number;
   /** Numeric owner and group, where the resolver knows them (the directory resolver always does). */
   uid?: number;
@@ -20,6 +21,7 @@ export interface PathInfo {
   realPath: string;
   type: 'file' | 'directory' | 'other';
   size: number;
+  /** Permission bits, as in FileRef (the type is `type`). */
   mode: number;
   uid: number;
   gid: number;

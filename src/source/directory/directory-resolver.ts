@@ -18,6 +18,8 @@ export interface DirectoryResolverOptions {
 }
 
 const DEFAULT_MAX_FILE_SIZE = 512 * 1024 * 1024;
+/** FileRef.mode carries permission bits only, as a tar header does (the image resolver's). */
+const PERMISSION_BITS = 0o7777;
 
 /** Virtual or volatile trees of a live system that hold no installed software. */
 export const HOST_EXCLUDES = [
@@ -98,7 +100,14 @@ export class DirectoryResolver implements Resolver {
     try {
       const st = await lstat(this.hostPath(path));
       if (st.isFile())
-        return { path, realPath: path, size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
+        return {
+          path,
+          realPath: path,
+          size: st.size,
+          mode: st.mode & PERMISSION_BITS,
+          uid: st.uid,
+          gid: st.gid,
+        };
     } catch (err) {
       this.record(path, 'unreadable', (err as NodeJS.ErrnoException).code ?? String(err));
     }
@@ -173,7 +182,7 @@ export class DirectoryResolver implements Resolver {
       realPath,
       type,
       size: st.size,
-      mode: st.mode,
+      mode: st.mode & PERMISSION_BITS,
       uid: st.uid,
       gid: st.gid,
     };
@@ -257,7 +266,7 @@ export class DirectoryResolver implements Resolver {
       throw new PathNotFoundError(path);
     }
     if (!st.isFile()) throw new PathNotFoundError(path);
-    return { path, realPath, size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
+    return { path, realPath, size: st.size, mode: st.mode & PERMISSION_BITS, uid: st.uid, gid: st.gid };
   }
 
   private resolve(path: string, mustExist: boolean): string {
