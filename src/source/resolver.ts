@@ -58,7 +58,7 @@ export interface Resolver {
   findFiles(globs: readonly string[]): Promise<FileRef[]>;
   /** The file at `path` after symlinks, or undefined when absent or not a regular file. */
   stat(path: string): Promise<FileRef | undefined>;
-  /** Whole file; throws FileTooLargeError over `maxBytes` (default: the resolver's file-size limit). */
+  /** Whole file; throws FileTooLargeError over `maxBytes` or the resolver's file-size limit, whichever is lower. */
   readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer>;
   open(path: string): Promise<RandomAccessReader>;
   /** The path with every symlink in it resolved (inside the root). */

@@ -125,7 +125,8 @@ export class DirectoryResolver implements Resolver {
 
   async readFile(path: string, opts: { maxBytes?: number } = {}): Promise<Buffer> {
     const ref = await this.statFile(normalizeInRoot(path));
-    const limit = opts.maxBytes ?? this.maxFileSize;
+    // maxBytes can only lower the resolver's own limit (as in the image resolver), never lift it.
+    const limit = Math.min(opts.maxBytes ?? this.maxFileSize, this.maxFileSize);
     if (ref.size > limit) throw new FileTooLargeError(ref.path, ref.size, limit);
     // procfs and sysfs files say size 0 and still have content: read those in pieces up to the limit.
     if (ref.size === 0) return this.readUnsized(ref, limit);
