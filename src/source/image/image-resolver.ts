@@ -133,10 +133,10 @@ export class ImageResolver implements Resolver {
   }
 
   private readLate(node: FileNode): Promise<Buffer> {
-    const key = `${node.layer}\0${node.entry}`;
+    const key = `${node.entryLayer}\0${node.entry}`;
     let hit = this.late.get(key);
     if (!hit) {
-      hit = this.store.readLate(node.layer, node.entry, this.maxFileSize);
+      hit = this.store.readLate(node.entryLayer, node.entry, this.maxFileSize);
       this.late.set(key, hit);
     }
     return hit;
