@@ -60,6 +60,10 @@ export interface Resolver {
   stat(path: string): Promise<FileRef | undefined>;
   /** Whole file; throws FileTooLargeError over `maxBytes` or the resolver's file-size limit, whichever is lower. */
   readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer>;
+  /**
+   * Positional reads of one file. Throws FileTooLargeError over the resolver's file-size limit, as
+   * readFile does: an image keeps no bytes of such a file, so no resolver reads it.
+   */
   open(path: string): Promise<RandomAccessReader>;
   /** The path with every symlink in it resolved (inside the root). */
   realPath(path: string): Promise<string>;

@@ -204,6 +204,7 @@ export class DirectoryResolver implements Resolver {
 
   async open(path: string): Promise<RandomAccessReader> {
     const ref = await this.statFile(normalizeInRoot(path));
+    if (ref.size > this.maxFileSize) throw new FileTooLargeError(ref.path, ref.size, this.maxFileSize);
     const handle = await open(this.hostPath(ref.realPath), 'r');
     return {
       size: ref.size,

@@ -97,6 +97,9 @@ export class ImageResolver implements Resolver {
   private openSync(path: string): RandomAccessReader {
     const ref = this.statFile(normalizeInRoot(path));
     const node = this.fileAt(ref.realPath);
+    // Not kept while streaming, and a late read would be refused anyway: say so now, as readFile does.
+    if (node.size > this.maxFileSize || node.big)
+      throw new FileTooLargeError(ref.path, node.size, this.maxFileSize);
     const size = node.size;
     const body = node.body;
     const head = node.head;
