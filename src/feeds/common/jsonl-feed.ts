@@ -1,5 +1,6 @@
 import type { FeedItem } from '../../vulndb/import-types.js';
 import { jsonLines, openMaybeGzip } from '../../vulndb/line-reader.js';
+import { FeedFormatError } from '../feed-format-error.js';
 
 /** JSON Lines (gzip or not) through a per-line transform; unparsable lines are counted as invalid. */
 export async function* jsonlItems(
@@ -12,11 +13,18 @@ export async function* jsonlItems(
   }
 }
 
-/** A whole JSON document (gzip or not), for feeds published as one document (KEV, NVD pages). */
-export async function readJsonDocument(path: string): Promise<unknown> {
+/**
+ * A whole JSON document (gzip or not), for feeds published as one document (KEV, NVD pages). Not JSON
+ * at all (an HTML error page, a truncated download) is the feed's FEED_FORMAT, not a SyntaxError.
+ */
+export async function readJsonDocument(path: string, feed: string): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const c of await openMaybeGzip(path)) chunks.push(c);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (err) {
+    throw new FeedFormatError(feed, `${path}: invalid JSON: ${(err as Error).message}`);
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/require-await -- adapts a computed list to the importer's async input
