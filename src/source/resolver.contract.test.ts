@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryResolver } from './directory/directory-resolver.js';
 import { openImage, type OpenedImage } from './image/image-open.js';
 import type { FileInterest } from './image/layer/keep-policy.js';
-import { outcome, resolverContract } from './resolver.contract.js';
+import { outcome, plain, resolverContract } from './resolver.contract.js';
 import type { Resolver } from './resolver.js';
 import {
   CONTRACT_LIMIT,
@@ -69,10 +69,10 @@ async function transcript(r: Resolver): Promise<unknown> {
   const answers: unknown[] = [];
   for (const p of probes) {
     const stat = await r.stat(p);
-    const { layerDigest: _d, ...plain } = stat ?? { layerDigest: undefined };
+
     answers.push([
       p,
-      stat ? plain : undefined,
+      stat ? plain(stat) : undefined,
       await outcome(async () => (await r.readFile(p)).toString('base64')),
       await outcome(() => r.realPath(p)),
       await outcome(async () => {
@@ -86,7 +86,7 @@ async function transcript(r: Resolver): Promise<unknown> {
     ]);
   }
   for (const globs of [['**'], ['etc/*'], ['**/*.txt', '**/*.bin'], ['usr/**', 'lib/**']])
-    answers.push([globs, (await r.findFiles(globs)).map(({ layerDigest: _d, ...f }) => f)]);
+    answers.push([globs, (await r.findFiles(globs)).map(plain)]);
   answers.push(r.unknowns.map((u) => [u.path, u.reason]));
   return answers;
 }

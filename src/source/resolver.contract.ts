@@ -23,8 +23,11 @@ const body = (path: string): string => {
   return e.body;
 };
 
-/** What findFiles lists: path, where it leads, size and permission bits (layerDigest aside). */
-const ref = (path: string, realPath = path, mode = 0o644): Omit<FileRef, 'layerDigest'> => ({
+/** What every resolver says of a file: path, where it leads, size and permission bits. */
+export type PlainRef = Omit<FileRef, 'layerDigest' | 'uid' | 'gid'>;
+
+/** What findFiles lists (layer and owner aside: only some resolvers know them). */
+const ref = (path: string, realPath = path, mode = 0o644): PlainRef => ({
   path,
   realPath,
   size: Buffer.byteLength(body(realPath)),
@@ -58,7 +61,8 @@ export const EXPECTED_UNKNOWNS = [
   ['/run/initctl', 'device'],
 ];
 
-const strip = (refs: FileRef[]): Omit<FileRef, 'layerDigest'>[] => refs.map(({ layerDigest: _d, ...r }) => r);
+export const plain = ({ layerDigest: _d, uid: _u, gid: _g, ...r }: FileRef): PlainRef => r;
+const strip = (refs: FileRef[]): PlainRef[] => refs.map(plain);
 
 const unknownPairs = (r: Resolver): string[][] =>
   r.unknowns.map((u) => [u.path, u.reason]).sort((a, b) => String(a).localeCompare(String(b)));
@@ -76,6 +80,13 @@ export function resolverContract(open: () => Promise<Resolver>): void {
     const r = await open();
     expect(strip(await r.findFiles(['**']))).toEqual(EXPECTED_FILES);
     expect(unknownPairs(r)).toEqual(EXPECTED_UNKNOWNS);
+  });
+
+  it('owners, where a resolver knows them, are the tree’s (written by root)', async () => {
+    const r = await open();
+    for (const f of await r.findFiles(['**'])) {
+      if (f.uid !== undefined || f.gid !== undefined) expect([f.path, f.uid, f.gid]).toEqual([f.path, 0, 0]);
+    }
   });
 
   it('findFiles: globs without the leading slash, dotfiles included, links to directories passed over', async () => {
@@ -96,7 +107,7 @@ export function resolverContract(open: () => Promise<Resolver>): void {
 
   it('stat follows in-root links, normalizes paths, and answers undefined for what is not a readable file', async () => {
     const r = await open();
-    const got = async (p: string): Promise<Omit<FileRef, 'layerDigest'> | undefined> => {
+    const got = async (p: string): Promise<PlainRef | undefined> => {
       const s = await r.stat(p);
       return s && strip([s])[0];
     };
