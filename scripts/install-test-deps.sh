@@ -3,7 +3,9 @@
 # golang-go (`go version -m`), python3-apt (libapt-pkg version oracle), the apk test vectors, skopeo +
 # umoci + docker-registry + apache2-utils + openssl (registries and images), postgresql, chromium,
 # nftables + iptables + iproute2 (network namespaces: firewalls under test), nmap + socat (the
-# reachability proof's scanner and listeners), python3-pip (pip's requirements parser as an oracle). Needs root.
+# reachability proof's scanner and listeners), python3-pip (pip's requirements parser as an oracle), cargo,
+# ruby + ruby-bundler and composer (lockfile oracles). No test skips when one is missing: it fails
+# naming the tool and its package (test/fixtures/required-tool.ts). Needs root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -12,4 +14,5 @@ apt-get install -y -qq --no-install-recommends \
   skopeo umoci docker-registry apache2-utils openssl zstd xz-utils \
   postgresql chromium fonts-dejavu-core nftables iptables iproute2 nmap socat ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \
-  ruby python3-packaging python3-pip libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer >/dev/null
+  ruby python3-packaging python3-pip libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer \
+  cargo ruby-bundler >/dev/null

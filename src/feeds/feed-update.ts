@@ -82,7 +82,7 @@ export async function downloadFeeds(opts: UpdateOptions = {}): Promise<Downloade
         const lastModified = await download(url, file, opts.timeoutMs ?? 300_000);
         batches.push(...(await feed.open(file, { url, dataDate: lastModified })));
         if (feed.name === 'nvd' && urls.includes(url)) {
-          queue.unshift(...nvdNextPageUrls(await readJsonDocument(file), url));
+          queue.unshift(...nvdNextPageUrls(await readJsonDocument(file, feed.name), url));
         }
         if (feed.name === 'nvd' && queue.length > 0)
           await sleep(opts.nvdDelayMs ?? envDelay() ?? nvdPageDelayMs(nvdApiKey()));

@@ -6,6 +6,7 @@ export interface FileRef {
   /** Where `path` leads after symlinks, still inside the root; equals `path` for plain files. */
   realPath: string;
   size: number;
+  /** Permission bits (`st_mode & 0o7777`, as a tar header stores them); the file type is always regular. */
   mode: number;
   /** Numeric owner and group, where the resolver knows them (the directory resolver always does). */
   uid?: number;
@@ -20,6 +21,7 @@ export interface PathInfo {
   realPath: string;
   type: 'file' | 'directory' | 'other';
   size: number;
+  /** Permission bits, as in FileRef (the type is `type`). */
   mode: number;
   uid: number;
   gid: number;
@@ -56,8 +58,12 @@ export interface Resolver {
   findFiles(globs: readonly string[]): Promise<FileRef[]>;
   /** The file at `path` after symlinks, or undefined when absent or not a regular file. */
   stat(path: string): Promise<FileRef | undefined>;
-  /** Whole file; throws FileTooLargeError over `maxBytes` (default: the resolver's file-size limit). */
+  /** Whole file; throws FileTooLargeError over `maxBytes` or the resolver's file-size limit, whichever is lower. */
   readFile(path: string, opts?: { maxBytes?: number }): Promise<Buffer>;
+  /**
+   * Positional reads of one file. Throws FileTooLargeError over the resolver's file-size limit, as
+   * readFile does: an image keeps no bytes of such a file, so no resolver reads it.
+   */
   open(path: string): Promise<RandomAccessReader>;
   /** The path with every symlink in it resolved (inside the root). */
   realPath(path: string): Promise<string>;

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { testCacheDir, withLock } from '../fixtures/test-cache.js';
+import { buildFixture, namedBuild } from '../fixtures/fixture-build.js';
+import { testCacheDir } from '../fixtures/test-cache.js';
 
 const SRC = join(import.meta.dirname, '../../src/catalog/go/testdata/gomod');
 
@@ -19,11 +20,13 @@ const PROXY_MODULES = [
  * version. Cached by the sources and the toolchain version.
  */
 export async function goFixtureBinary(): Promise<string> {
-  const goVersion = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
+  const goVersion = await namedBuild('go-binary', () =>
+    execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim(),
+  );
   const key = createHash('sha256').update(goVersion).update(treeDigest(SRC)).digest('hex').slice(0, 12);
   const dir = testCacheDir('go-binary', key);
   const binary = join(dir, 'app', 'app');
-  return withLock(`go-binary-${key}`, () => Promise.resolve(existsSync(binary) ? binary : build(dir)));
+  return buildFixture(`go-binary-${key}`, () => Promise.resolve(existsSync(binary) ? binary : build(dir)));
 }
 
 function build(dir: string): string {

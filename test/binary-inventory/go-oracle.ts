@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { requireTool } from '../fixtures/required-tool.js';
 
 /** One binary as `go version -m` (the Go toolchain itself) reports it. */
 export interface GoVersionM {
@@ -10,6 +11,7 @@ export interface GoVersionM {
 
 /** Runs Debian's `go version -m` on a binary and parses its tab-separated lines. */
 export function goVersionM(binary: string): GoVersionM {
+  requireTool('go');
   const out = execFileSync('go', ['version', '-m', binary], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const [first = '', ...lines] = out.split('\n');
   const result: GoVersionM = { goVersion: first.slice(first.indexOf(': ') + 2).trim(), deps: [] };
@@ -26,6 +28,7 @@ export function goVersionM(binary: string): GoVersionM {
 
 /** Go binaries in a directory, as `go version -m DIR` finds them (it skips what it cannot read). */
 export function goBinariesIn(dir: string): string[] {
+  requireTool('go');
   let out = '';
   try {
     out = execFileSync('go', ['version', dir], { encoding: 'utf8', maxBuffer: 64 << 20 });

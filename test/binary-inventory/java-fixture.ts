@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { testCacheDir, withLock } from '../fixtures/test-cache.js';
+import { buildFixture } from '../fixtures/fixture-build.js';
+import { testCacheDir } from '../fixtures/test-cache.js';
 
 /** Bump when the archives below change: the cache key. */
 const FIXTURE_VERSION = 'v1';
@@ -30,7 +31,7 @@ export async function javaFixture(): Promise<JavaFixture> {
     bootJar: join(dir, 'out/boot.jar'),
     bombSize: BOMB_SIZE,
   };
-  return withLock(`java-archives-${FIXTURE_VERSION}`, () => {
+  return buildFixture(`java-archives-${FIXTURE_VERSION}`, () => {
     if (!existsSync(join(dir, 'done'))) build(dir);
     return Promise.resolve(fixture);
   });

@@ -16,7 +16,7 @@ import { assessRoot } from '../../src/checks/assess-root.js';
 import type { CheckResult } from '../../src/checks/model/check-result.js';
 import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import { buildCli, runCli } from '../cli/built-cli.js';
-import { requireTool } from './fixtures/require-tool.js';
+import { requireTool } from '../fixtures/required-tool.js';
 
 /**
  * Hostile root filesystems: links out of the root where sshd_config and /etc/shadow should be, an sshd
@@ -148,7 +148,7 @@ describe('assessments of hostile root filesystems', () => {
   });
 
   it('the CLI opens nothing outside the root (strace) and exits normally', async () => {
-    await requireTool('strace', 'strace');
+    requireTool('strace', 'strace');
     await buildCli();
     const trace = join(work, 'strace.txt');
     for (const name of ['escape', 'absolute']) {

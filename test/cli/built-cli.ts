@@ -63,11 +63,13 @@ export interface CliRunOptions {
   /** A command the CLI runs under, e.g. `['strace', '-f', …]`. */
   prefix?: readonly string[];
   cwd?: string;
+  /** Another copy of bin/vigil.js to run (see cli-copy.ts). */
+  bin?: string;
 }
 
 /** Runs `node bin/vigil.js ARGS` to completion, capturing both streams (never a TTY). */
 export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promise<CliRun> {
-  const node = [...(opts.prefix ?? []), process.execPath, BIN, ...args];
+  const node = [...(opts.prefix ?? []), process.execPath, opts.bin ?? BIN, ...args];
   const argv =
     opts.asUser === undefined
       ? node

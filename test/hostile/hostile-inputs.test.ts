@@ -1,39 +1,33 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import { CATALOGERS } from '../../src/catalog/cataloger-registry.js';
-import { BIN, buildCli, runCli, type CliRun } from '../cli/built-cli.js';
+import { buildCli, runCli, type CliRun } from '../cli/built-cli.js';
+import { worldReadableCli } from '../cli/cli-copy.js';
 import { debianRootfs } from '../fixtures/debian-rootfs.js';
+import { requireTool } from '../fixtures/required-tool.js';
 import { buildHostileTree, type HostileCase, type HostileTree } from './hostile-rootfs.js';
 
 const NOBODY = 65534;
-/** The unprivileged run needs the clone itself readable by nobody (true unless it lives under /root). */
-const nobodyCanRun =
-  spawnSync('setpriv', [
-    `--reuid=${NOBODY}`,
-    `--regid=${NOBODY}`,
-    '--clear-groups',
-    process.execPath,
-    '-e',
-    "require('node:fs').accessSync(process.argv[1])",
-    BIN,
-  ]).status === 0;
 let work: string;
 let tree: HostileTree;
+/** The CLI as nobody can run it, wherever the clone lives. */
+let cliCopy: { root: string; bin: string };
 
 beforeAll(async () => {
   const [bookworm] = await Promise.all([debianRootfs({ suite: 'bookworm' }), buildCli()]);
   work = mkdtempSync(join(tmpdir(), 'vigil-hostile-'));
   chmodSync(work, 0o755); // the unprivileged scan must reach everything but the one 000 directory
   tree = buildHostileTree(work, bookworm);
+  cliCopy = worldReadableCli();
 });
 
 afterAll(() => {
   chmodSync(join(tree.root, 'usr/lib/node_modules/private'), 0o755);
   rmSync(work, { recursive: true, force: true });
+  rmSync(cliCopy.root, { recursive: true, force: true });
 });
 
 /** Cases whose cataloger ran: a cataloger not (yet) registered never looks at its paths. */
@@ -85,15 +79,17 @@ describe('hostile root filesystem', () => {
     }
   });
 
-  it.skipIf(!nobodyCanRun)(
-    'as an unprivileged user: the unreadable directory is recorded, the rest as before',
-    async () => {
-      const run = await runCli(['sbom', tree.root, '--format', 'json'], { asUser: NOBODY });
-      const inv = expectSafe(run);
-      expectRecorded(inv, applicable(inv, true));
-      expect(inv.packages.map((p) => p.name)).not.toContain('private-pkg');
-    },
-  );
+  it('as an unprivileged user: the unreadable directory is recorded, the rest as before', async () => {
+    requireTool('setpriv');
+    const run = await runCli(['sbom', tree.root, '--format', 'json'], {
+      asUser: NOBODY,
+      bin: cliCopy.bin,
+      cwd: cliCopy.root,
+    });
+    const inv = expectSafe(run);
+    expectRecorded(inv, applicable(inv, true));
+    expect(inv.packages.map((p) => p.name)).not.toContain('private-pkg');
+  });
 
   it('every format survives the tree and names its unknowns', async () => {
     for (const format of ['table', 'cyclonedx-json', 'spdx-json']) {

@@ -4,7 +4,8 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { debianRootfs } from '../fixtures/debian-rootfs.js';
-import { testCacheDir, withLock } from '../fixtures/test-cache.js';
+import { buildFixture } from '../fixtures/fixture-build.js';
+import { testCacheDir } from '../fixtures/test-cache.js';
 
 const run = promisify(execFile);
 const BIG = { maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 };
@@ -20,7 +21,7 @@ export async function aptRootfs(packages: readonly string[]): Promise<string> {
   const dir = join(testCacheDir('apt-rootfs'), key);
   const marker = join(dir, '.vigil-complete');
   if (existsSync(marker)) return dir;
-  return withLock(`apt-rootfs-${key}`, async () => {
+  return buildFixture(`apt-rootfs-${key}`, async () => {
     if (existsSync(marker)) return dir;
     const base = await debianRootfs({ suite: 'bookworm' });
     const tmp = `${dir}.partial`;

@@ -12,7 +12,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { testCacheDir, withLock } from '../fixtures/test-cache.js';
+import { buildFixture } from '../fixtures/fixture-build.js';
+import { testCacheDir } from '../fixtures/test-cache.js';
 
 const exec = promisify(execFile);
 /** Bun from the npm registry (the `bun` package ships its binary); pinned by minor for a stable cache key. */
@@ -36,7 +37,7 @@ export async function bunProject(packageJson: object): Promise<string> {
     .slice(0, 12);
   const dir = join(testCacheDir('bun-project'), key);
   if (existsSync(join(dir, '.vigil-complete'))) return dir;
-  return withLock(`bun-project-${key}`, async () => {
+  return buildFixture(`bun-project-${key}`, async () => {
     if (existsSync(join(dir, '.vigil-complete'))) return dir;
     const tmp = `${dir}.partial`;
     rmSync(tmp, { recursive: true, force: true });

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { testCacheDir, withLock } from '../fixtures/test-cache.js';
+import { buildFixture } from '../fixtures/fixture-build.js';
+import { testCacheDir } from '../fixtures/test-cache.js';
 
 const exec = promisify(execFile);
 const REGISTRY = 'https://registry.npmjs.org';
@@ -37,7 +38,7 @@ export async function npmProject(packageJson: object): Promise<string> {
     .slice(0, 12);
   const dir = join(testCacheDir('npm-project'), key);
   if (existsSync(join(dir, '.vigil-complete'))) return dir;
-  return withLock(`npm-project-${key}`, async () => {
+  return buildFixture(`npm-project-${key}`, async () => {
     if (existsSync(join(dir, '.vigil-complete'))) return dir;
     const tmp = `${dir}.partial`;
     rmSync(tmp, { recursive: true, force: true });

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secdbFeeds } from '../../src/feeds/alpine-secdb/secdb-feed.js';
 import { scanTarget } from '../../src/scan/scan-service.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
-import { SHARED_DATA } from './fixtures/matching-db.js';
+import { sharedData } from '../fixtures/shared-data.js';
 
-const SECDB = join(SHARED_DATA, 'alpine-secdb.tar.gz');
+const SECDB = sharedData('alpine-secdb.tar.gz');
 const INSTALLED: Record<string, string> = {
   busybox: '1.36.1-r15',
   openssl: '3.1.4-r0',

@@ -8,9 +8,9 @@ import { trackerFeed } from '../../src/feeds/debian-tracker/tracker-feed.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { scanTarget } from '../../src/scan/scan-service.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
-import { SHARED_DATA } from './fixtures/matching-db.js';
+import { sharedData } from '../fixtures/shared-data.js';
 
-const REAL_SAMPLE = join(SHARED_DATA, 'debian/tracker-format-samples/vunnel__tracker-data-json.sample.json');
+const REAL_SAMPLE = sharedData('debian/tracker-format-samples/vunnel__tracker-data-json.sample.json');
 // The importer's own fixture: one made-up package in every no-DSA flavour (no-dsa, postponed, ignored, EOL).
 const NODSA_SAMPLE = new URL('../../src/feeds/debian-tracker/testdata/tracker-nodsa.json', import.meta.url)
   .pathname;

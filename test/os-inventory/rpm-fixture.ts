@@ -14,7 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { testCacheDir, withLock } from '../fixtures/test-cache.js';
+import { buildFixture } from '../fixtures/fixture-build.js';
+import { testCacheDir } from '../fixtures/test-cache.js';
 
 const run = promisify(execFile);
 const SPECS = join(import.meta.dirname, 'testdata/rpm-specs');
@@ -34,7 +35,7 @@ export async function builtRpms(): Promise<string[]> {
       .sort()
       .map((f) => join(dir, f));
   if (existsSync(join(dir, '.complete'))) return list();
-  await withLock(`rpmbuild-${key}`, async () => {
+  await buildFixture(`rpmbuild-${key}`, async () => {
     if (existsSync(join(dir, '.complete'))) return;
     const top = mkdtempSync(join(tmpdir(), 'vigil-rpmbuild-'));
     try {

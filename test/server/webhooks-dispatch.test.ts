@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/events/webhooks/webhook-signature.js';
+import { opensslSignature } from './openssl-hmac.js';
 import { call } from './api-server.js';
 import { BACKENDS } from './service-db-backends.js';
 import { CONFIG, useWebhookServer, type DeliveryView, type OutboxRow } from './webhooks-harness.js';
@@ -43,6 +44,7 @@ for (const makeBackend of BACKENDS) {
       expect(paused.arrivals).toEqual([]);
 
       for (const r of [all, onlyA, closedA, onlyB]) {
+        expect(r.opensslDisagreements()).toEqual([]);
         for (const a of r.arrivals) {
           expect(a.signatureOk).toBe(true);
           expect(a.headers['content-type']).toBe('application/cloudevents+json');
@@ -63,7 +65,11 @@ for (const makeBackend of BACKENDS) {
       const first = onlyA.arrivals[0]!;
       const sig = first.headers['x-vigil-signature'] as string;
       expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);
-      expect(verifySignature(onlyA.secret, first.raw.replace('"1.0"', '"1.1"'), sig)).toBe(false);
+      expect(opensslSignature(onlyA.secret, first.raw)).toBe(sig);
+      const tampered = first.raw.replace('"1.0"', '"1.1"');
+      expect(opensslSignature(onlyA.secret, tampered)).not.toBe(sig);
+      expect(verifySignature(onlyA.secret, tampered, sig)).toBe(false);
+      expect(opensslSignature(all.secret, first.raw)).not.toBe(sig);
       expect(verifySignature(all.secret, first.raw, sig)).toBe(false);
 
       const log = await deliveries(h.s.keys.adminA, 'acct-a', aId);

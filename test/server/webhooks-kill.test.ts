@@ -242,6 +242,7 @@ it('kill -9 in the middle of deliveries: after restarts every event arrives, sig
     for (const t of ['vigil.finding.created', 'vigil.finding.closed', 'vigil.finding.updated'])
       expect(types).toContain(t);
     expect(receiver.arrivals.filter((a) => !a.signatureOk)).toEqual([]);
+    expect(receiver.opensslDisagreements()).toEqual([]);
     const known = new Set(want);
     expect(receiver.arrivals.filter((a) => !known.has(a.event.id))).toEqual([]);
 

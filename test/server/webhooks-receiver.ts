@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent } from '../../src/events/webhooks/webhook-cloud-event.js';
 import { verifySignature } from '../../src/events/webhooks/webhook-signature.js';
+import { opensslSignatures } from './openssl-hmac.js';
 
 export interface Arrival {
   event: CloudEvent;
@@ -21,6 +22,11 @@ export interface Receiver {
   /** Set once the subscription is created (the URL is needed first). */
   secret: string;
   arrivals: Arrival[];
+  /**
+   * Arrivals whose X-Vigil-Signature is not what `openssl dgst -sha256 -hmac` makes of the raw body
+   * with the secret, or whose live verdict (vigil's verifySignature) disagrees with openssl's.
+   */
+  opensslDisagreements(): { eventId: string; header: unknown; openssl: string; liveVerdict: boolean }[];
   close(): Promise<void>;
 }
 
@@ -30,7 +36,26 @@ export interface Receiver {
  */
 export async function startReceiver(respond: Responder = () => ({ status: 200 })): Promise<Receiver> {
   const arrivals: Arrival[] = [];
-  const receiver: Receiver = { url: '', secret: '', arrivals, close: () => Promise.resolve() };
+  const receiver: Receiver = {
+    url: '',
+    secret: '',
+    arrivals,
+    opensslDisagreements: () => {
+      const expected = opensslSignatures(
+        receiver.secret,
+        arrivals.map((a) => a.raw),
+      );
+      return arrivals.flatMap((a, i) => {
+        const header = a.headers['x-vigil-signature'];
+        const openssl = expected[i] ?? '';
+        const ok = header === openssl;
+        return ok && a.signatureOk
+          ? []
+          : [{ eventId: a.event.id, header, openssl, liveVerdict: a.signatureOk }];
+      });
+    },
+    close: () => Promise.resolve(),
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -6,6 +6,7 @@ import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { javaFixture, type JavaFixture } from '../../../test/binary-inventory/java-fixture.js';
 import { hostFile } from '../../../test/binary-inventory/host-file.js';
+import { requireTool } from '../../../test/fixtures/required-tool.js';
 import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
 import { runCatalogers } from '../catalog-runner.js';
 import { javaArchiveCataloger } from './java-archive-cataloger.js';
@@ -177,32 +178,34 @@ function manifestVersion(archive: string): string | undefined {
 
 describe('java-archive on the jars Debian packages installed', () => {
   const jars = debianJars();
-  it.runIf(jars.length > 0)(
-    `pom.properties coordinates equal unzip's for every jar (${jars.length})`,
-    async () => {
-      let withPom = 0;
-      let manifestOnly = 0;
-      for (const jarPath of jars) {
-        const oracle = unzipCoordinates(jarPath);
-        const r = await scan(jarPath, DEFAULT_JAVA_LIMITS, jarPath);
-        const ours = r.packages
-          .filter((p) => p.metadata?.['source'] === 'pom.properties')
-          .map((p) => `${p.name}@${p.version}`)
-          .sort();
-        expect({ jarPath, ours }).toEqual({ jarPath, ours: oracle });
-        if (oracle.length > 0) {
-          withPom++;
-          continue;
-        }
-        const version = manifestVersion(jarPath);
-        expect({ jarPath, versions: r.packages.map((p) => p.version) }).toEqual({
-          jarPath,
-          versions: version ? [version] : [],
-        });
-        if (version) manifestOnly++;
+  it(`pom.properties coordinates equal unzip's for every jar (${jars.length})`, async () => {
+    requireTool('unzip');
+    expect(
+      jars.length,
+      '/usr/share/java: libguava-java, libcommons-lang3-java… (install-test-deps)',
+    ).toBeGreaterThan(0);
+    let withPom = 0;
+    let manifestOnly = 0;
+    for (const jarPath of jars) {
+      const oracle = unzipCoordinates(jarPath);
+      const r = await scan(jarPath, DEFAULT_JAVA_LIMITS, jarPath);
+      const ours = r.packages
+        .filter((p) => p.metadata?.['source'] === 'pom.properties')
+        .map((p) => `${p.name}@${p.version}`)
+        .sort();
+      expect({ jarPath, ours }).toEqual({ jarPath, ours: oracle });
+      if (oracle.length > 0) {
+        withPom++;
+        continue;
       }
-      expect(withPom).toBeGreaterThan(0);
-      expect(manifestOnly).toBeGreaterThan(0);
-    },
-  );
+      const version = manifestVersion(jarPath);
+      expect({ jarPath, versions: r.packages.map((p) => p.version) }).toEqual({
+        jarPath,
+        versions: version ? [version] : [],
+      });
+      if (version) manifestOnly++;
+    }
+    expect(withPom).toBeGreaterThan(0);
+    expect(manifestOnly).toBeGreaterThan(0);
+  });
 });

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseComposerInstalled, parseComposerLock } from './composer-parser.js';
+import { requireTool } from '../../../test/fixtures/required-tool.js';
 import { sharedData } from '../../../test/fixtures/shared-data.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
@@ -31,7 +32,8 @@ describe('composer.lock', () => {
     expect(pkgs.every((p) => p.scope === 'declared' && p.ecosystem === 'composer')).toBe(true);
   });
 
-  it.runIf(existsSync('/usr/bin/composer'))('equals `composer show --locked` (Debian composer)', () => {
+  it('equals `composer show --locked` (Debian composer)', () => {
+    requireTool('composer');
     const dir = mkdtempSync(join(tmpdir(), 'vigil-composer-'));
     copyFileSync(join(TESTDATA, 'composer.lock'), join(dir, 'composer.lock'));
     writeFileSync(join(dir, 'composer.json'), '{"require":{}}\n');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/fixtures/shared-data.js';
 import { RPM_QF, rpmLine, rpmQueryAll } from '../../../test/os-inventory/rpm-oracle.js';
 import { buildInventory } from '../inventory-builder.js';
 import { DirectoryResolver } from '../../source/directory/directory-resolver.js';
@@ -12,7 +13,7 @@ import { readNdbBlobs } from './rpm-ndb-reader.js';
 
 const run = promisify(execFile);
 const ORACLE_PY = join(import.meta.dirname, '../../../test/os-inventory/rpm-header-oracle.py');
-const DATA = join(import.meta.dirname, '../../../../shared/data/rpmdb');
+const DATA = sharedData('rpmdb');
 
 const roots: string[] = [];
 afterAll(() => {

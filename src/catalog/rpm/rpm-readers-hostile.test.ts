@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/fixtures/shared-data.js';
 import type { RandomAccessReader } from '../../source/resolver.js';
 import { readBdbBlobs } from './rpm-bdb-reader.js';
 import { RpmHeader } from './rpm-header-parser.js';
 import { readNdbBlobs } from './rpm-ndb-reader.js';
 import { toRpmInstalled } from './rpm-package-mapper.js';
 
-const DATA = join(import.meta.dirname, '../../../../shared/data/rpmdb');
+const DATA = sharedData('rpmdb');
 
 /** In-memory positional reads with the same short-read semantics as the directory resolver's. */
 function memReader(buf: Buffer): RandomAccessReader {

@@ -3,13 +3,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { requireTool } from '../../../test/fixtures/required-tool.js';
 import { parseGemfileLock } from './gemfile-lock-parser.js';
 import { parseGemspec } from './gemspec-parser.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
-const hasRuby = existsSync('/usr/bin/ruby');
 
 function ruby(script: string, args: string[], env: Record<string, string> = {}): string {
+  requireTool('ruby');
   return execFileSync('ruby', ['-e', script, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
@@ -44,7 +45,7 @@ function gemspecsIn(dir: string): string[] {
   });
 }
 
-describe.runIf(hasRuby)('gemspec parser against RubyGems', () => {
+describe('gemspec parser against RubyGems', () => {
   it('every installed gemspec of this machine’s Ruby (default and bundled gems)', () => {
     const paths = ruby('puts Gem.path', []).split('\n').filter(Boolean);
     const files = paths.flatMap(gemspecsIn).sort();
@@ -121,11 +122,11 @@ describe('Gemfile.lock parser', () => {
     expect(pkgs).toHaveLength(10);
   });
 
-  it.runIf(hasRuby)('equals Bundler::LockfileParser on the fixture', () => {
+  it('equals Bundler::LockfileParser on the fixture', () => {
     expect(lockSummary(readFileSync(fixture, 'utf8'))).toEqual(bundlerSpecs(fixture));
   });
 
-  it.runIf(hasRuby)('a lockfile written by `bundle lock --local` from the installed gems', () => {
+  it('a lockfile written by `bundle lock --local` from the installed gems', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-bundle-'));
     writeFileSync(
       join(dir, 'Gemfile'),

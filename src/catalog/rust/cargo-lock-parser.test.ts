@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { requireTool } from '../../../test/fixtures/required-tool.js';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,15 +46,8 @@ describe('Cargo.lock formats', () => {
   });
 
   // cargo itself writes the lockfile of an offline workspace (path crates only: no registry is reachable).
-  const hasCargo = (() => {
-    try {
-      execFileSync('cargo', ['--version'], { stdio: 'pipe' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  it.runIf(hasCargo)('a lockfile written by cargo for a workspace with a path dependency', () => {
+  it('a lockfile written by cargo for a workspace with a path dependency', () => {
+    requireTool('cargo');
     const dir = mkdtempSync(join(tmpdir(), 'vigil-cargo-'));
     const crate = (name: string, deps: string): void => {
       mkdirSync(join(dir, name, 'src'), { recursive: true });

@@ -4,5 +4,5 @@ import { CVE5_FEED, transformCve5 } from './cve5-transform.js';
 
 /** CVE JSON 5 records, one per line (gzip or not). */
 export function cve5Feed(path: string): FeedBatch {
-  return { feed: CVE5_FEED, items: jsonlItems(path, transformCve5) };
+  return { feed: CVE5_FEED, items: jsonlItems(path, CVE5_FEED, transformCve5) };
 }

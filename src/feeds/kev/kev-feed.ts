@@ -7,6 +7,6 @@ export function kevFeed(path: string): FeedBatch {
   return {
     feed: KEV_FEED,
     replaceEnrichment: true,
-    items: deferred(async () => transformKev(await readJsonDocument(path))),
+    items: deferred(async () => transformKev(await readJsonDocument(path, KEV_FEED))),
   };
 }

@@ -8,7 +8,7 @@ export function nvdFeed(paths: readonly string[]): FeedBatch {
     feed: NVD_FEED,
     items: deferred(async () => {
       const items = [];
-      for (const p of paths) items.push(...transformNvdPage(await readJsonDocument(p)));
+      for (const p of paths) items.push(...transformNvdPage(await readJsonDocument(p, NVD_FEED)));
       return items;
     }),
   };

@@ -33,7 +33,7 @@ export async function osvFeed(
   if (info.isDirectory()) docs = readOsvDirectory(path);
   else if (path.endsWith('.zip')) docs = readOsvZip(path);
   else if (path.endsWith('.json')) docs = readOsvFile(path);
-  else docs = readOsvJsonl(path);
+  else docs = readOsvJsonl(path, feed);
   return { feed, items: osvItems(docs, feed, onlyEcosystem) };
 }
 

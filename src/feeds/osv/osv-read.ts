@@ -2,14 +2,14 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
-import { jsonLines, openMaybeGzip } from '../../vulndb/line-reader.js';
+import { gatedJsonLines } from '../common/jsonl-feed.js';
 
 /** A parsed JSON document from a feed file, or why it could not be parsed (counted as invalid). */
 export type RawDoc = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** JSON Lines, gzip or not: one OSV record per line. */
-export async function* readOsvJsonl(path: string): AsyncGenerator<RawDoc> {
-  for await (const l of jsonLines(await openMaybeGzip(path))) {
+/** JSON Lines, gzip or not: one OSV record per line (a file whose first line is not JSON is refused). */
+export async function* readOsvJsonl(path: string, feed: string): AsyncGenerator<RawDoc> {
+  for await (const l of gatedJsonLines(path, feed)) {
     yield l.ok ? { ok: true, value: l.value } : { ok: false, reason: 'invalid JSON line' };
   }
 }

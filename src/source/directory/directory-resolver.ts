@@ -18,6 +18,8 @@ export interface DirectoryResolverOptions {
 }
 
 const DEFAULT_MAX_FILE_SIZE = 512 * 1024 * 1024;
+/** FileRef.mode carries permission bits only, as a tar header does (the image resolver's). */
+const PERMISSION_BITS = 0o7777;
 
 /** Virtual or volatile trees of a live system that hold no installed software. */
 export const HOST_EXCLUDES = [
@@ -98,7 +100,14 @@ export class DirectoryResolver implements Resolver {
     try {
       const st = await lstat(this.hostPath(path));
       if (st.isFile())
-        return { path, realPath: path, size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
+        return {
+          path,
+          realPath: path,
+          size: st.size,
+          mode: st.mode & PERMISSION_BITS,
+          uid: st.uid,
+          gid: st.gid,
+        };
     } catch (err) {
       this.record(path, 'unreadable', (err as NodeJS.ErrnoException).code ?? String(err));
     }
@@ -116,7 +125,8 @@ export class DirectoryResolver implements Resolver {
 
   async readFile(path: string, opts: { maxBytes?: number } = {}): Promise<Buffer> {
     const ref = await this.statFile(normalizeInRoot(path));
-    const limit = opts.maxBytes ?? this.maxFileSize;
+    // maxBytes can only lower the resolver's own limit (as in the image resolver), never lift it.
+    const limit = Math.min(opts.maxBytes ?? this.maxFileSize, this.maxFileSize);
     if (ref.size > limit) throw new FileTooLargeError(ref.path, ref.size, limit);
     // procfs and sysfs files say size 0 and still have content: read those in pieces up to the limit.
     if (ref.size === 0) return this.readUnsized(ref, limit);
@@ -173,7 +183,7 @@ export class DirectoryResolver implements Resolver {
       realPath,
       type,
       size: st.size,
-      mode: st.mode,
+      mode: st.mode & PERMISSION_BITS,
       uid: st.uid,
       gid: st.gid,
     };
@@ -194,6 +204,7 @@ export class DirectoryResolver implements Resolver {
 
   async open(path: string): Promise<RandomAccessReader> {
     const ref = await this.statFile(normalizeInRoot(path));
+    if (ref.size > this.maxFileSize) throw new FileTooLargeError(ref.path, ref.size, this.maxFileSize);
     const handle = await open(this.hostPath(ref.realPath), 'r');
     return {
       size: ref.size,
@@ -257,7 +268,7 @@ export class DirectoryResolver implements Resolver {
       throw new PathNotFoundError(path);
     }
     if (!st.isFile()) throw new PathNotFoundError(path);
-    return { path, realPath, size: st.size, mode: st.mode, uid: st.uid, gid: st.gid };
+    return { path, realPath, size: st.size, mode: st.mode & PERMISSION_BITS, uid: st.uid, gid: st.gid };
   }
 
   private resolve(path: string, mustExist: boolean): string {

@@ -97,6 +97,9 @@ export class ImageResolver implements Resolver {
   private openSync(path: string): RandomAccessReader {
     const ref = this.statFile(normalizeInRoot(path));
     const node = this.fileAt(ref.realPath);
+    // Not kept while streaming, and a late read would be refused anyway: say so now, as readFile does.
+    if (node.size > this.maxFileSize || node.big)
+      throw new FileTooLargeError(ref.path, node.size, this.maxFileSize);
     const size = node.size;
     const body = node.body;
     const head = node.head;
@@ -133,10 +136,10 @@ export class ImageResolver implements Resolver {
   }
 
   private readLate(node: FileNode): Promise<Buffer> {
-    const key = `${node.layer}\0${node.entry}`;
+    const key = `${node.entryLayer}\0${node.entry}`;
     let hit = this.late.get(key);
     if (!hit) {
-      hit = this.store.readLate(node.layer, node.entry, this.maxFileSize);
+      hit = this.store.readLate(node.entryLayer, node.entry, this.maxFileSize);
       this.late.set(key, hit);
     }
     return hit;

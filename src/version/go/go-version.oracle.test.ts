@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { disagreements, linePairOracle, type OracleAnswer } from '../testing/oracle-process.js';
-import { GHSA_OSV, SHARED_DATA, osvVersionsByEcosystem } from '../testing/osv-versions.js';
+import { sharedData } from '../../../test/fixtures/shared-data.js';
+import { GHSA_OSV, osvVersionsByEcosystem } from '../testing/osv-versions.js';
 import { SeededRandom } from '../../core/seeded-random.js';
 import { compareGoVersions, goVersionScheme } from './go-version.js';
 
 type Pair = readonly [string, string];
 const SOURCE = join(import.meta.dirname, 'testdata/xmod-semver-compare.go');
-const GO_VULNDB = join(SHARED_DATA, 'osv/go-vulndb.osv.jsonl.gz');
+const GO_VULNDB = sharedData('osv/go-vulndb.osv.jsonl.gz');
 
 /** x/mod/semver wants the `v`; OSV writes module versions without it. */
 const withV = (v: string): string => (v.startsWith('v') ? v : `v${v}`);

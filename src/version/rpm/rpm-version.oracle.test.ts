@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aptListSuites } from '../testing/debian-versions.js';
 import { disagreements } from '../testing/oracle-process.js';
-import { SHARED_DATA } from '../testing/osv-versions.js';
+import { sharedData } from '../../../test/fixtures/shared-data.js';
 import { SeededRandom } from '../../core/seeded-random.js';
 import { compareRpmVersions, rpmVersionScheme } from './rpm-version.js';
 
@@ -30,7 +30,7 @@ function rpmOracle(pairs: readonly Pair[], dir: string): number[] {
 /** EVRs of a real CBL-Mariner 2.0 rpmdb, read by rpm itself from a writable copy. */
 function marinerEvrs(dir: string): string[] {
   const db = join(dir, 'mariner');
-  cpSync(join(SHARED_DATA, 'rpmdb/cbl-mariner-2.0'), db, { recursive: true });
+  cpSync(sharedData('rpmdb/cbl-mariner-2.0'), db, { recursive: true });
   const out = execFileSync(
     'rpm',
     ['--dbpath', db, '-qa', '--qf', '%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}\\n'],

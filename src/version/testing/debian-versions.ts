@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { testCacheDir, withLock } from '../../../test/fixtures/test-cache.js';
+import { buildFixture } from '../../../test/fixtures/fixture-build.js';
+import { testCacheDir } from '../../../test/fixtures/test-cache.js';
 
 /** Package name → distinct versions (binary `Version:` and source `Source: x (v)`) of one suite. */
 export type SuiteVersions = Map<string, Set<string>>;
@@ -47,7 +48,7 @@ export function aptListSuites(): Map<string, SuiteVersions> {
 export async function trixieSuite(): Promise<SuiteVersions> {
   const dir = testCacheDir('debian-packages-index');
   const file = join(dir, 'trixie-main-amd64-Packages.xz');
-  await withLock('debian-packages-index-trixie', async () => {
+  await buildFixture('debian-packages-index-trixie', async () => {
     if (existsSync(file)) return;
     const res = await fetch(TRIXIE_URL);
     if (!res.ok) throw new Error(`GET ${TRIXIE_URL}: ${res.status}`);

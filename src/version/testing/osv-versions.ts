@@ -1,11 +1,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { requireSharedData, SHARED_DATA } from '../../../test/fixtures/shared-data.js';
 import { testCacheDir } from '../../../test/fixtures/test-cache.js';
 
 /** Real vulnerability data (DESIGN: ../shared/data, read-only). */
-export const SHARED_DATA =
-  process.env['VIGIL_SHARED_DATA'] ?? join(import.meta.dirname, '../../../../shared/data');
+export { SHARED_DATA };
 export const GHSA_OSV = join(SHARED_DATA, 'osv/ghsa-reviewed.osv.jsonl.gz');
 export const PYPA_OSV = join(SHARED_DATA, 'osv/pypa-advisory-db.osv.jsonl.gz');
 
@@ -54,7 +54,7 @@ const memo = new Map<string, Record<string, string[]>>();
  * `versions` lists of one OSV JSONL.gz file, cached on disk keyed by the file's size and mtime.
  */
 export function osvVersionsByEcosystem(file: string): Record<string, string[]> {
-  const st = statSync(file);
+  const st = statSync(requireSharedData(file));
   const key = `${file.replace(/[^A-Za-z0-9]+/g, '_')}-${st.size}-${Math.floor(st.mtimeMs)}`;
   const cached = memo.get(key);
   if (cached) return cached;

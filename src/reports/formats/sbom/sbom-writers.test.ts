@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../../../test/fixtures/shared-data.js';
 import { cyclonedxErrors, spdx23Errors } from '../../../../test/cli/sbom-checks.js';
 import { UsageError } from '../../../core/errors/usage-error.js';
 import type { Inventory } from '../../../core/inventory.js';
@@ -98,7 +99,7 @@ describe('spdx-json', () => {
 
 describe('the SPDX structural validator itself', () => {
   // shared/ sits beside the clone (DESIGN: real data read-only).
-  const dir = join(import.meta.dirname, '../../../../../shared/data/examples/spdx/');
+  const dir = sharedData('examples/spdx');
   it.each([
     'example10__spdx2.3__hello-source.spdx.json',
     'example11__spdx2.3__sbom.spdx.json',

@@ -23,8 +23,10 @@ export interface FileNode {
   layer: number;
   size: number;
   mode: number;
-  /** Path of the tar entry that wrote it (for re-reading a body that was not kept). */
+  /** Path of the tar entry that holds its bytes (for re-reading a body that was not kept). */
   entry: string;
+  /** The layer whose tar holds `entry`: a hard link's bytes are its target's, maybe in a lower layer. */
+  entryLayer: number;
   body?: BodyRef;
   head?: Buffer;
   big?: true;
@@ -106,8 +108,9 @@ export class MergedTree {
       });
       return;
     }
+    // The link's own tar entry has no body: reads go to the target's entry, in the target's layer.
     const { history: _h, ...copy } = target;
-    dir.children.set(name, { ...copy, layer, entry: e.p });
+    dir.children.set(name, { ...copy, layer });
   }
 
   private digest(layer: number): string {
@@ -192,7 +195,14 @@ export class MergedTree {
 }
 
 function fileNode(layer: number, e: LayerEntry, previous: TreeNode | undefined): FileNode {
-  const node: FileNode = { kind: 'file', layer, size: e.size ?? 0, mode: e.mode ?? 0o644, entry: e.p };
+  const node: FileNode = {
+    kind: 'file',
+    layer,
+    size: e.size ?? 0,
+    mode: e.mode ?? 0o644,
+    entry: e.p,
+    entryLayer: layer,
+  };
   if (e.off !== undefined && e.len !== undefined) node.body = { layer, off: e.off, len: e.len };
   if (e.head) node.head = Buffer.from(e.head, 'base64');
   if (e.big) node.big = true;

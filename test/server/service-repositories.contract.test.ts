@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const REPO = join(import.meta.dirname, '../..');
+
+/**
+ * Every domain or application module that queries the service DB, and the test files that run it on
+ * both SQLite and PostgreSQL (BACKENDS): directly, or through the routes and jobs that call it.
+ * A new repository module fails the first test below until it is listed here with such a suite.
+ */
+const SUITES: Readonly<Record<string, readonly string[]>> = {
+  'src/accounts/account-views.ts': ['test/server/accounts-scanning.test.ts'],
+  'src/accounts/api-keys.ts': ['test/server/keys-lifecycle.test.ts', 'test/server/audit-log.test.ts'],
+  'src/accounts/audit/audit-entry.ts': ['test/server/audit-log.test.ts', 'test/server/job-stores.test.ts'],
+  'src/accounts/audit/audit-query.ts': ['test/server/audit-log.test.ts', 'test/server/job-stores.test.ts'],
+  'src/accounts/console-sessions.ts': ['test/server/console-stores.test.ts'],
+  'src/accounts/organization-service.ts': ['test/server/accounts-organizations.test.ts'],
+  'src/accounts/scanning-settings.ts': ['test/server/accounts-scanning.test.ts'],
+  'src/events/event-outbox.ts': [
+    'test/server/history-purge.test.ts',
+    'test/server/webhooks-dispatch.test.ts',
+  ],
+  'src/events/webhooks/webhook-delivery.ts': ['test/server/webhooks-dispatch.test.ts'],
+  'src/events/webhooks/webhook-dispatch.ts': ['test/server/webhooks-dispatch.test.ts'],
+  'src/events/webhooks/webhook-fanout.ts': ['test/server/webhooks-dispatch.test.ts'],
+  'src/events/webhooks/webhook-scope.ts': ['test/server/webhooks-dispatch.test.ts'],
+  'src/events/webhooks/webhook-store.ts': ['test/server/webhooks-crud.test.ts'],
+  'src/findings/filter-criteria-sql.ts': ['test/server/filter-criteria-faces.test.ts'],
+  'src/findings/finding-aggregation.ts': ['test/server/aggregation-counts.test.ts'],
+  'src/findings/finding-daily-counts.ts': ['test/server/console-stores.test.ts'],
+  'src/findings/finding-closer.ts': ['test/server/finding-closer.test.ts'],
+  'src/findings/finding-lifecycle.ts': ['test/server/finding-lifecycle.test.ts'],
+  'src/findings/finding-query.ts': [
+    'test/server/suppression-tags.test.ts',
+    'test/server/aggregation-counts.test.ts',
+  ],
+  'src/findings/suppression/account-lock.ts': ['test/server/suppression-rules.test.ts'],
+  'src/findings/suppression/rule-expiry.ts': ['test/server/suppression-rules.test.ts'],
+  'src/findings/suppression/suppression-matcher.ts': ['test/server/suppression-tags.test.ts'],
+  'src/findings/suppression/suppression-reevaluator.ts': ['test/server/suppression-rules.test.ts'],
+  'src/findings/suppression/suppression-rules.ts': ['test/server/suppression-rules.test.ts'],
+  'src/jobs/history-purge.ts': ['test/server/history-purge.test.ts'],
+  'src/jobs/retention-task.ts': ['test/server/retention-purge.test.ts'],
+  'src/reports/exports/findings-export.ts': ['test/server/reports-findings.test.ts'],
+  'src/reports/exports/report-list.ts': ['test/server/job-stores.test.ts'],
+  'src/reports/exports/report-store.ts': [
+    'test/server/reports-findings.test.ts',
+    'test/server/job-stores.test.ts',
+  ],
+  'src/reports/exports/sbom-export.ts': ['test/server/reports-sbom.test.ts'],
+  'src/resources/resource-packages.ts': ['test/server/console-stores.test.ts'],
+  'src/resources/resource-service.ts': ['test/server/resources-routes.test.ts'],
+  'src/resources/resource-store.ts': [
+    'test/server/resources-routes.test.ts',
+    'test/server/inventory-route.test.ts',
+  ],
+  'src/scan/scan-apply.ts': ['test/server/inventory-route.test.ts'],
+  'src/scan/scan-store.ts': ['test/server/job-stores.test.ts', 'test/server/inventory-route.test.ts'],
+};
+
+/** Folders above the store (domain and application) whose modules may hold repository code. */
+const REPOSITORY_FOLDERS = [
+  'events',
+  'findings',
+  'accounts',
+  'resources',
+  'reports',
+  'assessments',
+  'scan',
+  'jobs',
+];
+const QUERIES = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`/;
+
+function repositoryModules(): string[] {
+  return REPOSITORY_FOLDERS.flatMap((folder) => {
+    const dir = join(REPO, 'src', folder);
+    let files: string[];
+    try {
+      files = readdirSync(dir, { recursive: true }) as string[];
+    } catch {
+      return [];
+    }
+    return files
+      .filter((f) => f.endsWith('.ts') && !/\.(test|contract)\.ts$/.test(f) && !f.includes('testing/'))
+      .map((f) => join(dir, f))
+      .filter((p) => QUERIES.test(readFileSync(p, 'utf8')))
+      .map((p) => relative(REPO, p));
+  }).sort();
+}
+
+describe('service repositories: every module runs on SQLite and PostgreSQL', () => {
+  it('each module that queries the service DB is listed with suites that run on both backends', () => {
+    expect(repositoryModules()).toEqual(Object.keys(SUITES).sort());
+    for (const [module, suites] of Object.entries(SUITES)) {
+      expect(suites.length, module).toBeGreaterThan(0);
+      for (const suite of suites) {
+        const text = readFileSync(join(REPO, suite), 'utf8');
+        expect({ module, suite, bothBackends: /\bBACKENDS\b/.test(text) }).toEqual({
+          module,
+          suite,
+          bothBackends: true,
+        });
+      }
+    }
+  });
+});
