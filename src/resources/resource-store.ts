@@ -1,4 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { ValidationError } from '../core/errors/validation-error.js';
+import { isCleanId } from '../core/identifier-text.js';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
 import { closeFindings } from '../findings/finding-closer.js';
@@ -75,6 +77,8 @@ export interface NewResource {
  * tags and a coverage event. The caller checked that no live resource has this id.
  */
 export async function insertResource(trx: Transaction<ServiceDatabase>, r: NewResource): Promise<void> {
+  // The routes refuse such ids already; this holds for every other way in (image digests, agents).
+  if (!isCleanId(r.id)) throw new ValidationError('a resource id must not hold control or bidi characters');
   const row = {
     type: r.type,
     tags_json: JSON.stringify(r.tags),

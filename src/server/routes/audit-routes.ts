@@ -4,10 +4,10 @@ import { listAuditLog } from '../../accounts/audit/audit-query.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { forbidden, notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
-import { errorResponses } from './route-schemas.js';
+import { AccountIdString, errorResponses } from './route-schemas.js';
 
 const Query = Type.Object({
-  accountId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  accountId: Type.Optional(AccountIdString),
   action: Type.Optional(
     Type.String({ maxLength: 300, description: 'exact action, e.g. "POST /v1/accounts/{accountId}/keys"' }),
   ),

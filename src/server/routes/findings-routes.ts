@@ -6,7 +6,7 @@ import type { ServiceContext } from '../../jobs/service-context.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
 import { parseFilterParam } from './filter-param.js';
-import { errorResponses } from './route-schemas.js';
+import { errorResponses, IdString } from './route-schemas.js';
 
 const Query = Type.Object({
   filter: Type.Optional(Type.String({ description: 'FilterCriteria as JSON', maxLength: 20_000 })),
@@ -24,7 +24,7 @@ interface ListQuery {
   sortOrder?: SortOrder;
 }
 
-const FindingParams = Type.Object({ findingId: Type.String({ minLength: 1, maxLength: 200 }) });
+const FindingParams = Type.Object({ findingId: IdString(200) });
 
 /**
  * GET /v1/findings: FilterCriteria over the accounts the key may see, sorted, keyset-paginated.

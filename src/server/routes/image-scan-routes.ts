@@ -8,7 +8,14 @@ import { requireScanningEnabled } from '../../accounts/scanning-settings.js';
 import { getScan, listScans, queueScan } from '../../scan/scan-store.js';
 import { ScanSchema } from './scan-schemas.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
-import { AccountParams, ErrorSchema, errorResponses, type AccountParamsT } from './route-schemas.js';
+import {
+  AccountIdString,
+  AccountParams,
+  ErrorSchema,
+  errorResponses,
+  IdString,
+  type AccountParamsT,
+} from './route-schemas.js';
 
 const ImageScanBody = Type.Object(
   {
@@ -22,8 +29,8 @@ const ImageScanBody = Type.Object(
   { additionalProperties: false },
 );
 const ScanParams = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  scanId: Type.String({ minLength: 1, maxLength: 100 }),
+  accountId: AccountIdString,
+  scanId: IdString(100),
 });
 const ListQuery = Type.Object({
   status: Type.Optional(

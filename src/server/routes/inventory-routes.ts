@@ -4,11 +4,11 @@ import { requireAccount } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
 import { submitHostInventory } from '../../scan/inventory-submission.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
-import { ErrorSchema, errorResponses } from './route-schemas.js';
+import { AccountIdString, ErrorSchema, errorResponses, ResourceIdString } from './route-schemas.js';
 
 const Params = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  resourceId: Type.String({ minLength: 1, maxLength: 500 }),
+  accountId: AccountIdString,
+  resourceId: ResourceIdString,
 });
 /** The vigil inventory JSON (src/core/inventory.ts); packages are checked for the fields matching reads. */
 const InventoryBody = Type.Object({

@@ -4,7 +4,13 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys
 import { requireAdmin } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
-import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
+import {
+  AccountIdString,
+  AccountParams,
+  errorResponses,
+  IdString,
+  type AccountParamsT,
+} from './route-schemas.js';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('member'), Type.Literal('read-only')]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -35,8 +41,8 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 const KeyParams = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  keyId: Type.String({ minLength: 1, maxLength: 200 }),
+  accountId: AccountIdString,
+  keyId: IdString(200),
 });
 
 /** API keys of an account: admin keys (of the account or of the delegated admin) manage them. */

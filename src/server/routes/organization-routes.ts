@@ -13,7 +13,7 @@ import { principalOf } from '../auth/auth-hook.js';
 import { forbidden, notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { AccountSchema } from './account-routes.js';
-import { ErrorSchema, errorResponses } from './route-schemas.js';
+import { ErrorSchema, errorResponses, IdString } from './route-schemas.js';
 
 const conflictResponses = { ...errorResponses, 409: ErrorSchema };
 
@@ -27,7 +27,7 @@ const Organization = Type.Object({
   }),
 });
 
-const OrgParams = Type.Object({ organizationId: Type.String({ minLength: 1, maxLength: 200 }) });
+const OrgParams = Type.Object({ organizationId: IdString(200) });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const CreateOrgBody = Type.Object({ name: Name }, { additionalProperties: false });
 const CreateAccountBody = Type.Object(

@@ -1,7 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { HttpError } from '../http/http-error.js';
-import { FilterCriteriaSchema } from './route-schemas.js';
+import { FilterCriteriaSchema, IdString } from './route-schemas.js';
 import { FINDINGS_REPORT_FORMATS, SBOM_REPORT_FORMATS } from '../../reports/exports/report-types.js';
 
 const literals = (xs: readonly string[]): TSchema => Type.Union(xs.map((x) => Type.Literal(x)));
@@ -44,7 +44,7 @@ export const CreateSbomReportBody = Type.Object({
 
 export const ReportCreated = Type.Object({ reportId: Type.String(), status: Type.Literal('QUEUED') });
 
-export const ReportParams = Type.Object({ reportId: Type.String({ minLength: 1, maxLength: 100 }) });
+export const ReportParams = Type.Object({ reportId: IdString(100) });
 
 export const ReportStatus = Type.Object({
   reportId: Type.String(),

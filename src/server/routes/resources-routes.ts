@@ -9,10 +9,15 @@ import {
   updateResourceTags,
 } from '../../resources/resource-service.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
-import { AccountParams, ErrorSchema, errorResponses, type AccountParamsT } from './route-schemas.js';
+import {
+  AccountIdString,
+  AccountParams,
+  ErrorSchema,
+  errorResponses,
+  ResourceIdString,
+  type AccountParamsT,
+} from './route-schemas.js';
 
-/** Ids are free text (host names, instance ids, repositories with slashes) but never control characters. */
-const ResourceId = Type.String({ minLength: 1, maxLength: 500, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 const Tags = Type.Record(Type.String(), Type.String(), { maxProperties: 50 });
 const Details = Type.Record(Type.String(), Type.Unknown());
 const Resource = Type.Object({
@@ -25,13 +30,13 @@ const Resource = Type.Object({
   updatedAt: Type.String(),
 });
 const ResourceParams = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  resourceId: Type.String({ minLength: 1, maxLength: 500 }),
+  accountId: AccountIdString,
+  resourceId: ResourceIdString,
 });
 type ResourceParamsT = Static<typeof ResourceParams>;
 const CreateBody = Type.Object(
   {
-    id: ResourceId,
+    id: ResourceIdString,
     // CONTAINER_IMAGE resources are made by image scans (their id is the manifest digest).
     type: Type.Union([Type.Literal('HOST'), Type.Literal('CONTAINER_REPOSITORY')]),
     tags: Type.Optional(Tags),

@@ -1,9 +1,26 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DATE_TIME_PATTERN } from '../../core/date-time-text.js';
+import { CLEAN_ID_PATTERN } from '../../core/identifier-text.js';
+
+/**
+ * THE schema of an id wherever one enters, path parameters included: free text (host names, instance
+ * ids, repositories with slashes) but never a control or bidi character (src/core/identifier-text.ts).
+ */
+export const IdString = (maxLength: number): ReturnType<typeof Type.String> =>
+  Type.String({ minLength: 1, maxLength, pattern: CLEAN_ID_PATTERN });
+export const AccountIdString = IdString(200);
+export const ResourceIdString = IdString(500);
+
+/**
+ * Longest value of a string filter. Filters are stored (suppression rules, report requests) and a
+ * value of megabytes would ride along with every evaluation; ids are at most 500 characters.
+ */
+const FILTER_VALUE_MAX = 1024;
 
 const StringFilter = Type.Object(
   {
     comparison: Type.Union([Type.Literal('EQUALS'), Type.Literal('PREFIX'), Type.Literal('NOT_EQUALS')]),
-    value: Type.String(),
+    value: Type.String({ maxLength: FILTER_VALUE_MAX }),
   },
   { additionalProperties: false },
 );
@@ -14,11 +31,11 @@ const NumberFilter = Type.Object(
 /**
  * An RFC 3339 timestamp. A pattern, not `format: 'date-time'`: TypeBox's Value.Check (used on the
  * JSON `filter` query parameter) knows no format it was not given in a global registry, so with the
- * format every date filter was refused. Calendar overflow (02-30) rolls over as Date does.
+ * format every date filter was refused. The pattern refuses a leap second (:60); days a month does not
+ * have (02-30) are refused by `isRealDateTime` where the value is used (filter-dates.ts).
  */
 export const DateTimeString = Type.String({
-  pattern:
-    '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$',
+  pattern: DATE_TIME_PATTERN,
   description: 'RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z',
 });
 const DateFilter = Type.Object(
@@ -67,7 +84,7 @@ export const ErrorSchema = Type.Object({
   message: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
 });
-export const AccountParams = Type.Object({ accountId: Type.String({ minLength: 1, maxLength: 200 }) });
+export const AccountParams = Type.Object({ accountId: AccountIdString });
 export type AccountParamsT = Static<typeof AccountParams>;
 export const errorResponses = {
   400: ErrorSchema,

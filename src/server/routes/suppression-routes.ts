@@ -14,10 +14,12 @@ import { requireAccount, requireAdmin } from '../auth/auth-hook.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import {
+  AccountIdString,
   AccountParams,
   DateTimeString,
   errorResponses,
   FilterCriteriaSchema,
+  IdString,
   type AccountParamsT,
 } from './route-schemas.js';
 
@@ -62,8 +64,8 @@ const PatchBody = Type.Object(
   { additionalProperties: false },
 );
 const RuleParams = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  ruleId: Type.String({ minLength: 1, maxLength: 200 }),
+  accountId: AccountIdString,
+  ruleId: IdString(200),
 });
 type RuleParamsT = Static<typeof RuleParams>;
 

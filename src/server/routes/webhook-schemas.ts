@@ -1,13 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EVENT_TYPES } from '../../events/event-types.js';
+import { AccountIdString, IdString } from './route-schemas.js';
 
 const EventType = Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)));
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const EventTypes = Type.Array(EventType, { maxItems: EVENT_TYPES.length, uniqueItems: true });
 
 export const WebhookParams = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  subscriptionId: Type.String({ minLength: 1, maxLength: 100 }),
+  accountId: AccountIdString,
+  subscriptionId: IdString(100),
 });
 export type WebhookParamsT = Static<typeof WebhookParams>;
 

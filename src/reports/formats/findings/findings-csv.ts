@@ -78,16 +78,35 @@ function record(f: Finding, p: VulnerablePackage | undefined): Cell[] {
   ];
 }
 
+/** What spreadsheets read as the start of a formula (OWASP's CSV injection list), after any quotes. */
+const FORMULA_START = /^"*[=+\-@\t\r]/;
+
 /**
- * RFC 4180 through csv-stringify (quotes, doubled quotes, embedded newlines). `escape_formulas` puts a
- * `'` before text cells starting with = + - @ tab or CR, so a spreadsheet shows a package or title an
- * attacker chose instead of running it; numbers are left alone.
+ * A text cell made inert: a `'` before every line of it that would start a formula. Every line, not
+ * only the first: a spreadsheet that splits a cell on its line breaks (or a reader that ignores the
+ * quotes) would otherwise run `=1+1` from `x\n=1+1`. Numbers are left alone.
+ */
+export function inertCell(cell: Cell): Cell {
+  if (typeof cell !== 'string') return cell;
+  return cell
+    .split(/(\r\n|\r|\n)/)
+    .map((part, i) => (i % 2 === 0 && FORMULA_START.test(part) ? `'${part}` : part))
+    .join('');
+}
+
+/**
+ * RFC 4180 through csv-stringify (quotes, doubled quotes) with CRLF records. csv-stringify quotes a
+ * cell that holds the record delimiter, which with CRLF records misses a bare LF or CR: `quoted_match`
+ * quotes every cell holding either. Formula guarding is ours (`inertCell`, every line of a cell), not
+ * csv-stringify's `escape_formulas`, which looks at the first character only.
  */
 export function findingsCsv(findings: readonly Finding[], withHeader: boolean): string {
-  return stringify(findings.flatMap(findingCsvRecords), {
+  const records: Cell[][] = [];
+  for (const f of findings) for (const r of findingCsvRecords(f)) records.push(r.map(inertCell));
+  return stringify(records, {
     header: withHeader,
     columns: [...FINDINGS_CSV_COLUMNS],
-    escape_formulas: true,
+    quoted_match: /[\r\n]/,
     record_delimiter: 'windows',
   });
 }
