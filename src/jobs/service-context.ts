@@ -11,6 +11,10 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   retentionDays: number;
   /** Requests per key per minute; over it → 429. */
   rateLimitPerMinute: number;
+  /** Failed authentications per client address per minute; past it, the address gets 429 for any request. */
+  authFailuresPerMinute: number;
+  /** Rate-limit buckets kept in memory per limit (addresses, keys); limited ones are evicted last. */
+  rateLimitBuckets: number;
   /** How often background tasks (workers, dispatcher, sweeps) poll, in ms. */
   pollIntervalMs: number;
   /** How long a console session (POST /v1/sessions) lasts, in minutes. */
@@ -20,6 +24,8 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
 export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   retentionDays: 30,
   rateLimitPerMinute: 1200,
+  authFailuresPerMinute: 60,
+  rateLimitBuckets: 10_000,
   pollIntervalMs: 500,
   sessionTtlMinutes: 8 * 60,
   webhookBackoffMs: 1000,

@@ -101,6 +101,9 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('audit log on %s', (_
       r.result,
       JSON.parse(r.details_json) as unknown,
     ]);
+    const refusedAt = (
+      JSON.parse(rows.find((r) => r.action === 'AUTH_REFUSED')?.details_json ?? '{}') as { lastAt?: string }
+    ).lastAt;
     const memberRow = JSON.parse(
       rows.find((r) => r.result === String(member.status))?.details_json ?? '{}',
     ) as unknown;
@@ -108,7 +111,15 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('audit log on %s', (_
       [
         [memberId, 'acct-a', action, target, String(member.status), memberRow],
         [await keyId(s.keys.readOnlyA), 'acct-a', action, target, '403', { errorCode: 'FORBIDDEN' }],
-        [null, 'acct-a', action, target, '401', { errorCode: 'UNAUTHENTICATED' }],
+        // A refused authentication is counted in one row per source, account and minute.
+        [
+          null,
+          'acct-a',
+          'AUTH_REFUSED',
+          JSON.stringify({ source: '127.0.0.1' }),
+          '401',
+          { errorCode: 'UNAUTHENTICATED', count: 1, lastAt: refusedAt, actions: [action] },
+        ],
         [memberId, 'acct-b', action, JSON.stringify({ resourceId: 'x' }), '404', { errorCode: 'NOT_FOUND' }],
         [memberId, 'acct-a', action, target, '400', { errorCode: 'MALFORMED_JSON' }],
         [
@@ -194,7 +205,9 @@ describe.each(BACKENDS.map((b) => [b().name, b] as const))('audit log on %s', (_
     ]);
     const window = await q('since=2020-01-02T00:00:00Z&until=2020-01-03T00:00:00.000Z');
     expect(window.map((e) => e.at)).toEqual(['2020-01-02T00:00:00.000Z']);
-    expect((await q(`action=${encodeURIComponent(`POST ${INVENTORY}`)}`)).length).toBe(4);
+    // member, read-only, malformed (acct-a); the anonymous one is under AUTH_REFUSED.
+    expect((await q(`action=${encodeURIComponent(`POST ${INVENTORY}`)}`)).length).toBe(3);
+    expect((await q('action=AUTH_REFUSED')).length).toBe(1);
 
     const forged = await call(s.base, s.keys.adminA, 'GET', '/v1/audit-log?nextToken=bm90LWEtdG9rZW4');
     expect(forged).toMatchObject({ status: 400, json: { code: 'VALIDATION' } });

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { isMutatingMethod } from '../../core/request-methods.js';
-import type { ServiceDatabase } from '../../store/service-db-schema.js';
+import type { AuditLogTable, ServiceDatabase } from '../../store/service-db-schema.js';
 
 /** One audited call: who (key), on which account, what (method + route pattern), on what, and how it ended. */
 export interface AuditEntry {
@@ -57,18 +57,37 @@ export function detailsOfResponse(status: number, payload: unknown): Record<stri
   return out;
 }
 
+function auditRow(e: AuditEntry): Insertable<AuditLogTable> {
+  return {
+    at: e.at,
+    key_id: e.keyId,
+    account_id: e.accountId,
+    action: e.action,
+    target: e.target ? JSON.stringify(e.target) : null,
+    result: e.result,
+    details_json: JSON.stringify(e.details),
+  };
+}
+
 export async function writeAuditEntry(db: Kysely<ServiceDatabase>, e: AuditEntry): Promise<void> {
+  await db.insertInto('audit_log').values(auditRow(e)).execute();
+}
+
+/** Writes a row and returns its seq, for a row that is updated later (an aggregate's count). */
+export async function insertAuditEntry(db: Kysely<ServiceDatabase>, e: AuditEntry): Promise<number> {
+  const row = await db.insertInto('audit_log').values(auditRow(e)).returning('seq').executeTakeFirstOrThrow();
+  return Number(row.seq);
+}
+
+export async function updateAuditDetails(
+  db: Kysely<ServiceDatabase>,
+  seq: number,
+  details: Record<string, unknown>,
+): Promise<void> {
   await db
-    .insertInto('audit_log')
-    .values({
-      at: e.at,
-      key_id: e.keyId,
-      account_id: e.accountId,
-      action: e.action,
-      target: e.target ? JSON.stringify(e.target) : null,
-      result: e.result,
-      details_json: JSON.stringify(e.details),
-    })
+    .updateTable('audit_log')
+    .set({ details_json: JSON.stringify(details) })
+    .where('seq', '=', seq)
     .execute();
 }
 

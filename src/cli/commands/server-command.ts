@@ -28,6 +28,11 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .option('--retention-days <n>', 'days CLOSED findings, events and logs are kept (default 30)', positive)
     .option('--rate-limit-per-minute <n>', 'requests per API key per minute (default 1200)', positive)
     .option('--session-ttl-minutes <n>', 'lifetime of a console sign-in session (default 480)', positive)
+    .option(
+      '--auth-failures-per-minute <n>',
+      'failed authentications per client address per minute before it gets 429 (default 60)',
+      positive,
+    )
     .option('--log-requests', 'log each request as JSON to stderr (keys and secrets redacted)')
     .option(
       '--egress-allow <list>',
@@ -91,6 +96,7 @@ interface ServerOptions {
   retentionDays?: number;
   rateLimitPerMinute?: number;
   sessionTtlMinutes?: number;
+  authFailuresPerMinute?: number;
   logRequests?: boolean;
   egressAllow?: string;
   egressConnectTimeoutMs?: number;
@@ -147,6 +153,7 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.egressIdleTimeoutMs) config.egressIdleTimeoutMs = opts.egressIdleTimeoutMs;
   if (opts.egressMinBytesPerSecond) config.egressMinBytesPerSecond = opts.egressMinBytesPerSecond;
   config.egressAllow = egressAllowOf(opts.egressAllow ?? process.env['VIGIL_EGRESS_ALLOW'] ?? '');
+  if (opts.authFailuresPerMinute) config.authFailuresPerMinute = opts.authFailuresPerMinute;
   return config;
 }
 

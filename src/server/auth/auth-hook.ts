@@ -34,10 +34,9 @@ export function installAuth(
   app.addHook('onRequest', async (req) => {
     const url = req.routeOptions.url ?? '';
     if (PUBLIC.has(url) || PUBLIC.has(`${req.method} ${url}`) || isConsoleRequest(req)) return;
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer (\S+)$/.exec(header);
     // A bearer key wins; without one, a console session cookie (which also checks the CSRF token).
-    const principal = match?.[1] ? await authenticate(db, match[1]) : await principalOfCookie(req, db, now());
+    const token = bearerToken(req.headers.authorization);
+    const principal = token ? await authenticate(db, token) : await principalOfCookie(req, db, now());
     if (!principal) throw unauthenticated();
     // Set before the refusals below, so the audit log names the key that was refused.
     req.principal = principal;
@@ -51,6 +50,11 @@ export function installAuth(
     const accountId = (req.params as Record<string, unknown> | undefined)?.['accountId'];
     if (typeof accountId === 'string') requireAccount(req, accountId);
   });
+}
+
+/** The token of `Authorization: Bearer TOKEN`; the scheme is case-insensitive (RFC 7235 §2.1). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^bearer +(\S+)$/i.exec(header ?? '')?.[1];
 }
 
 export function principalOf(req: FastifyRequest): Principal {

@@ -7,14 +7,18 @@ import {
   targetOf,
   writeAuditEntry,
 } from '../../accounts/audit/audit-entry.js';
+import { RefusalAudit } from '../../accounts/audit/refusal-audit.js';
 
 /**
  * One audit_log row per mutating call (every method but GET/HEAD/OPTIONS), refused ones included:
  * a 401/403/404 on someone else's account is exactly what an auditor looks for. The row is written
  * after the response and never fails the request; the body is never stored, only ids or an error code.
+ * Refused authentications (401) and rate-limit refusals (429) are the exception: one row per source,
+ * account and minute with a count (refusal-audit.ts), so a flood cannot fill an account's log.
  */
 export function installAuditLog(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   const details = new WeakMap<FastifyRequest, Record<string, unknown>>();
+  const refusals = new RefusalAudit(ctx.db);
   app.addHook('onSend', (req, reply, payload) => {
     if (isAudited(req.method)) details.set(req, detailsOfResponse(reply.statusCode, payload));
     return Promise.resolve(payload);
@@ -24,12 +28,24 @@ export function installAuditLog(app: FastifyInstance, ctx: ServiceContext): Prom
     const params = (req.params ?? {}) as Record<string, unknown>;
     const url = req.routeOptions.url;
     const pathParam = typeof params['accountId'] === 'string' ? params['accountId'] : undefined;
+    const action = `${req.method} ${url ? routePattern(url) : '(no route)'}`;
     try {
+      if (RefusalAudit.aggregates(reply.statusCode)) {
+        await refusals.record({
+          at: ctx.now(),
+          source: req.ip,
+          accountId: pathParam ?? req.principal?.accountId ?? null,
+          keyId: req.principal?.keyId ?? null,
+          status: reply.statusCode,
+          action,
+        });
+        return;
+      }
       await writeAuditEntry(ctx.db, {
         at: ctx.now().toISOString(),
         keyId: req.principal?.keyId ?? null,
         accountId: pathParam ?? req.principal?.accountId ?? null,
-        action: `${req.method} ${url ? routePattern(url) : '(no route)'}`,
+        action,
         // No route: keep the path asked for (cut short), so probing of unknown paths is visible too.
         target: url ? targetOf(params) : { path: (req.url.split('?')[0] ?? '').slice(0, 200) },
         result: String(reply.statusCode),

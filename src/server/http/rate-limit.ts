@@ -1,42 +1,62 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hashKey } from '../../accounts/api-keys.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../jobs/service-context.js';
+import { boundedRateStore } from './bounded-rate-store.js';
 import { HttpError } from './http-error.js';
 
 /** Liveness probes must never be refused: an orchestrator would restart a healthy server. */
 const EXEMPT = new Set(['/health']);
+const WINDOW_MS = 60_000;
 
-/**
- * The bucket of a request: the presented key (by its SHA-256, so the limiter's memory never holds a
- * key), else the console session (by its SHA-256), else the client address. Each key has its own bucket: one busy integration cannot starve another.
- */
-export function rateLimitBucket(req: FastifyRequest): string {
-  const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-  if (token) return `key:${hashKey(token)}`;
-  // A console session is its own bucket too (hashed like a key); the cookie is not parsed yet here.
-  const session = /(?:^|;\s*)vigil_session=([^;\s]+)/.exec(req.headers.cookie ?? '')?.[1];
-  return session ? `session:${hashKey(session)}` : `ip:${req.ip}`;
+function isExempt(req: FastifyRequest): boolean {
+  return EXEMPT.has(req.routeOptions.url ?? '');
+}
+
+function limited(reply: FastifyReply, ttlMs: number): HttpError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
+  void reply.header('retry-after', String(retryAfterSeconds));
+  return new HttpError(429, 'RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`, {
+    retryAfterSeconds,
+  });
 }
 
 /**
- * Requests per key per minute (ctx.config.rateLimitPerMinute); over it → 429 RATE_LIMITED with
- * Retry-After. Installed as an app-wide onRequest hook before authentication, so a flood is turned
- * away before it costs a key lookup, and unauthenticated floods are limited per address.
+ * Two limits per minute, each 429 RATE_LIMITED with Retry-After:
+ * - per client address (IPv6 by /64): failed authentications. Once an address has spent its budget,
+ *   EVERY request from it is refused before authentication, whatever token it carries, so random keys
+ *   cannot buy fresh buckets and no token skips the address limit.
+ * - per key, for authenticated requests only (the key's id, never a presented string: a key that does
+ *   not exist gets no bucket).
+ * Buckets live in bounded memory that evicts limited buckets last (bounded-rate-store.ts).
  */
 export async function installRateLimit(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  const { rateLimitPerMinute, authFailuresPerMinute, rateLimitBuckets } = ctx.config;
   await app.register(rateLimit, {
     global: false,
-    max: ctx.config.rateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: rateLimitBucket,
-    allowList: (req) => EXEMPT.has(req.routeOptions.url ?? ''),
-    errorResponseBuilder: (_req, c) => {
-      const retryAfterSeconds = Math.max(1, Math.ceil(c.ttl / 1000));
-      return new HttpError(429, 'RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`, {
-        retryAfterSeconds,
-      });
-    },
+    timeWindow: WINDOW_MS,
+    store: boundedRateStore(rateLimitBuckets),
   });
-  app.addHook('onRequest', app.rateLimit());
+  // The default key is the client address, IPv6 grouped by /64 (@fastify/rate-limit's normalizeIP).
+  const failures = app.createRateLimit({ max: authFailuresPerMinute });
+  const perKey = app.createRateLimit({
+    max: rateLimitPerMinute,
+    keyGenerator: (req) => `key:${req.principal?.keyId ?? ''}`,
+  });
+
+  // Before authentication (registered before the auth hook): an address out of budget costs no lookup.
+  app.addHook('onRequest', async (req, reply) => {
+    if (isExempt(req)) return;
+    const f = await failures(req, { increment: false });
+    if (!f.isAllowed && f.remaining === 0) throw limited(reply, f.ttl);
+  });
+  // After authentication, before the body is read: the key's own budget.
+  app.addHook('preParsing', async (req, reply) => {
+    if (isExempt(req) || !req.principal) return;
+    const k = await perKey(req);
+    if (!k.isAllowed && k.isExceeded) throw limited(reply, k.ttl);
+  });
+  // Every refused authentication counts against the address, whatever the token was.
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode === 401 && !isExempt(req)) await failures(req);
+  });
 }
