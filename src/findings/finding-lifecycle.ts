@@ -20,6 +20,8 @@ export interface ScanOfResource {
   now: Date;
   /** When set, a `vigil.scan.completed` event with the counts is written in the same transaction. */
   scan?: { id: string; kind: string };
+  /** Leave open findings the scan did not see open (a scan that saw nothing proves nothing fixed). */
+  keepUnseen?: boolean;
 }
 
 export interface LifecycleChanges {
@@ -88,7 +90,7 @@ export async function applyScanOfResourceIn(
     (next.changed ? changes.updated : changes.observed).push(next.finding);
   }
   for (const [identity, old] of stored) {
-    if (seen.has(identity) || old.status === 'CLOSED') continue;
+    if (scan.keepUnseen || seen.has(identity) || old.status === 'CLOSED') continue;
     const f: Finding = { ...old, status: 'CLOSED', closedAt: now, updatedAt: now };
     await trx.updateTable('findings').set(findingRow(f, identity)).where('id', '=', old.id).execute();
     changes.closed.push(f);

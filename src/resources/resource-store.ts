@@ -12,6 +12,15 @@ import type { ResourceTable, ServiceDatabase } from '../store/service-db-schema.
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 export type ResourceRow = Selectable<ResourceTable>;
 
+/** Why package scanning of a resource is ACTIVE or INACTIVE (the reasons vigil sets so far). */
+export type CoverageReason = 'PENDING_INITIAL_SCAN' | 'SUCCESSFUL' | 'NO_INVENTORY' | 'RESOURCE_TERMINATED';
+
+export interface Coverage {
+  scanType: 'PACKAGE';
+  status: 'ACTIVE' | 'INACTIVE';
+  reason: CoverageReason;
+}
+
 /** A resource as the API shows it (DESIGN §3). */
 export interface ResourceView {
   id: string;
@@ -19,8 +28,14 @@ export interface ResourceView {
   type: ResourceType;
   tags: Record<string, string>;
   details: Record<string, unknown>;
+  coverage: Coverage;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Scanning stops being ACTIVE when there is nothing to scan or no resource. */
+function coverageStatus(reason: CoverageReason): Coverage['status'] {
+  return reason === 'NO_INVENTORY' || reason === 'RESOURCE_TERMINATED' ? 'INACTIVE' : 'ACTIVE';
 }
 
 export function resourceView(r: ResourceRow): ResourceView {
@@ -30,6 +45,11 @@ export function resourceView(r: ResourceRow): ResourceView {
     type: r.type as ResourceType,
     tags: JSON.parse(r.tags_json) as Record<string, string>,
     details: JSON.parse(r.details_json) as Record<string, unknown>,
+    coverage: {
+      scanType: 'PACKAGE',
+      status: (r.coverage_status as Coverage['status'] | null) ?? 'ACTIVE',
+      reason: (r.coverage_reason as CoverageReason | null) ?? 'PENDING_INITIAL_SCAN',
+    },
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -46,13 +66,8 @@ export async function resourceRow(db: Db, accountId: string, id: string): Promis
 }
 
 /** Coverage as Inspector words it: package scanning of this resource is ACTIVE or INACTIVE, and why. */
-function coverageEvent(
-  accountId: string,
-  id: string,
-  type: string,
-  status: 'ACTIVE' | 'INACTIVE',
-  reason: string,
-): OutboxEvent {
+function coverageEvent(accountId: string, id: string, type: string, reason: CoverageReason): OutboxEvent {
+  const status = coverageStatus(reason);
   return {
     type: 'vigil.coverage.changed',
     accountId,
@@ -68,8 +83,8 @@ export interface NewResource {
   tags: Record<string, string>;
   details: Record<string, unknown>;
   now: string;
-  /** PENDING_INITIAL_SCAN when registered by hand, SUCCESSFUL when a scan brought it in. */
-  reason: 'PENDING_INITIAL_SCAN' | 'SUCCESSFUL';
+  /** PENDING_INITIAL_SCAN when registered by hand, SUCCESSFUL (NO_INVENTORY if empty) when a scan brought it in. */
+  reason: 'PENDING_INITIAL_SCAN' | 'SUCCESSFUL' | 'NO_INVENTORY';
 }
 
 /**
@@ -86,6 +101,8 @@ export async function insertResource(trx: Transaction<ServiceDatabase>, r: NewRe
     created_at: r.now,
     updated_at: r.now,
     deleted_at: null,
+    coverage_status: coverageStatus(r.reason),
+    coverage_reason: r.reason,
   };
   // Revive only a deleted row; else insert, and a live row of the same id (a concurrent registration
   // that committed after the caller's check) fails on the primary key instead of being overwritten.
@@ -103,7 +120,7 @@ export async function insertResource(trx: Transaction<ServiceDatabase>, r: NewRe
       .execute();
   }
   await writeTags(trx, r.accountId, r.id, r.tags);
-  await appendEvents(trx, [coverageEvent(r.accountId, r.id, r.type, 'ACTIVE', r.reason)], r.now);
+  await appendEvents(trx, [coverageEvent(r.accountId, r.id, r.type, r.reason)], r.now);
 }
 
 /** Replaces the tag map: the `resource_tags` rows (what filters read) and the JSON copy. */
@@ -188,7 +205,13 @@ export async function deleteResource(
   const now = r.now.toISOString();
   await trx
     .updateTable('resources')
-    .set({ deleted_at: now, updated_at: now, tags_json: '{}' })
+    .set({
+      deleted_at: now,
+      updated_at: now,
+      tags_json: '{}',
+      coverage_status: 'INACTIVE',
+      coverage_reason: 'RESOURCE_TERMINATED',
+    })
     .where('account_id', '=', r.accountId)
     .where('id', '=', r.id)
     .execute();
@@ -207,30 +230,47 @@ export async function deleteResource(
     criteria: { resourceId: [{ comparison: 'EQUALS', value: r.id }] },
     now: r.now,
   });
-  await appendEvents(trx, [coverageEvent(r.accountId, r.id, r.type, 'INACTIVE', 'RESOURCE_TERMINATED')], now);
+  await appendEvents(trx, [coverageEvent(r.accountId, r.id, r.type, 'RESOURCE_TERMINATED')], now);
   return closed.length;
 }
 
 /**
- * The resource a scan reports on: created (or revived) when new, its details refreshed when it exists.
- * Returns its tags, which travel with every finding of the scan.
+ * The resource a scan reports on: created (or revived) when new, its details refreshed when it exists,
+ * its coverage set (SUCCESSFUL, or NO_INVENTORY for an inventory without packages) with an event when
+ * that changed. Returns its tags, which travel with every finding of the scan.
  */
 export async function upsertScannedResource(
   trx: Transaction<ServiceDatabase>,
-  r: { accountId: string; id: string; type: ResourceType; details: Record<string, unknown>; now: string },
+  r: {
+    accountId: string;
+    id: string;
+    type: ResourceType;
+    details: Record<string, unknown>;
+    now: string;
+    /** Default SUCCESSFUL: the scan had packages. */
+    coverage?: 'SUCCESSFUL' | 'NO_INVENTORY';
+  },
 ): Promise<Record<string, string>> {
+  const coverage = r.coverage ?? 'SUCCESSFUL';
   const old = await resourceRow(trx, r.accountId, r.id);
   if (!old || old.deleted_at) {
-    await insertResource(trx, { ...r, tags: {}, reason: 'SUCCESSFUL' });
+    await insertResource(trx, { ...r, tags: {}, reason: coverage });
     return {};
   }
   const details = { ...(JSON.parse(old.details_json) as Record<string, unknown>), ...r.details };
   await trx
     .updateTable('resources')
-    .set({ details_json: JSON.stringify(details), updated_at: r.now })
+    .set({
+      details_json: JSON.stringify(details),
+      updated_at: r.now,
+      coverage_status: coverageStatus(coverage),
+      coverage_reason: coverage,
+    })
     .where('account_id', '=', r.accountId)
     .where('id', '=', r.id)
     .execute();
+  if (old.coverage_reason !== coverage)
+    await appendEvents(trx, [coverageEvent(r.accountId, r.id, old.type, coverage)], r.now);
   return JSON.parse(old.tags_json) as Record<string, string>;
 }
 

@@ -29,6 +29,11 @@ export interface ScanSummary {
  * Writes what one scan of one resource found, in ONE transaction: the resource (created or refreshed),
  * its inventory, the findings lifecycle with its events and `vigil.scan.completed`, and the scan row
  * SUCCEEDED. Either all of it is visible or none of it.
+ *
+ * An inventory without packages closes nothing: "no packages" is what a broken collector or a member
+ * key that wants findings gone would send, never evidence that vulnerabilities were fixed (closing by
+ * intent is DELETE of the resource, an admin's call). It is stored with its scan, and the resource
+ * shows coverage NO_INVENTORY until an inventory with packages arrives.
  */
 export async function applyFinishedScan(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<ScanSummary> {
   try {
@@ -44,7 +49,13 @@ export async function applyFinishedScan(db: Kysely<ServiceDatabase>, s: Finished
 async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<ScanSummary> {
   const now = s.now.toISOString();
   return db.transaction().execute(async (trx) => {
-    const tags = await upsertScannedResource(trx, { accountId: s.accountId, ...s.resource, now });
+    const empty = s.inventory.packages.length === 0;
+    const tags = await upsertScannedResource(trx, {
+      accountId: s.accountId,
+      ...s.resource,
+      now,
+      coverage: empty ? 'NO_INVENTORY' : 'SUCCESSFUL',
+    });
     await storeInventory(trx, s.accountId, s.resource.id, JSON.stringify(s.inventory), now);
     const resource = { ...s.resource, tags };
     const findings = s.findings.map((f) => ({ ...f, resources: [resource] }));
@@ -54,6 +65,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       findings,
       now: s.now,
       scan: s.scan,
+      keepUnseen: empty,
     });
     const summary: ScanSummary = {
       resourceId: s.resource.id,

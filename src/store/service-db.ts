@@ -20,6 +20,7 @@ import {
   scrubAfterSealing,
 } from './migrations/m0005-webhook-secrets-sealed.js';
 import type { SecretBox } from './secret-box.js';
+import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
 import { ServiceDbError } from './service-db-error.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -44,6 +45,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0003-findings-list-indexes': m0003FindingsListIndexes(),
     '0004-console-tables': m0004ConsoleTables(),
     [M0005_NAME]: m0005WebhookSecretsSealed(secrets),
+    '0006-resource-coverage': m0006ResourceCoverage(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApiKey } from '../../src/accounts/api-keys.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { sqliteBackend } from './service-db-backends.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
@@ -86,4 +87,49 @@ it('walks every mutating route in /openapi.json: a read-only key gets 403', asyn
   }
   // The check is global (the auth hook): even a method no route declares is refused to read-only keys.
   expect((await call(s.base, s.keys.readOnlyA, 'DELETE', '/v1/findings')).status).toBe(403);
+});
+
+/** Every table a write could touch, as text (the audit log, which refusals write to, left out). */
+async function dataSnapshot(): Promise<string> {
+  const k = db.kysely;
+  const tables = [
+    await k.selectFrom('accounts').selectAll().orderBy('id').execute(),
+    await k.selectFrom('api_keys').select(['id', 'role', 'revoked_at']).orderBy('id').execute(),
+    await k.selectFrom('resources').selectAll().orderBy('account_id').orderBy('id').execute(),
+    await k.selectFrom('resource_tags').selectAll().orderBy('resource_id').orderBy('key').execute(),
+    await k.selectFrom('inventories').selectAll().orderBy('resource_id').execute(),
+    await k.selectFrom('findings').select(['id', 'status', 'updated_at']).orderBy('id').execute(),
+    await k.selectFrom('scans').select('id').orderBy('id').execute(),
+    await k.selectFrom('suppression_rules').selectAll().orderBy('id').execute(),
+    await k.selectFrom('webhook_subscriptions').selectAll().orderBy('id').execute(),
+    await k.selectFrom('reports').select(['id', 'status']).orderBy('id').execute(),
+    await k.selectFrom('outbox').select('seq').orderBy('seq').execute(),
+  ];
+  return JSON.stringify(tables);
+}
+
+it("walks every mutating route of a member account: the delegated admin's member key reads there, never writes", async () => {
+  const memberOfAdmin = (await createApiKey(db.kysely, { accountId: 'acct-admin', role: 'member' })).key;
+  const readOnlyOfAdmin = (await createApiKey(db.kysely, { accountId: 'acct-admin', role: 'read-only' })).key;
+  // Reading member accounts stays allowed to every key of the delegated administrator (as in Inspector).
+  for (const key of [memberOfAdmin, readOnlyOfAdmin]) {
+    const r = await call(s.base, key, 'GET', `/v1/accounts/acct-b/resources/${s.resources.b}`);
+    expect(r).toMatchObject({ status: 200, json: { id: s.resources.b, accountId: 'acct-b' } });
+  }
+  const writes = (await operations()).filter(
+    (o) => !['GET', 'HEAD', 'OPTIONS'].includes(o.method) && o.path.includes('{accountId}'),
+  );
+  expect(writes.length).toBeGreaterThanOrEqual(10);
+  const before = await dataSnapshot();
+  for (const op of writes) {
+    const r = await call(s.base, memberOfAdmin, op.method, asAccountB(op.path), {});
+    expect({ op, status: r.status }).toEqual({ op, status: 403 });
+  }
+  expect(await dataSnapshot()).toEqual(before);
+  // The delegated administrator's admin key does write there.
+  const byAdmin = await call(s.base, s.keys.orgAdmin, 'POST', '/v1/accounts/acct-b/resources', {
+    id: 'added-by-org-admin',
+    type: 'HOST',
+  });
+  expect(byAdmin.status).toBe(201);
 });

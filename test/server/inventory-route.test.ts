@@ -144,8 +144,13 @@ it('a CycloneDX SBOM is scanned like an inventory; its findings carry the resour
     .where('subject', '=', 'sbom-host')
     .orderBy('seq')
     .execute();
-  expect(events.map((e) => e.type)).toEqual(['vigil.coverage.changed', 'vigil.scan.completed']);
-  expect(JSON.parse(events[1]?.payload_json ?? '{}')).toMatchObject({
+  // Registered (PENDING_INITIAL_SCAN), then scanned (SUCCESSFUL), then the scan's own event.
+  expect(events.map((e) => [e.type, (JSON.parse(e.payload_json) as { reason?: string }).reason])).toEqual([
+    ['vigil.coverage.changed', 'PENDING_INITIAL_SCAN'],
+    ['vigil.coverage.changed', 'SUCCESSFUL'],
+    ['vigil.scan.completed', undefined],
+  ]);
+  expect(JSON.parse(events[2]?.payload_json ?? '{}')).toMatchObject({
     scanId,
     kind: 'inventory',
     created: 1,

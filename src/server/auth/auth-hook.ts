@@ -24,7 +24,8 @@ const READ_ONLY_ALLOWED = new Set(['DELETE /v1/sessions/current']);
 
 /**
  * Authentication and the role check for EVERY route, in one hook, so a new route cannot forget them:
- * no key → 401; a read-only key on any non-read method → 403; an `:accountId` the key cannot see → 404.
+ * no key → 401; a read-only key on any non-read method → 403; an `:accountId` the key cannot see → 404;
+ * a write into an account other than the key's own, by a key that is not an admin → 403.
  */
 export function installAuth(
   app: FastifyInstance,
@@ -48,7 +49,10 @@ export function installAuth(
       throw forbidden('read-only key cannot change anything');
     // Before body validation, so another account's routes answer 404 whatever the body (no probing).
     const accountId = (req.params as Record<string, unknown> | undefined)?.['accountId'];
-    if (typeof accountId === 'string') requireAccount(req, accountId);
+    if (typeof accountId === 'string') {
+      requireAccount(req, accountId);
+      if (isMutatingMethod(req.method)) requireWriter(req, accountId);
+    }
   });
 }
 
@@ -66,6 +70,17 @@ export function principalOf(req: FastifyRequest): Principal {
 export function requireAccount(req: FastifyRequest, accountId: string): Principal {
   const p = principalOf(req);
   if (!p.visibleAccountIds.includes(accountId)) throw notFound(`account ${accountId}`);
+  return p;
+}
+
+/**
+ * Writing into an account: every key of the delegated administrator account READS all member accounts
+ * (as in Inspector), but only its admin keys write into them; member keys write in their own account.
+ */
+export function requireWriter(req: FastifyRequest, accountId: string): Principal {
+  const p = requireAccount(req, accountId);
+  if (p.accountId !== accountId && p.role !== 'admin')
+    throw forbidden('only admin keys of the delegated administrator write into member accounts');
   return p;
 }
 

@@ -20,12 +20,23 @@ import {
 
 const Tags = Type.Record(Type.String(), Type.String(), { maxProperties: 50 });
 const Details = Type.Record(Type.String(), Type.Unknown());
+const Coverage = Type.Object(
+  {
+    scanType: Type.Literal('PACKAGE'),
+    status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]),
+    reason: Type.String({
+      description: 'PENDING_INITIAL_SCAN, SUCCESSFUL, NO_INVENTORY, RESOURCE_TERMINATED',
+    }),
+  },
+  { description: 'Package scanning of this resource; NO_INVENTORY after an inventory without packages.' },
+);
 const Resource = Type.Object({
   id: Type.String(),
   accountId: Type.String(),
   type: Type.String(),
   tags: Tags,
   details: Details,
+  coverage: Coverage,
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
