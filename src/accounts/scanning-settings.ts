@@ -1,3 +1,4 @@
+import { appendAll } from '../core/append-all.js';
 import type { Kysely } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import { closeFindings } from '../findings/finding-closer.js';
@@ -92,7 +93,10 @@ export async function updateScanning(
         criteria: FINDINGS_OF_KIND[kind],
         now: opts.now,
       });
-      closedFindingIds.push(...closed.map((f) => f.id));
+      appendAll(
+        closedFindingIds,
+        closed.map((f) => f.id),
+      );
     }
     const data = { accountId: opts.accountId, before, after, closedFindings: closedFindingIds.length };
     await appendEvents(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { appendAll } from '../core/append-all.js';
 import { isOsEcosystem } from '../core/ecosystem.js';
 import type { OsInfo } from '../core/os-info.js';
 import type { OsOwner, Package, PackageDraft } from '../core/package.js';
@@ -46,7 +47,7 @@ export async function runCatalogers(
             unknowns.push({ ...unknownOf(where, err), foundBy: cataloger.name });
           }
         }
-        ownership.push(...(result.ownership ?? []));
+        appendAll(ownership, result.ownership ?? []);
         for (const u of result.unknowns ?? []) unknowns.push({ ...u, foundBy: cataloger.name });
       } catch (err) {
         // defineCataloger already turns parse failures into unknowns; this guards hand-made catalogers.
@@ -56,7 +57,7 @@ export async function runCatalogers(
     opts.onProgress?.(++done, catalogers.length, cataloger.name);
   }
   await markOsManaged(resolver, packages, ownership);
-  unknowns.push(...resolver.unknowns);
+  appendAll(unknowns, resolver.unknowns);
   return { packages: dedupe(packages), unknowns, catalogers: versions };
 }
 

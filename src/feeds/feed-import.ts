@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { appendAll } from '../core/append-all.js';
 import { UsageError } from '../core/errors/usage-error.js';
 import type { FeedBatch } from '../vulndb/import-types.js';
 import { FEEDS, detectFeed, feedByName } from './feed-registry.js';
@@ -23,7 +24,7 @@ export async function batchesForPaths(paths: readonly string[], feed?: string): 
       throw new UsageError(
         `cannot tell which feed ${path} is; name it with --feed (${FEEDS.map((f) => f.name).join(', ')})`,
       );
-    out.push(...(await def.open(path, { dataDate: info.mtime.toISOString() })));
+    appendAll(out, await def.open(path, { dataDate: info.mtime.toISOString() }));
   }
   return out;
 }

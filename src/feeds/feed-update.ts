@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { appendAll } from '../core/append-all.js';
 import { UsageError } from '../core/errors/usage-error.js';
 import type { FeedBatch } from '../vulndb/import-types.js';
 import { readJsonDocument } from './common/jsonl-feed.js';
@@ -80,9 +81,11 @@ export async function downloadFeeds(opts: UpdateOptions = {}): Promise<Downloade
         opts.onDownload?.(url);
         const file = join(dir, `${n++}-${fileNameOf(url)}`);
         const lastModified = await download(url, file, opts.timeoutMs ?? 300_000);
-        batches.push(...(await feed.open(file, { url, dataDate: lastModified })));
+        appendAll(batches, await feed.open(file, { url, dataDate: lastModified }));
         if (feed.name === 'nvd' && urls.includes(url)) {
-          queue.unshift(...nvdNextPageUrls(await readJsonDocument(file, feed.name), url));
+          // The next pages go first (as unshift would), without spreading a count the server chose.
+          const rest = queue.splice(0);
+          appendAll(appendAll(queue, nvdNextPageUrls(await readJsonDocument(file, feed.name), url)), rest);
         }
         if (feed.name === 'nvd' && queue.length > 0)
           await sleep(opts.nvdDelayMs ?? envDelay() ?? nvdPageDelayMs(nvdApiKey()));

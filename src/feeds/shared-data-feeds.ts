@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { appendAll } from '../core/append-all.js';
 import type { FeedBatch, FeedItem } from '../vulndb/import-types.js';
 import { secdbFeeds } from './alpine-secdb/secdb-feed.js';
 import { compositeFeed } from './composite-cvss/composite-feed.js';
@@ -63,7 +64,7 @@ export async function sharedDataBatches(dataDir: string): Promise<FeedBatch[]> {
     const path = join(dataDir, input.path);
     switch (input.feed) {
       case 'alpine-secdb':
-        out.push(...(await secdbFeeds(path, input.date)));
+        appendAll(out, await secdbFeeds(path, input.date));
         break;
       case 'cve5':
         out.push(cve5Feed(path));

@@ -1,3 +1,4 @@
+import { appendAll } from '../core/append-all.js';
 import type { Package } from '../core/package.js';
 import type { VulnRecord } from '../vulndb/vuln-types.js';
 import type { PackageMatch } from './match-types.js';
@@ -69,7 +70,7 @@ export function mergeAliases(
     byPackage.set(k, [...(byPackage.get(k) ?? []), m]);
   }
   const out: VulnerabilityGroup[] = [];
-  for (const [packageKey, list] of byPackage) out.push(...mergePackage(packageKey, list, records));
+  for (const [packageKey, list] of byPackage) appendAll(out, mergePackage(packageKey, list, records));
   return out.sort((a, b) =>
     a.packageKey === b.packageKey
       ? a.vulnerabilityId.localeCompare(b.vulnerabilityId)

@@ -1,3 +1,4 @@
+import { appendAll } from '../core/append-all.js';
 import { isOsEcosystem, type LanguageEcosystem } from '../core/ecosystem.js';
 import type { Package } from '../core/package.js';
 import type { VersionScheme } from '../version/version-scheme.js';
@@ -22,10 +23,8 @@ export const languagePackageMatcher: Matcher = {
       byEco.set(eco, [...(byEco.get(eco) ?? []), p]);
     }
     const out: PackageMatch[] = [];
-    for (const [eco, list] of byEco) {
-      // A loop, not push(...): an ecosystem can have more matches than the call stack has room for.
-      for (const m of await matchEcosystem(LANGUAGE_ECOSYSTEMS[eco], list, ctx)) out.push(m);
-    }
+    for (const [eco, list] of byEco)
+      appendAll(out, await matchEcosystem(LANGUAGE_ECOSYSTEMS[eco], list, ctx));
     return out;
   },
 };
@@ -82,14 +81,15 @@ async function matchEcosystem(
     for (const pkg of list) {
       const matches = rows.flatMap((row) => matchOne(pkg, row, schemeFor, scheme, ctx) ?? []);
       if (hasReviewedTwinCandidate(matches, rows)) contested.push({ matches, rows });
-      else out.push(...matches);
+      else appendAll(out, matches);
     }
   }
   if (contested.length > 0) {
     const records = await ctx.store.records([
       ...new Set(contested.flatMap((c) => c.rows.map((r) => r.vulnId))),
     ]);
-    for (const c of contested) out.push(...applyReviewedAdvisoryRule(c.matches, c.rows, records, ctx.notes));
+    for (const c of contested)
+      appendAll(out, applyReviewedAdvisoryRule(c.matches, c.rows, records, ctx.notes));
   }
   return out;
 }

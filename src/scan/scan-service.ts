@@ -1,3 +1,4 @@
+import { appendAll } from '../core/append-all.js';
 import type { Inventory } from '../core/inventory.js';
 import { resourceOfInventory } from '../resources/resource-details.js';
 import { buildFinding, cveIdsOf, type Enrichment } from '../findings/finding-builder.js';
@@ -59,7 +60,7 @@ export async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise
   const matches: PackageMatch[] = [];
   for (const matcher of matchers) {
     const mine = inventory.packages.filter((p) => matcherFor(p, matchers) === matcher);
-    if (mine.length > 0) matches.push(...(await matcher.match(mine, ctx)));
+    if (mine.length > 0) appendAll(matches, await matcher.match(mine, ctx));
   }
   const records = await opts.store.records([...new Set(matches.map((m) => m.reason.recordId))]);
   const groups = mergeAliases(matches, records);

@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { PackageDraft } from '../../core/package.js';
 import type { Unknown } from '../../core/unknown.js';
 import type { RandomAccessReader } from '../../source/resolver.js';
@@ -69,7 +70,7 @@ async function scanEntries(
   path: string,
   depth: number,
 ): Promise<void> {
-  walk.out.packages.push(...(await archivePackages(walk, reader, entries, path, depth)));
+  appendAll(walk.out.packages, await archivePackages(walk, reader, entries, path, depth));
   for (const entry of entries) {
     if (entry.name.endsWith('/') || !NESTED_ARCHIVE.test(entry.name)) continue;
     const nestedPath = `${path}!/${entry.name}`;

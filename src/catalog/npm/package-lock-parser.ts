@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
 import { nameFromNodeModulesPath } from './npm-name.js';
@@ -50,7 +51,7 @@ function fromDependencies(deps: Record<string, unknown>, parent = '', devParent 
     const dev = devParent || entry['dev'] === true;
     out.push(draft(alias?.[1] ?? key, alias?.[2] ?? version, dev ? { ...entry, dev } : entry, installPath));
     if (isRecord(entry['dependencies']))
-      out.push(...fromDependencies(entry['dependencies'], `${installPath}/`, dev));
+      appendAll(out, fromDependencies(entry['dependencies'], `${installPath}/`, dev));
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import { parseAllDocuments } from 'yaml';
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { PackageDraft } from '../../core/package.js';
@@ -25,7 +26,7 @@ export function parsePnpmLock(text: string, path: string): PackageDraft[] {
     const doc: unknown = d.toJS();
     if (doc === null && list.length > 1) continue;
     if (!isRecord(doc)) throw new ParseError('pnpm-lock.yaml', path, 'not a YAML mapping');
-    drafts.push(...lockfileDrafts(doc));
+    appendAll(drafts, lockfileDrafts(doc));
   }
   return collapseDrafts(drafts);
 }
@@ -43,7 +44,7 @@ function lockfileDrafts(doc: Record<string, unknown>): PackageDraft[] {
     const dev = devOnly ? devOnly.has(`${id.name}@${id.version}`) : e['dev'] === true;
     drafts.push(draft(id.name, id.version, dev));
   }
-  if (major > 0 && major < 6) drafts.push(...v5ImporterOnly(doc, drafts));
+  if (major > 0 && major < 6) appendAll(drafts, v5ImporterOnly(doc, drafts));
   return drafts;
 }
 
@@ -124,10 +125,10 @@ function v9DevOnly(importers: unknown, snapshots: Record<string, unknown>): Set<
       Object.entries(isRecord(v) ? v : {}).flatMap(([n, d]) =>
         isRecord(d) && typeof d['version'] === 'string' ? (snapshotId(n, d['version']) ?? []) : [],
       );
-    prod.push(...ids(imp['dependencies']), ...ids(imp['optionalDependencies']));
-    dev.push(...ids(imp['devDependencies']));
+    appendAll(appendAll(prod, ids(imp['dependencies'])), ids(imp['optionalDependencies']));
+    appendAll(dev, ids(imp['devDependencies']));
     // pnpm's own environment (pnpm ≥ 11): the package manager and its config dependencies.
-    dev.push(...ids(imp['packageManagerDependencies']), ...ids(imp['configDependencies']));
+    appendAll(appendAll(dev, ids(imp['packageManagerDependencies'])), ids(imp['configDependencies']));
   }
   const devIds = devOnlyNodes(edges, prod, dev);
   const prodKeys = new Set([...edges.keys()].filter((id) => !devIds.has(id)).map(stripPeers));

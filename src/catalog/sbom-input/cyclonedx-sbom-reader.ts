@@ -1,3 +1,4 @@
+import { appendAll } from '../../core/append-all.js';
 import type { OsInfo } from '../../core/os-info.js';
 import { sbomOs } from './purl-package.js';
 import { collectPurl, type SbomContents } from './sbom-collector.js';
@@ -20,7 +21,7 @@ export function readCycloneDx(doc: Json, path: string): SbomContents {
     if (os) out.os = os;
   }
   const stack: unknown[] = [];
-  if (Array.isArray(doc['components'])) stack.push(...(doc['components'] as unknown[]));
+  if (Array.isArray(doc['components'])) appendAll(stack, doc['components'] as unknown[]);
   let visited = 0;
   while (stack.length > 0) {
     const c = stack.pop();
@@ -32,7 +33,7 @@ export function readCycloneDx(doc: Json, path: string): SbomContents {
     } else if (typeof c['purl'] === 'string' && c['purl'] !== '') {
       collectPurl(out, seen, c['purl'], path, CYCLONEDX_FOUND_BY);
     }
-    if (Array.isArray(c['components'])) stack.push(...(c['components'] as unknown[]));
+    if (Array.isArray(c['components'])) appendAll(stack, c['components'] as unknown[]);
   }
   return out;
 }

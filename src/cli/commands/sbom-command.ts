@@ -1,6 +1,7 @@
 import { stat, realpath } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { appendAll } from '../../core/append-all.js';
 import { CATALOGERS } from '../../catalog/cataloger-registry.js';
 import { ScanTargetError } from '../../core/errors/scan-target-error.js';
 import type { Inventory, InventorySource } from '../../core/inventory.js';
@@ -101,7 +102,10 @@ async function directoryOf(path: string): Promise<string> {
 function reportSummary(io: CliIo, inventory: Inventory): void {
   const lines = [`vigil sbom: ${summaryLine(inventory)}`];
   if (inventory.unknowns.length > 0) {
-    lines.push(...unknownLines(inventory.unknowns.slice(0, STDERR_UNKNOWNS)).map((l) => `  ${l}`));
+    appendAll(
+      lines,
+      unknownLines(inventory.unknowns.slice(0, STDERR_UNKNOWNS)).map((l) => `  ${l}`),
+    );
     const more = inventory.unknowns.length - STDERR_UNKNOWNS;
     if (more > 0) lines.push(`  … and ${more} more (all are listed in the output document)`);
   }

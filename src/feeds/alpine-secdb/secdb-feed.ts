@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { appendAll } from '../../core/append-all.js';
 import type { FeedBatch, FeedItem } from '../../vulndb/import-types.js';
 import { FeedFormatError } from '../feed-format-error.js';
 import { SECDB_FEED, transformSecdb } from './secdb-transform.js';
@@ -20,7 +21,7 @@ export async function secdbFeeds(path: string, dataDate?: string): Promise<FeedB
       const file = join(e.parentPath, e.name);
       docs.push({ name: file, text: await readFile(file, 'utf8') });
     }
-  } else if (/\.(tar\.gz|tgz|tar)$/.test(path)) docs.push(...(await readTarJson(path)));
+  } else if (/\.(tar\.gz|tgz|tar)$/.test(path)) appendAll(docs, await readTarJson(path));
   else docs.push({ name: path, text: await readFile(path, 'utf8') });
   docs.sort((a, b) => a.name.localeCompare(b.name));
   return docs.map((d) => secdbBatch(d.name, d.text, dataDate));

@@ -1,4 +1,5 @@
-import type { FeedBatch } from '../../vulndb/import-types.js';
+import { appendAll } from '../../core/append-all.js';
+import type { FeedBatch, FeedItem } from '../../vulndb/import-types.js';
 import { deferred, readJsonDocument } from '../common/jsonl-feed.js';
 import { NVD_FEED, transformNvdPage } from './nvd-transform.js';
 
@@ -7,8 +8,8 @@ export function nvdFeed(paths: readonly string[]): FeedBatch {
   return {
     feed: NVD_FEED,
     items: deferred(async () => {
-      const items = [];
-      for (const p of paths) items.push(...transformNvdPage(await readJsonDocument(p, NVD_FEED)));
+      const items: FeedItem[] = [];
+      for (const p of paths) appendAll(items, transformNvdPage(await readJsonDocument(p, NVD_FEED)));
       return items;
     }),
   };

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
+import { appendAll } from '../../core/append-all.js';
 import { FileTooLargeError } from '../../core/errors/file-too-large-error.js';
 import { PathNotFoundError } from '../../core/errors/path-not-found-error.js';
 import type { Unknown, UnknownReason } from '../../core/unknown.js';
@@ -310,7 +311,7 @@ export class DirectoryResolver implements Resolver {
       }
       // Reverse so the stack pops in name order: deterministic output without a final sort of all paths.
       children.sort().reverse();
-      stack.push(...children);
+      appendAll(stack, children);
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }

@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { defaultOpenEgress, type Egress } from '../../egress/egress-client.js';
+import { appendAll } from '../../core/append-all.js';
+import type { Unknown } from '../../core/unknown.js';
 import { DirectoryStore, TarStore } from './archive/archive-store.js';
 import { DockerArchiveSource } from './archive/docker-archive-source.js';
 import { OciLayoutSource } from './archive/oci-layout-source.js';
@@ -88,15 +90,17 @@ export async function openImage(ref: string, opts: ImageOpenOptions = {}): Promi
     store = s;
     const digests = image.layers.map((l) => l.digest);
     const tree = new MergedTree(digests);
-    const layerUnknowns = [];
+    const layerUnknowns: Unknown[] = [];
     for (let i = 0; i < image.layers.length; i++) {
       const record = await s.obtain(i);
       tree.apply(i, record);
-      layerUnknowns.push(...record.unknowns);
+      appendAll(layerUnknowns, record.unknowns);
       opts.onLayer?.(i + 1, image.layers.length, digests[i] as string);
     }
     const resolver = new ImageResolver(tree, digests, s, source.describe(), limits.maxFileBytes);
-    resolver.unknowns.unshift(...layerUnknowns);
+    // Layer unknowns first, as unshift would put them (without spreading a list the image decides).
+    const own = resolver.unknowns.splice(0);
+    appendAll(appendAll(resolver.unknowns, layerUnknowns), own);
     const stats: OpenedImageStats = s.stats;
     if (registryStats) stats.registry = registryStats;
     return {

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import picomatch from 'picomatch';
+import { appendAll } from '../../core/append-all.js';
 import { FileTooLargeError } from '../../core/errors/file-too-large-error.js';
 import { PathNotFoundError } from '../../core/errors/path-not-found-error.js';
 import type { Unknown, UnknownReason } from '../../core/unknown.js';
@@ -39,7 +40,7 @@ export class ImageResolver implements Resolver {
     private readonly label: string,
     private readonly maxFileSize: number,
   ) {
-    this.unknowns.push(...tree.unknowns);
+    appendAll(this.unknowns, tree.unknowns);
   }
 
   describe(): string {

@@ -1,3 +1,4 @@
+import { appendAll } from '../../../core/append-all.js';
 import type { Finding } from '../../../findings/finding-types.js';
 import type { Severity } from '../../../risk/severity-band.js';
 import { sortFindings, type FindingsFormat } from './findings-report.js';
@@ -73,7 +74,7 @@ export const sarifFormat: FindingsFormat = {
         index.set(id, i);
         rules.push(ruleOf(f));
       }
-      results.push(...resultsOf(f, i));
+      appendAll(results, resultsOf(f, i));
     }
     const doc = {
       $schema: SARIF_SCHEMA,

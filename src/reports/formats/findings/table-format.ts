@@ -1,3 +1,4 @@
+import { appendAll } from '../../../core/append-all.js';
 import type { Finding } from '../../../findings/finding-types.js';
 import { SEVERITIES } from '../../../risk/severity-band.js';
 import {
@@ -97,13 +98,13 @@ export const tableFormat: FindingsFormat = {
       if (group.length === 0) continue;
       out.push(`${sev} (${group.length})`);
       out.push(line(COLS.map((c) => c.title)));
-      for (const f of group) out.push(...findingLines(f));
+      for (const f of group) appendAll(out, findingLines(f));
       out.push('');
     }
-    out.push(...noteLines(report.notes));
+    appendAll(out, noteLines(report.notes));
     for (const a of report.ignored)
       out.push(fit(`ignored: ${a.vulnerabilityId} (${a.ruleId}: ${a.reason})`, TABLE_WIDTH).trimEnd());
-    out.push(...summaryLines(report));
+    appendAll(out, summaryLines(report));
     return out.join('\n') + '\n';
   },
 };

@@ -1,3 +1,4 @@
+import { appendAll } from '../../../core/append-all.js';
 import type { Inventory } from '../../../core/inventory.js';
 import type { Package } from '../../../core/package.js';
 import type { Unknown } from '../../../core/unknown.js';
@@ -23,7 +24,7 @@ export const tableWriter: SbomWriter = {
       lines.push(row(p.name, p.version, p.ecosystem, where(p)));
     }
     lines.push('', summaryLine(inventory));
-    if (inventory.unknowns.length > 0) lines.push('', ...unknownLines(inventory.unknowns));
+    if (inventory.unknowns.length > 0) appendAll(lines, ['', ...unknownLines(inventory.unknowns)]);
     return lines.join('\n') + '\n';
   },
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
+import { appendAll } from '../../../core/append-all.js';
 
 export type KeepDecision = 'keep' | 'elf' | 'none';
 
@@ -30,7 +31,7 @@ export interface KeepPolicy {
 export function buildKeepPolicy(interests: readonly FileInterest[]): KeepPolicy {
   const plain: string[] = [];
   const binary: string[] = [];
-  for (const c of interests) (c.tags.includes('binary') ? binary : plain).push(...c.globs);
+  for (const c of interests) appendAll(c.tags.includes('binary') ? binary : plain, c.globs);
   const names = new Set(plain.map((g) => g.split('/').pop() ?? '').filter((n) => n && !/[*?[{]/.test(n)));
   const isPlain = picomatch(plain, { dot: true });
   const isBinary = binary.length > 0 ? picomatch(binary, { dot: true }) : () => false;
