@@ -6,7 +6,7 @@ import { createGuardedEgress } from '../egress/egress-client.js';
 import type { EgressLookup } from '../egress/egress-resolve.js';
 import { SecretBox } from '../store/secret-box.js';
 import { installAuth } from './auth/auth-hook.js';
-import { installErrorMapping } from './http/error-mapping.js';
+import { FRAMING_OPTIONS, installErrorMapping } from './http/error-mapping.js';
 import {
   DEFAULT_SERVICE_CONFIG,
   type BackgroundTask,
@@ -61,6 +61,7 @@ const LOG_REDACT = {
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   // No request logging by default; when on, the Authorization header and key/secret fields are redacted.
   const app = Fastify({
+    ...FRAMING_OPTIONS,
     logger: opts.logStream ? { level: 'info', stream: opts.logStream, redact: LOG_REDACT } : false,
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
     // Fastify's default strips properties a schema does not allow, so a misspelt field would be

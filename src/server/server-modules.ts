@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { installAuditLog } from './http/audit-hook.js';
+import { installJsonBodyParser } from './http/json-body.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { registerConsole } from './http/console-static.js';
 import { installSessionCookies } from './auth/session-auth.js';
@@ -27,6 +28,7 @@ import type { ServiceContext } from '../jobs/service-context.js';
  * one line here plus its own files.
  */
 export const SERVER_HOOKS: ReadonlyArray<(app: FastifyInstance, ctx: ServiceContext) => Promise<void>> = [
+  installJsonBodyParser,
   installRateLimit,
   installAuditLog,
   installSessionCookies,

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isVigilError } from '../../core/errors/vigil-error.js';
 import { HttpError } from './http-error.js';
 
@@ -45,6 +47,51 @@ const FRAMING_ERRORS: Readonly<Record<string, { status: number; code: string; me
     code: 'UNSUPPORTED_MEDIA_TYPE',
     message: 'send the body as application/json',
   },
+  // The router's refusals: Fastify's own bodies echoed the URL and had another shape.
+  FST_ERR_BAD_URL: { status: 400, code: 'BAD_URL', message: 'the URL is not valid (a malformed %-escape?)' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG', message: 'a path parameter is too long' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST', message: 'the request matches no route' },
+};
+
+/** Refusals Node's HTTP parser makes before Fastify sees a request, by the parser's error code. */
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; code: string; message: string }>> = {
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'HEADERS_TOO_LARGE', message: 'request headers too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'REQUEST_TIMEOUT', message: 'the request took too long' },
+};
+
+/**
+ * Written straight to the socket (there is no request yet), in the same `{ code, message, details }`
+ * body as every other error; anything the parser refuses but a header overflow or a timeout is a 400.
+ */
+function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const e = CLIENT_ERRORS[err.code ?? ''] ?? {
+    status: 400,
+    code: 'MALFORMED_REQUEST',
+    message: 'the request is not valid HTTP',
+  };
+  const json = JSON.stringify(body(e.code, e.message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? ''}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+/**
+ * Fastify constructor options that route its framework and parser refusals through this file:
+ * a malformed URL, an over-long path parameter (ids are up to 500 characters, percent-encoded up to
+ * 9 each), headers too large.
+ */
+export const FRAMING_OPTIONS = {
+  clientErrorHandler,
+  frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void => {
+    const { status, body } = toHttp(err);
+    void reply.status(status).send(body);
+  },
+  routerOptions: { maxParamLength: 4500 },
 };
 
 /** THE one place errors become HTTP responses: every body is `{ code, message, details }`. */

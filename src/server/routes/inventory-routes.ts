@@ -10,11 +10,17 @@ const Params = Type.Object({
   accountId: AccountIdString,
   resourceId: ResourceIdString,
 });
+/**
+ * Fields a host's details copy from its inventory, and so every one of its findings carries: bounded
+ * (a 15 MB `source.target` inside a 16 MB body rode along with each finding). A host name or a path.
+ */
+const DetailText = Type.String({ maxLength: 4096 });
+const OsText = Type.Optional(Type.String({ maxLength: 256 }));
 /** The vigil inventory JSON (src/core/inventory.ts); packages are checked for the fields matching reads. */
 const InventoryBody = Type.Object({
   schemaVersion: Type.Literal(1),
-  source: Type.Object({ type: Type.String(), target: Type.String() }),
-  os: Type.Optional(Type.Object({})),
+  source: Type.Object({ type: Type.String({ maxLength: 64 }), target: DetailText }),
+  os: Type.Optional(Type.Object({ id: OsText, versionId: OsText, release: OsText, codename: OsText })),
   packages: Type.Array(
     Type.Object({
       id: Type.String(),

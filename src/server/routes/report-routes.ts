@@ -24,6 +24,7 @@ import type {
   SbomReportFormat,
 } from '../../reports/exports/report-types.js';
 import { principalOf } from '../auth/auth-hook.js';
+import { checkFilterDates } from './filter-param.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { ErrorSchema, errorResponses, FilterCriteriaSchema } from './route-schemas.js';
@@ -62,6 +63,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ServiceContext):
     async (req, reply) => {
       const body = req.body as { format: FindingsReportFormat; filter?: unknown };
       const filter = checkFilter<FilterCriteria>(FilterCriteriaSchema, body.filter, 'filter');
+      checkFilterDates(filter, 'filter');
       const request = {
         kind: 'findings' as const,
         format: body.format,

@@ -10,6 +10,7 @@ import {
   updateRule,
   type RuleChange,
 } from '../../findings/suppression/suppression-rules.js';
+import { isRealDateTime } from '../../core/date-time-text.js';
 import { requireAccount, requireAdmin } from '../auth/auth-hook.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
@@ -22,6 +23,7 @@ import {
   IdString,
   type AccountParamsT,
 } from './route-schemas.js';
+import { checkFilterDates } from './filter-param.js';
 
 const typeboxChecks: FastifySchemaCompiler<unknown> = (def) =>
   TypeBoxValidatorCompiler({ ...def, schema: def.schema as TSchema });
@@ -73,10 +75,13 @@ type RuleParamsT = Static<typeof RuleParams>;
 function checkFilter(filter: FilterCriteria | undefined): void {
   if (filter && !Object.values(filter).some((v) => Array.isArray(v) && v.length > 0))
     throw new HttpError(400, 'VALIDATION', 'a suppression rule needs at least one filter criterion');
+  if (filter) checkFilterDates(filter, 'filter');
 }
 
 function checkExpiry(expiresAt: string | null | undefined, now: Date): string | null | undefined {
   if (typeof expiresAt !== 'string') return expiresAt;
+  if (!isRealDateTime(expiresAt))
+    throw new HttpError(400, 'VALIDATION', 'expiresAt is not a real date-time', { path: '/expiresAt' });
   const iso = new Date(expiresAt).toISOString();
   if (iso <= now.toISOString())
     throw new HttpError(400, 'VALIDATION', 'expiresAt is not in the future', { expiresAt });
