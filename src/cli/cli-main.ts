@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isVigilError } from '../core/errors/vigil-error.js';
+import { printable } from '../core/json-error-reason.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { registerAssessCommand } from './commands/assess-command.js';
 import { registerDbCommand } from './commands/db-command.js';
@@ -49,9 +50,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr.write(`vigil: error [${err.code}]: ${err.message}\n`);
       return err.code === 'USAGE' ? EXIT.USAGE : EXIT.FATAL;
     }
-    io.stderr.write(
-      `vigil: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
+    // A bug, not bad input (bad input is a coded VigilError): one line, no stack unless asked for,
+    // and never raw bytes the message may quote.
+    const debug = process.env['VIGIL_DEBUG'] === '1' && err instanceof Error;
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    io.stderr.write(`vigil: internal error: ${printable(text, 300)}${debug ? `\n${err.stack ?? ''}` : ''}\n`);
     return EXIT.FATAL;
   }
 }

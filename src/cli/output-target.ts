@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, open, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isVigilError } from '../core/errors/vigil-error.js';
 import type { CliIo } from './cli-io.js';
+import { OutputUnwritableError } from './output-unwritable-error.js';
 
 /**
  * Writes a command's document to stdout, or to `file` so that readers never see a half-written one:
@@ -13,6 +15,16 @@ export async function writeOutput(io: CliIo, text: string, file?: string): Promi
     await writeStream(io.stdout, text);
     return;
   }
+  try {
+    await writeFileAtomically(file, text);
+  } catch (err) {
+    if (isVigilError(err)) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? 'write failed';
+    throw new OutputUnwritableError(file, code);
+  }
+}
+
+async function writeFileAtomically(file: string, text: string): Promise<void> {
   const target = await realTarget(file);
   const st = await lstat(target).catch(() => undefined);
   if (st && !st.isFile()) {

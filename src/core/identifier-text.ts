@@ -15,3 +15,8 @@ const FORBIDDEN = new RegExp(`[${FORBIDDEN_CLASS}]`, 'u');
 export function isCleanId(id: string): boolean {
   return id.length > 0 && !FORBIDDEN.test(id);
 }
+
+/** `text` with every such character replaced (for showing untrusted text in a message). */
+export function replaceUnsafe(text: string, replacement = '?'): string {
+  return text.replace(new RegExp(`[${FORBIDDEN_CLASS}]`, 'gu'), replacement);
+}

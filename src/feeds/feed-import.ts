@@ -3,6 +3,7 @@ import { appendAll } from '../core/append-all.js';
 import { UsageError } from '../core/errors/usage-error.js';
 import type { FeedBatch } from '../vulndb/import-types.js';
 import { FEEDS, detectFeed, feedByName } from './feed-registry.js';
+import { openNamed } from './feed-input-errors.js';
 import { sniff } from './feed-sniff.js';
 
 /**
@@ -24,7 +25,7 @@ export async function batchesForPaths(paths: readonly string[], feed?: string): 
       throw new UsageError(
         `cannot tell which feed ${path} is; name it with --feed (${FEEDS.map((f) => f.name).join(', ')})`,
       );
-    appendAll(out, await def.open(path, { dataDate: info.mtime.toISOString() }));
+    appendAll(out, await openNamed(path, () => def.open(path, { dataDate: info.mtime.toISOString() })));
   }
   return out;
 }

@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { appendAll } from '../core/append-all.js';
+import { jsonErrorReason, printable } from '../core/json-error-reason.js';
+import { openNamed } from './feed-input-errors.js';
 import { UsageError } from '../core/errors/usage-error.js';
 import type { FeedBatch } from '../vulndb/import-types.js';
 import { readJsonDocument } from './common/jsonl-feed.js';
@@ -42,7 +44,7 @@ export function readFeedConfig(path: string): Record<string, string[]> {
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`feed config ${path} is not JSON: ${(err as Error).message}`);
+    throw new UsageError(`feed config ${path}: ${jsonErrorReason(err)}`);
   }
   const feeds = (doc as { feeds?: Record<string, { urls?: unknown }> }).feeds ?? {};
   const out: Record<string, string[]> = {};
@@ -81,7 +83,7 @@ export async function downloadFeeds(opts: UpdateOptions = {}): Promise<Downloade
         opts.onDownload?.(url);
         const file = join(dir, `${n++}-${fileNameOf(url)}`);
         const lastModified = await download(url, file, opts.timeoutMs ?? 300_000);
-        appendAll(batches, await feed.open(file, { url, dataDate: lastModified }));
+        appendAll(batches, await openNamed(url, () => feed.open(file, { url, dataDate: lastModified })));
         if (feed.name === 'nvd' && urls.includes(url)) {
           // The next pages go first (as unshift would), without spreading a count the server chose.
           const rest = queue.splice(0);
@@ -99,7 +101,13 @@ export async function downloadFeeds(opts: UpdateOptions = {}): Promise<Downloade
 }
 
 function fileNameOf(url: string): string {
-  const last = new URL(url).pathname.split('/').pop() || 'download';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`not a URL: ${printable(url)}`);
+  }
+  const last = parsed.pathname.split('/').pop() || 'download';
   return decodeURIComponent(last).replace(/[^\w.-]/g, '_');
 }
 

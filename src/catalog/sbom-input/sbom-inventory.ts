@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { jsonErrorReason } from '../../core/json-error-reason.js';
 import { INVENTORY_SCHEMA_VERSION, type Inventory } from '../../core/inventory.js';
 import { SbomInvalidError } from '../../core/errors/sbom-invalid-error.js';
 import { CYCLONEDX_FOUND_BY, readCycloneDx } from './cyclonedx-sbom-reader.js';
@@ -27,7 +28,7 @@ export async function readSbomInventory(path: string, maxBytes = SBOM_MAX_BYTES)
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new SbomInvalidError(path, `malformed JSON: ${(err as Error).message}`);
+    throw new SbomInvalidError(path, `malformed JSON: ${jsonErrorReason(err)}`);
   }
   const detected = detectSbomFormat(doc);
   if ('error' in detected) throw new SbomInvalidError(path, detected.error);

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
+import { jsonErrorReason } from '../../core/json-error-reason.js';
 import { appendAll } from '../../core/append-all.js';
 import type { FeedBatch, FeedItem } from '../../vulndb/import-types.js';
 import { FeedFormatError } from '../feed-format-error.js';
@@ -32,7 +33,7 @@ export function secdbBatch(name: string, text: string, dataDate?: string): FeedB
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new FeedFormatError(SECDB_FEED, `${name}: invalid JSON: ${(err as Error).message}`);
+    throw new FeedFormatError(SECDB_FEED, `${name}: ${jsonErrorReason(err)}`);
   }
   const { feed, items } = transformSecdb(doc, dataDate);
   return { feed, items: fromArray(items) };

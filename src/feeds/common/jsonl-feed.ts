@@ -1,3 +1,4 @@
+import { jsonErrorReason } from '../../core/json-error-reason.js';
 import type { FeedItem } from '../../vulndb/import-types.js';
 import { jsonLines, openMaybeGzip, type JsonLine } from '../../vulndb/line-reader.js';
 import { FeedFormatError } from '../feed-format-error.js';
@@ -39,7 +40,8 @@ export async function readJsonDocument(path: string, feed: string): Promise<unkn
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch (err) {
-    throw new FeedFormatError(feed, `${path}: invalid JSON: ${(err as Error).message}`);
+    // Not quoted back: the file's bytes are not for a terminal or a log.
+    throw new FeedFormatError(feed, `${path}: ${jsonErrorReason(err)}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { jsonErrorReason } from '../../core/json-error-reason.js';
 import type { FeedBatch, FeedItem } from '../../vulndb/import-types.js';
 import { FeedFormatError } from '../feed-format-error.js';
 import { TRACKER_LIST_FEED, transformCveList } from './cve-list-transform.js';
@@ -27,7 +28,7 @@ async function* trackerItems(text: string, isJson: boolean, dataDate?: string): 
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new FeedFormatError(TRACKER_FEED, `invalid JSON: ${(err as Error).message}`);
+    throw new FeedFormatError(TRACKER_FEED, jsonErrorReason(err));
   }
   yield* transformTrackerJson(doc, dataDate);
 }

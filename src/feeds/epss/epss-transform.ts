@@ -17,7 +17,8 @@ export class EpssCsvTransform {
     if (line.startsWith('#')) return this.comment(line);
     if (!this.headerSeen) {
       if (line.toLowerCase().replace(/\s/g, '') !== 'cve,epss,percentile') {
-        throw new FeedFormatError(EPSS_FEED, `unexpected CSV header "${line.slice(0, 80)}"`);
+        // The line is not quoted back: it is whatever bytes the file holds.
+        throw new FeedFormatError(EPSS_FEED, 'the first line is not the CSV header cve,epss,percentile');
       }
       this.headerSeen = true;
       return [];

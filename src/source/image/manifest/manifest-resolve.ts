@@ -1,3 +1,4 @@
+import { jsonErrorReason } from '../../../core/json-error-reason.js';
 import { ImageFormatError } from '../errors/image-format-error.js';
 import { PlatformNotFoundError } from '../errors/platform-not-found-error.js';
 import { formatPlatform, type LayerDescriptor, type Platform } from '../image-source.js';
@@ -120,6 +121,6 @@ export function parseJson(bytes: Buffer, what: string): ManifestJson {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
     return v;
   } catch (err) {
-    throw new ImageFormatError(`${what} is not valid JSON: ${(err as Error).message}`);
+    throw new ImageFormatError(`${what}: ${jsonErrorReason(err)}`);
   }
 }
