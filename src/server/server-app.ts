@@ -7,6 +7,7 @@ import type { EgressLookup } from '../egress/egress-resolve.js';
 import { SecretBox } from '../store/secret-box.js';
 import { installAuth } from './auth/auth-hook.js';
 import { FRAMING_OPTIONS, installErrorMapping } from './http/error-mapping.js';
+import { requestForLog, scrubbingStream } from './http/log-redaction.js';
 import {
   DEFAULT_SERVICE_CONFIG,
   type BackgroundTask,
@@ -24,7 +25,7 @@ export interface ServerOptions {
   /** Request body limit in bytes (an inventory of a big host is a few MB). */
   bodyLimit?: number;
   config?: Partial<ServiceConfig>;
-  /** Where to write JSON request logs (pino); none → no logging. Key material is redacted. */
+  /** Where to write JSON request logs (pino); none → no logging. Keys, secrets and queries are redacted. */
   logStream?: { write(line: string): void };
   now?: () => Date;
   /** Run the background tasks (workers, dispatcher, sweeps). Tests that drive them by hand say false. */
@@ -62,7 +63,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // No request logging by default; when on, the Authorization header and key/secret fields are redacted.
   const app = Fastify({
     ...FRAMING_OPTIONS,
-    logger: opts.logStream ? { level: 'info', stream: opts.logStream, redact: LOG_REDACT } : false,
+    logger: opts.logStream
+      ? {
+          level: 'info',
+          stream: scrubbingStream(opts.logStream),
+          redact: LOG_REDACT,
+          serializers: { req: requestForLog },
+        }
+      : false,
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
     // Fastify's default strips properties a schema does not allow, so a misspelt field would be
     // silently dropped (a suppression filter `severty` would match everything): refuse it with a 400.

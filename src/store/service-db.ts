@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   Kysely,
@@ -21,6 +19,7 @@ import {
 } from './migrations/m0005-webhook-secrets-sealed.js';
 import type { SecretBox } from './secret-box.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
+import { privateSqliteFiles } from './private-file.js';
 import { ServiceDbError } from './service-db-error.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -89,7 +88,7 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
   }
   const path = url.slice('sqlite:'.length);
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') privateSqliteFiles(path);
     const sqlite = new Database(path);
     // WAL: API reads go on while a scan's lifecycle transaction writes.
     sqlite.pragma('journal_mode = WAL');

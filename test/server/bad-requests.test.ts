@@ -34,7 +34,7 @@ async function raw(method: string, path: string, body: string): Promise<{ status
     headers: { authorization: `Bearer ${s.keys.adminA}`, 'content-type': 'application/json' },
     body,
   });
-  return { status: res.status, json: (await res.json()) };
+  return { status: res.status, json: await res.json() };
 }
 
 const errorBody = (code: string): unknown => ({
@@ -125,7 +125,7 @@ it('header overflow, a malformed URL and a long id answer with the {code, messag
   const big = await fetch(`${s.base}/v1/findings`, {
     headers: { authorization: `Bearer ${s.keys.adminA}`, 'x-padding': 'x'.repeat(64 * 1024) },
   });
-  expect({ status: big.status, json: (await big.json()) }).toEqual({
+  expect({ status: big.status, json: await big.json() }).toEqual({
     status: 431,
     json: { code: 'HEADERS_TOO_LARGE', message: 'request headers too large', details: {} },
   });
@@ -176,4 +176,17 @@ it('values that are stored and copied around are bounded: source.target, OS fiel
   });
   const stored = await db.kysely.selectFrom('suppression_rules').select('id').execute();
   expect(stored).toEqual([]);
+});
+
+it("a garbage SBOM's 400 names the problem without echoing the document's bytes", async () => {
+  const marker = 'sbom-raw-marker-5150';
+  for (const sbom of [
+    { bomFormat: 'CycloneDX', specVersion: `\u001b[31m${marker}` },
+    { bomFormat: 'CycloneDX', specVersion: '1.5', metadata: `\u001b[2J${marker}` },
+  ]) {
+    const r = await call(s.base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/resources/h/inventory', sbom);
+    expect(r).toMatchObject({ status: 400, json: { code: 'SBOM_INVALID' } });
+    expect(JSON.stringify(r.json)).not.toContain(marker);
+    expect(JSON.stringify(r.json)).not.toContain('\\u001b');
+  }
 });

@@ -51,3 +51,25 @@ it('logs requests without any key material or secret, whatever the calls', async
   expect(log).not.toMatch(/vk_[A-Za-z0-9_-]{8,}/);
   expect(log).not.toContain(WEBHOOK_SECRET);
 });
+
+it('never logs a key wherever a request carries it: query value or name, path, any scheme case', async () => {
+  const admin = (await createApiKey(db.kysely, { accountId: 'a', role: 'admin' })).key;
+  const secret = admin.slice(3);
+  const before = log.length;
+  const auth = { authorization: `bearer ${admin}` };
+  // RFC 7235: the scheme is case-insensitive, so this one is served.
+  expect((await fetch(`${base}/v1/findings?api_key=${admin}`, { headers: auth })).status).toBe(200);
+  await fetch(`${base}/v1/findings?${admin}`, { headers: auth });
+  await fetch(`${base}/v1/findings?token=${admin.replace('_', '%5F')}&x=1`);
+  await fetch(`${base}/v1/accounts/${admin}/resources`, { headers: auth });
+  await fetch(`${base}/v1/accounts/a/resources/${admin.replace('_', '%5F')}`, { headers: auth });
+  await fetch(`${base}/v1/no-such-route/${admin}?k=${admin}`, { method: 'POST' });
+  const lines = log.slice(before);
+  expect(lines.split('\n').filter((l) => l.includes('"incoming request"')).length).toBe(6);
+  // The path stays readable; the query is gone.
+  expect(lines).toContain('"url":"/v1/findings?[redacted]"');
+  expect(lines).toContain('"url":"/v1/accounts/vk_[redacted]/resources"');
+  for (const fragment of [secret, secret.slice(0, 12), secret.slice(-12)])
+    expect(lines).not.toContain(fragment);
+  expect(lines).not.toMatch(/vk(_|%5f)[A-Za-z0-9-]{8,}/i);
+});
