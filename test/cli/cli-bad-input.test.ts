@@ -76,8 +76,8 @@ describe('vigil with bad input: a coded error naming the input, exit 1, never a 
   });
 
   it.each([
-    ['kev', 'FEED_READ'],
-    ['nvd', 'FEED_READ'],
+    ['kev', 'FEED_FORMAT'],
+    ['nvd', 'FEED_FORMAT'],
     ['epss', 'FEED_FORMAT'],
     ['alpine-secdb', 'FEED_FORMAT'],
   ])('db import --feed %s of binary garbage: %s', async (feed, code) => {

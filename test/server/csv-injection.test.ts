@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiKey } from '../../src/accounts/api-keys.js';
+import { CLEAN_ID_PATTERN } from '../../src/core/identifier-text.js';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { csvFormat } from '../../src/reports/formats/findings/csv-format.js';
@@ -167,6 +168,7 @@ it('refuses control and bidi characters in a resource id on every route that tak
   expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
     'DELETE /v1/accounts/{accountId}/resources/{resourceId}',
     'GET /v1/accounts/{accountId}/resources/{resourceId}',
+    'GET /v1/accounts/{accountId}/resources/{resourceId}/packages',
     'PATCH /v1/accounts/{accountId}/resources/{resourceId}',
     'POST /v1/accounts/{accountId}/resources/{resourceId}/inventory',
   ]);
@@ -199,4 +201,23 @@ it('refuses control and bidi characters in a resource id on every route that tak
     type: 'HOST',
   });
   expect(fine.status).toBe(201);
+});
+
+it('every path parameter in /openapi.json has the one id schema', async () => {
+  const doc = (await call(rs.base, admin, 'GET', '/openapi.json')).json as {
+    paths: Record<
+      string,
+      Record<string, { parameters?: Array<{ in: string; name: string; schema: unknown }> }>
+    >;
+  };
+  const params = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).flatMap(([method, op]) =>
+      (op.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => ({ route: `${method.toUpperCase()} ${path}`, name: p.name, schema: p.schema })),
+    ),
+  );
+  expect(params.length).toBeGreaterThanOrEqual(20);
+  for (const p of params)
+    expect(p).toEqual({ ...p, schema: expect.objectContaining({ pattern: CLEAN_ID_PATTERN }) as unknown });
 });

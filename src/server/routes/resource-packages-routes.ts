@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { requireAccount } from '../auth/auth-hook.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { resourcePackages } from '../../resources/resource-packages.js';
-import { errorResponses } from './route-schemas.js';
+import { AccountIdString, errorResponses, ResourceIdString } from './route-schemas.js';
 
 const Params = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  resourceId: Type.String({ minLength: 1, maxLength: 500 }),
+  accountId: AccountIdString,
+  resourceId: ResourceIdString,
 });
 const Query = Type.Object({
   search: Type.Optional(

@@ -4,11 +4,11 @@ import { readTrend, utcDay } from '../../findings/finding-daily-counts.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
-import { errorResponses } from './route-schemas.js';
+import { AccountIdString, errorResponses } from './route-schemas.js';
 
 const Query = Type.Object({
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })),
-  accountId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  accountId: Type.Optional(AccountIdString),
 });
 const Counts = Type.Object({
   all: Type.Integer(),
