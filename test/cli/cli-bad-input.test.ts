@@ -122,7 +122,7 @@ describe('vigil with bad input: a coded error naming the input, exit 1, never a 
     // Port 1 on loopback: nothing listens there.
     expectCodedRefusal(
       await runCli(['scan', 'image', '127.0.0.1:1/app:1', '--db', vulnDb]),
-      'REGISTRY_ERROR',
+      'EGRESS_UNREACHABLE',
     );
   }, 60_000);
 
