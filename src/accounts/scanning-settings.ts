@@ -1,5 +1,5 @@
 import { appendAll } from '../core/append-all.js';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import { closeFindings } from '../findings/finding-closer.js';
 import type { FilterCriteria } from '../findings/filter-criteria.js';
@@ -65,7 +65,14 @@ export interface ScanningChange {
  */
 export async function updateScanning(
   db: Kysely<ServiceDatabase>,
-  opts: { dialect: ServiceDialect; accountId: string; patch: Partial<ScanningSettings>; now: Date },
+  opts: {
+    dialect: ServiceDialect;
+    accountId: string;
+    patch: Partial<ScanningSettings>;
+    now: Date;
+    /** Runs in the same transaction after a change (what depends on the switches: coverage). */
+    onChange?: (trx: Transaction<ServiceDatabase>, change: ScanningChange) => Promise<void>;
+  },
 ): Promise<ScanningChange | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -104,7 +111,9 @@ export async function updateScanning(
       [{ type: 'vigil.coverage.changed', accountId: opts.accountId, subject: opts.accountId, data }],
       opts.now.toISOString(),
     );
-    return { before, after, closedFindingIds };
+    const change = { before, after, closedFindingIds };
+    await opts.onChange?.(trx, change);
+    return change;
   });
 }
 

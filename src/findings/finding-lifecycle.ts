@@ -7,6 +7,7 @@ import { findingOfRow, findingRow } from './finding-rows.js';
 import { shareAccountSuppression } from './suppression/account-lock.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
 import type { Finding } from './finding-types.js';
+import { SEVERITIES } from '../risk/severity-band.js';
 
 export interface ScanOfResource {
   accountId: string;
@@ -18,8 +19,11 @@ export interface ScanOfResource {
    */
   findings: readonly Finding[];
   now: Date;
-  /** When set, a `vigil.scan.completed` event with the counts is written in the same transaction. */
-  scan?: { id: string; kind: string };
+  /**
+   * When set, a `vigil.scan.completed` event with the counts is written in the same transaction;
+   * `initialScan` marks the first successful scan of the resource (Inspector's INITIAL_SCAN_COMPLETE).
+   */
+  scan?: { id: string; kind: string; initialScan?: boolean };
   /** Leave open findings the scan did not see open (a scan that saw nothing proves nothing fixed). */
   keepUnseen?: boolean;
 }
@@ -180,8 +184,22 @@ function lifecycleEvents(scan: ScanOfResource, c: LifecycleChanges): OutboxEvent
         updated: c.updated.length,
         observed: c.observed.length,
         closed: c.closed.length,
+        initialScan: scan.scan.initialScan ?? false,
+        severityCounts: severityCounts([...c.created, ...c.updated, ...c.observed]),
       },
     });
   }
   return events;
+}
+
+/** ACTIVE findings the scan saw, by severity (suppressed ones left out, as Inspector counts them). */
+function severityCounts(seen: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = { total: 0 };
+  for (const s of SEVERITIES) counts[s.toLowerCase()] = 0;
+  for (const f of seen) {
+    if (f.status !== 'ACTIVE') continue;
+    counts[f.severity.toLowerCase()] = (counts[f.severity.toLowerCase()] ?? 0) + 1;
+    counts['total'] = (counts['total'] ?? 0) + 1;
+  }
+  return counts;
 }

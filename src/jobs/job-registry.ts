@@ -1,3 +1,4 @@
+import { createAgentLivenessTask } from './agent-liveness-job.js';
 import { createReportWorker } from './report-job.js';
 import { createRetentionTask } from './retention-task.js';
 import { createFindingCountsTask } from './finding-counts-job.js';
@@ -17,4 +18,5 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createRuleExpiryTask,
   createRetentionTask,
   createFindingCountsTask,
+  createAgentLivenessTask,
 ];

@@ -19,6 +19,12 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   pollIntervalMs: number;
   /** How long a console session (POST /v1/sessions) lasts, in minutes. */
   sessionTtlMinutes: number;
+  /** The check-in interval agents are told (seconds); 3 missed ones make a host AGENT_OFFLINE. */
+  agentCheckinIntervalSeconds: number;
+  /** Largest agent request body once decompressed (a full inventory), in bytes. */
+  agentMaxBodyBytes: number;
+  /** Largest agent request body as sent (gzip), in bytes. */
+  agentMaxCompressedBytes: number;
 }
 
 export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
@@ -28,6 +34,9 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   rateLimitBuckets: 10_000,
   pollIntervalMs: 500,
   sessionTtlMinutes: 8 * 60,
+  agentCheckinIntervalSeconds: 30 * 60,
+  agentMaxBodyBytes: 32 * 1024 * 1024,
+  agentMaxCompressedBytes: 8 * 1024 * 1024,
   webhookBackoffMs: 1000,
   webhookMaxBackoffMs: 10 * 60 * 1000,
   webhookMaxAttempts: 12,

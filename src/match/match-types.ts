@@ -45,9 +45,14 @@ export interface PackageMatch {
   reason: MatchReason;
 }
 
-/** Something a matcher could not decide, reported instead of guessed (an unknown release, a bad version). */
+/**
+ * Something a matcher could not decide, reported instead of guessed (an unknown release, a bad version).
+ * `no-os-data`: the vulnerability DB has nothing for the OS and release at all (Debian sid, an unknown
+ * distro), so none of its OS packages could be matched; `unsupported-os`: some OS packages are of a
+ * format the detected distro does not use (an rpm database on Debian).
+ */
 export interface MatchNote {
-  kind: 'unsupported-os' | 'invalid-version' | 'no-scheme' | 'eol-release' | 'superseded';
+  kind: 'no-os-data' | 'unsupported-os' | 'invalid-version' | 'no-scheme' | 'eol-release' | 'superseded';
   message: string;
   packageId?: string;
   recordId?: string;

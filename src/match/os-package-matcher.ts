@@ -54,7 +54,7 @@ export const osPackageMatcher: Matcher = {
     const ecosystems = driver && ctx.os ? driver.ecosystems(ctx.os) : undefined;
     if (!driver || !ecosystems) {
       ctx.notes.push({
-        kind: 'unsupported-os',
+        kind: 'no-os-data',
         message: `no vulnerability data for OS ${ctx.os?.prettyName ?? ctx.os?.id ?? 'unknown'}: ${pkgs.length} OS packages not matched`,
       });
       return [];
@@ -110,7 +110,7 @@ async function matchWithDriver(
   await deferAdvisories(out, rowIds, ctx);
   if (rowCount === 0 && pkgs.length > 0) {
     ctx.notes.push({
-      kind: 'unsupported-os',
+      kind: 'no-os-data',
       message: `the vulnerability DB holds no rows for ${ecosystems.join(', ')}: is that data imported?`,
     });
   }

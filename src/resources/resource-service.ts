@@ -5,14 +5,18 @@ import { isUniqueViolation } from '../store/unique-violation.js';
 import { DetailsTooLargeError } from './details-too-large-error.js';
 import { InvalidTagsError } from './invalid-tags-error.js';
 import { ResourceExistsError } from './resource-exists-error.js';
+import { agentFactsOf } from './hosts/host-agent-store.js';
 import {
   deleteResource,
   insertResource,
   replaceTags,
   resourceRow,
   resourceView,
+  type ResourceRow,
   type ResourceView,
 } from './resource-store.js';
+import type { CoverageReason, CoverageStatus } from './coverage/coverage-decision.js';
+import { coverageOfResources } from './coverage/coverage-store.js';
 
 const MAX_DETAILS_BYTES = 16_384;
 
@@ -33,7 +37,52 @@ function checkDetails(details: Record<string, unknown>): Record<string, unknown>
 export async function getResource(ctx: StoreContext, accountId: string, id: string): Promise<ResourceView> {
   const row = await resourceRow(ctx.db, accountId, id);
   if (!row || row.deleted_at) throw new NotFoundError(`resource ${id}`);
-  return resourceView(row);
+  const [view] = await withLiveFacts(ctx, accountId, [row]);
+  if (!view) throw new NotFoundError(`resource ${id}`);
+  return view;
+}
+
+/** Views of these rows with their coverage (the coverage table's) and, for hosts, their agent's facts. */
+async function withLiveFacts(ctx: StoreContext, accountId: string, rows: ResourceRow[]): Promise<ResourceView[]> {
+  // An IN list per chunk keeps each query under PostgreSQL's and SQLite's parameter limits.
+  const coverage = new Map<string, { status: CoverageStatus; reason: CoverageReason }>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const ids = rows.slice(i, i + 500).map((r) => r.id);
+    for (const [k, v] of await coverageOfResources(ctx.db, accountId, ids)) coverage.set(k, v);
+  }
+  const views = rows.map((r) => {
+    const c = coverage.get(r.id);
+    return resourceView(r, c ? { scanType: 'PACKAGE', ...c } : undefined);
+  });
+  return withAgentFacts(ctx, accountId, views);
+}
+
+/**
+ * Hosts an agent reports show what it reported last (hostname, addresses, agent version, last
+ * check-in), which the heartbeat keeps in its own row rather than rewriting the resource each time.
+ */
+async function withAgentFacts(
+  ctx: StoreContext,
+  accountId: string,
+  views: ResourceView[],
+): Promise<ResourceView[]> {
+  const hosts = views.filter((v) => v.type === 'HOST').map((v) => v.id);
+  if (hosts.length === 0) return views;
+  const facts = await agentFactsOf(ctx.db, accountId, hosts);
+  return views.map((v) => {
+    const f = facts.get(v.id);
+    if (!f) return v;
+    const live = {
+      hostname: f.hostname,
+      machineId: f.machineId,
+      ipAddresses: f.ipAddresses,
+      agentVersion: f.agentVersion,
+    };
+    return {
+      ...v,
+      details: { ...v.details, ...live, lastCheckinAt: f.lastCheckinAt, enrolledAt: f.enrolledAt },
+    };
+  });
 }
 
 /** The account's live resources, by id; optionally of one type. */
@@ -48,7 +97,7 @@ export async function listResources(
     .where('account_id', '=', accountId)
     .where('deleted_at', 'is', null);
   if (type) q = q.where('type', '=', type);
-  return (await q.orderBy('id').execute()).map(resourceView);
+  return withLiveFacts(ctx, accountId, await q.orderBy('id').execute());
 }
 
 /**
@@ -91,6 +140,7 @@ export async function updateResourceTags(
   checkTags(tags);
   await getResource(ctx, accountId, id);
   const now = ctx.now().toISOString();
+  // A host tagged vigil:exclude=true has its findings closed and its coverage EXCLUDED_BY_TAG here.
   await ctx.db.transaction().execute((trx) => replaceTags(trx, accountId, id, tags, now));
   return getResource(ctx, accountId, id);
 }

@@ -1,23 +1,22 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { ValidationError } from '../core/errors/validation-error.js';
 import { isCleanId } from '../core/identifier-text.js';
-import { appendEvents } from '../events/event-outbox.js';
-import type { OutboxEvent } from '../events/event-types.js';
 import { closeFindings } from '../findings/finding-closer.js';
 import type { ResourceType } from '../findings/finding-types.js';
 import { reevaluateSuppression } from '../findings/suppression/suppression-reevaluator.js';
 import { findingOfRow } from '../findings/finding-rows.js';
 import type { ResourceTable, ServiceDatabase } from '../store/service-db-schema.js';
+import type { CoverageReason, CoverageStatus } from './coverage/coverage-decision.js';
+import { lockCoverage, refreshCoverage } from './coverage/coverage-store.js';
+import { afterResourceDeleted, afterTagsChanged } from './coverage/coverage-transitions.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 export type ResourceRow = Selectable<ResourceTable>;
 
-/** Why package scanning of a resource is ACTIVE or INACTIVE (the reasons vigil sets so far). */
-export type CoverageReason = 'PENDING_INITIAL_SCAN' | 'SUCCESSFUL' | 'NO_INVENTORY' | 'RESOURCE_TERMINATED';
-
+/** Package scanning of a resource as the resource shows it; the coverage table is its one store. */
 export interface Coverage {
   scanType: 'PACKAGE';
-  status: 'ACTIVE' | 'INACTIVE';
+  status: CoverageStatus;
   reason: CoverageReason;
 }
 
@@ -33,23 +32,17 @@ export interface ResourceView {
   updatedAt: string;
 }
 
-/** Scanning stops being ACTIVE when there is nothing to scan or no resource. */
-function coverageStatus(reason: CoverageReason): Coverage['status'] {
-  return reason === 'NO_INVENTORY' || reason === 'RESOURCE_TERMINATED' ? 'INACTIVE' : 'ACTIVE';
-}
+/** A live resource without a coverage row yet has just been registered. */
+const PENDING: Coverage = { scanType: 'PACKAGE', status: 'ACTIVE', reason: 'PENDING_INITIAL_SCAN' };
 
-export function resourceView(r: ResourceRow): ResourceView {
+export function resourceView(r: ResourceRow, coverage: Coverage = PENDING): ResourceView {
   return {
     id: r.id,
     accountId: r.account_id,
     type: r.type as ResourceType,
     tags: JSON.parse(r.tags_json) as Record<string, string>,
     details: JSON.parse(r.details_json) as Record<string, unknown>,
-    coverage: {
-      scanType: 'PACKAGE',
-      status: (r.coverage_status as Coverage['status'] | null) ?? 'ACTIVE',
-      reason: (r.coverage_reason as CoverageReason | null) ?? 'PENDING_INITIAL_SCAN',
-    },
+    coverage,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -65,17 +58,6 @@ export async function resourceRow(db: Db, accountId: string, id: string): Promis
     .executeTakeFirst();
 }
 
-/** Coverage as Inspector words it: package scanning of this resource is ACTIVE or INACTIVE, and why. */
-function coverageEvent(accountId: string, id: string, type: string, reason: CoverageReason): OutboxEvent {
-  const status = coverageStatus(reason);
-  return {
-    type: 'vigil.coverage.changed',
-    accountId,
-    subject: id,
-    data: { resourceId: id, resourceType: type, scanType: 'PACKAGE', status, reason },
-  };
-}
-
 export interface NewResource {
   accountId: string;
   id: string;
@@ -83,13 +65,14 @@ export interface NewResource {
   tags: Record<string, string>;
   details: Record<string, unknown>;
   now: string;
-  /** PENDING_INITIAL_SCAN when registered by hand, SUCCESSFUL (NO_INVENTORY if empty) when a scan brought it in. */
-  reason: 'PENDING_INITIAL_SCAN' | 'SUCCESSFUL' | 'NO_INVENTORY';
+  /** PENDING_INITIAL_SCAN when registered by hand; SCANNED when a scan brought it in (the scan writes its coverage). */
+  reason: 'PENDING_INITIAL_SCAN' | 'SCANNED';
 }
 
 /**
  * Inserts the resource, or revives a deleted row of the same id (history kept, fresh facts), with its
- * tags and a coverage event. The caller checked that no live resource has this id.
+ * tags. Registered (PENDING_INITIAL_SCAN), it gets its coverage row and event here; brought in by a
+ * scan, the scan's own coverage refresh writes them. The caller checked that no live resource has this id.
  */
 export async function insertResource(trx: Transaction<ServiceDatabase>, r: NewResource): Promise<void> {
   // The routes refuse such ids already; this holds for every other way in (image digests, agents).
@@ -101,8 +84,6 @@ export async function insertResource(trx: Transaction<ServiceDatabase>, r: NewRe
     created_at: r.now,
     updated_at: r.now,
     deleted_at: null,
-    coverage_status: coverageStatus(r.reason),
-    coverage_reason: r.reason,
   };
   // Revive only a deleted row; else insert, and a live row of the same id (a concurrent registration
   // that committed after the caller's check) fails on the primary key instead of being overwritten.
@@ -120,10 +101,19 @@ export async function insertResource(trx: Transaction<ServiceDatabase>, r: NewRe
       .execute();
   }
   await writeTags(trx, r.accountId, r.id, r.tags);
-  await appendEvents(trx, [coverageEvent(r.accountId, r.id, r.type, r.reason)], r.now);
+  if (r.reason === 'PENDING_INITIAL_SCAN')
+    await refreshCoverage(trx, {
+      accountId: r.accountId,
+      resourceId: r.id,
+      now: new Date(r.now),
+      resetOutcome: true,
+    });
 }
 
-/** Replaces the tag map: the `resource_tags` rows (what filters read) and the JSON copy. */
+/**
+ * Replaces the tag map: the `resource_tags` rows (what filters read) and the JSON copy; an exclusion
+ * tag that came or went changes coverage (and closes the findings of a host now excluded).
+ */
 export async function replaceTags(
   trx: Transaction<ServiceDatabase>,
   accountId: string,
@@ -131,6 +121,8 @@ export async function replaceTags(
   tags: Record<string, string>,
   now: string,
 ): Promise<void> {
+  await lockCoverage(trx, accountId, id);
+  const old = await resourceRow(trx, accountId, id);
   await trx
     .updateTable('resources')
     .set({ tags_json: JSON.stringify(tags), updated_at: now })
@@ -138,6 +130,17 @@ export async function replaceTags(
     .where('id', '=', id)
     .execute();
   await writeTags(trx, accountId, id, tags);
+  if (old) {
+    const before = JSON.parse(old.tags_json) as Record<string, string>;
+    await afterTagsChanged(trx, {
+      accountId,
+      resourceId: id,
+      type: old.type,
+      before,
+      after: tags,
+      now: new Date(now),
+    });
+  }
   await refreshFindingTags(trx, accountId, id, tags);
   // Rules may filter on tags: the resource's open findings follow its new tags at once.
   await reevaluateSuppression(trx, accountId, new Date(now), id);
@@ -195,22 +198,21 @@ async function writeTags(
 
 /**
  * Deletes a resource: the row stays (deleted_at) for the audit trail, its tags and inventory go, its
- * open findings close with their events, and coverage turns INACTIVE (RESOURCE_TERMINATED). Returns
- * how many findings closed.
+ * open findings close with their events, its host keys are revoked and coverage turns INACTIVE
+ * (RESOURCE_TERMINATED). Returns how many findings closed.
  */
 export async function deleteResource(
   trx: Transaction<ServiceDatabase>,
   r: { accountId: string; id: string; type: string; now: Date },
 ): Promise<number> {
   const now = r.now.toISOString();
+  await lockCoverage(trx, r.accountId, r.id);
   await trx
     .updateTable('resources')
     .set({
       deleted_at: now,
       updated_at: now,
       tags_json: '{}',
-      coverage_status: 'INACTIVE',
-      coverage_reason: 'RESOURCE_TERMINATED',
     })
     .where('account_id', '=', r.accountId)
     .where('id', '=', r.id)
@@ -230,47 +232,31 @@ export async function deleteResource(
     criteria: { resourceId: [{ comparison: 'EQUALS', value: r.id }] },
     now: r.now,
   });
-  await appendEvents(trx, [coverageEvent(r.accountId, r.id, r.type, 'RESOURCE_TERMINATED')], now);
+  await afterResourceDeleted(trx, { accountId: r.accountId, resourceId: r.id, now: r.now });
   return closed.length;
 }
 
 /**
- * The resource a scan reports on: created (or revived) when new, its details refreshed when it exists,
- * its coverage set (SUCCESSFUL, or NO_INVENTORY for an inventory without packages) with an event when
- * that changed. Returns its tags, which travel with every finding of the scan.
+ * The resource a scan reports on: created (or revived) when new, its details refreshed when it exists.
+ * Its coverage is the scan's to write (refreshCoverage with the scan's outcome: SUCCESSFUL, or
+ * NO_INVENTORY for an inventory without packages). Returns its tags, which travel with every finding.
  */
 export async function upsertScannedResource(
   trx: Transaction<ServiceDatabase>,
-  r: {
-    accountId: string;
-    id: string;
-    type: ResourceType;
-    details: Record<string, unknown>;
-    now: string;
-    /** Default SUCCESSFUL: the scan had packages. */
-    coverage?: 'SUCCESSFUL' | 'NO_INVENTORY';
-  },
+  r: { accountId: string; id: string; type: ResourceType; details: Record<string, unknown>; now: string },
 ): Promise<Record<string, string>> {
-  const coverage = r.coverage ?? 'SUCCESSFUL';
   const old = await resourceRow(trx, r.accountId, r.id);
   if (!old || old.deleted_at) {
-    await insertResource(trx, { ...r, tags: {}, reason: coverage });
+    await insertResource(trx, { ...r, tags: {}, reason: 'SCANNED' });
     return {};
   }
   const details = { ...(JSON.parse(old.details_json) as Record<string, unknown>), ...r.details };
   await trx
     .updateTable('resources')
-    .set({
-      details_json: JSON.stringify(details),
-      updated_at: r.now,
-      coverage_status: coverageStatus(coverage),
-      coverage_reason: coverage,
-    })
+    .set({ details_json: JSON.stringify(details), updated_at: r.now })
     .where('account_id', '=', r.accountId)
     .where('id', '=', r.id)
     .execute();
-  if (old.coverage_reason !== coverage)
-    await appendEvents(trx, [coverageEvent(r.accountId, r.id, old.type, coverage)], r.now);
   return JSON.parse(old.tags_json) as Record<string, string>;
 }
 

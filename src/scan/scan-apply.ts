@@ -4,6 +4,10 @@ import { applyScanOfResourceIn, type LifecycleChanges } from '../findings/findin
 import type { Finding, ResourceType } from '../findings/finding-types.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import { storeInventory, upsertScannedResource } from '../resources/resource-store.js';
+import type { ScanOutcome } from '../resources/coverage/coverage-decision.js';
+import { requireScannable } from '../resources/coverage/coverage-guard.js';
+import { refreshCoverage } from '../resources/coverage/coverage-store.js';
+import { recordInventoryReceived, type AgentReport } from '../resources/hosts/host-agent-store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 
 export interface FinishedScan {
@@ -13,6 +17,10 @@ export interface FinishedScan {
   inventory: Inventory;
   findings: readonly Finding[];
   now: Date;
+  /** What the scan says for coverage; default SUCCESSFUL, or NO_INVENTORY when it holds no packages. */
+  outcome?: { outcome: ScanOutcome; message: string | null };
+  /** An agent's check-in: the host's facts are recorded with it, and a deregistered host is refused. */
+  agent?: { inventoryHash: string; report: AgentReport; intervalSeconds: number };
 }
 
 export interface ScanSummary {
@@ -27,8 +35,9 @@ export interface ScanSummary {
 
 /**
  * Writes what one scan of one resource found, in ONE transaction: the resource (created or refreshed),
- * its inventory, the findings lifecycle with its events and `vigil.scan.completed`, and the scan row
- * SUCCEEDED. Either all of it is visible or none of it.
+ * its inventory, its coverage, the findings lifecycle with its events and `vigil.scan.completed`, and
+ * the scan row SUCCEEDED. Either all of it is visible or none of it. A host excluded, a kind switched
+ * off or (for an agent) a host deregistered while the inventory was matched is refused, writing nothing.
  *
  * An inventory without packages closes nothing: "no packages" is what a broken collector or a member
  * key that wants findings gone would send, never evidence that vulnerabilities were fixed (closing by
@@ -49,13 +58,24 @@ export async function applyFinishedScan(db: Kysely<ServiceDatabase>, s: Finished
 async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<ScanSummary> {
   const now = s.now.toISOString();
   return db.transaction().execute(async (trx) => {
+    const at = { accountId: s.accountId, resourceId: s.resource.id };
+    await requireScannable(trx, { ...at, agent: s.agent !== undefined });
+    const tags = await upsertScannedResource(trx, { accountId: s.accountId, ...s.resource, now });
     const empty = s.inventory.packages.length === 0;
-    const tags = await upsertScannedResource(trx, {
-      accountId: s.accountId,
-      ...s.resource,
-      now,
-      coverage: empty ? 'NO_INVENTORY' : 'SUCCESSFUL',
+    const outcome = s.outcome ?? outcomeOf(empty);
+    if (s.agent) {
+      const { inventoryHash, report, intervalSeconds } = s.agent;
+      await recordInventoryReceived(trx, { ...at, ...report, inventoryHash, now: s.now, intervalSeconds });
+    }
+    // Before the lifecycle, so a new resource's coverage event precedes its scan's events.
+    const coverage = await refreshCoverage(trx, {
+      ...at,
+      now: s.now,
+      outcome: { ...outcome, scanned: outcome.outcome !== 'NO_INVENTORY' },
     });
+    // Inspector's INITIAL_SCAN_COMPLETE: the first successful scan since the resource was registered,
+    // enrolled or brought back after a deletion.
+    const initialScan = outcome.outcome === 'SUCCESSFUL' && coverage?.previousLastScannedAt === null;
     await storeInventory(trx, s.accountId, s.resource.id, JSON.stringify(s.inventory), now);
     const resource = { ...s.resource, tags };
     const findings = s.findings.map((f) => ({ ...f, resources: [resource] }));
@@ -64,7 +84,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       resourceId: s.resource.id,
       findings,
       now: s.now,
-      scan: s.scan,
+      scan: { ...s.scan, initialScan },
       keepUnseen: empty,
     });
     const summary: ScanSummary = {
@@ -97,4 +117,10 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     }
     return summary;
   });
+}
+
+function outcomeOf(empty: boolean): { outcome: ScanOutcome; message: string | null } {
+  return empty
+    ? { outcome: 'NO_INVENTORY', message: 'the inventory holds no packages' }
+    : { outcome: 'SUCCESSFUL', message: null };
 }

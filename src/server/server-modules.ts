@@ -21,6 +21,9 @@ import { registerResourcesRoutes } from './routes/resources-routes.js';
 import { registerSuppressionRoutes } from './routes/suppression-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { ServiceContext } from '../jobs/service-context.js';
+import { registerAgentRoutes } from './routes/agent-routes.js';
+import { registerCoverageRoutes } from './routes/coverage-routes.js';
+import { registerEnrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -51,6 +54,9 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerTrendRoutes,
   registerReportListRoutes,
   registerResourcePackagesRoutes,
+  registerEnrollmentTokenRoutes,
+  registerAgentRoutes,
+  registerCoverageRoutes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),
 ];

@@ -5,6 +5,7 @@ import { auditCliAction } from '../../accounts/audit/audit-entry.js';
 import { createApiKey, revokeApiKey } from '../../accounts/api-keys.js';
 import { DEFAULT_SERVICE_DB_URL, openServiceDb } from '../../store/service-db.js';
 import type { ApiKeyRole } from '../../store/service-db-schema.js';
+import { registerCreateEnrollmentToken } from './admin-enrollment-command.js';
 
 const ROLES: readonly ApiKeyRole[] = ['admin', 'member', 'read-only'];
 const DATABASE_HELP = `sqlite:PATH or postgres://… (default ${DEFAULT_SERVICE_DB_URL})`;
@@ -53,6 +54,7 @@ export function registerAdminCommand(program: Command, io: CliIo): void {
       }
     });
   registerRevokeKey(admin, io);
+  registerCreateEnrollmentToken(admin, io);
 }
 
 /** `vigil admin revoke-key`: the way back in when the only admin key leaked (the API needs a key). */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { UsageError } from '../../core/errors/usage-error.js';
+import { parseDurationSeconds } from '../../core/duration.js';
 import { buildServer } from '../../server/server-app.js';
 import type { ServiceConfig } from '../../jobs/service-context.js';
 import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
@@ -33,6 +34,7 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       'failed authentications per client address per minute before it gets 429 (default 60)',
       positive,
     )
+    .option('--checkin-interval <duration>', 'how often agents check in: 30m (default), 5m, 2s…', duration)
     .option('--log-requests', 'log each request as JSON to stderr (keys and secrets redacted)')
     .option(
       '--egress-allow <list>',
@@ -97,6 +99,7 @@ interface ServerOptions {
   rateLimitPerMinute?: number;
   sessionTtlMinutes?: number;
   authFailuresPerMinute?: number;
+  checkinInterval?: number;
   logRequests?: boolean;
   egressAllow?: string;
   egressConnectTimeoutMs?: number;
@@ -131,6 +134,12 @@ async function openWithSecrets(
   return { db, secrets: key.box };
 }
 
+function duration(value: string): number {
+  const seconds = parseDurationSeconds(value);
+  if (seconds === undefined) throw new UsageError(`expected a duration such as 30m or 2s, got ${value}`);
+  return seconds;
+}
+
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`expected a positive integer, got ${value}`);
@@ -154,6 +163,7 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.egressMinBytesPerSecond) config.egressMinBytesPerSecond = opts.egressMinBytesPerSecond;
   config.egressAllow = egressAllowOf(opts.egressAllow ?? process.env['VIGIL_EGRESS_ALLOW'] ?? '');
   if (opts.authFailuresPerMinute) config.authFailuresPerMinute = opts.authFailuresPerMinute;
+  if (opts.checkinInterval) config.agentCheckinIntervalSeconds = opts.checkinInterval;
   return config;
 }
 

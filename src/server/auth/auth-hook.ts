@@ -6,6 +6,8 @@ import { forbidden, notFound, unauthenticated } from '../http/http-error.js';
 import { authenticate, type Principal } from '../../accounts/api-keys.js';
 import { isConsoleRequest } from '../http/console-static.js';
 import { principalOfCookie } from './session-auth.js';
+import { isHostKey } from '../../accounts/host-keys.js';
+import { authenticateHost, CHECKIN_ROUTE, ENROLL_ROUTE } from './host-auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,7 +20,7 @@ declare module 'fastify' {
  * generators and Swagger UI fetch it without credentials), and the sign-in that trades a key for a
  * session. Everything else needs a key or a session.
  */
-const PUBLIC = new Set(['/health', '/openapi.json', 'POST /v1/sessions']);
+const PUBLIC = new Set(['/health', '/openapi.json', 'POST /v1/sessions', `POST ${ENROLL_ROUTE}`]);
 /** Ending one's own console session changes no data: read-only keys may sign out too. */
 const READ_ONLY_ALLOWED = new Set(['DELETE /v1/sessions/current']);
 
@@ -35,8 +37,11 @@ export function installAuth(
   app.addHook('onRequest', async (req) => {
     const url = req.routeOptions.url ?? '';
     if (PUBLIC.has(url) || PUBLIC.has(`${req.method} ${url}`) || isConsoleRequest(req)) return;
-    // A bearer key wins; without one, a console session cookie (which also checks the CSRF token).
+    // Agents check in with their host key, and a host key does nothing else.
+    if (url === CHECKIN_ROUTE) return authenticateHost(req, db);
     const token = bearerToken(req.headers.authorization);
+    if (token && isHostKey(token)) throw forbidden(`a host key can only check in (POST ${CHECKIN_ROUTE})`);
+    // A bearer key wins; without one, a console session cookie (which also checks the CSRF token).
     const principal = token ? await authenticate(db, token) : await principalOfCookie(req, db, now());
     if (!principal) throw unauthenticated();
     // Set before the refusals below, so the audit log names the key that was refused.

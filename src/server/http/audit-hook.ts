@@ -8,9 +8,11 @@ import {
   writeAuditEntry,
 } from '../../accounts/audit/audit-entry.js';
 import { RefusalAudit } from '../../accounts/audit/refusal-audit.js';
+import { CHECKIN_ROUTE } from '../auth/host-auth.js';
 
 /**
- * One audit_log row per mutating call (every method but GET/HEAD/OPTIONS), refused ones included:
+ * One audit_log row per mutating call (every method but GET/HEAD/OPTIONS, and but accepted agent
+ * check-ins), refused ones included:
  * a 401/403/404 on someone else's account is exactly what an auditor looks for. The row is written
  * after the response and never fails the request; the body is never stored, only ids or an error code.
  * Refused authentications (401) and rate-limit refusals (429) are the exception: one row per source,
@@ -25,6 +27,8 @@ export function installAuditLog(app: FastifyInstance, ctx: ServiceContext): Prom
   });
   app.addHook('onResponse', async (req, reply) => {
     if (!isAudited(req.method)) return;
+    // A host's heartbeats are no one's act and would be most of the log; refused ones are kept.
+    if (req.routeOptions.url === CHECKIN_ROUTE && reply.statusCode < 400) return;
     const params = (req.params ?? {}) as Record<string, unknown>;
     const url = req.routeOptions.url;
     const pathParam = typeof params['accountId'] === 'string' ? params['accountId'] : undefined;

@@ -19,6 +19,9 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   PARSE_ERROR: 400,
   VERSION_INVALID: 400,
   VALIDATION: 400,
+  CLOCK_SKEW: 400,
+  ENROLL_TOKEN_INVALID: 401,
+  HOST_KEY_INVALID: 401,
   SBOM_INVALID: 400,
   WEBHOOK_URL_INVALID: 400,
   INVALID_IMAGE_REFERENCE: 400,
@@ -32,6 +35,8 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   ACCOUNT_EXISTS: 409,
   RESOURCE_EXISTS: 409,
   RESOURCE_TYPE_MISMATCH: 409,
+  RESOURCE_EXCLUDED: 409,
+  SCANNING_UNAVAILABLE: 503,
 };
 
 /** Fastify's body-framing refusals, under stable codes of ours rather than Fastify's internal ones. */

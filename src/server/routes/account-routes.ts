@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { getAccount, listAccounts } from '../../accounts/account-views.js';
-import { updateScanning } from '../../accounts/scanning-settings.js';
+import { updateScanningAndCoverage } from '../../resources/coverage/coverage-transitions.js';
 import { principalOf, requireAccount, requireAdmin } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
@@ -67,11 +67,9 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: ServiceContext)
     async (req) => {
       const { accountId } = req.params as AccountParamsT;
       requireAdmin(req, accountId);
-      const change = await updateScanning(db, {
-        dialect: ctx.dialect,
+      const change = await updateScanningAndCoverage(ctx, {
         accountId,
         patch: req.body as Static<typeof ScanningPatch>,
-        now: ctx.now(),
       });
       if (!change) throw notFound(`account ${accountId}`);
       return change.after;

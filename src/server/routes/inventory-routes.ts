@@ -17,7 +17,7 @@ const Params = Type.Object({
 const DetailText = Type.String({ maxLength: 4096 });
 const OsText = Type.Optional(Type.String({ maxLength: 256 }));
 /** The vigil inventory JSON (src/core/inventory.ts); packages are checked for the fields matching reads. */
-const InventoryBody = Type.Object({
+export const InventoryBody = Type.Object({
   schemaVersion: Type.Literal(1),
   source: Type.Object({ type: Type.String({ maxLength: 64 }), target: DetailText }),
   os: Type.Optional(Type.Object({ id: OsText, versionId: OsText, release: OsText, codename: OsText })),

@@ -17,7 +17,7 @@ export const ResourceIdString = IdString(500);
  */
 const FILTER_VALUE_MAX = 1024;
 
-const StringFilter = Type.Object(
+export const StringFilter = Type.Object(
   {
     comparison: Type.Union([Type.Literal('EQUALS'), Type.Literal('PREFIX'), Type.Literal('NOT_EQUALS')]),
     value: Type.String({ maxLength: FILTER_VALUE_MAX }),
@@ -38,7 +38,7 @@ export const DateTimeString = Type.String({
   pattern: DATE_TIME_PATTERN,
   description: 'RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z',
 });
-const DateFilter = Type.Object(
+export const DateFilter = Type.Object(
   { startInclusive: Type.Optional(DateTimeString), endInclusive: Type.Optional(DateTimeString) },
   { additionalProperties: false },
 );

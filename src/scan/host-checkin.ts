@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { Inventory } from '../core/inventory.js';
+import { isOsEcosystem } from '../core/ecosystem.js';
+import { isVigilError } from '../core/errors/vigil-error.js';
+import { lockCoverage, refreshCoverage } from '../resources/coverage/coverage-store.js';
+import type { ScanOutcome } from '../resources/coverage/coverage-decision.js';
+import { hostDetails } from '../resources/resource-details.js';
+import {
+  recordHeartbeat,
+  type AgentReport,
+  type HostCheckinState,
+} from '../resources/hosts/host-agent-store.js';
+import { requireSaneClock, scansHost, wantsInventory } from '../resources/hosts/host-checkin-policy.js';
+import type { MatchNote } from '../match/match-types.js';
+import type { StoreContext } from '../store/store-context.js';
+import type { VulnStore } from '../vulndb/vuln-types.js';
+import { applyFinishedScan } from './scan-apply.js';
+import { scanTarget } from './scan-service.js';
+import { ScanningUnavailableError } from './scanning-unavailable-error.js';
+
+/** A check-in as the agent sends it (the route checked its shape; see the issue 12 contract). */
+export interface CheckinBody extends AgentReport {
+  sentAt: string;
+  inventoryHash: string;
+  inventory?: Inventory;
+  inventoryError?: { code: string; message: string };
+}
+
+export interface CheckinAnswer {
+  checkinIntervalSeconds: number;
+  wantInventory: boolean;
+  serverTime: string;
+}
+
+export interface CheckinContext extends StoreContext {
+  store?: VulnStore;
+  intervalSeconds: number;
+}
+
+/** Refusals a scan may meet between matching and applying: the host stopped being scanned meanwhile. */
+const NOT_SCANNED_NOW = new Set(['RESOURCE_EXCLUDED', 'SCANNING_DISABLED']);
+
+/**
+ * One check-in of an authenticated host (its key already looked up, `host`). A heartbeat is one row
+ * update; an inventory error is recorded as NO_INVENTORY with the agent's words; a full inventory is
+ * matched by THE scan service and applied like every scan (findings lifecycle, events, coverage, the
+ * host's facts) in one transaction. The server's clock stamps everything.
+ */
+export async function checkIn(
+  ctx: CheckinContext,
+  host: HostCheckinState,
+  body: CheckinBody,
+): Promise<CheckinAnswer> {
+  const now = ctx.now();
+  requireSaneClock(body.sentAt, now);
+  if (body.inventory) return receiveInventory(ctx, host, body, body.inventory, now);
+  if (body.inventoryError) return receiveInventoryError(ctx, host, body, body.inventoryError, now);
+  const want = wantsInventory(host, body.inventoryHash, now);
+  await recordHeartbeat(ctx.db, host, {
+    ...reportOf(body),
+    now,
+    intervalSeconds: ctx.intervalSeconds,
+    wantInventory: want,
+  });
+  // Rare: the host was shown offline; coverage is decided again now that it is back.
+  if (host.reason === 'AGENT_OFFLINE') await refreshIn(ctx, host, now);
+  return answer(ctx, want, now);
+}
+
+function reportOf(b: AgentReport): AgentReport {
+  return {
+    agentVersion: b.agentVersion,
+    ...(b.hostname !== undefined ? { hostname: b.hostname } : {}),
+    ...(b.ipAddresses !== undefined ? { ipAddresses: b.ipAddresses } : {}),
+  };
+}
+
+function answer(ctx: CheckinContext, wantInventory: boolean, now: Date): CheckinAnswer {
+  return { checkinIntervalSeconds: ctx.intervalSeconds, wantInventory, serverTime: now.toISOString() };
+}
+
+async function refreshIn(
+  ctx: CheckinContext,
+  host: HostCheckinState,
+  now: Date,
+  outcome?: { outcome: ScanOutcome; message: string },
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await lockCoverage(trx, host.accountId, host.resourceId);
+    await refreshCoverage(trx, {
+      accountId: host.accountId,
+      resourceId: host.resourceId,
+      now,
+      ...(outcome ? { outcome } : {}),
+    });
+  });
+}
+
+/**
+ * The agent could not inventory its host: coverage NO_INVENTORY with its code and message, nothing
+ * closed; the server forgets the inventory it held and keeps asking, and the wait for one restarts
+ * (an agent that reports errors is NO_INVENTORY, not STALE_INVENTORY).
+ */
+async function receiveInventoryError(
+  ctx: CheckinContext,
+  host: HostCheckinState,
+  body: CheckinBody,
+  error: { code: string; message: string },
+  now: Date,
+): Promise<CheckinAnswer> {
+  const want = wantsInventory({ ...host, inventoryHash: null }, body.inventoryHash, now);
+  await ctx.db.transaction().execute(async (trx) => {
+    await lockCoverage(trx, host.accountId, host.resourceId);
+    const restarted = { ...host, inventoryWantedSince: null, staleAt: null };
+    const beat = { ...reportOf(body), now, intervalSeconds: ctx.intervalSeconds, wantInventory: want };
+    await recordHeartbeat(trx, restarted, { ...beat, forgetInventory: true });
+    const message = `the agent could not inventory the host: ${error.code}: ${error.message}`;
+    await refreshCoverage(trx, {
+      accountId: host.accountId,
+      resourceId: host.resourceId,
+      now,
+      outcome: { outcome: 'NO_INVENTORY', message },
+    });
+  });
+  return answer(ctx, want, now);
+}
+
+async function receiveInventory(
+  ctx: CheckinContext,
+  host: HostCheckinState,
+  body: CheckinBody,
+  inventory: Inventory,
+  now: Date,
+): Promise<CheckinAnswer> {
+  const heartbeatOnly = async (): Promise<CheckinAnswer> => {
+    const beat = { ...reportOf(body), now, intervalSeconds: ctx.intervalSeconds, wantInventory: false };
+    await recordHeartbeat(ctx.db, host, beat);
+    return answer(ctx, false, now);
+  };
+  // Excluded, switched off: the inventory is not wanted, and not kept.
+  if (!scansHost(host)) return heartbeatOnly();
+  if (!ctx.store) throw new ScanningUnavailableError();
+  try {
+    await scanAndApply(ctx, ctx.store, host, body, inventory, now);
+  } catch (err) {
+    if (isVigilError(err) && NOT_SCANNED_NOW.has(err.code)) return heartbeatOnly();
+    if (!isVigilError(err)) await recordInternalError(ctx, host, body, now);
+    throw err;
+  }
+  return answer(ctx, false, now);
+}
+
+/** Matches the inventory (THE scan service) and applies it with the host's facts, as every scan is. */
+async function scanAndApply(
+  ctx: CheckinContext,
+  store: VulnStore,
+  host: HostCheckinState,
+  body: CheckinBody,
+  inventory: Inventory,
+  now: Date,
+): Promise<void> {
+  const report = reportOf(body);
+  const details = {
+    ...hostDetails(inventory, now),
+    // The agent names the host; an inventory of `--root DIR` would name the directory.
+    ...(report.hostname !== undefined ? { hostname: report.hostname } : {}),
+    ...(report.ipAddresses !== undefined ? { ipAddresses: report.ipAddresses } : {}),
+    agentVersion: report.agentVersion,
+    inventorySource: 'agent',
+  };
+  const resource = { id: host.resourceId, type: 'HOST' as const, details };
+  const result = await scanTarget(
+    { kind: 'inventory', inventory },
+    { store, accountId: host.accountId, now, resource: () => resource },
+  );
+  await applyFinishedScan(ctx.db, {
+    accountId: host.accountId,
+    scan: { id: randomUUID(), kind: 'inventory' },
+    resource,
+    inventory,
+    findings: result.findings,
+    now,
+    outcome: outcomeOf(inventory, result.notes),
+    agent: { inventoryHash: body.inventoryHash, report, intervalSeconds: ctx.intervalSeconds },
+  });
+}
+
+/**
+ * SUCCESSFUL; NO_INVENTORY for an inventory without packages (which closes nothing); UNSUPPORTED_OS
+ * when the vulnerability DB has nothing for the host's OS and release (its language packages were
+ * still matched, and the message says how many).
+ */
+export function outcomeOf(
+  inventory: Inventory,
+  notes: readonly MatchNote[],
+): { outcome: ScanOutcome; message: string | null } {
+  if (inventory.packages.length === 0)
+    return { outcome: 'NO_INVENTORY', message: 'the inventory holds no packages' };
+  const noData = notes.find((n) => n.kind === 'no-os-data');
+  if (!noData) return { outcome: 'SUCCESSFUL', message: null };
+  const language = inventory.packages.filter((p) => !isOsEcosystem(p.ecosystem)).length;
+  return {
+    outcome: 'UNSUPPORTED_OS',
+    message: `${noData.message}; its ${language} language packages were matched`,
+  };
+}
+
+/** A scan that failed for a reason of the server's: INTERNAL_ERROR, and a full inventory asked again. */
+async function recordInternalError(
+  ctx: CheckinContext,
+  host: HostCheckinState,
+  body: CheckinBody,
+  now: Date,
+): Promise<void> {
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await lockCoverage(trx, host.accountId, host.resourceId);
+      const beat = { ...reportOf(body), now, intervalSeconds: ctx.intervalSeconds, wantInventory: true };
+      await recordHeartbeat(trx, host, { ...beat, forgetInventory: true });
+      await refreshCoverage(trx, {
+        accountId: host.accountId,
+        resourceId: host.resourceId,
+        now,
+        outcome: { outcome: 'INTERNAL_ERROR', message: 'the server could not scan the inventory' },
+      });
+    });
+  } catch {
+    // The original failure is what the caller reports; this record is best effort.
+  }
+}

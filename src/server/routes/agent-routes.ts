@@ -1,0 +1,119 @@
+import { isIP } from 'node:net';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { FastifyInstance } from 'fastify';
+import type { Inventory } from '../../core/inventory.js';
+import type { ServiceContext } from '../../jobs/service-context.js';
+import { enrollHost } from '../../resources/hosts/host-enrollment.js';
+import { checkIn, type CheckinBody as CheckinInput } from '../../scan/host-checkin.js';
+import { CHECKIN_ROUTE, ENROLL_ROUTE, hostOf } from '../auth/host-auth.js';
+import { acceptGzipBodies } from '../http/gzip-body.js';
+import { HttpError } from '../http/http-error.js';
+import {
+  CheckinAnswer,
+  CheckinBody,
+  Enrolled,
+  EnrollBody,
+  type CheckinBodyT,
+  type EnrollBodyT,
+} from './agent-schemas.js';
+import { InventoryBody } from './inventory-routes.js';
+import { ErrorSchema, errorResponses } from './route-schemas.js';
+
+/** The inventory a check-in carries, checked as POST …/inventory checks one (compiled once: it can be big). */
+const inventoryCheck = TypeCompiler.Compile(InventoryBody);
+
+function checkInventory(inventory: unknown): Inventory {
+  if (inventoryCheck.Check(inventory)) {
+    const os = (inventory as { os?: { id?: unknown } }).os;
+    if (os === undefined || typeof os.id === 'string') return inventory as unknown as Inventory;
+  }
+  const errors = [...inventoryCheck.Errors(inventory)]
+    .slice(0, 10)
+    .map((e) => ({ path: `/inventory${e.path}`, message: e.message }));
+  throw new HttpError(400, 'INVENTORY_INVALID', 'the inventory is not a vigil inventory', {
+    errors: errors.length ? errors : [{ path: '/inventory/os/id', message: 'Expected string' }],
+  });
+}
+
+function checkAddresses(addresses: readonly string[] | undefined): void {
+  const bad = addresses?.find((a) => isIP(a.split('%')[0] ?? '') === 0);
+  if (bad !== undefined)
+    throw new HttpError(400, 'VALIDATION', 'ipAddresses holds a value that is not an IP address', {
+      value: bad,
+    });
+}
+
+/**
+ * The agent's two routes (issue 12 contract), with their own credentials: POST /v1/agent/enroll trades
+ * an enrollment token for a host key; POST /v1/agent/checkin (host key) is a heartbeat or a full
+ * inventory. Bodies may be gzip-compressed and are capped compressed and decompressed.
+ */
+export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const caps = {
+    compressedBytes: ctx.config.agentMaxCompressedBytes,
+    decompressedBytes: ctx.config.agentMaxBodyBytes,
+  };
+  const intervalSeconds = ctx.config.agentCheckinIntervalSeconds;
+  void app.register((scope, _opts, done) => {
+    acceptGzipBodies(scope, caps);
+    scope.post(
+      ENROLL_ROUTE,
+      {
+        bodyLimit: caps.decompressedBytes,
+        schema: {
+          security: [],
+          description:
+            'Trades an enrollment token for a host key. The same machine enrolling again gets the same resource and a new key.',
+          body: EnrollBody,
+          response: {
+            201: Enrolled,
+            ...errorResponses,
+            409: ErrorSchema,
+            413: ErrorSchema,
+            415: ErrorSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        const body = req.body as EnrollBodyT;
+        checkAddresses(body.ipAddresses);
+        const enrolled = await enrollHost(ctx, body, intervalSeconds);
+        return reply.status(201).send(enrolled);
+      },
+    );
+    scope.post(
+      CHECKIN_ROUTE,
+      {
+        bodyLimit: caps.decompressedBytes,
+        schema: {
+          description:
+            'A heartbeat (inventory hash) or a full inventory, with the host key (Authorization: Bearer vh_…).',
+          body: CheckinBody,
+          response: {
+            200: CheckinAnswer,
+            ...errorResponses,
+            413: ErrorSchema,
+            415: ErrorSchema,
+            503: ErrorSchema,
+          },
+        },
+      },
+      async (req) => {
+        const host = hostOf(req);
+        const body = req.body as CheckinBodyT;
+        checkAddresses(body.ipAddresses);
+        const input: CheckinInput = {
+          agentVersion: body.agentVersion,
+          sentAt: body.sentAt,
+          inventoryHash: body.inventoryHash,
+          ...(body.inventory !== undefined ? { inventory: checkInventory(body.inventory) } : {}),
+          ...(body.inventoryError ? { inventoryError: body.inventoryError } : {}),
+          ...(body.hostname !== undefined ? { hostname: body.hostname } : {}),
+          ...(body.ipAddresses !== undefined ? { ipAddresses: body.ipAddresses } : {}),
+        };
+        return checkIn({ ...ctx, intervalSeconds }, host, input);
+      },
+    );
+    done();
+  });
+}

@@ -1,0 +1,76 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DateTimeString } from './route-schemas.js';
+
+/** Free text an agent reports (names, versions): never control characters. */
+const Text = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+
+/** /etc/machine-id is 32 hex digits; other ids an agent may use are kept to a safe alphabet. */
+const MachineId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' });
+/** Checked with node:net isIP by the route. */
+const IpAddresses = Type.Array(Type.String({ minLength: 2, maxLength: 64 }), { maxItems: 64 });
+
+/** The inventory's OsInfo fields an agent knows about its host. */
+const Os = Type.Object(
+  {
+    id: Text(64),
+    versionId: Type.Optional(Text(64)),
+    release: Type.Optional(Text(64)),
+    codename: Type.Optional(Text(64)),
+    prettyName: Type.Optional(Text(200)),
+  },
+  { additionalProperties: true },
+);
+
+/**
+ * Agent bodies accept properties they do not name (ignored): a newer agent keeps working with an
+ * older server. What they name is checked.
+ */
+export const EnrollBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    machineId: MachineId,
+    hostname: Text(253),
+    agentVersion: Text(64),
+    os: Type.Optional(Os),
+    ipAddresses: Type.Optional(IpAddresses),
+  },
+  { additionalProperties: true },
+);
+export type EnrollBodyT = Static<typeof EnrollBody>;
+
+export const Enrolled = Type.Object({
+  hostKey: Type.String({ description: 'The host key: shown only in this response, stored as SHA-256 only.' }),
+  resourceId: Type.String(),
+  accountId: Type.String(),
+  checkinIntervalSeconds: Type.Integer(),
+});
+
+export const CheckinBody = Type.Object(
+  {
+    agentVersion: Text(64),
+    sentAt: DateTimeString,
+    inventoryHash: Type.String({
+      pattern: '^([0-9a-f]{64})?$',
+      description: 'sha256 hex of the canonical inventory JSON',
+    }),
+    inventory: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    inventoryError: Type.Optional(
+      Type.Object(
+        { code: Text(100), message: Type.String({ maxLength: 2000 }) },
+        { additionalProperties: true },
+      ),
+    ),
+    facts: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    hostname: Type.Optional(Text(253)),
+    ipAddresses: Type.Optional(IpAddresses),
+  },
+  { additionalProperties: true },
+);
+export type CheckinBodyT = Static<typeof CheckinBody>;
+
+export const CheckinAnswer = Type.Object({
+  checkinIntervalSeconds: Type.Integer(),
+  wantInventory: Type.Boolean(),
+  serverTime: Type.String(),
+});
