@@ -17,6 +17,7 @@ export interface HostCheckinState {
   keyId: string;
   accountId: string;
   resourceId: string;
+  machineId: string;
   inventoryHash: string | null;
   lastInventoryAt: string | null;
   inventoryWantedSince: string | null;
@@ -47,6 +48,7 @@ export async function hostOfKey(db: Db, presented: string): Promise<HostCheckinS
       'k.id',
       'k.account_id',
       'k.resource_id',
+      'h.machine_id',
       'h.inventory_hash',
       'h.last_inventory_at',
       'h.inventory_wanted_since',
@@ -62,6 +64,7 @@ export async function hostOfKey(db: Db, presented: string): Promise<HostCheckinS
     keyId: r.id,
     accountId: r.account_id,
     resourceId: r.resource_id,
+    machineId: r.machine_id,
     inventoryHash: r.inventory_hash,
     lastInventoryAt: r.last_inventory_at,
     inventoryWantedSince: r.inventory_wanted_since,

@@ -52,6 +52,7 @@ function inflateCapped(
 ): Transform & { receivedEncodedLength: number } {
   const gunzip: Gunzip = createGunzip();
   let decoded = 0;
+  let ended = false;
   let failed: HttpError | undefined;
   const out = new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
@@ -64,24 +65,22 @@ function inflateCapped(
     failed = err;
     raw.unpipe(gunzip);
     gunzip.destroy();
-    // Keep reading what the client still sends, dropped, up to the compressed cap.
-    raw.on('data', () => undefined);
-    raw.once('end', () => out.destroy(err));
+    // What the client still sends is read and dropped (up to the compressed cap) before the answer.
+    if (ended) out.destroy(err);
   };
   raw.on('data', (chunk: Buffer) => {
     out.receivedEncodedLength += chunk.length;
     if (out.receivedEncodedLength > caps.compressedBytes) {
-      if (failed) out.destroy(failed);
-      else {
-        fail(tooLarge('compressed', caps.compressedBytes));
-        out.destroy(failed);
-      }
+      fail(tooLarge('compressed', caps.compressedBytes));
+      out.destroy(failed);
     }
   });
+  raw.once('end', () => {
+    ended = true;
+    if (failed) out.destroy(failed);
+  });
   raw.once('error', (err: Error) => out.destroy(err));
-  let ended = false;
-  raw.once('end', () => (ended = true));
-  // A client that goes away mid-body: nothing will ever end the stream otherwise.
+  // A client that goes away mid-body: nothing would ever end the stream otherwise.
   raw.once('close', () => {
     if (!ended) out.destroy(new HttpError(400, 'BODY_INCOMPLETE', 'the request body ended early'));
   });

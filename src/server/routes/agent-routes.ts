@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyInstance } from 'fastify';
+import { HostKeyInvalidError } from '../../accounts/host-key-invalid-error.js';
 import type { Inventory } from '../../core/inventory.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { enrollHost } from '../../resources/hosts/host-enrollment.js';
@@ -101,6 +102,9 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
       async (req) => {
         const host = hostOf(req);
         const body = req.body as CheckinBodyT;
+        // A key that travelled to another machine (a cloned disk): that machine must enroll as itself.
+        if (body.machineId !== undefined && body.machineId !== host.machineId)
+          throw new HostKeyInvalidError();
         checkAddresses(body.ipAddresses);
         const input: CheckinInput = {
           agentVersion: body.agentVersion,

@@ -64,6 +64,10 @@ export const CheckinBody = Type.Object(
     facts: Type.Optional(Type.Object({}, { additionalProperties: true })),
     hostname: Type.Optional(Text(253)),
     ipAddresses: Type.Optional(IpAddresses),
+    machineId: Type.Optional({
+      ...MachineId,
+      description: 'When sent, must be the machine the key was enrolled for',
+    }),
   },
   { additionalProperties: true },
 );
