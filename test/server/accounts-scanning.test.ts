@@ -132,17 +132,27 @@ for (const make of BACKENDS) {
       ]);
       expect(await openStatesOfB()).toBe(openB);
       const events = await outboxAfter(before);
-      expect(events.map((e) => `${e.type} ${e.account_id}`)).toEqual([
-        'vigil.finding.closed acct-a',
-        'vigil.finding.closed acct-a',
-        'vigil.finding.closed acct-a',
-        'vigil.coverage.changed acct-a',
+      expect(events.map((e) => `${e.type} ${e.account_id} ${e.subject}`)).toEqual([
+        expect.stringMatching(/^vigil.finding.closed acct-a /),
+        expect.stringMatching(/^vigil.finding.closed acct-a /),
+        expect.stringMatching(/^vigil.finding.closed acct-a /),
+        'vigil.coverage.changed acct-a acct-a',
+        'vigil.coverage.changed acct-a host-a1',
       ]);
       expect(JSON.parse(events[3]!.payload_json)).toEqual({
         accountId: 'acct-a',
         before: { host: true, image: true, network: true },
         after: { host: false, image: true, network: true },
         closedFindings: 3,
+      });
+      // And the host's own coverage (issue 12): not scanning, and why.
+      expect(JSON.parse(events[4]!.payload_json)).toEqual({
+        resourceId: 'host-a1',
+        resourceType: 'HOST',
+        scanType: 'PACKAGE',
+        status: 'INACTIVE',
+        reason: 'SCAN_TYPE_DISABLED',
+        message: 'host scanning is switched off for the account',
       });
       const shown = await call(s.base, s.keys.memberA, 'GET', '/v1/accounts');
       expect(shown.json).toEqual({
@@ -167,7 +177,15 @@ for (const make of BACKENDS) {
       const r = await call(s.base, s.keys.adminA, 'PUT', '/v1/accounts/acct-a/scanning', { host: true });
       expect(r.json).toEqual({ host: true, image: true, network: true });
       expect((await statesOfA()).filter((x) => x.includes('CLOSED'))).toHaveLength(3);
-      expect((await outboxAfter(before)).map((e) => e.type)).toEqual(['vigil.coverage.changed']);
+      const events = await outboxAfter(before);
+      expect(events.map((e) => `${e.type} ${e.subject}`)).toEqual([
+        'vigil.coverage.changed acct-a',
+        'vigil.coverage.changed host-a1',
+      ]);
+      expect(JSON.parse(events[1]!.payload_json)).toMatchObject({
+        status: 'ACTIVE',
+        reason: 'PENDING_INITIAL_SCAN',
+      });
 
       const closedIds = (
         await db.kysely

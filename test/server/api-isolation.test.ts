@@ -59,7 +59,9 @@ it('walks every route in /openapi.json: account A member key gets nothing of acc
     );
     const text = JSON.stringify(r.json ?? '');
     const leaked = Object.values(idsB).some((id) => text.includes(id));
-    const refused = r.status === 403 || r.status === 404;
+    // The check-in route takes host keys only: an API key there is 401 HOST_KEY_INVALID.
+    const refused =
+      r.status === 403 || r.status === 404 || (op.path === '/v1/agent/checkin' && r.status === 401);
     // A route that is not account-scoped (GET /v1/findings, POST /v1/reports) may answer 2xx, or 400 for
     // the empty body, but never with anything of B's.
     const harmless = (r.status >= 200 && r.status < 300) || r.status === 400;
@@ -72,8 +74,14 @@ it('walks every route in /openapi.json: account A member key gets nothing of acc
 });
 
 it('walks every mutating route in /openapi.json: a read-only key gets 403', async () => {
-  // Console sign-in takes its key from the body (public), and signing out changes no data.
-  const SESSION_OPS = new Set(['POST /v1/sessions', 'DELETE /v1/sessions/current']);
+  // Console sign-in takes its key from the body (public), and signing out changes no data; the agent's
+  // routes take their own credentials (an enrollment token in the body, a host key), walked below.
+  const SESSION_OPS = new Set([
+    'POST /v1/sessions',
+    'DELETE /v1/sessions/current',
+    'POST /v1/agent/enroll',
+    'POST /v1/agent/checkin',
+  ]);
   const ops = (await operations()).filter(
     (o) => !['GET', 'HEAD', 'OPTIONS'].includes(o.method) && !SESSION_OPS.has(`${o.method} ${o.path}`),
   );
@@ -104,6 +112,9 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('webhook_subscriptions').selectAll().orderBy('id').execute(),
     await k.selectFrom('reports').select(['id', 'status']).orderBy('id').execute(),
     await k.selectFrom('outbox').select('seq').orderBy('seq').execute(),
+    await k.selectFrom('enrollment_tokens').select(['id', 'uses', 'revoked_at']).orderBy('id').execute(),
+    await k.selectFrom('host_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
+    await k.selectFrom('coverage').selectAll().orderBy('account_id').orderBy('resource_id').execute(),
   ];
   return JSON.stringify(tables);
 }
@@ -133,3 +144,51 @@ it("walks every mutating route of a member account: the delegated admin's member
   });
   expect(byAdmin.status).toBe(201);
 });
+
+it('walks every route in /openapi.json with a host key: it can do nothing but check in for its own host', async () => {
+  const token = await call(s.base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/enrollment-tokens', {});
+  const enrolled = await call(s.base, undefined, 'POST', '/v1/agent/enroll', {
+    token: (token.json as { token: string }).token,
+    machineId: 'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0',
+    hostname: 'host-of-a',
+    agentVersion: '0.1.0',
+  });
+  const hostKey = (enrolled.json as { hostKey: string }).hostKey;
+  expect(hostKey).toMatch(/^vh_/);
+  // Routes that read their credentials from the body answer 400 to an empty one, whatever the header.
+  const BODY_CREDENTIALS = new Set(['POST /v1/sessions', 'POST /v1/agent/enroll']);
+  const outboxBefore = await db.kysely
+    .selectFrom('outbox')
+    .select((e) => e.fn.countAll().as('n'))
+    .executeTakeFirst();
+  for (const op of await operations()) {
+    for (const path of [asAccountB(op.path), asAccountA(op.path)]) {
+      const r = await call(s.base, hostKey, op.method, path, op.method === 'GET' ? undefined : {});
+      const text = JSON.stringify(r.json ?? '');
+      const leaked = Object.values(idsB).some((id) => text.includes(id));
+      const own = `${op.method} ${op.path}`;
+      const expected = own === 'POST /v1/agent/checkin' || BODY_CREDENTIALS.has(own) ? [400] : [401, 403];
+      expect({ op, path, leaked, ok: expected.includes(r.status) }).toEqual({
+        op,
+        path,
+        leaked: false,
+        ok: true,
+      });
+    }
+  }
+  // Nor does it open a console session.
+  expect((await call(s.base, undefined, 'POST', '/v1/sessions', { key: hostKey })).status).toBe(401);
+  const outboxAfter = await db.kysely
+    .selectFrom('outbox')
+    .select((e) => e.fn.countAll().as('n'))
+    .executeTakeFirst();
+  expect(Number(outboxAfter?.n)).toBe(Number(outboxBefore?.n));
+});
+
+/** Every path parameter filled with account A's own ids (the host key's account): still refused. */
+function asAccountA(path: string): string {
+  return path
+    .replace(/\{accountId\}/g, 'acct-a')
+    .replace(/\{resourceId\}/g, 'host:a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0')
+    .replace(/\{\w+\}/g, 'any-id');
+}

@@ -1,4 +1,5 @@
 import { seedAccounts } from './accounts-seed.js';
+import { seedFleet } from './fleet-seed.js';
 import { seedReports } from './reports-seed.js';
 import { seedResources } from './resources-seed.js';
 import { seedSuppression } from './suppression-seed.js';
@@ -15,6 +16,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedSuppression,
   seedReports,
   seedWebhooks,
+  seedFleet,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
