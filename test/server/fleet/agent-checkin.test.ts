@@ -240,7 +240,7 @@ async function coverageOf(resourceId: string): Promise<Record<string, unknown> |
 
 /** Records the SQL of every statement better-sqlite3 prepares (what Kysely's driver runs) until uninstalled. */
 function countStatements(out: string[]): { uninstall(): void } {
-  const proto = Database.prototype as unknown as { prepare(sql: string): unknown };
+  const proto = Database.prototype as unknown as { prepare: (this: unknown, sql: string) => unknown };
   const original = proto.prepare;
   proto.prepare = function (this: unknown, sql: string) {
     out.push(sql);
