@@ -55,7 +55,28 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/resources-routes.test.ts',
     'test/server/inventory-route.test.ts',
   ],
-  'src/scan/scan-apply.ts': ['test/server/inventory-route.test.ts'],
+  'src/accounts/enrollment-tokens.ts': ['test/server/fleet/enrollment.test.ts'],
+  'src/accounts/host-keys.ts': [
+    'test/server/fleet/enrollment.test.ts',
+    'test/server/fleet/coverage-transitions.test.ts',
+  ],
+  'src/resources/coverage/agent-liveness.ts': ['test/server/fleet/coverage-transitions.test.ts'],
+  'src/resources/coverage/coverage-guard.ts': ['test/server/fleet/coverage-transitions.test.ts'],
+  'src/resources/coverage/coverage-query.ts': ['test/server/fleet/coverage-transitions.test.ts'],
+  'src/resources/coverage/coverage-store.ts': ['test/server/fleet/coverage-transitions.test.ts'],
+  'src/resources/coverage/coverage-transitions.ts': ['test/server/fleet/coverage-transitions.test.ts'],
+  'src/resources/hosts/host-agent-store.ts': [
+    'test/server/fleet/enrollment.test.ts',
+    'test/server/fleet/coverage-transitions.test.ts',
+  ],
+  'src/resources/hosts/host-enrollment.ts': [
+    'test/server/fleet/enrollment.test.ts',
+    'test/server/fleet/coverage-transitions.test.ts',
+  ],
+  'src/scan/scan-apply.ts': [
+    'test/server/inventory-route.test.ts',
+    'test/server/fleet/coverage-transitions.test.ts',
+  ],
   'src/scan/scan-store.ts': ['test/server/job-stores.test.ts', 'test/server/inventory-route.test.ts'],
 };
 

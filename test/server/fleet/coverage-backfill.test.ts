@@ -6,8 +6,8 @@ import { BACKENDS } from '../service-db-backends.js';
 const AT = '2026-02-01T00:00:00.000Z';
 
 /**
- * A service DB as it was before migration 0005: the fleet tables gone and the migration not recorded.
- * Reopening it runs 0005 over what is there, as an upgrade of a running installation would.
+ * A service DB as it was before migration 0006: the fleet tables gone and the migration not recorded.
+ * Reopening it runs 0006 over what is there, as an upgrade of a running installation would.
  */
 for (const make of BACKENDS) {
   const backend = make();
@@ -20,7 +20,7 @@ for (const make of BACKENDS) {
       const k = db.kysely;
       for (const t of ['coverage', 'host_agents', 'host_keys', 'enrollment_tokens'])
         await sql`drop table ${sql.table(t)}`.execute(k);
-      await sql`delete from kysely_migration where name = '0005-fleet-coverage'`.execute(k);
+      await sql`delete from kysely_migration where name = '0006-fleet-coverage'`.execute(k);
       const account = (id: string, image: number) =>
         k
           .insertInto('accounts')
