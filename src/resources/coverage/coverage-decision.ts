@@ -1,0 +1,95 @@
+import type { ResourceType } from '../../findings/finding-types.js';
+
+/** What the last scan of a resource itself said (before any scan: PENDING_INITIAL_SCAN). */
+export const SCAN_OUTCOMES = [
+  'PENDING_INITIAL_SCAN',
+  'SUCCESSFUL',
+  'NO_INVENTORY',
+  'UNSUPPORTED_OS',
+  'INTERNAL_ERROR',
+] as const;
+export type ScanOutcome = (typeof SCAN_OUTCOMES)[number];
+
+/** Inspector's coverage reasons that vigil sets (DESIGN §3). */
+export const COVERAGE_REASONS = [
+  ...SCAN_OUTCOMES,
+  'STALE_INVENTORY',
+  'AGENT_OFFLINE',
+  'EXCLUDED_BY_TAG',
+  'SCAN_TYPE_DISABLED',
+  'RESOURCE_TERMINATED',
+] as const;
+export type CoverageReason = (typeof COVERAGE_REASONS)[number];
+export type CoverageStatus = 'ACTIVE' | 'INACTIVE';
+export const SCAN_TYPES = ['PACKAGE'] as const;
+export type ScanType = (typeof SCAN_TYPES)[number];
+
+/** The tag that takes a host out of scanning (Inspector's `InspectorEc2Exclusion`, vigil-named). */
+export const EXCLUSION_TAG = 'vigil:exclude';
+
+export function isExcluded(type: string, tags: Readonly<Record<string, string>>): boolean {
+  return type === 'HOST' && tags[EXCLUSION_TAG]?.trim().toLowerCase() === 'true';
+}
+
+/** The facts coverage is decided from, as the service DB holds them for one resource. */
+export interface CoverageFacts {
+  type: ResourceType;
+  deleted: boolean;
+  /** The account scans this resource's kind (host scanning for hosts, image scanning for images). */
+  scanningEnabled: boolean;
+  excluded: boolean;
+  /** Set for hosts an agent reports: when it counts as offline, and as stale (null: not waiting). */
+  agent?: { lastCheckinAt: string; offlineAt: string; inventoryWantedSince: string | null; staleAt: string | null };
+  outcome: ScanOutcome;
+  outcomeMessage: string | null;
+}
+
+export interface CoverageDecision {
+  status: CoverageStatus;
+  reason: CoverageReason;
+  message: string | null;
+}
+
+const ACTIVE_REASONS: ReadonlySet<CoverageReason> = new Set(['PENDING_INITIAL_SCAN', 'SUCCESSFUL']);
+
+export function statusOf(reason: CoverageReason): CoverageStatus {
+  return ACTIVE_REASONS.has(reason) ? 'ACTIVE' : 'INACTIVE';
+}
+
+/**
+ * Why a resource is or is not being scanned, by precedence: gone, then switched off for the account,
+ * then excluded by tag, then its agent silent (no heartbeat for 3 intervals), then no inventory
+ * arriving although one was asked for 3 intervals ago, and only then what its last scan said. So an
+ * agent that comes back, or a tag that is removed, shows the scan's own outcome again.
+ */
+export function decideCoverage(f: CoverageFacts, now: Date): CoverageDecision {
+  const at = now.toISOString();
+  const reason = reasonOf(f, at);
+  return { status: statusOf(reason), reason, message: messageOf(reason, f) };
+}
+
+function reasonOf(f: CoverageFacts, at: string): CoverageReason {
+  if (f.deleted) return 'RESOURCE_TERMINATED';
+  if (!f.scanningEnabled) return 'SCAN_TYPE_DISABLED';
+  if (f.excluded) return 'EXCLUDED_BY_TAG';
+  if (f.agent && f.agent.offlineAt <= at) return 'AGENT_OFFLINE';
+  if (f.agent?.staleAt && f.agent.staleAt <= at) return 'STALE_INVENTORY';
+  return f.outcome;
+}
+
+function messageOf(reason: CoverageReason, f: CoverageFacts): string | null {
+  switch (reason) {
+    case 'SCAN_TYPE_DISABLED':
+      return `${f.type === 'HOST' ? 'host' : 'image'} scanning is switched off for the account`;
+    case 'EXCLUDED_BY_TAG':
+      return `tagged ${EXCLUSION_TAG}=true`;
+    case 'AGENT_OFFLINE':
+      return `no check-in from the agent since ${f.agent?.lastCheckinAt ?? 'enrollment'}`;
+    case 'STALE_INVENTORY':
+      return `an inventory was asked for at ${f.agent?.inventoryWantedSince ?? '?'} and none has arrived`;
+    case 'RESOURCE_TERMINATED':
+      return null;
+    default:
+      return f.outcomeMessage;
+  }
+}
