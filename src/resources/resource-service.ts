@@ -43,7 +43,11 @@ export async function getResource(ctx: StoreContext, accountId: string, id: stri
 }
 
 /** Views of these rows with their coverage (the coverage table's) and, for hosts, their agent's facts. */
-async function withLiveFacts(ctx: StoreContext, accountId: string, rows: ResourceRow[]): Promise<ResourceView[]> {
+async function withLiveFacts(
+  ctx: StoreContext,
+  accountId: string,
+  rows: ResourceRow[],
+): Promise<ResourceView[]> {
   // An IN list per chunk keeps each query under PostgreSQL's and SQLite's parameter limits.
   const coverage = new Map<string, { status: CoverageStatus; reason: CoverageReason }>();
   for (let i = 0; i < rows.length; i += 500) {

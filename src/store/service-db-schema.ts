@@ -52,10 +52,6 @@ export interface ResourceTable {
   updated_at: string;
   /** Set when the resource is deleted: its findings are closed, the row kept for the audit trail. */
   deleted_at: Optional<string>;
-  /** Package-scan coverage: ACTIVE | INACTIVE … */
-  coverage_status: Optional<string>;
-  /** … and why: PENDING_INITIAL_SCAN, SUCCESSFUL, NO_INVENTORY, RESOURCE_TERMINATED. */
-  coverage_reason: Optional<string>;
 }
 
 /** One row per tag of a resource, so FilterCriteria `resourceTags` is an indexed EXISTS on both dialects. */

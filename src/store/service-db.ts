@@ -20,7 +20,7 @@ import {
 import type { SecretBox } from './secret-box.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
 import { privateSqliteFiles } from './private-file.js';
-import { m0006FleetCoverage } from './migrations/m0006-fleet-coverage.js';
+import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { ServiceDbError } from './service-db-error.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -46,7 +46,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0004-console-tables': m0004ConsoleTables(),
     [M0005_NAME]: m0005WebhookSecretsSealed(secrets),
     '0006-resource-coverage': m0006ResourceCoverage(),
-    '0006-fleet-coverage': m0006FleetCoverage(),
+    '0008-fleet-coverage': m0008FleetCoverage(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

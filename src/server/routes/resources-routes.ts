@@ -25,10 +25,15 @@ const Coverage = Type.Object(
     scanType: Type.Literal('PACKAGE'),
     status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]),
     reason: Type.String({
-      description: 'PENDING_INITIAL_SCAN, SUCCESSFUL, NO_INVENTORY, RESOURCE_TERMINATED',
+      description:
+        'PENDING_INITIAL_SCAN, SUCCESSFUL, NO_INVENTORY, UNSUPPORTED_OS, INTERNAL_ERROR, STALE_INVENTORY, ' +
+        'AGENT_OFFLINE, EXCLUDED_BY_TAG, SCAN_TYPE_DISABLED, RESOURCE_TERMINATED',
     }),
   },
-  { description: 'Package scanning of this resource; NO_INVENTORY after an inventory without packages.' },
+  {
+    description:
+      'Package scanning of this resource, as GET /v1/coverage shows it (one store: the coverage table).',
+  },
 );
 const Resource = Type.Object({
   id: Type.String(),

@@ -6,8 +6,10 @@ import { BACKENDS } from '../service-db-backends.js';
 const AT = '2026-02-01T00:00:00.000Z';
 
 /**
- * A service DB as it was before migration 0006: the fleet tables gone and the migration not recorded.
- * Reopening it runs 0006 over what is there, as an upgrade of a running installation would.
+ * A service DB as it was before migration 0008: the fleet tables gone, the migration not recorded, and
+ * coverage kept where migration 0006 (harden) had put it, on `resources`. Reopening it runs 0008 over
+ * what is there, as an upgrade of a running installation would: the coverage table takes over and the
+ * two resources columns go.
  */
 for (const make of BACKENDS) {
   const backend = make();
@@ -20,7 +22,9 @@ for (const make of BACKENDS) {
       const k = db.kysely;
       for (const t of ['coverage', 'host_agents', 'host_keys', 'enrollment_tokens'])
         await sql`drop table ${sql.table(t)}`.execute(k);
-      await sql`delete from kysely_migration where name = '0006-fleet-coverage'`.execute(k);
+      await sql`delete from kysely_migration where name = '0008-fleet-coverage'`.execute(k);
+      await sql`alter table resources add column coverage_status text`.execute(k);
+      await sql`alter table resources add column coverage_reason text`.execute(k);
       const account = (id: string, image: number) =>
         k
           .insertInto('accounts')
@@ -80,6 +84,16 @@ for (const make of BACKENDS) {
       await inventory('a2', 'sha256:abc', 5, '2026-02-13T00:00:00.000Z');
       // More than one batch of the migration's cursor.
       for (let i = 0; i < 450; i++) await resource('a1', `bulk-${String(i).padStart(3, '0')}`, 'HOST');
+      // What 0006's writers had stored: an empty inventory is NO_INVENTORY, a stored one SUCCESSFUL.
+      await sql`update resources set coverage_status = 'ACTIVE', coverage_reason = 'PENDING_INITIAL_SCAN'`.execute(
+        k,
+      );
+      await sql`update resources set coverage_status = 'ACTIVE', coverage_reason = 'SUCCESSFUL'
+                where id in ('scanned', 'excluded', 'sha256:abc')`.execute(k);
+      await sql`update resources set coverage_status = 'INACTIVE', coverage_reason = 'NO_INVENTORY'
+                where id = 'empty'`.execute(k);
+      await sql`update resources set coverage_status = 'INACTIVE', coverage_reason = 'RESOURCE_TERMINATED'
+                where id = 'gone'`.execute(k);
       const before = await k
         .selectFrom('outbox')
         .select((e) => e.fn.countAll().as('n'))
@@ -121,6 +135,10 @@ for (const make of BACKENDS) {
           .select((e) => e.fn.countAll().as('n'))
           .executeTakeFirst();
         expect(Number(after?.n)).toBe(Number(before?.n));
+        // One store of coverage: the resources columns are gone.
+        await expect(sql`select coverage_reason from resources`.execute(again.kysely)).rejects.toThrow(
+          /coverage_reason/,
+        );
       } finally {
         await again.close();
       }

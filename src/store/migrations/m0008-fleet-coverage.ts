@@ -15,13 +15,18 @@ import type { Kysely, Migration } from 'kysely';
  *   shown, and the last scan's own outcome kept apart so a passing condition (an offline agent, an
  *   exclusion tag) can give way to it again.
  * Existing resources get their coverage row here (backfill), as later code would have written it.
+ * The coverage table is the ONE store of a resource's coverage: migration 0006 had put a status and a
+ * reason on `resources` (harden); the backfill decides them again from the same facts (an empty
+ * stored inventory is NO_INVENTORY, as 0006's writers had it) and those two columns are dropped.
  */
-export function m0006FleetCoverage(): Migration {
+export function m0008FleetCoverage(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await createTokenTables(db);
       await createCoverageTables(db);
       await backfillCoverage(db as Kysely<BackfillDb>);
+      await db.schema.alterTable('resources').dropColumn('coverage_status').execute();
+      await db.schema.alterTable('resources').dropColumn('coverage_reason').execute();
     },
   };
 }
