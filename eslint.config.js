@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/testdata/**',
       'coverage/**',
       'bin/**',
+      'build/**',
     ],
   },
   js.configs.recommended,

@@ -1,13 +1,13 @@
-import { Command, CommanderError } from 'commander';
-import { isVigilError } from '../core/errors/vigil-error.js';
-import { printable } from '../core/json-error-reason.js';
+import { Command } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { registerAssessCommand } from './commands/assess-command.js';
 import { registerDbCommand } from './commands/db-command.js';
 import { registerSbomCommand } from './commands/sbom-command.js';
 import { registerScanCommand } from './commands/scan-command.js';
-import { EXIT } from './exit-codes.js';
+import { runProgram } from './program-runner.js';
+import { VIGIL_VERSION } from './vigil-version.js';
 import { registerAdminCommand } from './commands/admin-command.js';
+import { registerAgentCommand } from './commands/agent-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 
 /** A command module adds its subcommand to the program; the list below is every command vigil has. */
@@ -20,12 +20,13 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerDbCommand,
   registerServerCommand,
   registerAdminCommand,
+  registerAgentCommand,
 ];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('vigil')
     .description('vigil: vulnerability management for Linux hosts and container images')
-    .version('0.1.0')
+    .version(VIGIL_VERSION)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -35,26 +36,7 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code; the only place errors become exit codes. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
-  try {
-    await program.parseAsync([...argv]);
-    return io.exitCode ?? EXIT.OK;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.exitCode === 0) return EXIT.OK; // --help, --version
-      return EXIT.USAGE;
-    }
-    if (isVigilError(err)) {
-      io.stderr.write(`vigil: error [${err.code}]: ${err.message}\n`);
-      return err.code === 'USAGE' ? EXIT.USAGE : EXIT.FATAL;
-    }
-    // A bug, not bad input (bad input is a coded VigilError): one line, no stack unless asked for,
-    // and never raw bytes the message may quote.
-    const debug = process.env['VIGIL_DEBUG'] === '1' && err instanceof Error;
-    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    io.stderr.write(`vigil: internal error: ${printable(text, 300)}${debug ? `\n${err.stack ?? ''}` : ''}\n`);
-    return EXIT.FATAL;
-  }
+/** Runs the CLI and returns the exit code. */
+export function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  return runProgram(buildProgram(io), argv, io);
 }

@@ -62,7 +62,7 @@ async function readBlobs(file: CatalogerFile): Promise<BlobScan> {
   switch (posix.basename(file.path)) {
     case 'rpmdb.sqlite': {
       const wal = await file.readSibling('rpmdb.sqlite-wal');
-      return { blobs: readSqliteBlobs(await file.read(), wal), problems: [] };
+      return { blobs: await readSqliteBlobs(await file.read(), wal), problems: [] };
     }
     case 'Packages.db':
       return withReader(file, readNdbBlobs);

@@ -1,7 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+
+type DatabaseClass = typeof BetterSqlite3;
+let loaded: Promise<DatabaseClass> | undefined;
+
+/**
+ * better-sqlite3 is a native addon: loaded on the first SQLite rpmdb only, so a Debian or Alpine root
+ * (and `vigil agent`, which ships without native addons) never loads it. Where it cannot load, the
+ * cataloger records the rpmdb as an unknown with the reason.
+ */
+function sqlite(): Promise<DatabaseClass> {
+  loaded ??= import('better-sqlite3').then((m) => m.default);
+  return loaded;
+}
 
 /**
  * Header blobs of an rpm 4.16+ SQLite database (`rpmdb.sqlite`, table `Packages(hnum, blob)`).
@@ -10,8 +23,9 @@ import Database from 'better-sqlite3';
  * SQLite cannot deserialize a WAL-mode image). When a non-empty `-wal` file sits beside it, both are
  * copied to a private temp dir so SQLite replays the WAL exactly as rpm would see it.
  */
-export function readSqliteBlobs(db: Buffer, wal?: Buffer): Buffer[] {
-  if (wal && wal.length > 0) return withTempCopy(db, wal);
+export async function readSqliteBlobs(db: Buffer, wal?: Buffer): Promise<Buffer[]> {
+  const Database = await sqlite();
+  if (wal && wal.length > 0) return withTempCopy(Database, db, wal);
   const image = Buffer.from(db);
   if (image.length > 19 && image[18] === 2 && image[19] === 2) {
     image[18] = 1;
@@ -20,7 +34,7 @@ export function readSqliteBlobs(db: Buffer, wal?: Buffer): Buffer[] {
   return query(new Database(image, { readonly: true }));
 }
 
-function withTempCopy(db: Buffer, wal: Buffer): Buffer[] {
+function withTempCopy(Database: DatabaseClass, db: Buffer, wal: Buffer): Buffer[] {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-rpmdb-'));
   try {
     writeFileSync(join(dir, 'rpmdb.sqlite'), db);
@@ -31,7 +45,7 @@ function withTempCopy(db: Buffer, wal: Buffer): Buffer[] {
   }
 }
 
-function query(conn: Database.Database): Buffer[] {
+function query(conn: BetterSqlite3.Database): Buffer[] {
   try {
     const rows = conn.prepare('SELECT blob FROM Packages ORDER BY hnum').all() as { blob: unknown }[];
     return rows.map((r) => r.blob).filter((b): b is Buffer => Buffer.isBuffer(b));

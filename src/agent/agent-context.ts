@@ -1,0 +1,23 @@
+import type { AgentConfig } from './agent-config.js';
+import type { AgentHttp } from './agent-http.js';
+import type { AgentLog } from './agent-log.js';
+import type { AgentState } from './agent-state.js';
+import type { InventorySpool } from './inventory-spool.js';
+import type { MachineIdentity } from './machine-identity.js';
+
+/** What one running agent holds; passed to each step of a check-in cycle. */
+export interface AgentContext {
+  config: AgentConfig;
+  state: AgentState;
+  spool: InventorySpool;
+  http: AgentHttp;
+  log: AgentLog;
+  identity: MachineIdentity;
+  signal: AbortSignal;
+  /** The interval now in force: --interval until the server sets one. */
+  intervalMs: number;
+  /** Why the last inventory could not be built or was refused; reported once in the next heartbeat. */
+  inventoryError?: { code: string; message: string };
+  /** After a failed inventory: no new attempt on the same fingerprint before `notBefore` (no spinning). */
+  inventoryRetry?: { fingerprint: string; notBefore: number; failures: number };
+}

@@ -1,0 +1,57 @@
+/** The parts of the server's answers the agent acts on, checked field by field: a bad field is dropped, never trusted. */
+
+export interface EnrollAnswer {
+  hostKey: string;
+  resourceId?: string;
+  accountId?: string;
+  checkinIntervalSeconds?: number;
+}
+
+export interface CheckinAnswer {
+  checkinIntervalSeconds?: number;
+  wantInventory: boolean;
+}
+
+/** Header-safe, bounded: a key goes into `Authorization` on every request. */
+const KEY = /^[\x21-\x7e]{8,1024}$/;
+/** The interval the agent accepts from a server: never a spin, never a silence of more than a day. */
+export const INTERVAL_BOUNDS = { min: 1, max: 24 * 3600 };
+
+export function enrollAnswerOf(body: unknown): EnrollAnswer | undefined {
+  const o = objectOf(body);
+  const hostKey = o?.['hostKey'];
+  if (typeof hostKey !== 'string' || !KEY.test(hostKey)) return undefined;
+  const out: EnrollAnswer = { hostKey };
+  const resourceId = idOf(o?.['resourceId']);
+  const accountId = idOf(o?.['accountId']);
+  const interval = intervalOf(o?.['checkinIntervalSeconds']);
+  if (resourceId) out.resourceId = resourceId;
+  if (accountId) out.accountId = accountId;
+  if (interval !== undefined) out.checkinIntervalSeconds = interval;
+  return out;
+}
+
+/** A 2xx check-in answer; garbage yields "no new interval, no inventory wanted". */
+export function checkinAnswerOf(body: unknown): CheckinAnswer {
+  const o = objectOf(body);
+  const interval = intervalOf(o?.['checkinIntervalSeconds']);
+  return {
+    wantInventory: o?.['wantInventory'] === true,
+    ...(interval !== undefined ? { checkinIntervalSeconds: interval } : {}),
+  };
+}
+
+function objectOf(body: unknown): Record<string, unknown> | undefined {
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+}
+
+function idOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined;
+}
+
+function intervalOf(v: unknown): number | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  return Math.min(INTERVAL_BOUNDS.max, Math.max(INTERVAL_BOUNDS.min, v));
+}
