@@ -39,9 +39,11 @@ afterAll(async () => {
 describe('the vigil-agent artifact in a chroot without Node.js', () => {
   it('the rootfs has no node', async () => {
     const dir = root?.dir ?? '';
-    await expect(run('chroot', [dir, 'sh', '-c', 'command -v node nodejs'])).rejects.toMatchObject({
-      code: 1,
-    });
+    const found = await run('chroot', [dir, 'sh', '-c', 'command -v node || command -v nodejs']).then(
+      (r) => r.stdout,
+      (err: { code?: number; stdout?: string }) => (err.code === 127 || err.code === 1 ? '' : String(err)),
+    );
+    expect(found).toBe('');
   });
 
   it('unpacks, enrolls and reports the root it runs in', async () => {
