@@ -1,3 +1,4 @@
+import { agentBench } from './agent-bench.js';
 import type { BenchSuite } from './bench-suite.js';
 import { formatReport } from './bench-table.js';
 import { imageBench } from './image-bench.js';
@@ -13,6 +14,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   vulndbBench,
   imageBench,
   serviceBench,
+  agentBench,
 ];
 
 /**

@@ -4,7 +4,8 @@
 # umoci + docker-registry + apache2-utils + openssl (registries and images), postgresql, chromium,
 # nftables + iptables + iproute2 (network namespaces: firewalls under test), nmap + socat (the
 # reachability proof's scanner and listeners), python3-pip (pip's requirements parser as an oracle), cargo,
-# ruby + ruby-bundler and composer (lockfile oracles). No test skips when one is missing: it fails
+# ruby + ruby-bundler and composer (lockfile oracles), tinyproxy
+# (the agent behind a proxy), systemd (systemd-analyze verify of the agent's unit). No test skips when one is missing: it fails
 # naming the tool and its package (test/fixtures/required-tool.ts). Needs root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -15,4 +16,4 @@ apt-get install -y -qq --no-install-recommends \
   postgresql chromium fonts-dejavu-core nftables iptables iproute2 nmap socat ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \
   ruby python3-packaging python3-pip libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer \
-  cargo ruby-bundler >/dev/null
+  cargo ruby-bundler tinyproxy systemd >/dev/null
