@@ -41,7 +41,8 @@ describe('the vigil-agent artifact in a chroot without Node.js', () => {
     const dir = root?.dir ?? '';
     const found = await run('chroot', [dir, 'sh', '-c', 'command -v node || command -v nodejs']).then(
       (r) => r.stdout,
-      (err: { code?: number; message?: string }) => (err.code === 127 || err.code === 1 ? '' : `${err.message}`),
+      (err: { code?: number; message?: string }) =>
+        err.code === 127 || err.code === 1 ? '' : `${err.message}`,
     );
     expect(found).toBe('');
   });
