@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { checkinAnswerOf, enrollAnswerOf } from './server-answers.js';
+
+describe('server answers', () => {
+  it('takes a well-formed enrollment answer', () => {
+    expect(
+      enrollAnswerOf({
+        hostKey: 'vh_abcdefgh123',
+        resourceId: 'host:1',
+        accountId: 'a',
+        checkinIntervalSeconds: 60,
+      }),
+    ).toEqual({
+      hostKey: 'vh_abcdefgh123',
+      resourceId: 'host:1',
+      accountId: 'a',
+      checkinIntervalSeconds: 60,
+    });
+  });
+
+  it('refuses a key that cannot go into a header, and garbage', () => {
+    for (const body of [
+      undefined,
+      null,
+      [],
+      'vh_abcdefgh',
+      { hostKey: 42 },
+      { hostKey: 'vh_a b c d e' },
+      { hostKey: 'vh_abc\r\nX-Evil: 1' },
+      { hostKey: 'short' },
+      { hostKey: `vh_${'x'.repeat(2000)}` },
+    ])
+      expect(enrollAnswerOf(body)).toBeUndefined();
+  });
+
+  it('keeps a check-in interval between 1 s and a day, and wantInventory only when true', () => {
+    expect(checkinAnswerOf({ checkinIntervalSeconds: 0, wantInventory: true })).toEqual({
+      checkinIntervalSeconds: 1,
+      wantInventory: true,
+    });
+    expect(checkinAnswerOf({ checkinIntervalSeconds: 1e12, wantInventory: 'yes' })).toEqual({
+      checkinIntervalSeconds: 86_400,
+      wantInventory: false,
+    });
+    for (const body of [
+      undefined,
+      'x',
+      [],
+      { checkinIntervalSeconds: 'soon' },
+      { checkinIntervalSeconds: NaN },
+    ])
+      expect(checkinAnswerOf(body)).toEqual({ wantInventory: false });
+  });
+});
