@@ -3,6 +3,7 @@ import { detectOs } from '../catalog/os/os-detector.js';
 import { DirectoryResolver } from '../source/directory/directory-resolver.js';
 import type { AgentContext } from './agent-context.js';
 import type { Enrollment } from './agent-state.js';
+import { hostAddresses } from './host-addresses.js';
 import { enrollAnswerOf } from './server-answers.js';
 
 /**
@@ -21,12 +22,14 @@ export async function enroll(ctx: AgentContext): Promise<boolean> {
     return false;
   }
   const os = await detectOs(new DirectoryResolver(config.root)).catch(() => undefined);
+  const ipAddresses = hostAddresses(config.root);
   const body = JSON.stringify({
     token,
     machineId: identity.machineId,
     hostname: identity.hostname,
     agentVersion: config.agentVersion,
     ...(os ? { os } : {}),
+    ...(ipAddresses ? { ipAddresses } : {}),
   });
   const out = await ctx.http.post('/v1/agent/enroll', body, ctx.signal);
   if (out.kind === 'unreachable') {

@@ -4,6 +4,7 @@ import type { AgentContext } from './agent-context.js';
 import type { Outcome } from './agent-http.js';
 import { enroll } from './agent-enrollment.js';
 import type { InventoryMeta } from './agent-state.js';
+import { hostAddresses } from './host-addresses.js';
 import { cached, enqueueCached, refreshInventory } from './inventory-refresh.js';
 import type { SpoolEntry } from './inventory-spool.js';
 import { checkinAnswerOf } from './server-answers.js';
@@ -76,19 +77,24 @@ async function fullBody(ctx: AgentContext, entry: SpoolEntry): Promise<string | 
     await ctx.spool.remove(entry);
     return undefined;
   }
-  const head = JSON.stringify({
-    agentVersion: ctx.config.agentVersion,
-    sentAt: new Date().toISOString(),
-    inventoryHash: entry.hash,
-  });
+  const head = JSON.stringify({ ...common(ctx), inventoryHash: entry.hash });
   // Spliced, not re-serialized: the inventory is sent byte for byte as it was hashed and spooled.
   return `${head.slice(0, -1)},"inventory":${inventoryJson}}`;
 }
 
-function heartbeatBody(ctx: AgentContext, meta: InventoryMeta | undefined): string {
-  return JSON.stringify({
+/** What every check-in carries; addresses only for the live host (they may change between check-ins). */
+function common(ctx: AgentContext): Record<string, unknown> {
+  const ipAddresses = hostAddresses(ctx.config.root);
+  return {
     agentVersion: ctx.config.agentVersion,
     sentAt: new Date().toISOString(),
+    ...(ipAddresses ? { ipAddresses } : {}),
+  };
+}
+
+function heartbeatBody(ctx: AgentContext, meta: InventoryMeta | undefined): string {
+  return JSON.stringify({
+    ...common(ctx),
     inventoryHash: meta?.hash ?? NO_INVENTORY_HASH,
     ...(ctx.inventoryError ? { inventoryError: ctx.inventoryError } : {}),
   });

@@ -3,6 +3,8 @@ import { BIN, buildCli, REPO, runCli } from '../../cli/built-cli.js';
 
 export interface ServerProcess {
   base: string;
+  /** The server's process id (for a test's `kill -9`). */
+  pid: number | undefined;
   /** Everything the process wrote to stderr so far (for failure messages). */
   stderr(): string;
   /** SIGTERM, then the exit code (null when killed by a signal). */
@@ -61,6 +63,7 @@ export async function startServerProcess(args: readonly string[]): Promise<Serve
   });
   return {
     base,
+    pid: child.pid,
     stderr: () => err,
     stop: () => stopChild(child, exited),
   };
