@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import { runCli } from '../cli/built-cli.js';
 import { debianRootfs } from '../fixtures/debian-rootfs.js';
+import { requireTool } from '../fixtures/required-tool.js';
 import { agentArtifact } from './fixtures/agent-artifact.js';
 import { startAgent, type AgentProcess } from './fixtures/agent-process.js';
 import { ContractServer } from './fixtures/contract-server.js';
@@ -24,6 +25,8 @@ let agent: AgentProcess | undefined;
 let archive = '';
 
 beforeAll(async () => {
+  requireTool('chroot', 'coreutils');
+  requireTool('tar', 'tar');
   const [a, lower] = await Promise.all([agentArtifact(), debianRootfs({ suite: 'bookworm' })]);
   archive = a;
   root = await rootfsCopy(lower, 'artifact');

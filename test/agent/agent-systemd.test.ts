@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../cli/built-cli.js';
+import { requireTool } from '../fixtures/required-tool.js';
 import { ARTIFACT_TREE, agentArtifact } from './fixtures/agent-artifact.js';
 
 const run = promisify(execFile);
@@ -17,6 +18,8 @@ const UNIT = join(REPO, 'deploy/systemd/vigil-agent.service');
  * must be empty too; a deliberately broken copy shows the check can fail.
  */
 async function verify(unitPath: string): Promise<{ code: number; stderr: string; security: string }> {
+  requireTool('systemd-analyze', 'systemd');
+  const unshare = requireTool('unshare', 'util-linux');
   const script = [
     'mount -t tmpfs tmpfs /opt',
     'mkdir -p /opt/vigil-agent',
@@ -25,13 +28,12 @@ async function verify(unitPath: string): Promise<{ code: number; stderr: string;
     `systemd-analyze security --offline=true ${unitPath} | tail -1`,
   ].join(' && ');
   try {
-    const { stdout, stderr } = await run('unshare', ['-m', 'sh', '-c', script]);
+    const { stdout, stderr } = await run(unshare, ['-m', 'sh', '-c', script]);
     const code = Number(/verify-exit=(\d+)/.exec(stderr)?.[1] ?? -1);
     return { code, stderr: stderr.replace(/verify-exit=\d+\n?/, '').trim(), security: stdout.trim() };
   } catch (err) {
-    const e = err as { code?: string; stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('unshare (util-linux) is missing', { cause: err });
-    throw new Error(`systemd-analyze failed (Debian package systemd): ${e.stderr ?? String(err)}`, {
+    const e = err as { stderr?: string; message?: string };
+    throw new Error(`systemd-analyze failed: ${e.stderr ?? e.message}`, {
       cause: err,
     });
   }
