@@ -1,5 +1,6 @@
 import { agentBench } from './agent-bench.js';
 import type { BenchSuite } from './bench-suite.js';
+import { checkinBench } from './checkin-bench.js';
 import { formatReport } from './bench-table.js';
 import { imageBench } from './image-bench.js';
 import { inventoryBench } from './inventory-bench.js';
@@ -15,6 +16,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   imageBench,
   serviceBench,
   agentBench,
+  checkinBench,
 ];
 
 /**

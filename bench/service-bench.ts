@@ -149,7 +149,7 @@ function figures(xs: readonly number[]): string {
 }
 
 /** The matching DB the scan bench uses (imported from ../shared/data), else the shipped snapshot. */
-async function openBenchVulnDb(): Promise<{ db: VulnDb; path: string }> {
+export async function openBenchVulnDb(): Promise<{ db: VulnDb; path: string }> {
   const r = fromTestFixtures(
     "import { matchingDbPath } from './test/matching/fixtures/matching-db.ts';" +
       'process.stdout.write(await matchingDbPath());',

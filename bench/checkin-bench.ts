@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createEnrollmentToken } from '../src/accounts/enrollment-tokens.js';
+import type { Inventory } from '../src/core/inventory.js';
+import { scanTarget } from '../src/scan/scan-service.js';
+import { openServiceDb } from '../src/store/service-db.js';
+import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
+import { runLoad, type LoadResult, type PreparedCheckin } from './checkin-load.js';
+import { openBenchVulnDb } from './service-bench.js';
+import { listenBench, peakRssKb, pool, seedFleet } from './service-fleet.js';
+import { basePackages, hostInventory } from './service-inventories.js';
+import { percentile } from './service-list-latency.js';
+
+const env = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
+
+/**
+ * Agent check-ins through the real HTTP server (issue 12: changed inventories ≥ 50/s, unchanged
+ * heartbeats ≥ 1,000/s). N hosts enroll over HTTP; each sends its full inventory once (400 packages
+ * drawn from a real dpkg status, gzip, as the agent sends it), then R rounds of heartbeats carrying the
+ * same hash. Baselines from the same run: the in-process scan service on the same inventories, and
+ * GET /health at the same concurrency. The load comes from a child process over keep-alive sockets.
+ * Scale with VIGIL_BENCH_CHECKIN_HOSTS and VIGIL_BENCH_HEARTBEAT_ROUNDS.
+ */
+export const checkinBench: BenchSuite = {
+  name: 'checkin',
+  description: 'vigil server: agent check-ins over HTTP (changed inventories, unchanged heartbeats)',
+  async run(): Promise<BenchReport> {
+    const hosts = env('VIGIL_BENCH_CHECKIN_HOSTS', 1000);
+    const rounds = env('VIGIL_BENCH_HEARTBEAT_ROUNDS', 10);
+    const scratch = mkdtempSync(join(tmpdir(), 'vigil-bench-checkin-'));
+    const vuln = await openBenchVulnDb();
+    try {
+      const base = await basePackages(vuln.db.store);
+      if ('error' in base)
+        return {
+          title: 'checkin',
+          rows: [{ workload: 'check-ins', results: [], skipped: base.error }],
+          notes: [],
+        };
+      const inventories = Array.from({ length: hosts }, (_, i) => hostInventory(base, i, 400));
+      const baseline = await scanBaseline(vuln.db.store, inventories.slice(0, Math.min(50, hosts)));
+      const db = await openServiceDb({ url: `sqlite:${join(scratch, 'checkin.sqlite')}` });
+      const { app, base: url } = await listenBench(db, vuln.db.store);
+      try {
+        const [account] = (await seedFleet(db, 1)).accounts;
+        const keys = await enrollAll(url, db.kysely, account ?? '', hosts);
+        const full = await runLoad({
+          base: url,
+          path: '/v1/agent/checkin',
+          requests: inventories.map((inv, i) => prepared(keys[i] ?? '', inv, true)),
+          rounds: 1,
+          concurrency: 4,
+        });
+        const beats = inventories.map((inv, i) => prepared(keys[i] ?? '', inv, false));
+        const spec = { base: url, requests: beats, rounds, concurrency: 16 };
+        const heartbeats = await runLoad({ ...spec, path: '/v1/agent/checkin' });
+        const health = await runLoad({ ...spec, path: '/health', method: 'GET' });
+        const rss = peakRssKb();
+        const rows: BenchRow[] = [
+          {
+            workload: `${hosts} changed inventories (400 packages, gzip), 4 in flight`,
+            results: [
+              { tool: 'check-in', wallMs: full.wallMs, peakRssKb: rss, note: figures(full) },
+              {
+                tool: 'in-process scan',
+                wallMs: baseline.perInventoryMs * hosts,
+                peakRssKb: baseline.rssKb,
+                note: `${(1000 / baseline.perInventoryMs).toFixed(1)}/s (matching only, one at a time, extrapolated)`,
+              },
+            ],
+          },
+          {
+            workload: `${hosts * rounds} unchanged heartbeats, 16 in flight`,
+            results: [
+              { tool: 'heartbeat', wallMs: heartbeats.wallMs, peakRssKb: rss, note: figures(heartbeats) },
+              { tool: 'GET /health', wallMs: health.wallMs, peakRssKb: rss, note: figures(health) },
+            ],
+          },
+        ];
+        return {
+          title: 'checkin: real HTTP server on 127.0.0.1, SQLite service DB (load from a child process)',
+          rows,
+          notes: [
+            `vulnerability DB: ${vuln.path}`,
+            'peak RSS: the whole bench process (server; the load process not counted) so far',
+            'a request that did not answer 200 is counted in the note (statuses); the figures are then void',
+          ],
+        };
+      } finally {
+        await app.close();
+        await db.close();
+      }
+    } finally {
+      await vuln.db.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  },
+};
+
+/** The scan service alone on the same inventories, one at a time: matching and enrichment, no HTTP. */
+async function scanBaseline(
+  store: Parameters<typeof scanTarget>[1]['store'],
+  sample: readonly Inventory[],
+): Promise<{ perInventoryMs: number; rssKb: number }> {
+  const t0 = performance.now();
+  for (const inventory of sample) await scanTarget({ kind: 'inventory', inventory }, { store });
+  return { perInventoryMs: (performance.now() - t0) / Math.max(1, sample.length), rssKb: peakRssKb() };
+}
+
+/** N hosts enrolled over HTTP with one token; their host keys, in host order. */
+async function enrollAll(
+  url: string,
+  db: Parameters<typeof createEnrollmentToken>[0],
+  accountId: string,
+  n: number,
+): Promise<string[]> {
+  const { token } = await createEnrollmentToken(db, { accountId, tags: {}, now: new Date() });
+  const keys: string[] = [];
+  await pool(n, 8, async (i) => {
+    const machineId = createHash('md5').update(`bench-host-${i}`).digest('hex');
+    const res = await fetch(`${url}/v1/agent/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, machineId, hostname: `host-${i}`, agentVersion: '0.1.0' }),
+    });
+    const json = (await res.json()) as { hostKey?: string };
+    if (res.status !== 201 || !json.hostKey) throw new Error(`enroll ${i}: HTTP ${res.status}`);
+    keys[i] = json.hostKey;
+  });
+  return keys;
+}
+
+/** A check-in body as the agent sends it: gzip JSON, the inventory's hash, the inventory when changed. */
+function prepared(key: string, inventory: Inventory, full: boolean): PreparedCheckin {
+  const inventoryHash = createHash('sha256').update(JSON.stringify(inventory)).digest('hex');
+  const body = {
+    agentVersion: '0.1.0',
+    sentAt: new Date().toISOString(),
+    inventoryHash,
+    ...(full ? { inventory } : {}),
+  };
+  return { key, body: gzipSync(JSON.stringify(body)) };
+}
+
+function figures(r: LoadResult): string {
+  const rate = r.sent / (r.wallMs / 1000);
+  const ok = r.statuses['200'] ?? 0;
+  const other = Object.entries(r.statuses).filter(([s]) => s !== '200');
+  const bad = other.length > 0 ? ` · NOT 200: ${JSON.stringify(Object.fromEntries(other))}` : '';
+  const p = (q: number): string => `${percentile(r.latenciesMs, q).toFixed(1)} ms`;
+  return `${rate.toFixed(0)}/s · ${ok}/${r.sent} 200 · p50 ${p(50)} · p95 ${p(95)}${bad}`;
+}
