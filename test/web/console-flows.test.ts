@@ -104,6 +104,64 @@ describe('the console in a real browser (issue 14)', () => {
     );
   });
 
+  it('shows coverage as GET /v1/coverage/statistics and GET /v1/coverage give it (issue 12)', async () => {
+    const { page } = browser;
+    type Stats = { countsByGroup: Array<{ count: number; groupKey: string }>; totalCounts: number };
+    const stats = await expectStatus<Stats>(
+      200,
+      world.base,
+      world.keys.root,
+      'GET',
+      '/v1/coverage/statistics?groupBy=SCAN_STATUS_CODE',
+    );
+    const count = (key: string) => stats.countsByGroup.find((g) => g.groupKey === key)?.count ?? 0;
+    // The seeded scans made resources: the panel has something real to show, not "not available".
+    expect(stats.totalCounts).toBeGreaterThan(0);
+    await page.getByTestId('coverage-scanning').waitFor();
+    expect(parseCount(await page.getByTestId('coverage-scanning').textContent())).toBe(count('ACTIVE'));
+    expect(parseCount(await page.getByTestId('coverage-not-scanning').textContent())).toBe(count('INACTIVE'));
+    const byType = await expectStatus<Stats>(
+      200,
+      world.base,
+      world.keys.root,
+      'GET',
+      '/v1/coverage/statistics?groupBy=RESOURCE_TYPE',
+    );
+    const typeRows = page.getByTestId('coverage-by-type').locator('tbody tr');
+    await expect.poll(() => typeRows.count()).toBe(byType.countsByGroup.length);
+    const shownTypes = await Promise.all(
+      (await typeRows.all()).map((tr) => tr.locator('td').allTextContents()),
+    );
+    expect(shownTypes.map((r) => [r[0], parseCount(r[1] ?? '') + parseCount(r[2] ?? '')])).toEqual(
+      byType.countsByGroup.map((g) => [g.groupKey, g.count]),
+    );
+    // Each resource of account A shows its own scan status and reason.
+    const filter = encodeURIComponent(JSON.stringify({ accountId: [eq(ACCOUNT_A)] }));
+    const covered = await expectStatus<{
+      coveredResources: Array<{ resourceId: string; scanStatus: { statusCode: string; reason: string } }>;
+    }>(200, world.base, world.keys.root, 'GET', `/v1/coverage?filter=${filter}`);
+    expect(covered.coveredResources.length).toBeGreaterThan(0);
+    const want = new Map(
+      covered.coveredResources.map((c) => [
+        c.resourceId,
+        `${c.scanStatus.statusCode === 'ACTIVE' ? 'Scanning' : 'Not scanning'} · ${c.scanStatus.reason}`,
+      ]),
+    );
+    await page.goto(`${world.base}/resources?account=${ACCOUNT_A}`);
+    const rows = page.getByTestId('resources-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const shownRows = async (): Promise<Array<[string, string]>> =>
+      Promise.all(
+        (await rows.all()).map(async (tr): Promise<[string, string]> => {
+          const href = (await tr.locator('td[data-label="Resource"] a').getAttribute('href')) ?? '';
+          const id = decodeURIComponent(href.slice(href.lastIndexOf('/') + 1));
+          return [id, (await tr.locator('td[data-label="Status"]').textContent()) ?? ''];
+        }),
+      );
+    await expect.poll(async () => (await shownRows()).every(([, text]) => text !== '…')).toBe(true);
+    for (const [id, text] of await shownRows()) expect({ id, text }).toEqual({ id, text: want.get(id) });
+  });
+
   it('filters findings to one package with a chip kept in the URL: rows equal GET /v1/findings', async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Findings', exact: true }).click();
