@@ -6,7 +6,7 @@ import type { OsInfo } from '../core/os-info.js';
 import type { OsOwner, Package, PackageDraft } from '../core/package.js';
 import type { Unknown } from '../core/unknown.js';
 import type { FileRef, Resolver } from '../source/resolver.js';
-import type { Cataloger, CatalogerFile, FileOwnership } from './cataloger.js';
+import type { Cataloger, CatalogerFile, FileOwnership, ParseContext } from './cataloger.js';
 import { unknownOf } from './define-cataloger.js';
 import { purlFor } from './purl-builder.js';
 
@@ -33,11 +33,13 @@ export async function runCatalogers(
   const ownership: FileOwnership[] = [];
   const versions: Record<string, number> = {};
   let done = 0;
+  resolver.expectGlobs?.(catalogers.map((c) => c.globs));
+  const ctx: ParseContext = { ...(opts.os ? { os: opts.os } : {}), shared: new Map() };
   for (const cataloger of catalogers) {
     versions[cataloger.name] = cataloger.version;
     for (const ref of await resolver.findFiles(cataloger.globs)) {
       try {
-        const result = await cataloger.parse(catalogerFile(resolver, ref), opts.os ? { os: opts.os } : {});
+        const result = await cataloger.parse(catalogerFile(resolver, ref), ctx);
         // One entry that cannot become a package (a purl its fields cannot form) never hides the others.
         for (const draft of result.packages) {
           try {
@@ -101,7 +103,9 @@ function dedupe(packages: Package[]): Package[] {
 
 /**
  * Owned paths are written as the package manager installed them (`/lib/...` on a merged-/usr system
- * may really be `/usr/lib/...`), so both sides are compared by real directory.
+ * may really be `/usr/lib/...`), so both sides are compared by real directory. A host's OS packages own
+ * a hundred thousand paths and its language packages sit at a few thousand: only owned paths whose
+ * file name some language package has are resolved (a real path keeps the file name).
  */
 async function markOsManaged(
   resolver: Resolver,
@@ -111,18 +115,21 @@ async function markOsManaged(
   const language = packages.filter((p) => !isOsEcosystem(p.ecosystem));
   if (language.length === 0 || ownership.length === 0) return;
   const realDir = memoRealDir(resolver);
+  const paths = language.map((p) => p.filePath.split('!/')[0] as string);
+  const names = new Set(paths.map((p) => posix.basename(p)));
+  // Path → owner, the last package to list a path winning, in the order paths were first listed.
   const owners = new Map<string, OsOwner>();
   for (const o of ownership) {
     const owner: OsOwner = { ecosystem: o.ecosystem, name: o.name, version: o.version };
     if (o.sourceName) owner.sourceName = o.sourceName;
     if (o.sourceVersion) owner.sourceVersion = o.sourceVersion;
-    for (const f of o.files) owners.set(f, owner);
+    for (const f of o.files) if (names.has(posix.basename(f))) owners.set(f, owner);
   }
   const byRealPath = new Map<string, OsOwner>();
   for (const [f, owner] of owners)
     byRealPath.set(posix.join(await realDir(posix.dirname(f)), posix.basename(f)), owner);
-  for (const p of language) {
-    const path = p.filePath.split('!/')[0] as string;
+  for (const [i, p] of language.entries()) {
+    const path = paths[i] as string;
     const owner = byRealPath.get(posix.join(await realDir(posix.dirname(path)), posix.basename(path)));
     if (owner) p.osManagedBy = owner;
   }

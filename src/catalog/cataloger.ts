@@ -21,6 +21,11 @@ export interface CatalogerFile {
 
 export interface ParseContext {
   os?: OsInfo;
+  /**
+   * Scratch space of one inventory run, for catalogers that look at the same files: the Go and Rust
+   * binary catalogers read each program's ELF headers once between them. Keys name kind and path.
+   */
+  shared?: Map<string, unknown>;
 }
 
 /** Files that an OS package installed: links language packages to the OS package that owns them. */

@@ -1,5 +1,3 @@
-import cliProgress from 'cli-progress';
-
 export interface ProgressReporter {
   /** Undefined when progress is not shown, so callers skip the work of reporting it. */
   onProgress?: (done: number, total: number, step: string) => void;
@@ -8,14 +6,15 @@ export interface ProgressReporter {
 
 /**
  * A progress bar on `stream` only when it is a terminal: redirected stderr (CI logs, `2>file`) stays
- * free of control characters.
+ * free of control characters, and the bar library is not even loaded.
  */
-export function progressReporter(
+export async function progressReporter(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   label: string,
   total: number,
-): ProgressReporter {
+): Promise<ProgressReporter> {
   if (!stream.isTTY) return { stop: () => undefined };
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream,

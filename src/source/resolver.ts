@@ -56,6 +56,11 @@ export interface Resolver {
    * regular file inside the root; links that escape, loop or dangle become unknowns.
    */
   findFiles(globs: readonly string[]): Promise<FileRef[]>;
+  /**
+   * Optional: the glob lists `findFiles` will be asked for. A resolver that walks a tree matches them
+   * all in its one walk instead of keeping every path for later. Answers are the same without it.
+   */
+  expectGlobs?(sets: readonly (readonly string[])[]): void;
   /** The file at `path` after symlinks, or undefined when absent or not a regular file. */
   stat(path: string): Promise<FileRef | undefined>;
   /** Whole file; throws FileTooLargeError over `maxBytes` or the resolver's file-size limit, whichever is lower. */

@@ -22,11 +22,12 @@ import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
 import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { ServiceDbError } from './service-db-error.js';
+import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
 export type ServiceDialect = 'sqlite' | 'postgres';
 
-export const DEFAULT_SERVICE_DB_URL = 'sqlite:./vigil-data/vigil.sqlite';
+export { DEFAULT_SERVICE_DB_URL };
 
 export interface ServiceDb {
   readonly dialect: ServiceDialect;

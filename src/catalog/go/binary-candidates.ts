@@ -42,18 +42,39 @@ export function mayBeProgram(file: Pick<CatalogerFile, 'path' | 'size' | 'mode'>
   return file.size >= MIN_BINARY_SIZE && !NOT_A_PROGRAM.test(file.path);
 }
 
-/** Opens the file, hands an ELF's headers to `fn`, and always closes it; non-ELF files give undefined. */
-export async function withElf<T>(
-  file: CatalogerFile,
-  fn: (reader: RandomAccessReader, elf: ElfFile) => Promise<T>,
-): Promise<T | undefined> {
+/** The sections the binary catalogers read; a remembered ELF keeps only these (and its segments). */
+const KEPT_SECTIONS = new Set(['.go.buildinfo', '.dep-v0']);
+
+export interface ElfUse<T> {
+  /** Inventory-wide scratch space (ParseContext.shared): ELF headers are read once per file. */
+  shared?: Map<string, unknown> | undefined;
+  /** Given remembered headers: does this file hold what `fn` reads? When not, the file is not opened. */
+  wants?: (elf: ElfFile) => boolean;
+  fn: (reader: RandomAccessReader, elf: ElfFile) => Promise<T>;
+}
+
+/**
+ * Opens the file, hands an ELF's headers to `fn`, and always closes it; non-ELF files give undefined.
+ * With `shared`, the headers (or "not an ELF") are remembered for the next binary cataloger, so the
+ * catalogers after the first open only the programs that carry their section.
+ */
+export async function withElf<T>(file: CatalogerFile, use: ElfUse<T>): Promise<T | undefined> {
   if (!mayBeProgram(file)) return undefined;
+  const key = `elf:${file.layerDigest ?? ''}:${file.path}`;
+  const known = use.shared?.get(key) as ElfFile | null | undefined;
+  if (known === null) return undefined;
+  if (known && use.wants && !use.wants(known)) return undefined;
   const reader = await file.open();
   try {
     // readElf checks the magic in its first (and, for non-ELF files, only) read.
-    const elf = await readElf(reader);
-    return elf ? await fn(reader, elf) : undefined;
+    const elf = known ?? (await readElf(reader));
+    if (!known) use.shared?.set(key, elf ? remembered(elf) : null);
+    return elf ? await use.fn(reader, elf) : undefined;
   } finally {
     await reader.close();
   }
+}
+
+function remembered(elf: ElfFile): ElfFile {
+  return { ...elf, sections: elf.sections.filter((s) => KEPT_SECTIONS.has(s.name)) };
 }

@@ -17,8 +17,11 @@ export const goBinaryCataloger = defineCataloger({
   ecosystem: 'golang',
   tags: ['language', 'installed', 'binary'],
   globs: BINARY_GLOBS,
-  async parse(file): Promise<ParseResult> {
-    const info = await withElf(file, (reader, elf) => decodeGoBuildInfo(reader, elf));
+  async parse(file, ctx): Promise<ParseResult> {
+    const info = await withElf(file, {
+      shared: ctx.shared,
+      fn: (reader, elf) => decodeGoBuildInfo(reader, elf),
+    });
     return { packages: info ? goPackagesFromBuildInfo(info) : [] };
   },
 });

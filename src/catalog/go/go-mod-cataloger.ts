@@ -1,5 +1,4 @@
 import { defineCataloger } from '../define-cataloger.js';
-import { parseGoMod } from './go-mod-parser.js';
 
 /** Declared Go module requirements (`go.mod`); what is really linked comes from go-binary. */
 export const goModCataloger = defineCataloger({
@@ -10,7 +9,8 @@ export const goModCataloger = defineCataloger({
   tags: ['language', 'declared'],
   globs: ['**/go.mod'],
   maxBytes: 4 * 1024 * 1024,
-  parseText(text, file) {
+  async parseText(text, file) {
+    const { parseGoMod } = await import('./go-mod-parser.js');
     const { packages, problems } = parseGoMod(text);
     return {
       packages,

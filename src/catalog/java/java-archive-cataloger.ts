@@ -1,12 +1,11 @@
 import { ParseError } from '../../core/errors/parse-error.js';
 import type { ParseResult } from '../cataloger.js';
 import { defineCataloger } from '../define-cataloger.js';
-import { scanJavaArchive } from './java-archive-parser.js';
 
 /**
  * Java archives (jar, war, ear, and Jenkins plugins jpi/hpi): Maven coordinates from pom.properties,
  * the manifest as a fallback, nested archives recursively. The zip is read through positional reads
- * of its central directory, never whole.
+ * of its central directory, never whole. The archive reader (and its XML parser) loads on first use.
  */
 export const javaArchiveCataloger = defineCataloger({
   name: 'java-archive',
@@ -18,6 +17,7 @@ export const javaArchiveCataloger = defineCataloger({
   async parse(file): Promise<ParseResult> {
     const reader = await file.open();
     try {
+      const { scanJavaArchive } = await import('./java-archive-parser.js');
       const result = await scanJavaArchive(reader, file.path);
       if (!result) throw new ParseError('java archive', file.path, 'no zip central directory');
       return result;

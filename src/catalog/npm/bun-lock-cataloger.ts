@@ -1,5 +1,4 @@
 import { defineCataloger } from '../define-cataloger.js';
-import { parseBunLock } from './bun-lock-parser.js';
 import { INSIDE_NODE_MODULES } from './npm-name.js';
 
 /** Declared npm dependencies from Bun's text lockfile `bun.lock` (Bun ≥ 1.2; `bun.lockb` is binary). */
@@ -10,5 +9,5 @@ export const bunLockCataloger = defineCataloger({
   globs: ['**/bun.lock'],
   skip: INSIDE_NODE_MODULES,
   maxBytes: 64 * 1024 * 1024,
-  parseText: (text, file) => parseBunLock(text, file.path),
+  parseText: async (text, file) => (await import('./bun-lock-parser.js')).parseBunLock(text, file.path),
 });

@@ -1,9 +1,8 @@
 import { defineCataloger } from '../define-cataloger.js';
 import { projectRoots } from './draft-set.js';
 import { INSIDE_NODE_MODULES } from './npm-name.js';
-import { parseYarnLock } from './yarn-lock-parser.js';
 
-/** Declared npm dependencies from yarn.lock (classic v1 and berry). */
+/** Declared npm dependencies from yarn.lock (classic v1 and berry); the parser loads on first use. */
 export const yarnLockCataloger = defineCataloger({
   name: 'yarn-lock',
   // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
@@ -14,6 +13,6 @@ export const yarnLockCataloger = defineCataloger({
   skip: INSIDE_NODE_MODULES,
   async parseText(text, file) {
     const roots = projectRoots(await file.readSibling('package.json'));
-    return parseYarnLock(text, file.path, roots);
+    return (await import('./yarn-lock-parser.js')).parseYarnLock(text, file.path, roots);
   },
 });

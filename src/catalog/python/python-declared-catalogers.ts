@@ -1,9 +1,8 @@
 import { defineCataloger } from '../define-cataloger.js';
-import { parsePdmLock } from './pdm-lock-parser.js';
 import { parsePipfileLock } from './pipfile-lock-parser.js';
-import { parsePoetryLock } from './poetry-lock-parser.js';
 import { parseRequirements } from './requirements-parser.js';
-import { parseUvLock } from './uv-lock-parser.js';
+
+// The TOML lockfiles' parsers (and smol-toml) load on first use: most trees have none.
 
 /** Files shipped inside installed packages are not the scanned project's declarations. */
 export const INSTALLED_TREE = /(^|\/)(site-packages|dist-packages|node_modules)\//;
@@ -14,7 +13,7 @@ export const poetryLockCataloger = defineCataloger({
   tags: ['language', 'declared'],
   globs: ['**/poetry.lock'],
   skip: INSTALLED_TREE,
-  parseText: (text, file) => parsePoetryLock(text, file.path),
+  parseText: async (text, file) => (await import('./poetry-lock-parser.js')).parsePoetryLock(text, file.path),
 });
 
 export const pipfileLockCataloger = defineCataloger({
@@ -41,7 +40,7 @@ export const uvLockCataloger = defineCataloger({
   tags: ['language', 'declared'],
   globs: ['**/uv.lock'],
   skip: INSTALLED_TREE,
-  parseText: (text, file) => parseUvLock(text, file.path),
+  parseText: async (text, file) => (await import('./uv-lock-parser.js')).parseUvLock(text, file.path),
 });
 
 export const pdmLockCataloger = defineCataloger({
@@ -50,5 +49,5 @@ export const pdmLockCataloger = defineCataloger({
   tags: ['language', 'declared'],
   globs: ['**/pdm.lock'],
   skip: INSTALLED_TREE,
-  parseText: (text, file) => parsePdmLock(text, file.path),
+  parseText: async (text, file) => (await import('./pdm-lock-parser.js')).parsePdmLock(text, file.path),
 });

@@ -1,7 +1,6 @@
 import { defineCataloger } from '../define-cataloger.js';
-import { parseCargoLock } from './cargo-lock-parser.js';
 
-/** Declared Rust crates from `Cargo.lock`. */
+/** Declared Rust crates from `Cargo.lock`; the TOML parser loads on first use. */
 export const cargoLockCataloger = defineCataloger({
   name: 'cargo-lock',
   // 2: issue 11's fixes changed what it reports (image layer caches keyed by version are refreshed).
@@ -10,5 +9,5 @@ export const cargoLockCataloger = defineCataloger({
   tags: ['language', 'declared'],
   globs: ['**/Cargo.lock'],
   maxBytes: 16 * 1024 * 1024,
-  parseText: (text) => parseCargoLock(text),
+  parseText: async (text) => (await import('./cargo-lock-parser.js')).parseCargoLock(text),
 });

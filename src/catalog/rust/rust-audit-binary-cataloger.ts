@@ -4,6 +4,8 @@ import type { ParseResult } from '../cataloger.js';
 import { defineCataloger } from '../define-cataloger.js';
 import { parseRustAuditData } from './rust-audit-parser.js';
 
+/** Where cargo-auditable puts the compressed dependency list. */
+const AUDIT_SECTION = '.dep-v0';
 /** Compressed audit data is small; a larger section is not cargo-auditable's. */
 const MAX_SECTION = 8 * 1024 * 1024;
 
@@ -13,10 +15,14 @@ export const rustAuditBinaryCataloger = defineCataloger({
   ecosystem: 'cargo',
   tags: ['language', 'installed', 'binary'],
   globs: BINARY_GLOBS,
-  async parse(file): Promise<ParseResult> {
-    const data = await withElf(file, async (reader, elf) => {
-      const section = elf.sections.find((s) => s.name === '.dep-v0');
-      return section && readSection(reader, section, MAX_SECTION);
+  async parse(file, ctx): Promise<ParseResult> {
+    const data = await withElf(file, {
+      shared: ctx.shared,
+      wants: (elf) => elf.sections.some((s) => s.name === AUDIT_SECTION),
+      fn: async (reader, elf) => {
+        const section = elf.sections.find((s) => s.name === AUDIT_SECTION);
+        return section && readSection(reader, section, MAX_SECTION);
+      },
     });
     if (!data) return { packages: [] };
     try {

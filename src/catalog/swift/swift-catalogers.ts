@@ -1,15 +1,18 @@
 import { defineCataloger } from '../define-cataloger.js';
 import { parsePackageResolved } from './package-resolved-parser.js';
-import { parsePodfileLock } from './podfile-lock-parser.js';
 
-/** Declared CocoaPods from `Podfile.lock`; no advisory database names CocoaPods, so they are not matched. */
+/**
+ * Declared CocoaPods from `Podfile.lock`; no advisory database names CocoaPods, so they are not matched.
+ * The YAML parser loads on first use.
+ */
 export const podfileLockCataloger = defineCataloger({
   name: 'podfile-lock',
   ecosystem: 'cocoapods',
   tags: ['language', 'declared'],
   globs: ['**/Podfile.lock'],
   maxBytes: 16 * 1024 * 1024,
-  parseText: (text, file) => parsePodfileLock(text, file.path),
+  parseText: async (text, file) =>
+    (await import('./podfile-lock-parser.js')).parsePodfileLock(text, file.path),
 });
 
 /** Declared Swift packages from SwiftPM's `Package.resolved` (formats 1, 2 and 3), named as SwiftURL does. */

@@ -1,30 +1,13 @@
-import { stat, realpath } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { appendAll } from '../../core/append-all.js';
-import { CATALOGERS } from '../../catalog/cataloger-registry.js';
-import { ScanTargetError } from '../../core/errors/scan-target-error.js';
-import type { Inventory, InventorySource } from '../../core/inventory.js';
-import { DEFAULT_SBOM_FORMAT, sbomFormatNames, sbomWriter } from '../../reports/formats/sbom/sbom-formats.js';
-import { summaryLine, unknownLines } from '../../reports/formats/sbom/table-writer.js';
-import { buildInventory } from '../../catalog/inventory-builder.js';
-import { DirectoryResolver, HOST_EXCLUDES } from '../../source/directory/directory-resolver.js';
-import { UsageError } from '../../core/errors/usage-error.js';
-import { addImageFlags, imageOptionsFrom, type ImageCliFlags } from '../image-options.js';
-import { inventoryImage } from '../../catalog/image-inventory.js';
+import { DEFAULT_SBOM_FORMAT, sbomFormatNames } from '../../reports/formats/sbom/sbom-formats.js';
+import { addImageFlags, type ImageCliFlags } from '../image-options.js';
 import type { CliIo } from '../cli-io.js';
-import { writeOutput } from '../output-target.js';
-import { progressReporter } from '../progress-reporter.js';
+import type { SbomOptions } from './sbom-action.js';
 
-export interface SbomOptions {
-  format: string;
-  output?: string;
-}
-
-/** How many unknowns the stderr summary names before pointing at the document for the rest. */
-const STDERR_UNKNOWNS = 20;
-
-/** `vigil sbom PATH`: the inventory of a root filesystem (or of this host for `/`) as an SBOM. */
+/**
+ * `vigil sbom PATH`: the inventory of a root filesystem (or of this host for `/`) as an SBOM. Only the
+ * flags and help live here; the catalogers and writers load when the command runs (sbom-action.ts).
+ */
 export function registerSbomCommand(program: Command, io: CliIo): void {
   const sbom = program
     .command('sbom')
@@ -32,9 +15,16 @@ export function registerSbomCommand(program: Command, io: CliIo): void {
     .argument('<path>', 'directory to treat as / (a rootfs, an unpacked image, or / itself), or `image`')
     .argument('[ref]', 'after `image`: REGISTRY/NAME[:TAG|@DIGEST], docker-archive:PATH, oci:DIR[:TAG]')
     .option('-f, --format <format>', `output format: ${sbomFormatNames().join(', ')}`, DEFAULT_SBOM_FORMAT)
-    .option('-o, --output <file>', 'write to FILE (atomically: complete or untouched) instead of stdout');
+    .option('-o, --output <file>', 'write to FILE (atomically: complete or untouched) instead of stdout')
+    .option(
+      '--exclude <glob>',
+      'skip paths matching GLOB (in-root, e.g. opt/big or **/*.jar; repeatable) besides the host defaults',
+      collect,
+      [],
+    );
   addImageFlags(sbom).action(
     async (path: string, ref: string | undefined, opts: SbomOptions & ImageCliFlags) => {
+      const { runSbom } = await import('./sbom-action.js');
       await runSbom(
         path,
         opts,
@@ -46,68 +36,6 @@ export function registerSbomCommand(program: Command, io: CliIo): void {
   );
 }
 
-export async function runSbom(
-  path: string,
-  opts: SbomOptions,
-  io: CliIo,
-  toolVersion: string,
-  image?: { ref: string; flags: ImageCliFlags },
-): Promise<void> {
-  // Usage errors before any work: a typo in --format must not cost a full scan.
-  const writer = sbomWriter(opts.format);
-  if (image) {
-    if (path !== 'image')
-      throw new UsageError(`unexpected argument ${image.ref} (did you mean: vigil sbom image REF?)`);
-    const inventory = await inventoryImage(image.ref, imageOptionsFrom(image.flags));
-    await writeOutput(io, writer.write(inventory, { toolName: 'vigil', toolVersion }), opts.output);
-    reportSummary(io, inventory);
-    return;
-  }
-  const root = await directoryOf(path);
-  const isHost = root === '/';
-  const resolver = new DirectoryResolver(root, isHost ? { exclude: HOST_EXCLUDES } : {});
-  const source: InventorySource = isHost
-    ? { type: 'host', target: hostname() }
-    : { type: 'directory', target: root };
-  const progress = progressReporter(io.stderr, 'cataloging', CATALOGERS.length);
-  let inventory: Inventory;
-  try {
-    inventory = await buildInventory(
-      resolver,
-      source,
-      progress.onProgress ? { onProgress: progress.onProgress } : {},
-    );
-  } finally {
-    progress.stop();
-  }
-  const text = writer.write(inventory, { toolName: 'vigil', toolVersion });
-  await writeOutput(io, text, opts.output);
-  reportSummary(io, inventory);
-}
-
-async function directoryOf(path: string): Promise<string> {
-  let real: string;
-  let isDir: boolean;
-  try {
-    real = await realpath(path);
-    isDir = (await stat(real)).isDirectory();
-  } catch (err) {
-    throw new ScanTargetError(path, (err as NodeJS.ErrnoException).code ?? 'cannot resolve path');
-  }
-  if (!isDir) throw new ScanTargetError(path, 'not a directory');
-  return real;
-}
-
-/** Unknowns are never fatal, but they are never silent either: they go to stderr whatever the format. */
-function reportSummary(io: CliIo, inventory: Inventory): void {
-  const lines = [`vigil sbom: ${summaryLine(inventory)}`];
-  if (inventory.unknowns.length > 0) {
-    appendAll(
-      lines,
-      unknownLines(inventory.unknowns.slice(0, STDERR_UNKNOWNS)).map((l) => `  ${l}`),
-    );
-    const more = inventory.unknowns.length - STDERR_UNKNOWNS;
-    if (more > 0) lines.push(`  … and ${more} more (all are listed in the output document)`);
-  }
-  io.stderr.write(lines.join('\n') + '\n');
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

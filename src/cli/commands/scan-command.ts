@@ -1,42 +1,26 @@
-import { realpath, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { CATALOGERS } from '../../catalog/cataloger-registry.js';
-import { ScanTargetError } from '../../core/errors/scan-target-error.js';
-import { UsageError } from '../../core/errors/usage-error.js';
-import { isSeverity, type Severity } from '../../risk/severity-band.js';
-import { findingsFormat } from '../../reports/formats/findings/findings-format-registry.js';
-import type { FindingsReport } from '../../reports/formats/findings/findings-report.js';
-import { atOrAbove, filterFindings } from '../../findings/ignore/finding-filter.js';
-import { loadIgnoreFile, type IgnoreRule } from '../../findings/ignore/ignore-rules.js';
-import { scanTarget, type ScanResult, type ScanTarget } from '../../scan/scan-service.js';
-import { readSbomInventory } from '../../catalog/sbom-input/sbom-inventory.js';
-import { openScanDb } from '../../vulndb/scan-db.js';
 import { addImageFlags, imageOptionsFrom, type ImageCliFlags } from '../image-options.js';
 import type { CliIo } from '../cli-io.js';
-import { EXIT } from '../exit-codes.js';
-import { writeOutput } from '../output-target.js';
-import { progressReporter } from '../progress-reporter.js';
+import type * as ScanActionModule from './scan-action.js';
+import type { ScanCliOptions } from './scan-action.js';
 
-export interface ScanCliOptions {
-  format: string;
-  output?: string;
-  severity?: string;
-  failOn?: string;
-  ignoreUnfixed?: boolean;
-  ignoreFile?: string;
-  db?: string;
-}
+type ScanActions = typeof ScanActionModule;
 
-/** `vigil scan fs PATH`, `vigil scan image REF` and `vigil scan host`: findings for a root filesystem, an image or this machine. */
+/**
+ * `vigil scan fs PATH`, `vigil scan image REF` and `vigil scan host`: findings for a root filesystem, an
+ * image or this machine. Only flags and help live here; the scan service loads when a scan runs.
+ */
 export function registerScanCommand(program: Command, io: CliIo): void {
   const scan = program.command('scan').description('find vulnerabilities in a root filesystem or this host');
   const version = program.version() ?? '0.0.0';
+  const action = (): Promise<ScanActions> => import('./scan-action.js');
   withScanOptions(
     scan
       .command('fs')
       .description('scan a directory that stands for / (a rootfs, an unpacked image)')
       .argument('<path>', 'directory to treat as /'),
   ).action(async (path: string, opts: ScanCliOptions) => {
+    const { runScan, directoryOf } = await action();
     await runScan({ kind: 'directory', path: await directoryOf(path) }, opts, io, version);
   });
   withScanOptions(
@@ -44,11 +28,13 @@ export function registerScanCommand(program: Command, io: CliIo): void {
       .description('scan a container image: REGISTRY/NAME[:TAG|@DIGEST], docker-archive:PATH, oci:DIR[:TAG]')
       .argument('<ref>', 'image reference'),
   ).action(async (ref: string, opts: ScanCliOptions & ImageCliFlags) => {
+    const { runScan } = await action();
     await runScan({ kind: 'image', ref, options: imageOptionsFrom(opts) }, opts, io, version);
   });
   withScanOptions(
     scan.command('host').description('scan this machine (/ without /proc, /sys, /dev, /run, /tmp, …)'),
   ).action(async (opts: ScanCliOptions) => {
+    const { runScan } = await action();
     await runScan({ kind: 'host' }, opts, io, version);
   });
   withScanOptions(
@@ -57,8 +43,8 @@ export function registerScanCommand(program: Command, io: CliIo): void {
       .description('scan the packages (purls) of a CycloneDX 1.2–1.6 or SPDX 2.2/2.3 JSON SBOM')
       .argument('<file>', 'SBOM file'),
   ).action(async (file: string, opts: ScanCliOptions) => {
-    findingsFormat(opts.format); // a usage error (exit 2) before the file is read
-    await runScan({ kind: 'inventory', inventory: await readSbomInventory(file) }, opts, io, version);
+    const { runSbomFileScan } = await action();
+    await runSbomFileScan(file, opts, io, version);
   });
 }
 
@@ -74,82 +60,4 @@ function withScanOptions(cmd: Command): Command {
       'YAML rules (vulnerability, package, path; reason; expires) hiding findings',
     )
     .option('--db <file>', 'vulnerability DB file (default: the user DB, created from the shipped snapshot)');
-}
-
-interface ParsedOptions {
-  severities: Severity[];
-  failOn?: Severity;
-  rules: IgnoreRule[];
-}
-
-/** Every flag is checked before the scan: a typo must not cost a full scan. */
-async function parseOptions(opts: ScanCliOptions): Promise<ParsedOptions> {
-  findingsFormat(opts.format);
-  const severities = (opts.severity ?? '')
-    .split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  for (const s of severities)
-    if (!isSeverity(s)) throw new UsageError(`unknown severity "${s}" in --severity`);
-  const failOn = opts.failOn?.trim().toUpperCase();
-  if (failOn !== undefined && !isSeverity(failOn))
-    throw new UsageError(`unknown severity "${opts.failOn}" in --fail-on`);
-  const rules = opts.ignoreFile ? await loadIgnoreFile(opts.ignoreFile) : [];
-  return { severities: severities as Severity[], ...(failOn ? { failOn } : {}), rules };
-}
-
-export async function runScan(
-  target: ScanTarget,
-  opts: ScanCliOptions,
-  io: CliIo,
-  version: string,
-): Promise<void> {
-  const parsed = await parseOptions(opts);
-  const db = await openScanDb(opts.db);
-  const progress = progressReporter(io.stderr, 'scanning', CATALOGERS.length);
-  let result: ScanResult;
-  try {
-    const inventory = progress.onProgress ? { onProgress: progress.onProgress } : {};
-    result = await scanTarget(target, { store: db.store, inventory });
-  } finally {
-    progress.stop();
-    await db.close();
-  }
-  const now = new Date();
-  const view = filterFindings(result.findings, {
-    severities: parsed.severities,
-    ignoreUnfixed: opts.ignoreUnfixed === true,
-    ignoreRules: parsed.rules,
-    now,
-  });
-  for (const r of view.expired) {
-    io.stderr.write(`vigil: warning: ignore rule ${r.id} expired on ${r.expires ?? '?'}; not applied\n`);
-  }
-  const report: FindingsReport = {
-    tool: { name: 'vigil', version },
-    target: result.inventory.source.target,
-    targetType: result.inventory.source.type,
-    ...(result.inventory.os ? { os: result.inventory.os } : {}),
-    createdAt: result.finishedAt,
-    packageCount: result.inventory.packages.length,
-    findings: view.findings,
-    ignored: view.applied,
-    notes: result.notes,
-  };
-  await writeOutput(io, findingsFormat(opts.format).render(report), opts.output);
-  if (opts.format !== 'table' || opts.output) {
-    io.stderr.write(`vigil scan: ${view.findings.length} findings in ${report.packageCount} packages\n`);
-  }
-  if (parsed.failOn && atOrAbove(view.findings, parsed.failOn).length > 0) io.exitCode = EXIT.FINDINGS;
-}
-
-async function directoryOf(path: string): Promise<string> {
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch (err) {
-    throw new ScanTargetError(path, (err as NodeJS.ErrnoException).code ?? 'cannot resolve path');
-  }
-  if (!(await stat(real)).isDirectory()) throw new ScanTargetError(path, 'not a directory');
-  return real;
 }

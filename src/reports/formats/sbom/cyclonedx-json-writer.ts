@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+// The library's parts, not its index: the index also loads its validators (ajv) and XML serializer,
+// which doubles this writer's load time and which vigil never uses here.
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as License from '@cyclonedx/cyclonedx-library/Contrib/License';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import parseSpdxExpression from 'spdx-expression-parse';
 import type { Inventory, InventorySource } from '../../../core/inventory.js';
 import type { OsInfo } from '../../../core/os-info.js';
@@ -19,7 +25,7 @@ export const CDX_PROPERTY = {
   unknown: 'vigil:unknown',
 } as const;
 
-const licenseFactory = new Contrib.License.Factories.LicenseFactory((s: string) => {
+const licenseFactory = new License.Factories.LicenseFactory((s: string) => {
   parseSpdxExpression(s);
 });
 

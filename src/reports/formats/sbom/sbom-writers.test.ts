@@ -7,7 +7,7 @@ import { UsageError } from '../../../core/errors/usage-error.js';
 import type { Inventory } from '../../../core/inventory.js';
 import { cyclonedxJsonWriter } from './cyclonedx-json-writer.js';
 import { inventoryJsonWriter } from './inventory-json-writer.js';
-import { SBOM_FORMATS, sbomWriter } from './sbom-formats.js';
+import { SBOM_FORMATS, sbomFormat } from './sbom-formats.js';
 import { spdxJsonWriter } from './spdx-json-writer.js';
 import { TABLE_WIDTH, tableWriter } from './table-writer.js';
 
@@ -142,9 +142,15 @@ describe('format registry', () => {
     expect(JSON.parse(inventoryJsonWriter.write(inventory, ctx))).toEqual(inventory);
   });
 
-  it('names every format once, and refuses unknown names as a usage error', () => {
+  it('names every format once, loads the writer of each, and refuses unknown names as a usage error', async () => {
     const names = SBOM_FORMATS.map((f) => f.name);
     expect(names).toEqual(['table', 'cyclonedx-json', 'spdx-json', 'json']);
-    expect(() => sbomWriter('cyclonedx-xml')).toThrow(UsageError);
+    const writers = await Promise.all(SBOM_FORMATS.map((f) => f.load()));
+    expect(writers.map((w) => w.name)).toEqual(names);
+    const fixed = { ...ctx, documentId: '00000000-0000-4000-8000-000000000000' };
+    expect((await sbomFormat('cyclonedx-json').load()).write(inventory, fixed)).toBe(
+      cyclonedxJsonWriter.write(inventory, fixed),
+    );
+    expect(() => sbomFormat('cyclonedx-xml')).toThrow(UsageError);
   });
 });

@@ -1,0 +1,127 @@
+import type { CliIo } from '../cli-io.js';
+import { UsageError } from '../../core/errors/usage-error.js';
+import { buildServer } from '../../server/server-app.js';
+import type { ServiceConfig } from '../../jobs/service-context.js';
+import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
+import { DEFAULT_SERVICE_DB_URL, openServiceDb, type ServiceDb } from '../../store/service-db.js';
+import { parseEgressAllowList } from '../../egress/egress-allow-list.js';
+import { EgressAllowInvalidError } from '../../egress/egress-allow-invalid-error.js';
+import { defaultSecretKeyPath, loadOrCreateSecretKey } from '../../store/secret-key-file.js';
+import { assertSecretsReadable } from '../../store/secret-key-check.js';
+import type { SecretBox } from '../../store/secret-box.js';
+
+/** `vigil server`: the API on the service DB until SIGINT/SIGTERM. */
+export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
+  const config = configOf(opts);
+  const { db, secrets } = await openWithSecrets(opts, io);
+  const keys = await db.kysely
+    .selectFrom('api_keys')
+    .select('id')
+    .where('revoked_at', 'is', null)
+    .limit(1)
+    .execute();
+  if (keys.length === 0) {
+    io.stderr.write(
+      'no API key yet: create the first one with `vigil admin create-key --account ID --role admin`\n',
+    );
+  }
+  // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
+  const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
+  const app = await buildServer({
+    db,
+    store: vulns.store,
+    secrets,
+    config,
+    ...(opts.logRequests ? { logStream: process.stderr } : {}),
+  });
+  const address = await app.listen({ port: Number(opts.port), host: opts.host });
+  io.stderr.write(`vigil server listening on ${address}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  await db.close();
+  await vulns.close();
+}
+
+export interface ServerOptions {
+  database?: string;
+  db?: string;
+  host: string;
+  port: string;
+  pollIntervalMs?: number;
+  webhookBackoffMs?: number;
+  webhookMaxBackoffMs?: number;
+  webhookMaxAttempts?: number;
+  webhookTimeoutMs?: number;
+  retentionDays?: number;
+  rateLimitPerMinute?: number;
+  sessionTtlMinutes?: number;
+  authFailuresPerMinute?: number;
+  checkinInterval?: number;
+  logRequests?: boolean;
+  egressAllow?: string;
+  egressConnectTimeoutMs?: number;
+  egressHeadersTimeoutMs?: number;
+  egressIdleTimeoutMs?: number;
+  egressMinBytesPerSecond?: number;
+  secretKeyFile?: string;
+}
+
+/**
+ * The service DB and the key its secrets are sealed under: the key is loaded (or made, on first
+ * start) before the DB is migrated, since migration 0005 seals plaintext secrets with it; a key the
+ * DB's secrets were not sealed under stops the start with SECRET_KEY_MISMATCH.
+ */
+async function openWithSecrets(
+  opts: ServerOptions,
+  io: CliIo,
+): Promise<{ db: ServiceDb; secrets: SecretBox }> {
+  const url = opts.database ?? DEFAULT_SERVICE_DB_URL;
+  const key = loadOrCreateSecretKey(opts.secretKeyFile ?? defaultSecretKeyPath(url));
+  let db: ServiceDb | undefined;
+  try {
+    db = await openServiceDb({ url, secrets: key.box });
+    await assertSecretsReadable(db.kysely, key.box, key.path, key.created);
+  } catch (err) {
+    await db?.close();
+    key.discard();
+    throw err;
+  }
+  if (key.created)
+    io.stderr.write(`made secret key ${key.path} (key ${key.box.keyId}): back it up with the database\n`);
+  return { db, secrets: key.box };
+}
+
+/** Only the tunables given on the command line; the rest keep DEFAULT_SERVICE_CONFIG. */
+function configOf(opts: ServerOptions): Partial<ServiceConfig> {
+  const config: Partial<ServiceConfig> = {};
+  if (opts.pollIntervalMs) config.pollIntervalMs = opts.pollIntervalMs;
+  if (opts.webhookBackoffMs) config.webhookBackoffMs = opts.webhookBackoffMs;
+  if (opts.webhookMaxBackoffMs) config.webhookMaxBackoffMs = opts.webhookMaxBackoffMs;
+  if (opts.webhookMaxAttempts) config.webhookMaxAttempts = opts.webhookMaxAttempts;
+  if (opts.webhookTimeoutMs) config.webhookTimeoutMs = opts.webhookTimeoutMs;
+  if (opts.retentionDays) config.retentionDays = opts.retentionDays;
+  if (opts.rateLimitPerMinute) config.rateLimitPerMinute = opts.rateLimitPerMinute;
+  if (opts.sessionTtlMinutes) config.sessionTtlMinutes = opts.sessionTtlMinutes;
+  if (opts.egressConnectTimeoutMs) config.egressConnectTimeoutMs = opts.egressConnectTimeoutMs;
+  if (opts.egressHeadersTimeoutMs) config.egressHeadersTimeoutMs = opts.egressHeadersTimeoutMs;
+  if (opts.egressIdleTimeoutMs) config.egressIdleTimeoutMs = opts.egressIdleTimeoutMs;
+  if (opts.egressMinBytesPerSecond) config.egressMinBytesPerSecond = opts.egressMinBytesPerSecond;
+  config.egressAllow = egressAllowOf(opts.egressAllow ?? process.env['VIGIL_EGRESS_ALLOW'] ?? '');
+  if (opts.authFailuresPerMinute) config.authFailuresPerMinute = opts.authFailuresPerMinute;
+  if (opts.checkinInterval) config.agentCheckinIntervalSeconds = opts.checkinInterval;
+  return config;
+}
+
+/** The flag wins over the environment; a bad entry is a usage error before anything starts. */
+function egressAllowOf(list: string): string[] {
+  try {
+    return [...parseEgressAllowList([list]).entries];
+  } catch (err) {
+    if (err instanceof EgressAllowInvalidError) throw new UsageError(err.message, { ...err.details });
+    throw err;
+  }
+}
