@@ -62,6 +62,8 @@ export interface CliRunOptions {
   asUser?: number;
   /** A command the CLI runs under, e.g. `['strace', '-f', …]`. */
   prefix?: readonly string[];
+  /** Node options before the script, e.g. `['--import', TRACER]`. */
+  nodeArgs?: readonly string[];
   cwd?: string;
   /** Another copy of bin/vigil.js to run (see cli-copy.ts). */
   bin?: string;
@@ -69,7 +71,7 @@ export interface CliRunOptions {
 
 /** Runs `node bin/vigil.js ARGS` to completion, capturing both streams (never a TTY). */
 export function runCli(args: readonly string[], opts: CliRunOptions = {}): Promise<CliRun> {
-  const node = [...(opts.prefix ?? []), process.execPath, opts.bin ?? BIN, ...args];
+  const node = [...(opts.prefix ?? []), process.execPath, ...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...args];
   const argv =
     opts.asUser === undefined
       ? node
