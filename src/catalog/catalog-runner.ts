@@ -38,6 +38,7 @@ export async function runCatalogers(
   for (const cataloger of catalogers) {
     versions[cataloger.name] = cataloger.version;
     for (const ref of await resolver.findFiles(cataloger.globs)) {
+      if (cataloger.accepts && !cataloger.accepts(ref)) continue;
       try {
         const result = await cataloger.parse(catalogerFile(resolver, ref), ctx);
         // One entry that cannot become a package (a purl its fields cannot form) never hides the others.

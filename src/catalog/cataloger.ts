@@ -57,5 +57,12 @@ export interface Cataloger {
   readonly ecosystem: Ecosystem;
   readonly tags: readonly CatalogerTag[];
   readonly globs: readonly string[];
+  /**
+   * Optional and synchronous: does this matched file deserve a `parse` at all, judged on what the
+   * resolver already knows? The runner skips the rest without a call (binary catalogers match whole
+   * program directories, tens of thousands of files on a host, and want the few executables). `parse`
+   * alone must give the same answer: it returns no packages for a refused file.
+   */
+  accepts?(file: Pick<CatalogerFile, 'path' | 'size' | 'mode'>): boolean;
   parse(file: CatalogerFile, ctx: ParseContext): Promise<ParseResult>;
 }

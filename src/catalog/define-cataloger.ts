@@ -18,6 +18,8 @@ interface CatalogerBase {
    * package (`node_modules/x/package-lock.json`) is that package's, not the scanned project's.
    */
   skip?: RegExp;
+  /** A cheap test on path, size and mode before any read (see Cataloger.accepts); refused files give nothing. */
+  accepts?: (file: Pick<CatalogerFile, 'path' | 'size' | 'mode'>) => boolean;
 }
 
 /** A cataloger over one text file: read (BOM stripped), then a pure parser of the text. */
@@ -37,7 +39,8 @@ export interface FileCatalogerSpec extends CatalogerBase {
 export type CatalogerSpec = TextCatalogerSpec | FileCatalogerSpec;
 
 /**
- * The one way catalogers are made. Fills the defaults, skips the paths `skip` names, and makes the
+ * The one way catalogers are made. Fills the defaults, skips the paths `skip` names (and those
+ * `accepts` refuses), and makes the
  * contract every cataloger keeps hold: `parse` never rejects. A file it cannot read becomes an unknown
  * with a reason (too-large, unreadable, parse-error), so one bad file never hides the others.
  */
@@ -45,14 +48,17 @@ export function defineCataloger(spec: CatalogerSpec): Cataloger {
   const read = spec.parseText
     ? textReader((text, file, ctx) => spec.parseText(text, file, ctx), spec.maxBytes)
     : (file: CatalogerFile, ctx: ParseContext) => spec.parse(file, ctx);
+  const accepts = (file: Pick<CatalogerFile, 'path' | 'size' | 'mode'>): boolean =>
+    !spec.skip?.test(file.path) && (spec.accepts?.(file) ?? true);
   return {
     name: spec.name,
     version: spec.version ?? 1,
     ecosystem: spec.ecosystem,
     tags: spec.tags,
     globs: spec.globs,
+    ...(spec.skip || spec.accepts ? { accepts } : {}),
     async parse(file, ctx) {
-      if (spec.skip?.test(file.path)) return { packages: [] };
+      if (!accepts(file)) return { packages: [] };
       try {
         return normalize(await read(file, ctx));
       } catch (err) {

@@ -79,18 +79,15 @@ export class TreeGlobMatcher {
    * `path` (the entry's in-root path without the leading slash) is read only by globs matched whole.
    */
   matches(state: MatchState, name: string, path?: () => string): readonly number[] {
-    let out: number[] | undefined;
-    const add = (id: number): void => {
-      if (!out) out = [id];
-      else if (!out.includes(id)) out.push(id);
-    };
-    for (const id of state.literalAccept.get(name) ?? NO_IDS) add(id);
-    for (const id of state.anyAccept) add(id);
-    for (const s of state.suffixAccept) if (name.endsWith(s.text)) add(s.id);
-    for (const p of state.patternAccept) if (p.re.test(name)) add(p.id);
+    // Called once per entry of a tree walk (a host has most of a million): no allocation unless a match.
+    let out: number[] | undefined = state.literalAccept.get(name);
+    if (out) out = [...out];
+    for (const id of state.anyAccept) out = withId(out, id);
+    for (const s of state.suffixAccept) if (name.endsWith(s.text)) out = withId(out, s.id);
+    for (const p of state.patternAccept) if (p.re.test(name)) out = withId(out, p.id);
     if (this.whole.length > 0 && path) {
       const subject = path();
-      for (const w of this.whole) if (w.isMatch(subject)) add(w.id);
+      for (const w of this.whole) if (w.isMatch(subject)) out = withId(out, w.id);
     }
     return out ?? NO_IDS;
   }
@@ -138,7 +135,7 @@ export class TreeGlobMatcher {
       const next = item + 1;
       if (seg.kind === 'literal') {
         if (!last) pushTo(state.literalNext, seg.text, next);
-        if (accepts) pushTo(state.literalAccept, seg.text, glob.id);
+        if (accepts) pushTo(state.literalAccept, seg.text, glob.id, true);
       } else if (seg.kind === 'any') {
         if (!last) state.anyNext.push(next);
         if (accepts) state.anyAccept.push(glob.id);
@@ -179,12 +176,18 @@ function compileSegment(seg: string): Segment {
   return { kind: 'pattern', re: picomatch.makeRe(seg, { dot: true }) };
 }
 
+function withId(ids: number[] | undefined, id: number): number[] {
+  if (!ids) return [id];
+  if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
 function unclosedBracket(seg: string): boolean {
   return seg.lastIndexOf('[') > seg.lastIndexOf(']');
 }
 
-function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V, unique = false): void {
   const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  if (!list) map.set(key, [value]);
+  else if (!unique || !list.includes(value)) list.push(value);
 }

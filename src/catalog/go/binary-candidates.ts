@@ -42,7 +42,7 @@ export function mayBeProgram(file: Pick<CatalogerFile, 'path' | 'size' | 'mode'>
   return file.size >= MIN_BINARY_SIZE && !NOT_A_PROGRAM.test(file.path);
 }
 
-/** The sections the binary catalogers read; a remembered ELF keeps only these (and its segments). */
+/** The sections the binary catalogers read: the only ones parsed and remembered (with the segments). */
 const KEPT_SECTIONS = new Set(['.go.buildinfo', '.dep-v0']);
 
 export interface ElfUse<T> {
@@ -67,14 +67,10 @@ export async function withElf<T>(file: CatalogerFile, use: ElfUse<T>): Promise<T
   const reader = await file.open();
   try {
     // readElf checks the magic in its first (and, for non-ELF files, only) read.
-    const elf = known ?? (await readElf(reader));
-    if (!known) use.shared?.set(key, elf ? remembered(elf) : null);
+    const elf = known ?? (await readElf(reader, KEPT_SECTIONS));
+    if (!known) use.shared?.set(key, elf ?? null);
     return elf ? await use.fn(reader, elf) : undefined;
   } finally {
     await reader.close();
   }
-}
-
-function remembered(elf: ElfFile): ElfFile {
-  return { ...elf, sections: elf.sections.filter((s) => KEPT_SECTIONS.has(s.name)) };
 }

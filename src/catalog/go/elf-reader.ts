@@ -37,8 +37,13 @@ const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 /**
  * Reads only the ELF header, program headers, section headers and the section-name string table, so
  * a 100 MB binary costs a few KiB of reads. Returns undefined for anything that is not a sane ELF.
+ * With `only`, just the sections of those names are kept: a host has thousands of programs and the
+ * binary catalogers want one or two sections of each.
  */
-export async function readElf(reader: RandomAccessReader): Promise<ElfFile | undefined> {
+export async function readElf(
+  reader: RandomAccessReader,
+  only?: ReadonlySet<string>,
+): Promise<ElfFile | undefined> {
   const ident = await reader.read(0, 64);
   if (ident.length < 52 || !ident.subarray(0, 4).equals(ELF_MAGIC)) return undefined;
   const is64 = ident[4] === 2;
@@ -54,11 +59,18 @@ export async function readElf(reader: RandomAccessReader): Promise<ElfFile | und
   const segments = await readTable(reader, phoff, phentsize, phnum, (b) =>
     parseSegment(b, is64, littleEndian),
   );
-  const raw = await readTable(reader, shoff, shentsize, shnum, (b) => parseSection(b, is64, littleEndian));
-  const names = raw[shstrndx];
+  const entries = await readTable(reader, shoff, shentsize, shnum, (b) => b);
+  const table = entries[shstrndx];
+  const names = table && parseSection(table, is64, littleEndian);
   const strtab =
     names && names.size <= MAX_HEADER_TABLE ? await reader.read(names.offset, names.size) : Buffer.alloc(0);
-  const sections = raw.map((s) => ({ ...s, name: cString(strtab, s.nameOffset) }));
+  const sections: ElfSection[] = [];
+  for (const entry of entries) {
+    const name = cString(strtab, fieldReader(entry, littleEndian).u32(0));
+    if (only && !only.has(name)) continue;
+    const { nameOffset: _offset, ...header } = parseSection(entry, is64, littleEndian);
+    sections.push({ ...header, name });
+  }
   return { is64, littleEndian, sections, segments };
 }
 

@@ -1,7 +1,7 @@
 import type { PackageDraft } from '../../core/package.js';
 import type { ParseResult } from '../cataloger.js';
 import { defineCataloger } from '../define-cataloger.js';
-import { BINARY_GLOBS, withElf } from './binary-candidates.js';
+import { BINARY_GLOBS, mayBeProgram, withElf } from './binary-candidates.js';
 import { decodeGoBuildInfo, type GoBuildInfo } from './go-buildinfo-decoder.js';
 import { parseGoModInfo, type GoModule } from './go-modinfo-parser.js';
 
@@ -17,6 +17,7 @@ export const goBinaryCataloger = defineCataloger({
   ecosystem: 'golang',
   tags: ['language', 'installed', 'binary'],
   globs: BINARY_GLOBS,
+  accepts: mayBeProgram,
   async parse(file, ctx): Promise<ParseResult> {
     const info = await withElf(file, {
       shared: ctx.shared,

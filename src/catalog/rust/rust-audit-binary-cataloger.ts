@@ -1,4 +1,4 @@
-import { BINARY_GLOBS, withElf } from '../go/binary-candidates.js';
+import { BINARY_GLOBS, mayBeProgram, withElf } from '../go/binary-candidates.js';
 import { readSection } from '../go/elf-reader.js';
 import type { ParseResult } from '../cataloger.js';
 import { defineCataloger } from '../define-cataloger.js';
@@ -15,6 +15,7 @@ export const rustAuditBinaryCataloger = defineCataloger({
   ecosystem: 'cargo',
   tags: ['language', 'installed', 'binary'],
   globs: BINARY_GLOBS,
+  accepts: mayBeProgram,
   async parse(file, ctx): Promise<ParseResult> {
     const data = await withElf(file, {
       shared: ctx.shared,
