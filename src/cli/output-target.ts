@@ -9,14 +9,16 @@ import { OutputUnwritableError } from './output-unwritable-error.js';
  * Writes a command's document to stdout, or to `file` so that readers never see a half-written one:
  * a temp file beside the target, fsync, then rename. Targets that are not regular files (/dev/null,
  * a FIFO, /dev/stdout) are written in place, because renaming over them would replace the device.
+ * A document given in chunks is written chunk by chunk, never whole in memory.
  */
-export async function writeOutput(io: CliIo, text: string, file?: string): Promise<void> {
+export async function writeOutput(io: CliIo, text: string | Iterable<string>, file?: string): Promise<void> {
+  const chunks = typeof text === 'string' ? [text] : text;
   if (file === undefined || file === '-') {
-    await writeStream(io.stdout, text);
+    for (const chunk of chunks) if (!(await writeStream(io.stdout, chunk))) return;
     return;
   }
   try {
-    await writeFileAtomically(file, text);
+    await writeFileAtomically(file, chunks);
   } catch (err) {
     if (isVigilError(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'write failed';
@@ -24,17 +26,17 @@ export async function writeOutput(io: CliIo, text: string, file?: string): Promi
   }
 }
 
-async function writeFileAtomically(file: string, text: string): Promise<void> {
+async function writeFileAtomically(file: string, chunks: Iterable<string>): Promise<void> {
   const target = await realTarget(file);
   const st = await lstat(target).catch(() => undefined);
   if (st && !st.isFile()) {
-    await writeFile(target, text);
+    await writeFile(target, chunks);
     return;
   }
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'wx', 0o644);
   try {
-    await handle.writeFile(text);
+    for (const chunk of chunks) await handle.write(chunk);
     await handle.sync();
     await handle.close();
     await rename(tmp, target);
@@ -51,15 +53,18 @@ async function realTarget(file: string): Promise<string> {
   return realpath(abs).catch(() => abs);
 }
 
-/** A reader that stops early (`| head`) is not an error of ours: EPIPE ends the write quietly. */
-function writeStream(stream: NodeJS.WritableStream, text: string): Promise<void> {
+/**
+ * A reader that stops early (`| head`) is not an error of ours: EPIPE ends the write quietly (false:
+ * write no more). Each chunk is written once the previous one was taken, so chunks never pile up.
+ */
+function writeStream(stream: NodeJS.WritableStream, text: string): Promise<boolean> {
   return new Promise((res, rej) => {
-    const onError = (err: NodeJS.ErrnoException): void => (err.code === 'EPIPE' ? res() : rej(err));
+    const onError = (err: NodeJS.ErrnoException): void => (err.code === 'EPIPE' ? res(false) : rej(err));
     stream.once('error', onError);
     stream.write(text, (err) => {
       stream.off('error', onError);
       if (err) onError(err);
-      else res();
+      else res(true);
     });
   });
 }

@@ -64,8 +64,12 @@ export async function runSbom(
     progress.stop();
   }
   const writer = await format.load();
-  const text = writer.write(inventory, { toolName: 'vigil', toolVersion });
-  await writeOutput(io, text, opts.output);
+  const ctx = { toolName: 'vigil', toolVersion };
+  await writeOutput(
+    io,
+    writer.chunks ? writer.chunks(inventory, ctx) : writer.write(inventory, ctx),
+    opts.output,
+  );
   reportSummary(io, inventory);
 }
 

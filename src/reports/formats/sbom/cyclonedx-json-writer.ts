@@ -10,6 +10,7 @@ import parseSpdxExpression from 'spdx-expression-parse';
 import type { Inventory, InventorySource } from '../../../core/inventory.js';
 import type { OsInfo } from '../../../core/os-info.js';
 import type { Package } from '../../../core/package.js';
+import { cyclonedxJsonChunks } from './cyclonedx-json-chunks.js';
 import type { SbomContext, SbomWriter } from './sbom-writer.js';
 
 /** Property names follow the `vendor:subject:field` habit of other producers (syft, trivy). */
@@ -39,6 +40,7 @@ export const cyclonedxJsonWriter: SbomWriter = {
     const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot5));
     return serializer.serialize(bom, { sortLists: true, space: 2 }) + '\n';
   },
+  chunks: (inventory, ctx) => cyclonedxJsonChunks(toCycloneDxBom(inventory, ctx)),
 };
 
 export function toCycloneDxBom(inventory: Inventory, ctx: SbomContext): Models.Bom {

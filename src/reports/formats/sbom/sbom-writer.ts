@@ -15,4 +15,9 @@ export interface SbomWriter {
   readonly description: string;
   readonly mediaType: string;
   write(inventory: Inventory, ctx: SbomContext): string;
+  /**
+   * The same text in pieces, for writers whose whole document would dominate a large inventory's
+   * memory (`vigil sbom /` writes tens of megabytes): joined, exactly what `write` returns.
+   */
+  chunks?(inventory: Inventory, ctx: SbomContext): Iterable<string>;
 }

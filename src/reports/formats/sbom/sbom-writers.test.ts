@@ -62,6 +62,40 @@ describe('cyclonedx-json', () => {
   });
 });
 
+describe('cyclonedx-json in chunks', () => {
+  const fixed = { ...ctx, documentId: '00000000-0000-4000-8000-000000000001' };
+  /** The sample's packages many times over, with distinct ids: several chunks of each list. */
+  function scaled(copies: number): Inventory {
+    const packages = Array.from({ length: copies }, (_, i) =>
+      inventory.packages.map((p) => ({ ...p, id: `${p.id}-${i}`, version: `${p.version}.${i}` })),
+    ).flat();
+    return { ...inventory, packages };
+  }
+  function withoutPackagesOrOs(): Inventory {
+    const { os: _os, ...rest } = inventory;
+    return { ...rest, packages: [], unknowns: [] };
+  }
+  const chunked = (inv: Inventory): string[] => [...(cyclonedxJsonWriter.chunks?.(inv, fixed) ?? [])];
+
+  it.each([
+    ['the sample', inventory],
+    ['a thousand-odd packages', scaled(250)],
+    ['no packages and no OS', withoutPackagesOrOs()],
+  ])('joined, equal the library serializer for %s', (_name, inv) => {
+    const chunks = chunked(inv);
+    expect(chunks.join('')).toBe(cyclonedxJsonWriter.write(inv, fixed));
+    if (inv.packages.length > 1000) expect(chunks.length).toBeGreaterThan(20);
+  });
+
+  it('give the library output whole when bom-refs repeat (the serializer renames them)', () => {
+    const twice = { ...inventory, packages: [...inventory.packages, inventory.packages[0]!] };
+    const chunks = chunked(twice);
+    expect(chunks).toHaveLength(1);
+    const refs = ((JSON.parse(chunks[0]!) as Json)['components'] as Json[]).map((c) => c['bom-ref']);
+    expect(new Set(refs).size).toBe(refs.length);
+  });
+});
+
 describe('spdx-json', () => {
   const doc = JSON.parse(spdxJsonWriter.write(inventory, ctx)) as Json;
   const packages = doc['packages'] as Json[];
