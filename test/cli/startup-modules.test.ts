@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENCHMARKS } from '../../src/checks/benchmarks/benchmark-registry.js';
+import { ASSESS_BENCHMARK_IDS } from '../../src/cli/commands/assess-command.js';
 import { buildCli, REPO, runCli } from './built-cli.js';
 
 /**
@@ -69,6 +71,7 @@ describe('what each command loads', () => {
     ['scan', 'fs', '--help'],
     ['server', '--help'],
     ['db', 'status', '--help'],
+    ['assess', 'fs', '--help'],
   ];
   it.each(light.map((args) => [args.join(' '), args]))(
     'vigil %s loads commander and the command registrations only',
@@ -77,7 +80,7 @@ describe('what each command loads', () => {
       const dist = modules.filter((m) => m.startsWith('dist/'));
       const packages = modules.filter((m) => m.startsWith('node_modules/'));
       const registrations =
-        /^dist\/(cli\/|core\/errors\/|reports\/formats\/sbom\/sbom-formats\.js|store\/service-db-defaults\.js)/;
+        /^dist\/(cli\/|core\/(errors\/|json-error-reason\.js|identifier-text\.js)|reports\/formats\/sbom\/sbom-formats\.js|store\/service-db-defaults\.js|checks\/model\/check-model\.js)/;
       expect(dist.filter((m) => !registrations.test(m))).toEqual([]);
       expect(dist).toContain('dist/cli/cli-main.js');
       expect(new Set(packages.map((m) => m.split('/')[1]))).toEqual(new Set(['commander']));
@@ -111,5 +114,11 @@ describe('what each command loads', () => {
     // Its parts, not its index: the index would also load its validators (ajv) and XML serializer.
     expect(loaded(modules, 'node_modules/ajv/')).toEqual([]);
     for (const prefix of SERVER_ONLY) expect(loaded(modules, prefix), prefix).toEqual([]);
+  });
+});
+
+describe('vigil assess help', () => {
+  it('names the benchmarks the registry has (the list is kept in the CLI so help loads no checks)', () => {
+    expect(ASSESS_BENCHMARK_IDS).toEqual(BENCHMARKS.map((b) => b.id));
   });
 });

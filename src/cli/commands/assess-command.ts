@@ -1,35 +1,21 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { assessFacts, assessRoot, type AssessmentSelection } from '../../checks/assess-root.js';
-import { BENCHMARKS } from '../../checks/benchmarks/benchmark-registry.js';
-import { AssessmentFactsError } from '../../checks/errors/assessment-facts-error.js';
-import { CommandHostProbe } from '../../checks/facts/live/live-host-probe.js';
-import type { AssessmentFacts } from '../../checks/facts/fact-model.js';
-import { assessmentFormat } from '../../checks/formats/assessment-format-registry.js';
-import { CHECK_PROFILES, type CheckProfile } from '../../checks/model/check-model.js';
-import { CHECK_STATUSES, type AssessmentResult, type CheckStatus } from '../../checks/model/check-result.js';
-import { ScanTargetError } from '../../core/errors/scan-target-error.js';
-import { UsageError } from '../../core/errors/usage-error.js';
-import { DirectoryResolver, HOST_EXCLUDES } from '../../source/directory/directory-resolver.js';
+import { CHECK_PROFILES } from '../../checks/model/check-model.js';
 import type { CliIo } from '../cli-io.js';
-import { EXIT } from '../exit-codes.js';
-import { writeOutput } from '../output-target.js';
+import type { AssessCliOptions } from './assess-action.js';
 
-interface AssessCliOptions {
-  benchmark: string;
-  level: string;
-  profile: string;
-  format: string;
-  output?: string;
-  failOn?: string | boolean;
-  factsOut?: string;
-}
+/**
+ * The benchmark ids for the help text, without loading the benchmarks (every check definition) on
+ * start-up; test/cli/startup-modules.test.ts holds it equal to the registry's ids.
+ */
+export const ASSESS_BENCHMARK_IDS: readonly string[] = ['cis-debian12', 'security-best-practices'];
+
+const action = (): Promise<typeof import('./assess-action.js')> => import('./assess-action.js');
 
 /**
  * `vigil assess fs ROOTFS|host`, `vigil assess host` and `vigil assess facts FILE`: configuration
  * checks (CIS Debian 12, security best practices) with CI exit codes, through the one engine entry
- * (assessRoot / assessFacts) the API and agents use too.
+ * (assessRoot / assessFacts) the API and agents use too. Only flags and help live here; the checks
+ * load when the command runs (assess-action.ts).
  */
 export function registerAssessCommand(program: Command, io: CliIo): void {
   const assess = program
@@ -44,12 +30,12 @@ export function registerAssessCommand(program: Command, io: CliIo): void {
       )
       .argument('<path>', 'directory to treat as /, or "host"'),
   ).action(async (path: string, opts: AssessCliOptions) => {
-    await run(path === 'host' ? 'host' : await directoryOf(path), opts, io, version);
+    await (await action()).assessPath(path, opts, io, version);
   });
   withOptions(
     assess.command('host').description('assess this running system (/proc, sshd -T, systemctl)'),
   ).action(async (opts: AssessCliOptions) => {
-    await run('host', opts, io, version);
+    await (await action()).assessPath('host', opts, io, version);
   });
   withOptions(
     assess
@@ -57,114 +43,17 @@ export function registerAssessCommand(program: Command, io: CliIo): void {
       .description('evaluate a facts document (vigil.assessment-facts/v1, as --facts-out writes)')
       .argument('<file>', 'facts JSON file'),
   ).action(async (file: string, opts: AssessCliOptions) => {
-    const selection = parseSelection(opts);
-    await report(assessFacts(await readFacts(file), selection), opts, io, version);
+    await (await action()).assessFactsFile(file, opts, io, version);
   });
 }
 
 function withOptions(cmd: Command): Command {
   return cmd
-    .option('-b, --benchmark <id>', `benchmark: ${BENCHMARKS.map((b) => b.id).join(', ')}`, 'cis-debian12')
+    .option('-b, --benchmark <id>', `benchmark: ${ASSESS_BENCHMARK_IDS.join(', ')}`, 'cis-debian12')
     .option('-l, --level <level>', 'profile level, 1 or 2 (2 includes 1)', '1')
     .option('-p, --profile <profile>', CHECK_PROFILES.join(' or '), 'server')
     .option('-f, --format <format>', 'table, json, csv or sarif', 'table')
     .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
     .option('--fail-on [statuses]', 'exit 3 when a check ends in one of these statuses (default FAILED)')
     .option('--facts-out <file>', 'also write the collected facts (JSON) to FILE');
-}
-
-/** Every flag is checked before anything is read: a typo must not cost an assessment. */
-function parseSelection(opts: AssessCliOptions): AssessmentSelection {
-  assessmentFormat(opts.format);
-  if (!BENCHMARKS.some((b) => b.id === opts.benchmark)) {
-    throw new UsageError(
-      `unknown benchmark "${opts.benchmark}" (one of ${BENCHMARKS.map((b) => b.id).join(', ')})`,
-    );
-  }
-  if (opts.level !== '1' && opts.level !== '2')
-    throw new UsageError(`--level must be 1 or 2, got "${opts.level}"`);
-  if (!CHECK_PROFILES.includes(opts.profile as CheckProfile)) {
-    throw new UsageError(`--profile must be ${CHECK_PROFILES.join(' or ')}, got "${opts.profile}"`);
-  }
-  failStatuses(opts);
-  return {
-    benchmark: opts.benchmark,
-    level: opts.level === '2' ? 2 : 1,
-    profile: opts.profile as CheckProfile,
-  };
-}
-
-function failStatuses(opts: AssessCliOptions): CheckStatus[] {
-  if (opts.failOn === undefined) return [];
-  if (opts.failOn === true) return ['FAILED'];
-  const list = String(opts.failOn)
-    .split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  for (const s of list) {
-    if (!CHECK_STATUSES.includes(s as CheckStatus)) {
-      throw new UsageError(`unknown status "${s}" in --fail-on (one of ${CHECK_STATUSES.join(', ')})`);
-    }
-  }
-  return list as CheckStatus[];
-}
-
-async function run(target: string, opts: AssessCliOptions, io: CliIo, version: string): Promise<void> {
-  const selection = parseSelection(opts);
-  const host = target === 'host';
-  const resolver = host
-    ? new DirectoryResolver('/', { exclude: HOST_EXCLUDES })
-    : new DirectoryResolver(target);
-  const { facts, result } = await assessRoot(resolver, {
-    ...selection,
-    mode: host ? 'host' : 'rootfs',
-    ...(host ? { probe: new CommandHostProbe(), description: `host ${hostname()}` } : {}),
-  });
-  if (opts.factsOut)
-    await writeOutput(io, `${JSON.stringify(facts satisfies AssessmentFacts, null, 2)}\n`, opts.factsOut);
-  await report(result, opts, io, version);
-}
-
-async function report(
-  result: AssessmentResult,
-  opts: AssessCliOptions,
-  io: CliIo,
-  version: string,
-): Promise<void> {
-  const format = assessmentFormat(opts.format);
-  await writeOutput(io, format.render({ ...result, tool: { name: 'vigil', version } }), opts.output);
-  if (opts.format !== 'table' || opts.output) {
-    const c = result.summary.counts;
-    io.stderr.write(
-      `vigil assess: ${result.summary.total} checks, ${c.FAILED} failed, ${c.PASSED} passed, ` +
-        `${c.NOT_APPLICABLE} not applicable, ${c.SKIPPED} skipped, ${c.ERROR} errors\n`,
-    );
-  }
-  const failOn = failStatuses(opts);
-  if (failOn.length && result.results.some((r) => failOn.includes(r.status))) io.exitCode = EXIT.FINDINGS;
-}
-
-async function readFacts(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new ScanTargetError(file, (err as NodeJS.ErrnoException).code ?? 'unreadable');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new AssessmentFactsError([`not JSON: ${(err as Error).message}`]);
-  }
-}
-
-async function directoryOf(path: string): Promise<string> {
-  let real: string;
-  try {
-    real = await realpath(path);
-  } catch (err) {
-    throw new ScanTargetError(path, (err as NodeJS.ErrnoException).code ?? 'cannot resolve path');
-  }
-  if (!(await stat(real)).isDirectory()) throw new ScanTargetError(path, 'not a directory');
-  return real;
 }
