@@ -13,6 +13,7 @@ import { imageOptionsFrom, type ImageCliFlags } from '../image-options.js';
 import type { CliIo } from '../cli-io.js';
 import { writeOutput } from '../output-target.js';
 import { progressReporter } from '../progress-reporter.js';
+import { collectGarbage } from '../collect-garbage.js';
 
 export interface SbomOptions {
   format: string;
@@ -45,24 +46,9 @@ export async function runSbom(
     reportSummary(io, inventory);
     return;
   }
-  const root = await directoryOf(path);
-  const isHost = root === '/';
-  const excluded = [...(isHost ? HOST_EXCLUDES : []), ...exclude];
-  const resolver = new DirectoryResolver(root, excluded.length > 0 ? { exclude: excluded } : {});
-  const source: InventorySource = isHost
-    ? { type: 'host', target: hostname() }
-    : { type: 'directory', target: root };
-  const progress = await progressReporter(io.stderr, 'cataloging', CATALOGERS.length);
-  let inventory: Inventory;
-  try {
-    inventory = await buildInventory(
-      resolver,
-      source,
-      progress.onProgress ? { onProgress: progress.onProgress } : {},
-    );
-  } finally {
-    progress.stop();
-  }
+  const inventory = await inventoryOf(await directoryOf(path), exclude, io);
+  // The walk's and the parsers' garbage goes before the document is built on top of the inventory.
+  collectGarbage();
   const writer = await format.load();
   const ctx = { toolName: 'vigil', toolVersion };
   await writeOutput(
@@ -71,6 +57,26 @@ export async function runSbom(
     opts.output,
   );
   reportSummary(io, inventory);
+}
+
+/** In a function of its own so the resolver (its caches, its lists) is garbage once this returns. */
+async function inventoryOf(root: string, exclude: readonly string[], io: CliIo): Promise<Inventory> {
+  const isHost = root === '/';
+  const excluded = [...(isHost ? HOST_EXCLUDES : []), ...exclude];
+  const resolver = new DirectoryResolver(root, excluded.length > 0 ? { exclude: excluded } : {});
+  const source: InventorySource = isHost
+    ? { type: 'host', target: hostname() }
+    : { type: 'directory', target: root };
+  const progress = await progressReporter(io.stderr, 'cataloging', CATALOGERS.length);
+  try {
+    return await buildInventory(
+      resolver,
+      source,
+      progress.onProgress ? { onProgress: progress.onProgress } : {},
+    );
+  } finally {
+    progress.stop();
+  }
 }
 
 async function directoryOf(path: string): Promise<string> {
