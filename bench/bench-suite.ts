@@ -1,7 +1,8 @@
 /** One row of a benchmark table: a workload measured for vigil and for the tool it is compared with. */
 export interface BenchRow {
   workload: string;
-  results: { tool: string; wallMs: number; peakRssKb: number; note?: string }[];
+  /** cpuMs: user + system CPU time, where measured (the table shows the column when any row has it). */
+  results: { tool: string; wallMs: number; peakRssKb: number; cpuMs?: number; note?: string }[];
   /** Why the row is missing or partial (fixture unavailable, tool missing); printed instead of figures. */
   skipped?: string;
 }

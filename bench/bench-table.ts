@@ -3,22 +3,30 @@ import type { BenchReport, BenchRow } from './bench-suite.js';
 /** Renders a report: per workload one line per tool, then vigil's figures as a ratio of each other's. */
 export function formatReport(report: BenchReport): string {
   const lines: string[] = [report.title, ''];
+  const cpu = report.rows.some((r) => r.results.some((x) => Number.isFinite(x.cpuMs)));
   const header = ['workload', 'tool', 'wall (median)', 'peak RSS (median)', 'note'];
   const body: string[][] = [];
   for (const row of report.rows) body.push(...rowLines(row));
+  // CPU time (last in each line) goes after wall, and only for suites that measure it.
+  header.push('cpu (median)');
+  for (const line of [header, ...body]) {
+    const cpuCell = line.pop() as string;
+    if (cpu) line.splice(3, 0, cpuCell);
+  }
   lines.push(...alignColumns([header, ...body]));
   if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `note: ${n}`));
   return lines.join('\n') + '\n';
 }
 
 function rowLines(row: BenchRow): string[][] {
-  if (row.skipped) return [[row.workload, '-', '-', '-', `skipped: ${row.skipped}`]];
+  if (row.skipped) return [[row.workload, '-', '-', '-', `skipped: ${row.skipped}`, '-']];
   const out = row.results.map((r, i) => [
     i === 0 ? row.workload : '',
     r.tool,
     formatMs(r.wallMs),
     formatKb(r.peakRssKb),
     r.note ?? '',
+    r.cpuMs === undefined || !Number.isFinite(r.cpuMs) ? '-' : formatMs(r.cpuMs),
   ]);
   const [ours, ...others] = row.results;
   for (const other of ours ? others : []) {
@@ -28,6 +36,7 @@ function rowLines(row: BenchRow): string[][] {
       ratio(ours?.wallMs, other.wallMs),
       ratio(ours?.peakRssKb, other.peakRssKb),
       'ratio (< 1: vigil uses less)',
+      other.cpuMs === undefined ? '-' : ratio(ours?.cpuMs, other.cpuMs),
     ]);
   }
   return out;

@@ -5,6 +5,8 @@ export interface Measurement {
   wallMs: number;
   /** Peak resident set size of the process (kbytes), as the kernel counted it. */
   peakRssKb: number;
+  /** User + system CPU time (GNU time only; NaN without it): steadier than wall on a shared machine. */
+  cpuMs: number;
   exitCode: number | null;
 }
 
@@ -46,9 +48,14 @@ export async function measureOnce(cmd: CommandSpec): Promise<Measurement> {
   const peakRssKb = useTime
     ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)?.[1] ?? 0)
     : polledKb;
+  const cpuMs = useTime ? 1000 * (secondsOf(report, 'User time') + secondsOf(report, 'System time')) : NaN;
   // GNU time exits with the child's status; a failed run is reported, never silently measured.
   if (exitCode !== 0) throw new Error(`${cmd.argv.join(' ')} exited ${exitCode}:\n${report.slice(-2000)}`);
-  return { wallMs, peakRssKb, exitCode };
+  return { wallMs, peakRssKb, cpuMs, exitCode };
+}
+
+function secondsOf(report: string, field: string): number {
+  return Number(new RegExp(`${field} \\(seconds\\): ([\\d.]+)`).exec(report)?.[1] ?? NaN);
 }
 
 function vmHwmKb(pid: number | undefined): number {
@@ -69,7 +76,7 @@ export function median(xs: readonly number[]): number {
 }
 
 export interface Comparison {
-  [tool: string]: { wallMs: number; peakRssKb: number };
+  [tool: string]: { wallMs: number; peakRssKb: number; cpuMs: number };
 }
 
 /**
@@ -88,7 +95,11 @@ export async function compareMedians(cmds: Record<string, CommandSpec>, runs: nu
   }
   const out: Comparison = {};
   for (const [tool, ms] of Object.entries(samples)) {
-    out[tool] = { wallMs: median(ms.map((m) => m.wallMs)), peakRssKb: median(ms.map((m) => m.peakRssKb)) };
+    out[tool] = {
+      wallMs: median(ms.map((m) => m.wallMs)),
+      peakRssKb: median(ms.map((m) => m.peakRssKb)),
+      cpuMs: median(ms.map((m) => m.cpuMs)),
+    };
   }
   return out;
 }
