@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CHECK_PROFILES } from '../../checks/model/check-model.js';
 import type { CliIo } from '../cli-io.js';
+import type * as AssessAction from './assess-action.js';
 import type { AssessCliOptions } from './assess-action.js';
 
 /**
@@ -9,7 +10,7 @@ import type { AssessCliOptions } from './assess-action.js';
  */
 export const ASSESS_BENCHMARK_IDS: readonly string[] = ['cis-debian12', 'security-best-practices'];
 
-const action = (): Promise<typeof import('./assess-action.js')> => import('./assess-action.js');
+const action = (): Promise<typeof AssessAction> => import('./assess-action.js');
 
 /**
  * `vigil assess fs ROOTFS|host`, `vigil assess host` and `vigil assess facts FILE`: configuration
