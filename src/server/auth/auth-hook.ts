@@ -13,6 +13,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyContextConfig {
+    /** The route authenticates its callers itself (the Inspector2-compatible API's SigV4). */
+    ownAuthentication?: boolean;
+  }
 }
 
 /**
@@ -39,6 +43,7 @@ export function installAuth(
     if (PUBLIC.has(url) || PUBLIC.has(`${req.method} ${url}`) || isConsoleRequest(req)) return;
     // Agents check in with their host key, and a host key does nothing else.
     if (url === CHECKIN_ROUTE) return authenticateHost(req, db);
+    if (req.routeOptions.config.ownAuthentication === true) return;
     const token = bearerToken(req.headers.authorization);
     if (token && isHostKey(token)) throw forbidden(`a host key can only check in (POST ${CHECKIN_ROUTE})`);
     // A bearer key wins; without one, a console session cookie (which also checks the CSRF token).
