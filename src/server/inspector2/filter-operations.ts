@@ -24,7 +24,14 @@ import { filterArn, requireArn } from './inspector2-arns.js';
 import { awsCriteria, vigilCriteria } from './inspector2-criteria.js';
 import { invalidInput, notFoundAws } from './inspector2-errors.js';
 import { epochSeconds } from './inspector2-finding.js';
-import { offsetOf, pageOf, requireAdminOf, requireVisible, type Operation } from './inspector2-operation.js';
+import {
+  offsetOf,
+  pageOf,
+  requireAdminOf,
+  requireVisible,
+  requireWriterOf,
+  type Operation,
+} from './inspector2-operation.js';
 
 /**
  * Inspector's filters: action SUPPRESS is a vigil suppression rule (the same rule /v1 manages, with
@@ -68,7 +75,7 @@ async function findFilter(ctx: ServiceContext, accountId: string, id: string): P
 
 function authorize(p: Principal, accountId: string, action: AnyFilter['action']): void {
   if (action === 'SUPPRESS') requireAdminOf(p, accountId);
-  else requireVisible(p, accountId);
+  else requireWriterOf(p, accountId);
 }
 
 async function annotate(ctx: ServiceContext, accountId: string, id: string, q: FilterInput): Promise<void> {

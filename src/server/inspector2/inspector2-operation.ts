@@ -27,6 +27,16 @@ export function requireAdminOf(p: Principal, accountId: string): void {
     throw accessDenied('an admin key of the account or of the delegated administrator is needed');
 }
 
+/**
+ * Writing into an account, as /v1's requireWriter: every key of the delegated administrator reads the
+ * member accounts, but only its admin keys write into them; member keys write in their own account.
+ */
+export function requireWriterOf(p: Principal, accountId: string): void {
+  requireVisible(p, accountId);
+  if (p.accountId !== accountId && p.role !== 'admin')
+    throw accessDenied('only admin keys of the delegated administrator write into member accounts');
+}
+
 /** The account must be one the key sees (its own, or a member of the organization it administers). */
 export function requireVisible(p: Principal, accountId: string): void {
   if (!p.visibleAccountIds.includes(accountId))

@@ -6,7 +6,7 @@ import { checkTags, getResource, updateResourceTags } from '../../resources/reso
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { requireArn, type ParsedArn } from './inspector2-arns.js';
 import { notFoundAws } from './inspector2-errors.js';
-import { requireAdminOf, requireVisible, type Operation } from './inspector2-operation.js';
+import { requireAdminOf, requireVisible, requireWriterOf, type Operation } from './inspector2-operation.js';
 
 /**
  * Tags of a vigil resource (host, image, repository: the same tags FilterCriteria resourceTags and
@@ -29,7 +29,7 @@ async function setTags(
   t: Target,
   change: (old: Record<string, string>) => Record<string, string>,
 ): Promise<void> {
-  requireVisible(p, t.accountId);
+  requireWriterOf(p, t.accountId);
   const old = await tagsOf(ctx, t);
   const next = checkTags(change(old));
   if (t.kind === 'resource') {

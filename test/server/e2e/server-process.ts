@@ -35,14 +35,9 @@ export async function createFirstKey(database: string, account: string): Promise
  * `node bin/vigil.js server --port 0 …` as a child process; resolves with the address it prints on
  * stderr ("vigil server listening on http://…"), so the test talks to exactly what a user runs.
  */
-export async function startServerProcess(
-  args: readonly string[],
-  /** A command the server runs under, e.g. `['faketime', '-f', '+20m']` for a moved clock. */
-  prefix: readonly string[] = [],
-): Promise<ServerProcess> {
+export async function startServerProcess(args: readonly string[]): Promise<ServerProcess> {
   await buildCli();
-  const argv = [...prefix, process.execPath, BIN, 'server', '--port', '0', ...args];
-  const child = spawn(argv[0] as string, argv.slice(1), {
+  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', ...args], {
     cwd: REPO,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -59,7 +59,7 @@ export class AwsClients {
   private readonly home = mkdtempSync(join(tmpdir(), 'vigil-aws-home-'));
 
   constructor(
-    readonly cli: string,
+    readonly cliPath: string,
     readonly python: string,
     readonly endpoint: string,
   ) {
@@ -88,9 +88,10 @@ export class AwsClients {
     };
   }
 
-  private run(cmd: string, args: readonly string[], creds: AwsCreds): Promise<Run> {
+  private run(cmd: string, args: readonly string[], creds: AwsCreds, prefix: readonly string[] = []): Promise<Run> {
+    const argv = [...prefix, cmd, ...args];
     return new Promise((resolve, reject) => {
-      const child = spawn(cmd, args, { env: this.env(creds), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(argv[0] ?? cmd, argv.slice(1), { env: this.env(creds), stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -102,10 +103,13 @@ export class AwsClients {
     });
   }
 
-  /** `aws inspector2 ARGS --endpoint-url … --region any --output json` */
-  cliRun(creds: AwsCreds, args: readonly string[]): Promise<Run> {
+  /**
+   * `aws inspector2 ARGS --endpoint-url … --region any --output json`; `prefix` runs the CLI under
+   * another command (`['faketime', '-f', '-20m']`: a client whose clock is 20 minutes behind).
+   */
+  cliRun(creds: AwsCreds, args: readonly string[], prefix: readonly string[] = []): Promise<Run> {
     const all = ['inspector2', ...args, '--endpoint-url', this.endpoint, '--region', 'any', '--output', 'json'];
-    return this.run(this.cli, all, creds);
+    return this.run(this.cliPath, all, creds, prefix);
   }
 
   async cli<T = Record<string, unknown>>(creds: AwsCreds, args: readonly string[]): Promise<T> {
@@ -115,8 +119,8 @@ export class AwsClients {
   }
 
   /** A call that must fail; its error as the CLI printed it ("An error occurred (X) when calling …"). */
-  async cliError(creds: AwsCreds, args: readonly string[]): Promise<CliError> {
-    const r = await this.cliRun(creds, args);
+  async cliError(creds: AwsCreds, args: readonly string[], prefix: readonly string[] = []): Promise<CliError> {
+    const r = await this.cliRun(creds, args, prefix);
     const m = /An error occurred \((\w+)\) when calling the (\w+) operation: (.*)/.exec(r.stderr);
     if (r.code === 0 || !m) throw new Error(`aws inspector2 ${args.join(' ')}: expected an error, got ${r.code}: ${r.stderr}${r.stdout}`);
     return { exception: m[1] ?? '', operation: m[2] ?? '', message: (m[3] ?? '').trim() };

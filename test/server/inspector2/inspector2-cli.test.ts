@@ -9,7 +9,7 @@ import { HOST1, M1, M2, ROOT, idOfArn, startE2e, v1FindingIds, v1Findings, type 
 /**
  * Issue 18 with the real clients: the AWS CLI and botocore against the real `vigil server`, seeded as
  * the service e2e test. Every Inspector answer is checked against what /v1 answers for the same
- * question. Steps run in order and share state. (Auth and bad input: inspector2-cli-auth.test.ts.)
+ * question. Steps run in order and share state. (Auth, bad input and unsupported operations: inspector2-cli-auth.test.ts.)
  */
 let e: E2e;
 const eq = (value: string): Array<{ comparison: 'EQUALS'; value: string }> => [{ comparison: 'EQUALS', value }];
@@ -47,7 +47,7 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
       ['resourceType PREFIX', { resourceType: [{ comparison: 'PREFIX', value: 'AWS_ECR' }] }, { resourceType: [...eq('CONTAINER_IMAGE'), ...eq('CONTAINER_REPOSITORY')] }],
       ['resourceId', { resourceId: eq(HOST1) }, { resourceId: eq(HOST1) }],
       ['resourceTags', { resourceTags: [{ comparison: 'EQUALS', key: 'team', value: 'web' }] }, { resourceTags: [{ comparison: 'EQUALS', key: 'team', value: 'web' }] }],
-      ['vulnerablePackages', { vulnerablePackages: [{ name: eq(packageOf(sample)) }] }, { packageName: eq(packageOf(sample)) }],
+      ['vulnerablePackages', { vulnerablePackages: [{ name: eq(packageOf(sample))[0] }] }, { packageName: eq(packageOf(sample)) }],
       ['inspectorScore', { inspectorScore: [{ lowerInclusive: 7, upperInclusive: 10 }] }, { inspectorScore: [{ lowerInclusive: 7, upperInclusive: 10 }] }],
       ['epssScore', { epssScore: [{ lowerInclusive: 0.001 }] }, { epssScore: [{ lowerInclusive: 0.001 }] }],
       ['firstObservedAt', { firstObservedAt: [{ startInclusive: cut }] }, { firstObservedAt: [{ startInclusive: new Date(cut * 1000).toISOString() }] }],
@@ -110,7 +110,14 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
         resources: [{ type: 'AWS_EC2_INSTANCE', id: HOST1, tags: { env: 'e2e', team: 'web' } }],
         packageVulnerabilityDetails: {
           vulnerabilityId: pkg?.vulnerabilityId,
-          vulnerablePackages: [{ name: pkg?.vulnerablePackages[0]?.name, version: pkg?.vulnerablePackages[0]?.version, packageManager: 'OS' }],
+          // Every package of the finding (one vulnerability in several binary packages of one source).
+          vulnerablePackages: (pkg?.vulnerablePackages ?? []).map((p) => ({
+            name: p.name,
+            version: p.version,
+            filePath: p.filePath,
+            fixedInVersion: p.fixedInVersion,
+            packageManager: 'OS',
+          })),
         },
       });
       // botocore parsed Inspector's epoch-second timestamps into datetimes.
@@ -148,7 +155,7 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
   it('create-filter --action SUPPRESS suppresses exactly what a /v1 rule with the same criteria suppresses', async () => {
     const m1 = all.filter((f) => f.accountId === M1);
     const pkg = suppressionTarget(m1, all.filter((f) => f.accountId === M2));
-    const criteria = { vulnerablePackages: [{ name: eq(pkg) }] };
+    const criteria = { vulnerablePackages: [{ name: { comparison: 'EQUALS', value: pkg } }] };
     const before = await v1Findings(e, e.keys.root, {});
     const denied = await e.aws.cliError(e.creds.member2, ['create-filter', '--name', 'x', '--action', 'SUPPRESS', '--filter-criteria', JSON.stringify(criteria)]);
     expect(denied).toMatchObject({ exception: 'AccessDeniedException', operation: 'CreateFilter' });
@@ -258,8 +265,4 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
     expect(await e.aws.cli(c.admin1, ['list-tags-for-resource', '--resource-arn', hostArn])).toEqual({ tags: { env: 'e2e', team: 'web' } });
   });
 
-  it('list-coverage answers a clear ValidationException until the coverage model (issue 12) is on the server', async () => {
-    const err = await e.aws.cliError(e.creds.root, ['list-coverage']);
-    expect(err).toMatchObject({ exception: 'ValidationException', operation: 'ListCoverage', message: expect.stringContaining('issue 12') });
-  });
 });

@@ -6,7 +6,6 @@ import type { FilterCriteria } from '../../../src/findings/filter-criteria.js';
 import type { Finding } from '../../../src/findings/finding-types.js';
 import { runCli } from '../../cli/built-cli.js';
 import { debianRootfs } from '../../fixtures/debian-rootfs.js';
-import { requireTool } from '../../fixtures/required-tool.js';
 import { matchingDbPath } from '../../matching/fixtures/matching-db.js';
 import { expectStatus } from '../e2e/api-helpers.js';
 import { inventoryOfRootfs } from '../e2e/inventory-fixtures.js';
@@ -52,7 +51,6 @@ export async function createAwsKey(
  * a bullseye host in M2 with their real inventories; bearer keys and AWS credentials of each role.
  */
 export async function startE2e(): Promise<E2e> {
-  requireTool('faketime');
   const [bookworm, bullseye, vulndb] = await Promise.all([
     debianRootfs({ suite: 'bookworm' }).then(inventoryOfRootfs),
     debianRootfs({ suite: 'bullseye' }).then(inventoryOfRootfs),

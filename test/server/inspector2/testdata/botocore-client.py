@@ -7,7 +7,8 @@ AWS_DATA_PATH. Modes of REQUEST_JSON:
   paginate  {"operation", "params", "pageSize", "resultKey"}: botocore's own paginator to the end
   call      {"operation", "params"}: one call
   tamper    {"operation", "params", "replace": [old, new]}: the body is changed after signing
-  raw       {"method", "path", "body"}: a SigV4-signed request botocore's signer makes by hand
+  raw       {"method", "path", "body", "bodyBytes"}: a SigV4-signed request botocore's signer makes
+            by hand (bodyBytes: a JSON body of that many bytes, too big for a command line)
 """
 import json
 import sys
@@ -53,6 +54,8 @@ def call(client, req):
 
 def raw(session, endpoint, req):
     body = req.get("body")
+    if "bodyBytes" in req:
+        body = '{"name": "' + "x" * (req["bodyBytes"] - 12) + '"}'
     data = body.encode() if isinstance(body, str) else None
     request = AWSRequest(method=req["method"], url=endpoint + req["path"], data=data,
                          headers={"Content-Type": "application/json"} if data is not None else {})
