@@ -12,6 +12,11 @@ import { authenticateHost, CHECKIN_ROUTE, ENROLL_ROUTE } from './host-auth.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /**
+     * Set by routes that authenticate themselves when they refuse the caller with another status than
+     * 401 (SigV4 failures are AWS's 403s): counted against the address and audited as a 401 would be.
+     */
+    authenticationRefused?: boolean;
   }
   interface FastifyContextConfig {
     /** The route authenticates its callers itself (the Inspector2-compatible API's SigV4). */

@@ -35,6 +35,9 @@ const EXCEPTION_OF_CODE: Readonly<Record<string, string>> = {
   SESSION_EXPIRED: 'UnrecognizedClientException',
 };
 
+const isAuthenticationFailure = (code: string): boolean =>
+  code.startsWith('AWS_') || code === 'UNAUTHENTICATED' || code === 'SESSION_EXPIRED';
+
 function exceptionOfStatus(status: number): string {
   if (status === 401 || status === 403) return 'AccessDeniedException';
   if (status === 404) return 'ResourceNotFoundException';
@@ -67,7 +70,7 @@ export function toAwsError(err: unknown): {
   const retry = body.details['retryAfterSeconds'];
   return {
     // An expired signature is a 403 at AWS (the status a client acts on), not /v1's 401.
-    status: body.code.startsWith('AWS_') || body.code === 'UNAUTHENTICATED' ? 403 : status,
+    status: isAuthenticationFailure(body.code) ? 403 : status,
     exception,
     body: out,
     ...(typeof retry === 'number' ? { retryAfterSeconds: retry } : {}),
@@ -76,6 +79,8 @@ export function toAwsError(err: unknown): {
 
 export function sendAwsError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const e = toAwsError(err);
+  // Counted against the caller's address and audited as /v1's 401s are (rate-limit.ts, audit-hook.ts).
+  if (isAuthenticationFailure(toHttp(err).body.code)) req.authenticationRefused = true;
   if (e.status >= 500) req.log.error({ err }, 'inspector2 request failed');
   if (e.retryAfterSeconds !== undefined) reply.header('retry-after', String(e.retryAfterSeconds));
   return reply

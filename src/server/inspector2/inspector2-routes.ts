@@ -33,6 +33,7 @@ async function handle(
 ): Promise<FastifyReply> {
   const caller = await authenticateInspector2(req, ctx);
   req.principal = caller.principal;
+  await req.server.keyRateLimit(req, reply);
   const impl = OPERATIONS[op.name];
   if (!impl) throw unsupportedOperation(op.name);
   if (impl.mutates && caller.principal.role === 'read-only')
@@ -86,6 +87,7 @@ export function registerInspector2Routes(app: FastifyInstance, ctx: ServiceConte
         handler: async (req, reply) => {
           const { principal } = await authenticateInspector2(req, ctx);
           req.principal = principal;
+          await req.server.keyRateLimit(req, reply);
           const report = await visibleReport(ctx, principal, (req.params as { reportId: string }).reportId);
           if (report.status !== 'SUCCEEDED')
             throw new HttpError(409, 'REPORT_NOT_READY', `the report is ${report.status}`);

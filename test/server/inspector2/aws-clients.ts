@@ -31,8 +31,7 @@ export interface CliError {
 }
 
 export type BotoResult<T = unknown> =
-  | { ok: true; result: T }
-  | { ok: false; code: string; message: string; status: number };
+  { ok: true; result: T } | { ok: false; code: string; message: string; status: number };
 
 const SCRIPT = join(import.meta.dirname, 'testdata', 'botocore-client.py');
 
@@ -88,10 +87,18 @@ export class AwsClients {
     };
   }
 
-  private run(cmd: string, args: readonly string[], creds: AwsCreds, prefix: readonly string[] = []): Promise<Run> {
+  private run(
+    cmd: string,
+    args: readonly string[],
+    creds: AwsCreds,
+    prefix: readonly string[] = [],
+  ): Promise<Run> {
     const argv = [...prefix, cmd, ...args];
     return new Promise((resolve, reject) => {
-      const child = spawn(argv[0] ?? cmd, argv.slice(1), { env: this.env(creds), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(argv[0] ?? cmd, argv.slice(1), {
+        env: this.env(creds),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -108,7 +115,16 @@ export class AwsClients {
    * another command (`['faketime', '-f', '-20m']`: a client whose clock is 20 minutes behind).
    */
   cliRun(creds: AwsCreds, args: readonly string[], prefix: readonly string[] = []): Promise<Run> {
-    const all = ['inspector2', ...args, '--endpoint-url', this.endpoint, '--region', 'any', '--output', 'json'];
+    const all = [
+      'inspector2',
+      ...args,
+      '--endpoint-url',
+      this.endpoint,
+      '--region',
+      'any',
+      '--output',
+      'json',
+    ];
     return this.run(this.cliPath, all, creds, prefix);
   }
 
@@ -119,10 +135,17 @@ export class AwsClients {
   }
 
   /** A call that must fail; its error as the CLI printed it ("An error occurred (X) when calling …"). */
-  async cliError(creds: AwsCreds, args: readonly string[], prefix: readonly string[] = []): Promise<CliError> {
+  async cliError(
+    creds: AwsCreds,
+    args: readonly string[],
+    prefix: readonly string[] = [],
+  ): Promise<CliError> {
     const r = await this.cliRun(creds, args, prefix);
     const m = /An error occurred \((\w+)\) when calling the (\w+) operation: (.*)/.exec(r.stderr);
-    if (r.code === 0 || !m) throw new Error(`aws inspector2 ${args.join(' ')}: expected an error, got ${r.code}: ${r.stderr}${r.stdout}`);
+    if (r.code === 0 || !m)
+      throw new Error(
+        `aws inspector2 ${args.join(' ')}: expected an error, got ${r.code}: ${r.stderr}${r.stdout}`,
+      );
     return { exception: m[1] ?? '', operation: m[2] ?? '', message: (m[3] ?? '').trim() };
   }
 

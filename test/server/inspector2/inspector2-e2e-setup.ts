@@ -38,7 +38,18 @@ export async function createAwsKey(
   account: string,
   role: string,
 ): Promise<AwsCreds & { keyId: string }> {
-  const r = await runCli(['admin', 'create-key', '--format', 'aws', '--account', account, '--role', role, '--database', database]);
+  const r = await runCli([
+    'admin',
+    'create-key',
+    '--format',
+    'aws',
+    '--account',
+    account,
+    '--role',
+    role,
+    '--database',
+    database,
+  ]);
   if (r.code !== 0) throw new Error(`create-key --format aws exited ${r.code}: ${r.stderr}`);
   const keyId = /\(id ([0-9a-f-]{36})\)/.exec(r.stderr)?.[1];
   if (!keyId) throw new Error(`create-key --format aws named no key id: ${r.stderr}`);
@@ -59,7 +70,14 @@ export async function startE2e(): Promise<E2e> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-inspector2-e2e-'));
   const database = `sqlite:${join(dir, 'vigil.sqlite')}`;
   const root = await createFirstKey(database, ROOT);
-  const server = await startServerProcess(['--database', database, '--db', vulndb, '--poll-interval-ms', '200']);
+  const server = await startServerProcess([
+    '--database',
+    database,
+    '--db',
+    vulndb,
+    '--poll-interval-ms',
+    '200',
+  ]);
   const base = server.base;
   const post = <T>(key: string, path: string, body: unknown, status = 201): Promise<T> =>
     expectStatus<T>(status, base, key, 'POST', path, body);
@@ -119,7 +137,13 @@ export async function v1Findings(
   do {
     const q = new URLSearchParams({ filter: JSON.stringify(filter), maxResults: '200', ...sort });
     if (token) q.set('nextToken', token);
-    const r = await expectStatus<{ findings: Finding[]; nextToken?: string }>(200, e.base, key, 'GET', `/v1/findings?${q.toString()}`);
+    const r = await expectStatus<{ findings: Finding[]; nextToken?: string }>(
+      200,
+      e.base,
+      key,
+      'GET',
+      `/v1/findings?${q.toString()}`,
+    );
     out.push(...r.findings);
     token = r.nextToken;
   } while (token);

@@ -12,8 +12,8 @@ AWS_DATA_PATH. Modes of REQUEST_JSON:
 """
 import json
 import sys
-import urllib.error
-import urllib.request
+import http.client
+import urllib.parse
 
 import botocore
 import botocore.session
@@ -61,14 +61,15 @@ def raw(session, endpoint, req):
                          headers={"Content-Type": "application/json"} if data is not None else {})
     SigV4Auth(session.get_credentials(), "inspector2", "any").add_auth(request)
     prepared = request.prepare()
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    http = urllib.request.Request(prepared.url, data=prepared.body, method=prepared.method,
-                                  headers=dict(prepared.headers))
+    url = urllib.parse.urlsplit(prepared.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
     try:
-        with opener.open(http) as res:
-            return {"status": res.status, "errorType": None, "body": res.read().decode()}
-    except urllib.error.HTTPError as res:
-        return {"status": res.code, "errorType": res.headers.get("x-amzn-ErrorType"), "body": res.read().decode()}
+        conn.request(prepared.method, url.path + (f"?{url.query}" if url.query else ""),
+                     body=prepared.body, headers=dict(prepared.headers))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server answered before the body was sent (a body over its limit): read that answer
+    res = conn.getresponse()
+    return {"status": res.status, "errorType": res.getheader("x-amzn-ErrorType"), "body": res.read().decode()}
 
 
 def main():
