@@ -62,7 +62,7 @@ describe('Inspector2-compatible API: SigV4 and the /v1 role and account checks, 
         operation: 'TagResource',
         message: expect.stringMatching(
           /^The request signature we calculated does not match the signature you provided\./,
-        ),
+        ) as string,
       });
       const unknown = { accessKeyId: 'VIGILAAAAAAAAAAAAAAA', secretAccessKey: 'x'.repeat(40) };
       expect(await e.aws.cliError(unknown, tag)).toMatchObject({
@@ -76,7 +76,7 @@ describe('Inspector2-compatible API: SigV4 and the /v1 role and account checks, 
           operation: 'TagResource',
           message: expect.stringMatching(
             /^Signature (expired|not yet current): \d{8}T\d{6}Z is (now earlier|still later) than/,
-          ),
+          ) as string,
         });
       expect(await snapshot()).toBe(before);
       // 10 minutes off is inside the window: the same call with the right secret goes through.

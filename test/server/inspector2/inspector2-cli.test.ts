@@ -420,7 +420,7 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
       const late = await e.aws.cliError(e.creds.root, ['cancel-findings-report', '--report-id', reportId]);
       expect(late).toMatchObject({
         exception: 'ValidationException',
-        message: expect.stringContaining('already finished'),
+        message: expect.stringContaining('already finished') as string,
       });
     },
     SLOW,
@@ -498,7 +498,7 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
       });
       const members = await e.aws.cli<{ members: unknown[] }>(c.root, ['list-members']);
       expect(members.members).toEqual(
-        [M1, M2].map((accountId) =>
+        [M1, M2].map((accountId): unknown =>
           expect.objectContaining({
             accountId,
             relationshipStatus: 'ENABLED',

@@ -59,6 +59,8 @@ function casesAimedAtB(): Record<string, Record<string, unknown>> {
   };
 }
 
+const asText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
 /** An operation as the model binds it: uri members into the path, querystring members into the query. */
 async function callOp(
   key: string,
@@ -76,9 +78,9 @@ async function callOp(
     if (v === undefined || !ref.location) continue;
     delete body[member];
     if (ref.location === 'uri')
-      path = path.replace(`{${ref.locationName ?? member}}`, encodeURIComponent(String(v)));
+      path = path.replace(`{${ref.locationName ?? member}}`, encodeURIComponent(asText(v)));
     if (ref.location === 'querystring')
-      for (const x of [v].flat()) query.append(ref.locationName ?? member, String(x));
+      for (const x of [v].flat()) query.append(ref.locationName ?? member, asText(x));
   }
   const q = query.size > 0 ? `?${query.toString()}` : '';
   const r = await fetch(`${s.base}/aws/inspector2${path}${q}`, {
