@@ -49,7 +49,7 @@ export const SUPPORTED_CRITERIA = [
  * Inspector type name it prefixes (so `AWS_ECR` is images or repositories); a name vigil has no
  * resources of is kept as it is, which no vigil type equals (EQUALS matches nothing, NOT_EQUALS all).
  */
-function resourceTypeFilters(filters: readonly StringFilter[]): StringFilter[] {
+export function resourceTypeFilters(filters: readonly StringFilter[]): StringFilter[] {
   return filters.flatMap((f): StringFilter[] => {
     if (f.comparison !== 'PREFIX')
       return [{ comparison: f.comparison, value: vigilResourceType(f.value) ?? f.value }];

@@ -1,6 +1,7 @@
 import { batchGetAccountStatusOperation, disableOperation, enableOperation } from './account-operations.js';
 import { getConfigurationOperation, updateConfigurationOperation } from './account-operations.js';
 import { listFindingAggregationsOperation } from './aggregation-operations.js';
+import { listCoverageOperation, listCoverageStatisticsOperation } from './coverage-operations.js';
 import {
   createFilterOperation,
   deleteFilterOperation,
@@ -30,13 +31,14 @@ import {
 
 /**
  * THE list of the inspector2 operations vigil serves, by their model names. Every other operation of
- * the model is routed too and answers a ValidationException naming it. ListCoverage and
- * ListCoverageStatistics are among those until vigil's coverage model (issue 12) is on main.
+ * the model is routed too and answers a ValidationException naming it.
  */
 export const OPERATIONS: Readonly<Record<string, Operation>> = {
   ListFindings: listFindingsOperation,
   BatchGetFindingDetails: batchGetFindingDetailsOperation,
   ListFindingAggregations: listFindingAggregationsOperation,
+  ListCoverage: listCoverageOperation,
+  ListCoverageStatistics: listCoverageStatisticsOperation,
   CreateFilter: createFilterOperation,
   UpdateFilter: updateFilterOperation,
   DeleteFilter: deleteFilterOperation,

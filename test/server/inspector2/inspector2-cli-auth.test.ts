@@ -199,8 +199,8 @@ describe('Inspector2-compatible API: SigV4 and the /v1 role and account checks, 
       expect(badEnum).toMatchObject({ ok: false, code: 'ValidationException', status: 400 });
       // Operations of the model vigil does not serve: a ValidationException naming them, never a fake answer.
       for (const [args, op] of [
-        [['list-coverage'], 'ListCoverage'],
-        [['list-coverage-statistics'], 'ListCoverageStatistics'],
+        [['describe-organization-configuration'], 'DescribeOrganizationConfiguration'],
+        [['list-usage-totals'], 'ListUsageTotals'],
         [['list-cis-scans'], 'ListCisScans'],
         [['disassociate-member', '--account-id', M1], 'DisassociateMember'],
       ] as const)

@@ -6,6 +6,7 @@ import { aggregationCounts } from '../e2e/aggregation-check.js';
 import { suppressionTarget } from '../e2e/finding-picks.js';
 import {
   HOST1,
+  HOST2,
   M1,
   M2,
   ROOT,
@@ -534,6 +535,74 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
       expect(await e.aws.cli(c.admin1, ['list-tags-for-resource', '--resource-arn', hostArn])).toEqual({
         tags: { env: 'e2e', team: 'web' },
       });
+    },
+    SLOW,
+  );
+
+  it(
+    'list-coverage (paged by the CLI) and list-coverage-statistics equal GET /v1/coverage(/statistics), the hosts as AWS_EC2_INSTANCE',
+    async () => {
+      type Covered = {
+        accountId: string;
+        resourceId: string;
+        resourceType: string;
+        scanType: string;
+        scanStatus: { statusCode: string; reason: string };
+      };
+      const row = (c: Covered): string[] => [
+        c.accountId,
+        c.resourceId,
+        c.resourceType,
+        c.scanType,
+        c.scanStatus.statusCode,
+        c.scanStatus.reason,
+      ];
+      const v1 = await expectStatus<{ coveredResources: Covered[] }>(
+        200,
+        e.base,
+        e.keys.root,
+        'GET',
+        '/v1/coverage?maxResults=200',
+      );
+      const want = v1.coveredResources.map((c) =>
+        row({ ...c, resourceType: c.resourceType === 'HOST' ? 'AWS_EC2_INSTANCE' : c.resourceType }),
+      );
+      const got = await e.aws.cli<{ coveredResources: Covered[] }>(e.creds.root, [
+        'list-coverage',
+        '--page-size',
+        '1',
+      ]);
+      expect(got.coveredResources.map(row)).toEqual(want);
+      expect(want.filter((r) => r[2] === 'AWS_EC2_INSTANCE').map((r) => [r[0], r[1]])).toEqual(
+        expect.arrayContaining([
+          [M1, HOST1],
+          [M2, HOST2],
+        ]) as unknown,
+      );
+      const hostsOfM2 = await e.aws.cli<{ coveredResources: Covered[] }>(e.creds.root, [
+        'list-coverage',
+        '--filter-criteria',
+        JSON.stringify({ accountId: eq(M2), resourceType: eq('AWS_EC2_INSTANCE') }),
+      ]);
+      expect(hostsOfM2.coveredResources.map(row)).toEqual(
+        want.filter((r) => r[0] === M2 && r[2] === 'AWS_EC2_INSTANCE'),
+      );
+      const stats = await e.aws.cli(e.creds.root, [
+        'list-coverage-statistics',
+        '--group-by',
+        'SCAN_STATUS_REASON',
+      ]);
+      const v1Stats = await expectStatus(
+        200,
+        e.base,
+        e.keys.root,
+        'GET',
+        '/v1/coverage/statistics?groupBy=SCAN_STATUS_REASON',
+      );
+      expect(stats).toEqual(v1Stats);
+      // A member's credentials see their own account's coverage only.
+      const own = await e.aws.cli<{ coveredResources: Covered[] }>(e.creds.member2, ['list-coverage']);
+      expect(own.coveredResources.map(row)).toEqual(want.filter((r) => r[0] === M2));
     },
     SLOW,
   );

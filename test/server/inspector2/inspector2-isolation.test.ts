@@ -30,6 +30,8 @@ function casesAimedAtB(): Record<string, Record<string, unknown>> {
   return {
     ListFindings: { filterCriteria: byB },
     BatchGetFindingDetails: { findingArns: [arn(`finding/${b['findingId'] ?? ''}`)] },
+    ListCoverage: { filterCriteria: { accountId: eq('acct-b') } },
+    ListCoverageStatistics: { filterCriteria: { resourceId: eq(s.resources.b) }, groupBy: 'ACCOUNT_ID' },
     ListFindingAggregations: { aggregationType: 'AWS_EC2_INSTANCE', accountIds: eq('acct-b') },
     CreateFilter: { name: 'aimed at b', action: 'NONE', filterCriteria: byB },
     UpdateFilter: { filterArn: arn(`owner/acct-b/filter/${b['ruleId'] ?? ''}`), name: 'taken' },
