@@ -5,7 +5,9 @@
 # nftables + iptables + iproute2 (network namespaces: firewalls under test), nmap + socat (the
 # reachability proof's scanner and listeners), python3-pip (pip's requirements parser as an oracle), cargo,
 # ruby + ruby-bundler and composer (lockfile oracles), tinyproxy
-# (the agent behind a proxy), systemd (systemd-analyze verify of the agent's unit). No test skips when one is missing: it fails
+# (the agent behind a proxy), systemd (systemd-analyze verify of the agent's unit), awscli +
+# python3-botocore (the real clients of the Inspector2-compatible API; a newer AWS CLI or botocore already
+# on PATH is used first) and faketime (a client with a moved clock). No test skips when one is missing: it fails
 # naming the tool and its package (test/fixtures/required-tool.ts). Needs root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -16,4 +18,4 @@ apt-get install -y -qq --no-install-recommends \
   postgresql chromium fonts-dejavu-core nftables iptables iproute2 nmap socat ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \
   ruby python3-packaging python3-pip libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer \
-  cargo ruby-bundler tinyproxy systemd >/dev/null
+  cargo ruby-bundler tinyproxy systemd awscli python3-botocore faketime >/dev/null

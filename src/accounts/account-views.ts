@@ -22,7 +22,12 @@ export function scanningOfRow(
   return { host: r.host_scanning === 1, image: r.image_scanning === 1, network: r.network_scanning === 1 };
 }
 
-export function accountOfRow(r: Selectable<AccountTable>): AccountView {
+export function accountOfRow(
+  r: Pick<
+    Selectable<AccountTable>,
+    'id' | 'name' | 'organization_id' | 'host_scanning' | 'image_scanning' | 'network_scanning' | 'created_at'
+  >,
+): AccountView {
   return {
     id: r.id,
     name: r.name,

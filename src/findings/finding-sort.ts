@@ -8,13 +8,24 @@ export const SORT_FIELDS = [
   'firstObservedAt',
   'lastObservedAt',
   'inspectorScore',
+  'severity',
+  'accountId',
+  'findingType',
+  'findingStatus',
+  'resourceType',
+  'vulnerabilityId',
+  'repositoryName',
+  'epssScore',
 ] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export type SortOrder = 'ASC' | 'DESC';
 
 type Eb = ExpressionBuilder<ServiceDatabase, 'findings'>;
 
-/** The sort key as an expression; a missing score sorts as -1 so keyset comparisons never meet NULL. */
+/**
+ * The sort key as an expression. Keyset comparisons must never meet NULL: a missing score sorts as -1,
+ * a missing text as ''. Severity sorts by rank (UNTRIAGED lowest), as Inspector does, not by name.
+ */
 export function sortKey(field: SortField): ReturnType<typeof sql<string | number>> {
   switch (field) {
     case 'id':
@@ -27,6 +38,22 @@ export function sortKey(field: SortField): ReturnType<typeof sql<string | number
       return sql<string>`last_observed_at`;
     case 'inspectorScore':
       return sql<number>`coalesce(score, -1)`;
+    case 'severity':
+      return sql<number>`(case severity when 'CRITICAL' then 5 when 'HIGH' then 4 when 'MEDIUM' then 3 when 'LOW' then 2 when 'INFORMATIONAL' then 1 else 0 end)`;
+    case 'accountId':
+      return sql<string>`account_id`;
+    case 'findingType':
+      return sql<string>`type`;
+    case 'findingStatus':
+      return sql<string>`status`;
+    case 'resourceType':
+      return sql<string>`resource_type`;
+    case 'vulnerabilityId':
+      return sql<string>`coalesce(vulnerability_id, '')`;
+    case 'repositoryName':
+      return sql<string>`coalesce(repository_name, '')`;
+    case 'epssScore':
+      return sql<number>`coalesce(epss_score, -1)`;
   }
 }
 

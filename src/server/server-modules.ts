@@ -24,6 +24,7 @@ import type { ServiceContext } from '../jobs/service-context.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCoverageRoutes } from './routes/coverage-routes.js';
 import { registerEnrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
+import { registerInspector2Routes } from './inspector2/inspector2-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -57,6 +58,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerEnrollmentTokenRoutes,
   registerAgentRoutes,
   registerCoverageRoutes,
+  registerInspector2Routes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),
 ];

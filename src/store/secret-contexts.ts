@@ -6,3 +6,8 @@
 export function webhookSecretContext(subscriptionId: string): string {
   return `webhook:${subscriptionId}`;
 }
+
+/** An AWS secret access key of the Inspector2-compatible API, by its access key id. */
+export function awsSecretContext(accessKeyId: string): string {
+  return `aws-access-key:${accessKeyId}`;
+}

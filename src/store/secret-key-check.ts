@@ -6,7 +6,8 @@ import type { ServiceDatabase } from './service-db-schema.js';
 /**
  * At startup, before serving: every sealed secret in the DB must be under this key. A wrong key file
  * (or a new one made because the old one was lost) is a clear error now, rather than webhooks that
- * fail one by one later. Issue 13's registry credentials join the list of sealed columns here.
+ * fail one by one later. Sealed columns: webhook secrets and AWS secret access keys; issue 13's
+ * registry credentials join the list here.
  */
 export async function assertSecretsReadable(
   db: Kysely<ServiceDatabase>,
@@ -14,7 +15,10 @@ export async function assertSecretsReadable(
   keyPath: string,
   created: boolean,
 ): Promise<void> {
-  const rows = await db.selectFrom('webhook_subscriptions').select('secret_sealed').execute();
+  const rows = [
+    ...(await db.selectFrom('webhook_subscriptions').select('secret_sealed').execute()),
+    ...(await db.selectFrom('aws_access_keys').select('secret_sealed').execute()),
+  ];
   const foreign = new Set(
     rows.map((r) => envelopeKeyId(r.secret_sealed) ?? '?').filter((k) => k !== box.keyId),
   );

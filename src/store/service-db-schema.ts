@@ -23,6 +23,11 @@ export interface AccountTable {
   image_scanning: number;
   network_scanning: number;
   created_at: string;
+  /** Inspector's ecrConfiguration (rescan window of images); null = the default, DAYS_90. */
+  image_rescan_duration: Optional<string>;
+  image_pull_rescan_duration: Optional<string>;
+  image_pull_rescan_mode: Optional<string>;
+  image_rescan_updated_at: Optional<string>;
 }
 
 export type ApiKeyRole = 'admin' | 'member' | 'read-only';
@@ -290,6 +295,35 @@ export interface CoverageTable {
   updated_at: string;
 }
 
+/** SigV4 credentials of the Inspector2-compatible API, bound to a vigil API key (role, account). */
+export interface AwsAccessKeyTable {
+  access_key_id: string;
+  api_key_id: string;
+  /** The secret access key sealed under the server key (a signature is recomputed from it). */
+  secret_sealed: string;
+  created_at: string;
+}
+
+/** Inspector's filters with action NONE: a named FilterCriteria that changes no finding. */
+export interface SavedFilterTable {
+  id: string;
+  account_id: string;
+  name: string;
+  reason: string | null;
+  filter_json: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A filter's description and tags (saved filters and suppression rules alike), by filter id. */
+export interface FilterAnnotationTable {
+  filter_id: string;
+  account_id: string;
+  description: string | null;
+  tags_json: string;
+}
+
 export interface ServiceDatabase {
   organizations: OrganizationTable;
   accounts: AccountTable;
@@ -311,4 +345,7 @@ export interface ServiceDatabase {
   host_keys: HostKeyTable;
   host_agents: HostAgentTable;
   coverage: CoverageTable;
+  aws_access_keys: AwsAccessKeyTable;
+  saved_filters: SavedFilterTable;
+  filter_annotations: FilterAnnotationTable;
 }

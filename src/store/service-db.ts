@@ -21,6 +21,7 @@ import type { SecretBox } from './secret-box.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
 import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
+import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
 import type { ServiceDatabase } from './service-db-schema.js';
@@ -48,6 +49,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     [M0005_NAME]: m0005WebhookSecretsSealed(secrets),
     '0006-resource-coverage': m0006ResourceCoverage(),
     '0008-fleet-coverage': m0008FleetCoverage(),
+    '0010-inspector2-compat': m0010Inspector2Compat(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

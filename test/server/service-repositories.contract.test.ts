@@ -12,9 +12,11 @@ const REPO = join(import.meta.dirname, '../..');
 const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/accounts/account-views.ts': ['test/server/accounts-scanning.test.ts'],
   'src/accounts/api-keys.ts': ['test/server/keys-lifecycle.test.ts', 'test/server/audit-log.test.ts'],
+  'src/accounts/aws-access-keys.ts': ['test/server/inspector2-stores.test.ts'],
   'src/accounts/audit/audit-entry.ts': ['test/server/audit-log.test.ts', 'test/server/job-stores.test.ts'],
   'src/accounts/audit/audit-query.ts': ['test/server/audit-log.test.ts', 'test/server/job-stores.test.ts'],
   'src/accounts/console-sessions.ts': ['test/server/console-stores.test.ts'],
+  'src/accounts/image-rescan-settings.ts': ['test/server/inspector2-stores.test.ts'],
   'src/accounts/organization-service.ts': ['test/server/accounts-organizations.test.ts'],
   'src/accounts/scanning-settings.ts': ['test/server/accounts-scanning.test.ts'],
   'src/events/event-outbox.ts': [
@@ -26,6 +28,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/events/webhooks/webhook-fanout.ts': ['test/server/webhooks-dispatch.test.ts'],
   'src/events/webhooks/webhook-scope.ts': ['test/server/webhooks-dispatch.test.ts'],
   'src/events/webhooks/webhook-store.ts': ['test/server/webhooks-crud.test.ts'],
+  'src/findings/filter-annotations.ts': ['test/server/inspector2-stores.test.ts'],
   'src/findings/filter-criteria-sql.ts': ['test/server/filter-criteria-faces.test.ts'],
   'src/findings/finding-aggregation.ts': ['test/server/aggregation-counts.test.ts'],
   'src/findings/finding-daily-counts.ts': ['test/server/console-stores.test.ts'],
@@ -35,6 +38,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/suppression-tags.test.ts',
     'test/server/aggregation-counts.test.ts',
   ],
+  'src/findings/saved-filters.ts': ['test/server/inspector2-stores.test.ts'],
   'src/findings/suppression/account-lock.ts': ['test/server/suppression-rules.test.ts'],
   'src/findings/suppression/rule-expiry.ts': ['test/server/suppression-rules.test.ts'],
   'src/findings/suppression/suppression-matcher.ts': ['test/server/suppression-tags.test.ts'],

@@ -21,13 +21,32 @@ export function registerAdminCommand(program: Command, io: CliIo): void {
     .option('--role <role>', 'admin | member | read-only', 'admin')
     .option('--name <text>', 'what the key is for ("ci", "agent on web-1"), shown in key lists')
     .option('--database <url>', DATABASE_HELP)
-    .action(async (opts: { account: string; role: string; name?: string; database?: string }) => {
+    .option(
+      '--format <format>',
+      'key: a vigil API key; aws: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY lines for the Inspector2-compatible API',
+      'key',
+    )
+    .option('--secret-key-file <file>', 'the server key AWS secrets are sealed under (as `vigil server`)')
+    .action(async (opts: CreateKeyOptions) => {
       const role = ROLES.find((r) => r === opts.role);
       if (!role) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`, { role: opts.role });
+      if (opts.format !== 'key' && opts.format !== 'aws')
+        throw new UsageError('--format must be key or aws', { format: opts.format });
+      if (opts.format === 'aws')
+        return (await import('./admin-aws-key-action.js')).runCreateAwsKey(io, opts, role);
       await (await import('./admin-action.js')).runCreateKey(io, { ...opts, role });
     });
   registerRevokeKey(admin, io);
   registerCreateEnrollmentToken(admin, io);
+}
+
+export interface CreateKeyOptions {
+  account: string;
+  role: string;
+  name?: string;
+  database?: string;
+  format: string;
+  secretKeyFile?: string;
 }
 
 /** `vigil admin revoke-key`: the way back in when the only admin key leaked (the API needs a key). */

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ReportTable, ServiceDatabase } from '../../store/service-db-schema.js';
-import type { ReportContent, ReportFailure, ReportRequest } from './report-types.js';
+import {
+  REPORT_CANCELLED,
+  type ReportContent,
+  type ReportFailure,
+  type ReportRequest,
+} from './report-types.js';
 
 type Db = Kysely<ServiceDatabase>;
 
@@ -140,6 +145,22 @@ export async function markReportFailed(
     .where('id', '=', id)
     .where('status', '=', 'RUNNING')
     .execute();
+}
+
+/**
+ * Cancels a report that has not finished: it ends FAILED with code REPORT_CANCELLED. A worker that is
+ * building it finds it no longer RUNNING and drops its result (markReportSucceeded/Failed move only a
+ * RUNNING report). True when this call cancelled it; false when it had already finished.
+ */
+export async function cancelReport(db: Db, id: string, nowIso: string): Promise<boolean> {
+  const failure: ReportFailure = { code: REPORT_CANCELLED, message: 'the report was cancelled' };
+  const res = await db
+    .updateTable('reports')
+    .set({ status: 'FAILED', error_json: JSON.stringify(failure), finished_at: nowIso })
+    .where('id', '=', id)
+    .where('status', 'in', ['QUEUED', 'RUNNING'])
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
 }
 
 /** Deletes finished reports requested before the cutoff (their content is the bulk of the table). */

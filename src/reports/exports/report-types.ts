@@ -14,10 +14,33 @@ export interface ResourceFilter {
   resourceTags?: MapFilter[];
 }
 
+/**
+ * Where the requester asked for the report to be delivered (Inspector's S3 destination). It is
+ * recorded and shown with the report's status; vigil writes to no bucket and serves the report itself.
+ */
+export interface ReportDestination {
+  bucketName: string;
+  keyPrefix?: string;
+  kmsKeyArn: string;
+}
+
 /** What `reports.request_json` holds: the request as it will be run (defaults already applied). */
 export type ReportRequest =
-  | { kind: 'findings'; format: FindingsReportFormat; filter: FilterCriteria }
-  | { kind: 'sbom'; format: SbomReportFormat; resourceFilter: ResourceFilter };
+  | {
+      kind: 'findings';
+      format: FindingsReportFormat;
+      filter: FilterCriteria;
+      destination?: ReportDestination;
+    }
+  | {
+      kind: 'sbom';
+      format: SbomReportFormat;
+      resourceFilter: ResourceFilter;
+      destination?: ReportDestination;
+    };
+
+/** The failure code of a report cancelled before it finished (its status is FAILED). */
+export const REPORT_CANCELLED = 'REPORT_CANCELLED';
 
 /** What `reports.error_json` holds when a report FAILED. */
 export interface ReportFailure {

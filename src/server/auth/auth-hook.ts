@@ -12,6 +12,15 @@ import { authenticateHost, CHECKIN_ROUTE, ENROLL_ROUTE } from './host-auth.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /**
+     * Set by routes that authenticate themselves when they refuse the caller with another status than
+     * 401 (SigV4 failures are AWS's 403s): counted against the address and audited as a 401 would be.
+     */
+    authenticationRefused?: boolean;
+  }
+  interface FastifyContextConfig {
+    /** The route authenticates its callers itself (the Inspector2-compatible API's SigV4). */
+    ownAuthentication?: boolean;
   }
 }
 
@@ -39,6 +48,7 @@ export function installAuth(
     if (PUBLIC.has(url) || PUBLIC.has(`${req.method} ${url}`) || isConsoleRequest(req)) return;
     // Agents check in with their host key, and a host key does nothing else.
     if (url === CHECKIN_ROUTE) return authenticateHost(req, db);
+    if (req.routeOptions.config.ownAuthentication === true) return;
     const token = bearerToken(req.headers.authorization);
     if (token && isHostKey(token)) throw forbidden(`a host key can only check in (POST ${CHECKIN_ROUTE})`);
     // A bearer key wins; without one, a console session cookie (which also checks the CSRF token).

@@ -33,14 +33,16 @@ export function installAuditLog(app: FastifyInstance, ctx: ServiceContext): Prom
     const url = req.routeOptions.url;
     const pathParam = typeof params['accountId'] === 'string' ? params['accountId'] : undefined;
     const action = `${req.method} ${url ? routePattern(url) : '(no route)'}`;
+    // A refused authentication is one, whatever status the route answers it with (AWS's 403s).
+    const status = req.authenticationRefused === true ? 401 : reply.statusCode;
     try {
-      if (RefusalAudit.aggregates(reply.statusCode)) {
+      if (RefusalAudit.aggregates(status)) {
         await refusals.record({
           at: ctx.now(),
           source: req.ip,
           accountId: pathParam ?? req.principal?.accountId ?? null,
           keyId: req.principal?.keyId ?? null,
-          status: reply.statusCode,
+          status,
           action,
         });
         return;

@@ -4,6 +4,13 @@ import type { ServiceContext } from '../../jobs/service-context.js';
 import { boundedRateStore } from './bounded-rate-store.js';
 import { HttpError } from './http-error.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The per-key limit, for routes that authenticate in their handler (the Inspector2 API's SigV4). */
+    keyRateLimit(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+  }
+}
+
 /** Liveness probes must never be refused: an orchestrator would restart a healthy server. */
 const EXEMPT = new Set(['/health']);
 const WINDOW_MS = 60_000;
@@ -49,14 +56,17 @@ export async function installRateLimit(app: FastifyInstance, ctx: ServiceContext
     const f = await failures(req, { increment: false });
     if (!f.isAllowed && f.remaining === 0) throw limited(reply, f.ttl);
   });
-  // After authentication, before the body is read: the key's own budget.
-  app.addHook('preParsing', async (req, reply) => {
+  const keyRateLimit = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (isExempt(req) || !req.principal) return;
     const k = await perKey(req);
     if (!k.isAllowed && k.isExceeded) throw limited(reply, k.ttl);
-  });
+  };
+  app.decorate('keyRateLimit', keyRateLimit);
+  // After authentication, before the body is read: the key's own budget.
+  app.addHook('preParsing', keyRateLimit);
   // Every refused authentication counts against the address, whatever the token was.
   app.addHook('onResponse', async (req, reply) => {
-    if (reply.statusCode === 401 && !isExempt(req)) await failures(req);
+    if ((reply.statusCode === 401 || req.authenticationRefused === true) && !isExempt(req))
+      await failures(req);
   });
 }
