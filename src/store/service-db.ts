@@ -19,7 +19,7 @@ import {
 } from './migrations/m0005-webhook-secrets-sealed.js';
 import type { SecretBox } from './secret-box.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
-import { m0012FindingStatusHistory } from './migrations/m0012-finding-status-history.js';
+import { m0011FindingStatusHistory } from './migrations/m0011-finding-status-history.js';
 import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { ServiceDbError } from './service-db-error.js';
@@ -48,7 +48,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     [M0005_NAME]: m0005WebhookSecretsSealed(secrets),
     '0006-resource-coverage': m0006ResourceCoverage(),
     '0008-fleet-coverage': m0008FleetCoverage(),
-    '0012-finding-status-history': m0012FindingStatusHistory(dialect),
+    '0011-finding-status-history': m0011FindingStatusHistory(dialect),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

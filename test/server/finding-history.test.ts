@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesForPaths } from '../../src/feeds/feed-import.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { m0001ServiceInitial } from '../../src/store/migrations/m0001-service-initial.js';
-import { m0012FindingStatusHistory } from '../../src/store/migrations/m0012-finding-status-history.js';
+import { m0011FindingStatusHistory } from '../../src/store/migrations/m0011-finding-status-history.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
@@ -112,7 +112,7 @@ for (const make of BACKENDS) {
   });
 }
 
-describe('migration 0012 on a DB from before the history', () => {
+describe('migration 0011 on a DB from before the history', () => {
   it('seeds the history from the finding events its outbox still holds, and nothing else', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-history-mig-'));
     const kysely = new Kysely<unknown>({
@@ -135,7 +135,7 @@ describe('migration 0012 on a DB from before the history', () => {
         ev('vigil.finding.updated', 'f2', 'not json', '2026-01-03T00:00:00.000Z'),
       ];
       await (kysely as Kysely<{ outbox: (typeof rows)[number] }>).insertInto('outbox').values(rows).execute();
-      await m0012FindingStatusHistory('sqlite').up(kysely);
+      await m0011FindingStatusHistory('sqlite').up(kysely);
       const seeded = await sql<{ finding_id: string; event: string; status: string; at: string }>`
         SELECT finding_id, event, status, at FROM finding_status_history ORDER BY seq`.execute(kysely);
       expect(seeded.rows).toEqual([

@@ -6,7 +6,7 @@ import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
  * retention, while a finding's history should live as long as the finding. Existing outbox events seed
  * it, so a DB upgraded from before keeps the history its outbox still holds.
  */
-export function m0012FindingStatusHistory(dialect: 'sqlite' | 'postgres'): Migration {
+export function m0011FindingStatusHistory(dialect: 'sqlite' | 'postgres'): Migration {
   const seq = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
     dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
   return {
