@@ -29,4 +29,34 @@ export async function appendEvents(
       )
       .execute();
   }
+  await appendFindingHistory(trx, events, now);
+}
+
+const FINDING_EVENT = 'vigil.finding.';
+
+/**
+ * Every finding event also leaves its status in the finding's history, here and only here: all that
+ * changes a finding (scans, the closer, suppression, expiry, re-match) announces it through this outbox,
+ * so the history cannot miss a change, and it is written in the same transaction as the change.
+ */
+async function appendFindingHistory(
+  trx: Transaction<ServiceDatabase> | Kysely<ServiceDatabase>,
+  events: readonly OutboxEvent[],
+  at: string,
+): Promise<void> {
+  const rows = events
+    .filter((e) => e.type.startsWith(FINDING_EVENT))
+    .map((e) => ({
+      account_id: e.accountId,
+      finding_id: e.subject,
+      event: e.type.slice(FINDING_EVENT.length),
+      status: (e.data as { status?: string }).status ?? 'UNKNOWN',
+      at,
+    }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto('finding_status_history')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
 }

@@ -10,10 +10,17 @@ const INTERVAL_MS = 60 * 60 * 1000;
 /**
  * Purges CLOSED findings closed more than `retentionDays` ago (DESIGN §3: Inspector keeps closed
  * findings 30 days). Open findings are never purged, whatever their age. A purged finding that a later
- * scan sees again comes back as a new finding with a new firstObservedAt.
+ * scan sees again comes back as a new finding with a new firstObservedAt (and a fresh status history).
  */
 export async function purgeClosedFindings(ctx: ServiceContext): Promise<number> {
   const cutoff = new Date(ctx.now().getTime() - ctx.config.retentionDays * DAY_MS).toISOString();
+  // The history goes with its finding; first, while the subquery can still find the purged ids.
+  await ctx.db
+    .deleteFrom('finding_status_history')
+    .where('finding_id', 'in', (eb) =>
+      eb.selectFrom('findings').select('id').where('status', '=', 'CLOSED').where('closed_at', '<', cutoff),
+    )
+    .execute();
   const r = await ctx.db
     .deleteFrom('findings')
     .where('status', '=', 'CLOSED')

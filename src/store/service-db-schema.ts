@@ -202,6 +202,16 @@ export interface OutboxTable {
   delivered_at: string | null;
 }
 
+/** One finding event's status, kept as long as the finding (the outbox is purged after delivery). */
+export interface FindingStatusHistoryTable {
+  seq: Generated<number>;
+  account_id: string;
+  finding_id: string;
+  event: string;
+  status: string;
+  at: string;
+}
+
 /** A console session (issue 14): the cookie token's SHA-256, its key, CSRF token and lifetime. */
 export interface ConsoleSessionTable {
   token_hash: string;
@@ -332,6 +342,7 @@ export interface ServiceDatabase {
   findings: FindingTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  finding_status_history: FindingStatusHistoryTable;
   resource_tags: ResourceTagTable;
   inventories: InventoryTable;
   scans: ScanTable;

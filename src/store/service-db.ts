@@ -19,6 +19,7 @@ import {
 } from './migrations/m0005-webhook-secrets-sealed.js';
 import type { SecretBox } from './secret-box.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
+import { m0011FindingStatusHistory } from './migrations/m0011-finding-status-history.js';
 import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
@@ -50,6 +51,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0006-resource-coverage': m0006ResourceCoverage(),
     '0008-fleet-coverage': m0008FleetCoverage(),
     '0010-inspector2-compat': m0010Inspector2Compat(),
+    '0011-finding-status-history': m0011FindingStatusHistory(dialect),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

@@ -40,6 +40,19 @@ async function remaining(db: ServiceDb): Promise<string[]> {
   return rows.map((r) => r.identity_key);
 }
 
+/** Findings with a status history, and history rows whose finding is gone. */
+async function historyState(db: ServiceDb): Promise<{ withHistory: number; orphans: number }> {
+  const rows = await db.kysely
+    .selectFrom('finding_status_history as h')
+    .leftJoin('findings as f', 'f.id', 'h.finding_id')
+    .select(['h.finding_id', 'f.id as fid'])
+    .execute();
+  return {
+    withHistory: new Set(rows.filter((r) => r.fid !== null).map((r) => r.finding_id)).size,
+    orphans: rows.filter((r) => r.fid === null).length,
+  };
+}
+
 async function sweep(db: ServiceDb, now: Date, retentionDays?: number): Promise<void> {
   const app = await buildServer({
     db,
@@ -67,9 +80,12 @@ for (const make of BACKENDS) {
         // Feb 8: x closed 29 days ago, kept.
         await sweep(db, at('2026-02-08'));
         expect(await remaining(db)).toEqual(['x', 'y', 'z']);
+        expect(await historyState(db)).toEqual({ withHistory: 3, orphans: 0 });
         // Feb 10: x closed 31 days ago, purged; y (closed Feb 5) and z (open since Jan 1) stay.
         await sweep(db, at('2026-02-10'));
         expect(await remaining(db)).toEqual(['y', 'z']);
+        // x's status history went with it; y's and z's stay.
+        expect(await historyState(db)).toEqual({ withHistory: 2, orphans: 0 });
         // A year on, z is still open: it stays whatever its age.
         await sweep(db, at('2027-02-10'));
         expect(await remaining(db)).toEqual(['z']);

@@ -26,6 +26,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'enrollment_tokens',
       'filter_annotations',
       'finding_daily_counts',
+      'finding_status_history',
       'findings',
       'host_agents',
       'host_keys',

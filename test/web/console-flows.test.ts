@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { download, expectStatus } from '../server/e2e/api-helpers.js';
-import { aggregate, eq, listAllFindings, parseCount, sum, type Finding } from './fixtures/api-client.js';
+import {
+  aggregate,
+  eq,
+  findingHistory,
+  listAllFindings,
+  parseCount,
+  sum,
+  type Finding,
+} from './fixtures/api-client.js';
 import { openBrowser, signIn, type OpenBrowser } from './fixtures/browser.js';
 import { ACCOUNT_A, seedConsole, type SeededConsole } from './fixtures/console-seed.js';
 
@@ -202,6 +210,12 @@ describe('the console in a real browser (issue 14)', () => {
     await expect
       .poll(() => page.getByTestId('vulnerable-packages').locator('tbody tr').count())
       .toBe(pkgs.length);
+    // The status history is the API's, entry for entry (every seeded finding has at least "created").
+    const history = await findingHistory(world.base, world.keys.root, scored.id);
+    expect(history.length).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('status-history').locator('li').allTextContents())
+      .toEqual(history.map((h): unknown => expect.stringContaining(`${h.status} (${h.event})`)));
     await page.goBack();
   });
 

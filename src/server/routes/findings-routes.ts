@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { findingHistory } from '../../findings/finding-history.js';
 import { getFinding, listFindings } from '../../findings/finding-query.js';
 import { SORT_FIELDS, type SortField, type SortOrder } from '../../findings/finding-sort.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
@@ -30,8 +31,33 @@ const FindingParams = Type.Object({ findingId: IdString(200) });
  * GET /v1/findings: FilterCriteria over the accounts the key may see, sorted, keyset-paginated.
  * GET /v1/findings/{findingId}: one finding of a visible account; any other id is 404, whether it
  * exists in another account or not.
+ * GET /v1/findings/{findingId}/history: its status changes, oldest first, under the same rule.
  */
 export function registerFindingsRoutes(app: FastifyInstance, { db }: ServiceContext): void {
+  app.get(
+    '/v1/findings/:findingId/history',
+    {
+      schema: {
+        params: FindingParams,
+        response: {
+          200: Type.Object({
+            history: Type.Array(
+              Type.Object({ at: Type.String(), event: Type.String(), status: Type.String() }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const { findingId } = req.params as { findingId: string };
+      const history = await findingHistory(db, p.visibleAccountIds, findingId);
+      if (!history) throw notFound(`finding ${findingId}`);
+      return { history };
+    },
+  );
+
   app.get(
     '/v1/findings/:findingId',
     { schema: { params: FindingParams, response: { 200: Type.Unknown(), ...errorResponses } } },
