@@ -32,6 +32,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/findings/filter-criteria-sql.ts': ['test/server/filter-criteria-faces.test.ts'],
   'src/findings/finding-aggregation.ts': ['test/server/aggregation-counts.test.ts'],
   'src/findings/finding-daily-counts.ts': ['test/server/console-stores.test.ts'],
+  'src/findings/finding-history.ts': ['test/server/finding-history.test.ts'],
   'src/findings/finding-closer.ts': ['test/server/finding-closer.test.ts'],
   'src/findings/finding-lifecycle.ts': ['test/server/finding-lifecycle.test.ts'],
   'src/findings/finding-query.ts': [

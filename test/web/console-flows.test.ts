@@ -262,6 +262,42 @@ describe('the console in a real browser (issue 14)', () => {
     expect(text.split('\n').length).toBeGreaterThan(2);
   });
 
+  it('creates an enrollment token: shown once, listed as the API has it, and revoked from the page', async () => {
+    const { page } = browser;
+    type Token = {
+      id: string;
+      name: string | null;
+      prefix: string;
+      maxUses: number | null;
+      revokedAt: string | null;
+    };
+    const tokensPath = `/v1/accounts/${ACCOUNT_A}/enrollment-tokens`;
+    const listed = async (): Promise<Token[]> =>
+      (await expectStatus<{ tokens: Token[] }>(200, world.base, world.keys.root, 'GET', tokensPath)).tokens;
+    await page.goto(`${world.base}/accounts?account=${ACCOUNT_A}`);
+    const form = page.locator('form', { has: page.getByRole('button', { name: 'Create enrollment token' }) });
+    await form.getByLabel('Name').fill('lab hosts');
+    await form.getByLabel('Expires in').selectOption('7d');
+    await form.getByLabel('Max uses').fill('3');
+    await form.getByRole('button', { name: 'Create enrollment token' }).click();
+    const shown = (await page.getByTestId('created-enrollment-token').textContent()) ?? '';
+    const created = (await listed()).filter((t) => t.name === 'lab hosts');
+    expect(created).toHaveLength(1);
+    const token = created[0]!;
+    expect(token).toMatchObject({ maxUses: 3, revokedAt: null });
+    // The whole token is on the page once; the API keeps only its prefix (and a hash).
+    expect(shown.startsWith(token.prefix)).toBe(true);
+    expect(shown.length).toBeGreaterThan(token.prefix.length + 16);
+    page.once('dialog', (d) => void d.accept());
+    await page.locator(`tr[data-token-id="${token.id}"]`).getByRole('button', { name: 'Revoke' }).click();
+    await expect
+      .poll(async () => (await listed()).find((t) => t.id === token.id)?.revokedAt ?? null)
+      .not.toBeNull();
+    await expect
+      .poll(() => page.locator(`tr[data-token-id="${token.id}"]`).textContent())
+      .toContain('revoked');
+  });
+
   it('signs out: the session ends on the server and its cookie no longer works', async () => {
     const { page } = browser;
     const cookie = await sessionCookie();

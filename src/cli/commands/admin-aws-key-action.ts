@@ -6,7 +6,16 @@ import type { ApiKeyRole } from '../../store/service-db-schema.js';
 import { defaultSecretKeyPath, loadOrCreateSecretKey } from '../../store/secret-key-file.js';
 import { assertSecretsReadable } from '../../store/secret-key-check.js';
 import type { CliIo } from '../cli-io.js';
-import type { CreateKeyOptions } from './admin-command.js';
+
+/** `vigil admin create-key`'s options, as commander parses them. */
+export interface CreateKeyOptions {
+  account: string;
+  role: string;
+  name?: string;
+  database?: string;
+  format: string;
+  secretKeyFile?: string;
+}
 
 /**
  * `create-key --format aws`: a new vigil key with AWS credentials bound to it. The secret access key

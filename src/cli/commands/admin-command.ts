@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/usage-error.js';
 import type { CliIo } from '../cli-io.js';
+import type { CreateKeyOptions } from './admin-aws-key-action.js';
 import { DEFAULT_SERVICE_DB_URL } from '../../store/service-db-defaults.js';
 import type { ApiKeyRole } from '../../store/service-db-schema.js';
 import { registerCreateEnrollmentToken } from './admin-enrollment-command.js';
@@ -38,15 +39,6 @@ export function registerAdminCommand(program: Command, io: CliIo): void {
     });
   registerRevokeKey(admin, io);
   registerCreateEnrollmentToken(admin, io);
-}
-
-export interface CreateKeyOptions {
-  account: string;
-  role: string;
-  name?: string;
-  database?: string;
-  format: string;
-  secretKeyFile?: string;
 }
 
 /** `vigil admin revoke-key`: the way back in when the only admin key leaked (the API needs a key). */

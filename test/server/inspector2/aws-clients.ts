@@ -141,7 +141,11 @@ export class AwsClients {
     prefix: readonly string[] = [],
   ): Promise<CliError> {
     const r = await this.cliRun(creds, args, prefix);
-    const m = /An error occurred \((\w+)\) when calling the (\w+) operation: (.*)/.exec(r.stderr);
+    // Older botocore (Debian's 1.29) says "operation (reached max retries: 0): …" under AWS_MAX_ATTEMPTS.
+    const m =
+      /An error occurred \((\w+)\) when calling the (\w+) operation(?: \(reached max retries: \d+\))?: (.*)/.exec(
+        r.stderr,
+      );
     if (r.code === 0 || !m)
       throw new Error(
         `aws inspector2 ${args.join(' ')}: expected an error, got ${r.code}: ${r.stderr}${r.stdout}`,

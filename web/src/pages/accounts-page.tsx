@@ -9,7 +9,8 @@ import { useSession } from '../app/shell.js';
 import { AccountPicker } from '../components/account-picker.js';
 import { QueryView } from '../components/query-state.js';
 import { fmtDate } from '../lib/format.js';
-import { ApiKeys, EnrollmentTokens } from './accounts-keys.js';
+import { EnrollmentTokens } from './accounts-enrollment.js';
+import { ApiKeys } from './accounts-keys.js';
 
 const KINDS = ['host', 'image', 'network'] as const;
 
