@@ -13,6 +13,7 @@ import {
   type StringField,
   type StringFilter,
 } from './filter-criteria.js';
+import { prefixUpperBound } from './prefix-range.js';
 
 type Eb = ExpressionBuilder<ServiceDatabase, 'findings'>;
 type Col = keyof ServiceDatabase['findings'];
@@ -20,8 +21,9 @@ type Cond = Expression<SqlBool>;
 
 /**
  * The SQL face of the one FilterCriteria evaluator (semantics in filter-criteria.ts): a where-expression
- * over the findings table, portable between SQLite and PostgreSQL. PREFIX is `substr(col, 1, n) = v`,
- * not LIKE: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+ * over the findings table, the same SQL on SQLite and PostgreSQL. PREFIX is a byte range (prefixCond),
+ * which an index serves; not LIKE (SQLite's ignores ASCII case, PostgreSQL's does not) and not
+ * `substr(col, 1, n) = v` (exact, but no index serves it: 2.9 s p95 over a million findings).
  */
 export function criteriaWhere(criteria: FilterCriteria): (eb: Eb) => Cond {
   return (eb) => {
@@ -80,15 +82,25 @@ function tagsCond(eb: Eb, filters: readonly MapFilter[]): Cond {
 function stringCond(eb: Eb, col: Col, filters: readonly StringFilter[]): Cond {
   const pos = filters
     .filter(isPositive)
-    .map((f) =>
-      f.comparison === 'EQUALS'
-        ? eb(col, '=', f.value)
-        : eb(sql<string>`substr(${eb.ref(col)}, 1, ${[...f.value].length})`, '=', f.value),
-    );
+    .map((f) => (f.comparison === 'EQUALS' ? eb(col, '=', f.value) : prefixCond(eb, col, f.value)));
   const neg = filters
     .filter((f) => !isPositive(f))
     .map((f) => eb.or([eb(col, 'is', null), eb(col, '<>', f.value)]));
   return eb.and([...(pos.length ? [eb.or(pos)] : []), ...neg]);
+}
+
+/**
+ * `col >= v AND col < prefixUpperBound(v)` under the collation named "binary": SQLite's built-in
+ * BINARY (memcmp of the UTF-8), and on PostgreSQL a copy of "C" (byte order) that migration
+ * findings-filter-indexes creates, whatever the database's default collation. UTF-8 byte order is
+ * code point order, so the range holds exactly the values that start with v (prefix-range.ts); SQLite
+ * serves it from the column's index, PostgreSQL from an index on `col COLLATE "binary"`.
+ */
+function prefixCond(eb: Eb, col: Col, value: string): Cond {
+  const bytes = sql<string>`${eb.ref(col)} collate "binary"`;
+  const upper = prefixUpperBound(value);
+  const from = eb(bytes, '>=', value);
+  return upper === undefined ? from : eb.and([from, eb(bytes, '<', upper)]);
 }
 
 function rangeCond<T extends string | number>(eb: Eb, col: Col, lo: T | undefined, hi: T | undefined): Cond {
