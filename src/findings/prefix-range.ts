@@ -1,15 +1,11 @@
-/**
- * A string as the service DB stores it: both drivers (better-sqlite3, pg) encode text as UTF-8 and
- * write a lone surrogate as U+FFFD. The in-memory face of FilterCriteria compares this form, so it
- * agrees with the SQL face on every string JavaScript can hold.
- */
-export function storedForm(s: string): string {
-  return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATE_ALL, '\uFFFD') : s;
-}
+import { wellFormed } from '../core/well-formed-text.js';
 
-// With the u flag a surrogate pair is one code point outside this class, so only lone ones match.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-const LONE_SURROGATE_ALL = /[\uD800-\uDFFF]/gu;
+/**
+ * A string as the service DB stores it: UTF-8, a lone surrogate as U+FFFD (the pg driver writes it so,
+ * and src/store/sqlite-well-formed.ts does for SQLite). The in-memory face of FilterCriteria compares
+ * this form, so it agrees with the SQL face on every string JavaScript can hold.
+ */
+export const storedForm = wellFormed;
 
 const MAX_CODE_POINT = 0x10ffff;
 

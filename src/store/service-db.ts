@@ -26,6 +26,7 @@ import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
+import { wellFormedSqlite } from './sqlite-well-formed.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
 export type ServiceDialect = 'sqlite' | 'postgres';
@@ -109,7 +110,9 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
     sqlite.pragma('optimize=0x10002');
     return {
       dialect: 'sqlite',
-      kysely: new Kysely<ServiceDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      kysely: new Kysely<ServiceDatabase>({
+        dialect: new SqliteDialect({ database: wellFormedSqlite(sqlite) }),
+      }),
     };
   } catch (err) {
     throw new ServiceDbError(`cannot open service DB ${path}: ${(err as Error).message}`, { path }, err);
