@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Finding } from '../src/findings/finding-types.js';
 import { openServiceDb } from '../src/store/service-db.js';
+import { prefixBench } from './service-prefix-bench.js';
 import type { BenchRow } from './bench-suite.js';
 import { BENCH_NOW, fleetKeys, listenBench, peakRssKb } from './service-fleet.js';
 import {
@@ -73,17 +74,25 @@ async function listBench(
         );
         await runMix(base, mix.slice(0, 8)); // warm-up: first connections, page cache
         const label = `${backend}, ${s.findings} findings`;
+        // PREFIX before (substr) and after (byte range), on this database as the mix just found it.
+        const prefix = (l: string): Promise<BenchRow[]> =>
+          prefixBench(db, fleet.accounts, s.templates, `${backend}, ${l}`, notes);
         if (db.dialect === 'postgres') {
           // Autovacuum analyzes a table after such a load on its own; done here so the run is repeatable.
           await sql`ANALYZE`.execute(db.kysely);
-          return await measureMix(base, mix, label, s.requests);
+          return [
+            ...(await measureMix(base, mix, label, s.requests)),
+            ...(await prefix(`${s.findings} findings`)),
+          ];
         }
         // As the server opens the file (PRAGMA optimize's sampled statistics), then after a full ANALYZE.
         const rows = await measureMix(base, mix, `${label}, as opened`, s.requests);
+        rows.push(...(await prefix(`${s.findings} findings, as opened`)));
         const t1 = process.hrtime.bigint();
         await sql`ANALYZE`.execute(db.kysely);
         notes.push(`${backend}: ANALYZE took ${seconds(t1)} s`);
-        return [...rows, ...(await measureMix(base, mix, `${label}, after ANALYZE`, s.requests))];
+        rows.push(...(await measureMix(base, mix, `${label}, after ANALYZE`, s.requests)));
+        return [...rows, ...(await prefix(`${s.findings} findings, after ANALYZE`))];
       } finally {
         await app.close();
       }
