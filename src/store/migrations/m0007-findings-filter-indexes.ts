@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { ServiceDialect } from '../service-db.js';
 
-/** The string filters whose PREFIX an index serves (src/findings/filter-criteria-sql.ts prefixCond). */
+/** The string filters whose PREFIX an index serves (src/findings/filter-criteria-sql.ts prefixByRange). */
 const PREFIX_COLUMNS = ['package_name', 'vulnerability_id', 'resource_id', 'repository_name'] as const;
 
 /**
@@ -12,7 +11,7 @@ const PREFIX_COLUMNS = ['package_name', 'vulnerability_id', 'resource_id', 'repo
  * collation cannot serve a "C" comparison. SQLite gets the one index it lacked (repository_name);
  * resource_id is served by findings_identity (account_id, resource_id, …) there.
  */
-export function m0007FindingsFilterIndexes(dialect: ServiceDialect): Migration {
+export function m0007FindingsFilterIndexes(dialect: 'sqlite' | 'postgres'): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       if (dialect === 'postgres') {
