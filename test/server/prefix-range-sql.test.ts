@@ -117,35 +117,31 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const c = (field: (typeof PREFIX_FIELDS)[number]): FilterCriteria => ({
         [field]: [{ comparison: 'PREFIX', value: 'pkg' }],
       });
-      // resource_id within the visible accounts, as GET /v1/findings always asks: its SQLite index
-      // (findings_identity) leads with account_id.
-      const query = (field: (typeof PREFIX_FIELDS)[number], prefix: PrefixSql) => {
-        const q = db.kysely
+      const query = (field: (typeof PREFIX_FIELDS)[number], prefix: PrefixSql) =>
+        db.kysely
           .selectFrom('findings')
           .select('id')
           .where(criteriaWhere(c(field), prefix));
-        return field === 'resourceId' ? q.where('account_id', 'in', ['a1', 'a2']) : q;
-      };
       const expected: Record<(typeof PREFIX_FIELDS)[number], { column: string; sqlite: string; pg: string }> =
         {
           packageName: {
             column: 'package_name',
-            sqlite: 'findings_package',
+            sqlite: 'findings_package_name_key',
             pg: 'findings_package_name_binary',
           },
           vulnerabilityId: {
             column: 'vulnerability_id',
-            sqlite: 'findings_vulnerability',
+            sqlite: 'findings_vulnerability_id_key',
             pg: 'findings_vulnerability_id_binary',
           },
           resourceId: {
             column: 'resource_id',
-            sqlite: 'findings_identity',
+            sqlite: 'findings_resource_id_key',
             pg: 'findings_resource_id_binary',
           },
           repositoryName: {
             column: 'repository_name',
-            sqlite: 'findings_repository',
+            sqlite: 'findings_repository_name_key',
             pg: 'findings_repository_name_binary',
           },
         };
