@@ -16,6 +16,11 @@ export interface Fleet {
 
 /** An organization of `n` accounts (the first is its delegated admin) and a key per account. */
 export async function seedFleet(db: ServiceDb, n: number): Promise<Fleet> {
+  return fleetKeys(db, await seedOrganization(db, n));
+}
+
+/** An organization of `n` accounts, the first its delegated admin; the account ids. */
+export async function seedOrganization(db: ServiceDb, n: number): Promise<string[]> {
   const k = db.kysely;
   const accounts = Array.from({ length: n }, (_, i) => `acct-${String(i).padStart(2, '0')}`);
   await k
@@ -41,6 +46,15 @@ export async function seedFleet(db: ServiceDb, n: number): Promise<Fleet> {
     .set({ delegated_admin_account_id: accounts[0] as string })
     .where('id', '=', 'org-bench')
     .execute();
+  return accounts;
+}
+
+/**
+ * New keys for an organization's accounts: the delegated admin's admin key and a member key each.
+ * Made per run, so a cached database holds no usable key.
+ */
+export async function fleetKeys(db: ServiceDb, accounts: string[]): Promise<Fleet> {
+  const k = db.kysely;
   const orgAdminKey = (await createApiKey(k, { accountId: accounts[0] as string, role: 'admin' })).key;
   const memberKeys: string[] = [];
   for (const accountId of accounts)

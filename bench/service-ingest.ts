@@ -1,3 +1,4 @@
+import type { Inventory } from '../src/core/inventory.js';
 import type { Finding } from '../src/findings/finding-types.js';
 import { scanTarget } from '../src/scan/scan-service.js';
 import { openServiceDb } from '../src/store/service-db.js';
@@ -26,6 +27,32 @@ export interface IngestResult {
   templates: Finding[];
 }
 
+export interface Baseline {
+  /** Real findings of the scans: the templates the 1M-finding list bench is generated from. */
+  templates: Finding[];
+  perInventoryMs: number;
+}
+
+/**
+ * The in-process scan service (no HTTP, no service DB) on the first `sample` host inventories of the
+ * fleet. Its findings are the list bench's templates, so VIGIL_BENCH_LIST_ONLY runs this and not the
+ * ingest.
+ */
+export async function baselineScan(
+  store: VulnStore,
+  base: Inventory,
+  sample: number,
+  size: number,
+): Promise<Baseline> {
+  const templates: Finding[] = [];
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < sample; i++) {
+    const r = await scanTarget({ kind: 'inventory', inventory: hostInventory(base, i, size) }, { store });
+    for (const f of r.findings) templates.push(f);
+  }
+  return { templates, perInventoryMs: Number(process.hrtime.bigint() - t0) / 1e6 / Math.max(1, sample) };
+}
+
 /**
  * N host inventories POSTed to …/resources/{r}/inventory on the real server (HTTP, validation, auth,
  * scan, lifecycle transaction, audit row), against the in-process scan service on a sample of the
@@ -37,16 +64,7 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
     return { rows: [{ workload: 'ingest', results: [], skipped: base.error }], templates: [] };
   const size = Math.min(o.packagesPerHost, base.packages.length);
   const sample = Math.min(o.baselineSample, o.inventories);
-  const templates: Finding[] = [];
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < sample; i++) {
-    const r = await scanTarget(
-      { kind: 'inventory', inventory: hostInventory(base, i, size) },
-      { store: o.store },
-    );
-    templates.push(...r.findings);
-  }
-  const perInventoryMs = Number(process.hrtime.bigint() - t0) / 1e6 / Math.max(1, sample);
+  const { templates, perInventoryMs } = await baselineScan(o.store, base, sample, size);
   const baselineRss = peakRssKb();
 
   const db = await openServiceDb({ url: o.url });
@@ -101,4 +119,17 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
       },
     ],
   };
+}
+
+/**
+ * VIGIL_BENCH_LIST_ONLY: only the baseline scans that make the list bench's templates (about 30 s),
+ * no ingest over HTTP; the list bench then reuses its cached databases.
+ */
+export async function benchTemplatesOnly(o: IngestOptions): Promise<IngestResult> {
+  const base = await basePackages(o.store);
+  if ('error' in base)
+    return { rows: [{ workload: 'list templates', results: [], skipped: base.error }], templates: [] };
+  const size = Math.min(o.packagesPerHost, base.packages.length);
+  const { templates } = await baselineScan(o.store, base, Math.min(o.baselineSample, o.inventories), size);
+  return { rows: [], templates };
 }

@@ -1,4 +1,5 @@
 import type { Finding } from './finding-types.js';
+import { storedForm } from './prefix-range.js';
 
 /**
  * FilterCriteria in Amazon Inspector v2's shape (DESIGN §3). ONE evaluator with two faces: this file
@@ -10,7 +11,8 @@ import type { Finding } from './finding-types.js';
  * - fields combine with AND; an absent or empty list does not constrain;
  * - within a string field, EQUALS/PREFIX filters combine with OR, NOT_EQUALS filters with AND;
  *   a missing value (no vulnerability id, say) matches no EQUALS/PREFIX and every NOT_EQUALS;
- *   comparisons are case-sensitive, byte for byte;
+ *   comparisons are case-sensitive, byte for byte on the UTF-8 the service DB stores (storedForm);
+ *   PREFIX v matches exactly the values that start with v (the empty prefix: every value);
  * - within a number or date field, ranges combine with OR; bounds are inclusive; a missing value
  *   (no score) matches no range.
  * - resourceTags: the tags of the finding's resource as the resource_tags table holds them (the one
@@ -136,12 +138,14 @@ export function isPositive(f: StringFilter): boolean {
   return f.comparison !== 'NOT_EQUALS';
 }
 
-function stringMatches(v: string | null, filters: readonly StringFilter[]): boolean {
+/** Compares the stored forms (storedForm), as the SQL face does: a lone surrogate is U+FFFD on both. */
+function stringMatches(value: string | null, filters: readonly StringFilter[]): boolean {
+  const v = value === null ? null : storedForm(value);
+  const matches = (f: StringFilter, s: string): boolean =>
+    f.comparison === 'EQUALS' ? s === storedForm(f.value) : s.startsWith(storedForm(f.value));
   const pos = filters.filter(isPositive);
-  const posOk =
-    pos.length === 0 ||
-    (v !== null && pos.some((f) => (f.comparison === 'EQUALS' ? v === f.value : v.startsWith(f.value))));
-  return posOk && filters.filter((f) => !isPositive(f)).every((f) => v !== f.value);
+  const posOk = pos.length === 0 || (v !== null && pos.some((f) => matches(f, v)));
+  return posOk && filters.filter((f) => !isPositive(f)).every((f) => v !== storedForm(f.value));
 }
 
 function inRange<T extends string | number>(v: T | null, lo: T | undefined, hi: T | undefined): boolean {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
-import { criteriaWhere } from './filter-criteria-sql.js';
+import { criteriaWhere, prefixByRange, type PrefixSql } from './filter-criteria-sql.js';
 import type { FilterCriteria } from './filter-criteria.js';
 import { findingOfRow } from './finding-rows.js';
 import {
@@ -46,22 +46,29 @@ export async function getFinding(
 }
 
 /**
+ * The first read of listFindings: ids and sort keys of one page plus one row, over index columns only.
+ * `prefix` is for the bench's before/after of PREFIX (filter-criteria-sql.ts); the service uses the default.
+ */
+export function findingKeysQuery(db: Db, q: FindingListQuery, prefix: PrefixSql = prefixByRange) {
+  const dir = q.sortOrder === 'ASC' ? 'asc' : 'desc';
+  const query = db
+    .selectFrom('findings')
+    .select(['id', sortKey(q.sortBy).as('sort_key')])
+    .where('account_id', 'in', q.accountIds)
+    .where(criteriaWhere(q.criteria, prefix))
+    .orderBy(sortKey(q.sortBy), dir)
+    .orderBy('id', dir)
+    .limit(q.limit + 1);
+  return q.nextToken ? query.where(afterCursor(q.sortBy, q.sortOrder, decodeCursor(q.nextToken))) : query;
+}
+
+/**
  * FilterCriteria over the visible accounts, sorted, keyset-paginated. Keys first, documents after: the
  * filter and sort run over index columns only, and only one page of finding JSON (~2 KB each) is read,
  * not every candidate's before the sort.
  */
 export async function listFindings(db: Db, q: FindingListQuery): Promise<FindingPage> {
-  const dir = q.sortOrder === 'ASC' ? 'asc' : 'desc';
-  let query = db
-    .selectFrom('findings')
-    .select(['id', sortKey(q.sortBy).as('sort_key')])
-    .where('account_id', 'in', q.accountIds)
-    .where(criteriaWhere(q.criteria))
-    .orderBy(sortKey(q.sortBy), dir)
-    .orderBy('id', dir)
-    .limit(q.limit + 1);
-  if (q.nextToken) query = query.where(afterCursor(q.sortBy, q.sortOrder, decodeCursor(q.nextToken)));
-  const rows = await query.execute();
+  const rows = await findingKeysQuery(db, q).execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const docs = page.length

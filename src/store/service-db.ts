@@ -17,14 +17,16 @@ import {
   m0005WebhookSecretsSealed,
   scrubAfterSealing,
 } from './migrations/m0005-webhook-secrets-sealed.js';
-import type { SecretBox } from './secret-box.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
+import { m0007FindingsFilterIndexes } from './migrations/m0007-findings-filter-indexes.js';
 import { m0011FindingStatusHistory } from './migrations/m0011-finding-status-history.js';
+import type { SecretBox } from './secret-box.js';
 import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
+import { wellFormedSqlite } from './sqlite-well-formed.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
 export type ServiceDialect = 'sqlite' | 'postgres';
@@ -49,6 +51,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0004-console-tables': m0004ConsoleTables(),
     [M0005_NAME]: m0005WebhookSecretsSealed(secrets),
     '0006-resource-coverage': m0006ResourceCoverage(),
+    '0007-findings-filter-indexes': m0007FindingsFilterIndexes(dialect),
     '0008-fleet-coverage': m0008FleetCoverage(),
     '0010-inspector2-compat': m0010Inspector2Compat(),
     '0011-finding-status-history': m0011FindingStatusHistory(dialect),
@@ -107,7 +110,9 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
     sqlite.pragma('optimize=0x10002');
     return {
       dialect: 'sqlite',
-      kysely: new Kysely<ServiceDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      kysely: new Kysely<ServiceDatabase>({
+        dialect: new SqliteDialect({ database: wellFormedSqlite(sqlite) }),
+      }),
     };
   } catch (err) {
     throw new ServiceDbError(`cannot open service DB ${path}: ${(err as Error).message}`, { path }, err);

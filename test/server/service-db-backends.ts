@@ -5,11 +5,19 @@ import pg from 'pg';
 import { openServiceDb, type ServiceDb } from '../../src/store/service-db.js';
 import { startPostgres, type PrivatePostgres } from '../fixtures/postgres.js';
 
+export interface FreshOptions {
+  /**
+   * PostgreSQL: the new database's default collation is this ICU locale (`en-US` sorts "a" < "B" < "b",
+   * as most real deployments' en_US.UTF-8 does) instead of the cluster's C.UTF-8. SQLite has one order.
+   */
+  icuLocale?: string;
+}
+
 /** One storage backend a contract suite runs against: `fresh()` gives an empty, migrated DB. */
 export interface Backend {
   name: 'sqlite' | 'postgres';
   setup(): Promise<void>;
-  fresh(): Promise<{ db: ServiceDb; url: string }>;
+  fresh(opts?: FreshOptions): Promise<{ db: ServiceDb; url: string }>;
   teardown(): Promise<void>;
 }
 
@@ -42,12 +50,15 @@ export function postgresBackend(): Backend {
     setup: async () => {
       cluster = await startPostgres();
     },
-    fresh: async () => {
+    fresh: async (opts = {}) => {
       if (!cluster) throw new Error('postgres backend not set up');
       const name = `vigil_${++n}`;
       const admin = new pg.Client({ connectionString: cluster.url });
       await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
+      const icu = opts.icuLocale
+        ? ` LOCALE_PROVIDER icu ICU_LOCALE '${opts.icuLocale.replace(/[^A-Za-z0-9-]/g, '')}' TEMPLATE template0`
+        : '';
+      await admin.query(`CREATE DATABASE ${name}${icu}`);
       await admin.end();
       const url = cluster.url.replace('/postgres?', `/${name}?`);
       return { db: await openServiceDb({ url }), url };
