@@ -73,6 +73,64 @@ export interface InventoryTable {
   resource_id: string;
   inventory_json: string;
   updated_at: string;
+  /** The inventory's OsInfo as JSON (what its packages are matched for); null without one. */
+  os_json: Optional<string>;
+  /** Version of the index writer that indexed it into inventory_packages; null: not indexed yet. */
+  index_version: Optional<number>;
+}
+
+/**
+ * The index of stored inventories (resources/inventory-index.ts): one row per (ecosystem key, name,
+ * version) the matchers read the vulnerability DB by, with the packages looked up by it.
+ */
+export interface InventoryPackageTable {
+  account_id: string;
+  resource_id: string;
+  /** The OSV ecosystem key (`Debian:12`, `PyPI`), as the vulnerability DB stores it. */
+  ecosystem_key: string;
+  /** The name as the vulnerability DB stores it (source package, PEP 503 name). */
+  package_name: string;
+  /** The version the matcher compares (the source version for Debian). */
+  version: string;
+  /** The package key findings of matches by this key are grouped by (`deb:openssl`, finding-digest.ts). */
+  package_key: string;
+  /** The lookup component (match/lookup-keys.ts) the key belongs to within this inventory. */
+  component: string;
+  /** How many rows the component has in this inventory (most have one: a key query then holds it all). */
+  component_rows: number;
+  /** JSON Package[]: the inventory's packages looked up by this key. */
+  packages_json: string;
+}
+
+export type VulnDbImportStatus = 'QUEUED' | 'RUNNING' | 'IMPORTED' | 'SUCCEEDED' | 'FAILED';
+
+/** An import the server ran itself: an admin upload or the update schedule (jobs/vulndb-import-job.ts). */
+export interface VulnDbImportTable {
+  id: string;
+  source: 'upload' | 'schedule';
+  status: VulnDbImportStatus;
+  /** Who asked (uploads); null for the schedule. */
+  account_id: string | null;
+  key_id: string | null;
+  request_json: string;
+  /** The import log seq of the vulnerability DB once committed. */
+  import_seq: number | null;
+  /** JSON summary of the change set. */
+  change_json: string | null;
+  /** JSON summary of the re-match that covered it. */
+  rematch_json: string | null;
+  error_json: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** Per vulnerability DB identity: the last import-log seq whose changes were re-matched. */
+export interface RematchStateTable {
+  vulndb_id: string;
+  last_seq: number;
+  last_run_json: string | null;
+  updated_at: string;
 }
 
 export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -178,6 +236,10 @@ export interface FindingTable {
   /** The package manager of the vulnerable package (dpkg, npm, …); null for non-package findings. */
   package_manager: string | null;
   finding_json: string;
+  /** The package key (`deb:openssl`) the finding's matches were grouped by; null for other findings. */
+  package_key: string | null;
+  /** Digest of what a scan decides about the finding (finding-rows.ts); null when written before 0009. */
+  match_digest: string | null;
 }
 
 export interface AuditLogTable {
@@ -345,6 +407,9 @@ export interface ServiceDatabase {
   finding_status_history: FindingStatusHistoryTable;
   resource_tags: ResourceTagTable;
   inventories: InventoryTable;
+  inventory_packages: InventoryPackageTable;
+  vulndb_imports: VulnDbImportTable;
+  rematch_state: RematchStateTable;
   scans: ScanTable;
   suppression_rules: SuppressionRuleTable;
   reports: ReportTable;
