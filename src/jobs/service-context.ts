@@ -4,6 +4,7 @@ import type { WebhookConfig } from '../events/webhooks/webhook-config.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
+import type { LoggedVulnDb } from '../scan/rematch-from-log.js';
 
 /** Tunables with defaults a mature deployment would pick; every one can be overridden by options. */
 export interface ServiceConfig extends WebhookConfig, EgressConfig {
@@ -48,6 +49,8 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
 export interface ServiceContext extends StoreContext {
   /** The vulnerability DB scans match against; absent → scan routes answer 503. */
   store?: VulnStore;
+  /** The same DB with its import log: when set, stored inventories are re-matched after every import. */
+  vulnDb?: LoggedVulnDb;
   config: ServiceConfig;
   /** Every outbound call (registries, webhooks) goes through it: the deny list, the allow list, timeouts. */
   egress: Egress;

@@ -30,6 +30,7 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
   const app = await buildServer({
     db,
     store: vulns.store,
+    vulnDb: vulns,
     secrets,
     config,
     ...(opts.logRequests ? { logStream: process.stderr } : {}),
