@@ -28,7 +28,7 @@ export function lookupKeysOf(pkg: Package, os: OsInfo | undefined, matchers = MA
  * the other binaries of that source.
  */
 export interface LookupComponent {
-  /** Its smallest `ecosystem\0name`: a stable label. */
+  /** Its smallest `ecosystem␟name` (U+001F: PostgreSQL text takes no NUL): a stable label. */
   label: string;
   packages: Package[];
   keys: LookupKey[];
@@ -44,7 +44,7 @@ export function lookupComponents(
   const find = (x: string): string => {
     let root = x;
     for (let p = parent.get(root); p !== undefined && p !== root; p = parent.get(root)) root = p;
-    for (let y = x; y !== root; ) {
+    for (let y = x; y !== root;) {
       const next = parent.get(y) ?? root;
       parent.set(y, root);
       y = next;
@@ -55,7 +55,7 @@ export function lookupComponents(
   for (const pkg of packages) {
     const keys = lookupKeysOf(pkg, os, matchers);
     if (keys.length === 0) continue;
-    const names = keys.map((k) => `${k.ecosystem}\0${k.name}`);
+    const names = keys.map((k) => `${k.ecosystem}\u001f${k.name}`);
     for (const n of names) if (!parent.has(n)) parent.set(n, n);
     const first = names[0] as string;
     for (const n of names.slice(1)) {
