@@ -13,7 +13,7 @@ type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
  */
 export const INVENTORY_INDEX_VERSION = 1;
 
-/** Rows per INSERT: 7 columns, well under SQLite's and PostgreSQL's bound-parameter limits. */
+/** Rows per INSERT: 10 columns, well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 200;
 
 export interface ResourceRef {
@@ -45,7 +45,8 @@ export async function writeInventoryIndex(
     package_key: `${k.packages[0]?.[1].ecosystem ?? ''}:${k.name}`,
     component: k.component,
     component_rows: perComponent.get(k.component) ?? 1,
-    packages_json: JSON.stringify(k.packages),
+    packages_json: JSON.stringify(k.packages.map(([, pkg]) => pkg)),
+    positions_json: JSON.stringify(k.packages.map(([at]) => at)),
   }));
   for (let i = 0; i < rows.length; i += CHUNK)
     await trx
@@ -118,8 +119,10 @@ export interface IndexRow extends ResourceRef {
   /** The package key its matches' findings are grouped by (`deb:openssl`). */
   packageKey: string;
   component: string;
-  /** JSON [position, Package][] as stored (parsed only when the component is not memoized yet). */
+  /** JSON Package[] as stored (parsed only when the component is not memoized yet). */
   packagesJson: string;
+  /** JSON number[]: the packages' places in the inventory. */
+  positionsJson: string;
 }
 
 const ROW_COLUMNS = [
@@ -132,6 +135,7 @@ const ROW_COLUMNS = [
   'component',
   'component_rows',
   'packages_json',
+  'positions_json',
 ] as const;
 
 type Selected = Pick<InventoryPackageTable, (typeof ROW_COLUMNS)[number]>;
@@ -146,6 +150,7 @@ function indexRow(r: Selected): IndexRow {
     packageKey: r.package_key,
     component: r.component,
     packagesJson: r.packages_json,
+    positionsJson: r.positions_json,
   };
 }
 

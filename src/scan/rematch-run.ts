@@ -208,16 +208,29 @@ function hostInputs(targets: readonly RematchTarget[], rows: readonly IndexRow[]
   });
 }
 
+/**
+ * A component as the memo takes it. Its key is what its findings depend on: the rows' keys, their
+ * packages' text and the packages' order relative to each other (ranks, not places: a host with the
+ * same packages in the same order elsewhere in its inventory shares the component's findings).
+ */
 function componentInput(rows: IndexRow[]): ComponentInput {
   rows.sort((a, b) => cmp(a.ecosystem, b.ecosystem) || cmp(a.name, b.name) || cmp(a.version, b.version));
+  const positions = rows.map((r) => JSON.parse(r.positionsJson) as number[]);
+  const rank = new Map([...new Set(positions.flat())].sort((a, b) => a - b).map((p, i) => [p, i]));
   return {
-    key: rows.map((r) => `${r.ecosystem}\0${r.name}\0${r.version}\0${r.packagesJson}`).join('\n'),
+    key: rows
+      .map((r, i) => {
+        const ranks = (positions[i] ?? []).map((p) => rank.get(p)).join(',');
+        return `${r.ecosystem}\0${r.name}\0${r.version}\0${ranks}\0${r.packagesJson}`;
+      })
+      .join('\n'),
     packages: () => {
       // A package looked up by two keys sits in both rows: once, at its place in the inventory.
       const byPosition = new Map<number, Package>();
-      for (const r of rows)
-        for (const [at, pkg] of JSON.parse(r.packagesJson) as Array<[number, Package]>)
-          byPosition.set(at, pkg);
+      for (const [i, r] of rows.entries()) {
+        const at = positions[i] ?? [];
+        (JSON.parse(r.packagesJson) as Package[]).forEach((pkg, j) => byPosition.set(at[j] ?? -1, pkg));
+      }
       return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, pkg]) => pkg);
     },
   };

@@ -98,8 +98,10 @@ export interface InventoryPackageTable {
   component: string;
   /** How many rows the component has in this inventory (most have one: a key query then holds it all). */
   component_rows: number;
-  /** JSON Package[]: the inventory's packages looked up by this key. */
+  /** JSON Package[]: the inventory's packages looked up by this key (the same text on every host that has them). */
   packages_json: string;
+  /** JSON number[]: their places in the inventory (matching order), apart so packages_json is shared. */
+  positions_json: string;
 }
 
 export type VulnDbImportStatus = 'QUEUED' | 'RUNNING' | 'IMPORTED' | 'SUCCEEDED' | 'FAILED';

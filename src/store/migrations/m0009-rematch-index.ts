@@ -30,6 +30,7 @@ export function m0009RematchIndex(): Migration {
         .addColumn('component', 'text', (c) => c.notNull())
         .addColumn('component_rows', 'integer', (c) => c.notNull())
         .addColumn('packages_json', 'text', (c) => c.notNull())
+        .addColumn('positions_json', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('inventory_packages_pk', [
           'account_id',
           'resource_id',
