@@ -63,7 +63,7 @@ export async function storedDigests(
   for (const r of await q.execute()) {
     const k = `${r.account_id}\0${r.resource_id}`;
     let m = out.get(k);
-    if (!m) out.set(k, (m = new Map()));
+    if (!m) out.set(k, (m = new Map<string, StoredDigest>()));
     m.set(`${r.package_key ?? ''}\0${r.vulnerability_id ?? ''}`, {
       packageKey: r.package_key ?? '',
       status: r.status,

@@ -195,7 +195,7 @@ function hostInputs(targets: readonly RematchTarget[], rows: readonly IndexRow[]
   for (const r of rows) {
     const h = `${r.accountId}\0${r.resourceId}`;
     let comps = byHost.get(h);
-    if (!comps) byHost.set(h, (comps = new Map()));
+    if (!comps) byHost.set(h, (comps = new Map<string, IndexRow[]>()));
     const list = comps.get(r.component);
     if (list) list.push(r);
     else comps.set(r.component, [r]);
