@@ -104,29 +104,6 @@ export interface InventoryPackageTable {
   positions_json: string;
 }
 
-export type VulnDbImportStatus = 'QUEUED' | 'RUNNING' | 'IMPORTED' | 'SUCCEEDED' | 'FAILED';
-
-/** An import the server ran itself: an admin upload or the update schedule (jobs/vulndb-import-job.ts). */
-export interface VulnDbImportTable {
-  id: string;
-  source: 'upload' | 'schedule';
-  status: VulnDbImportStatus;
-  /** Who asked (uploads); null for the schedule. */
-  account_id: string | null;
-  key_id: string | null;
-  request_json: string;
-  /** The import log seq of the vulnerability DB once committed. */
-  import_seq: number | null;
-  /** JSON summary of the change set. */
-  change_json: string | null;
-  /** JSON summary of the re-match that covered it. */
-  rematch_json: string | null;
-  error_json: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
 /** Per vulnerability DB identity: the last import-log seq whose changes were re-matched. */
 export interface RematchStateTable {
   vulndb_id: string;
@@ -410,7 +387,6 @@ export interface ServiceDatabase {
   resource_tags: ResourceTagTable;
   inventories: InventoryTable;
   inventory_packages: InventoryPackageTable;
-  vulndb_imports: VulnDbImportTable;
   rematch_state: RematchStateTable;
   scans: ScanTable;
   suppression_rules: SuppressionRuleTable;

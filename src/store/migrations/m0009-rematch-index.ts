@@ -8,11 +8,10 @@ import type { Kysely, Migration } from 'kysely';
  *   find the inventories to re-match in one indexed query, and the rows hold what to re-match them with.
  *   Written in the same transaction as the inventory (resources/inventory-index.ts).
  * - inventories.os_json and index_version: the OS the packages were matched for, and which version of
- *   the index writer indexed it (NULL: not yet; the backfill job indexes inventories stored before).
+ *   the index writer indexed it (NULL: not yet; a re-match first indexes inventories stored before).
  * - findings.package_key and match_digest: the package key a finding's matches were grouped by and a
  *   digest of what a scan decides about it, so a re-match compares thousands of findings without
  *   reading their JSON; covered by one index, read index-only.
- * - vulndb_imports: imports the server ran (admin uploads, the update schedule) and what they changed.
  * - rematch_state: per vulnerability DB (its identity), the last import-log seq re-matched.
  * Portable DDL (SQLite and PostgreSQL).
  */
@@ -57,27 +56,6 @@ export function m0009RematchIndex(): Migration {
         .createIndex('findings_rematch')
         .on('findings')
         .columns(['account_id', 'resource_id', 'package_key', 'vulnerability_id', 'status', 'match_digest'])
-        .execute();
-      await db.schema
-        .createTable('vulndb_imports')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('source', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('account_id', 'text')
-        .addColumn('key_id', 'text')
-        .addColumn('request_json', 'text', (c) => c.notNull())
-        .addColumn('import_seq', 'integer')
-        .addColumn('change_json', 'text')
-        .addColumn('rematch_json', 'text')
-        .addColumn('error_json', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('started_at', 'text')
-        .addColumn('finished_at', 'text')
-        .execute();
-      await db.schema
-        .createIndex('vulndb_imports_status')
-        .on('vulndb_imports')
-        .columns(['status', 'created_at'])
         .execute();
       await db.schema
         .createTable('rematch_state')
