@@ -159,5 +159,55 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await db.close();
       }
     }, 120_000);
+
+    it('inventories and findings stored before migration 0009 are indexed first, then re-matched', async () => {
+      const write = (name: string, lines: string[]): string => {
+        const p = join(dir, `${backend.name}-old-${name}`);
+        writeFileSync(p, lines.join('\n') + '\n');
+        return p;
+      };
+      const vulndb = await openVulnDb(join(dir, `${backend.name}-old-vulndb.sqlite`));
+      const { db } = await backend.fresh();
+      const ctx: StoreContext = { db: db.kysely, dialect: db.dialect, now: () => NOW };
+      try {
+        await vulndb.import([
+          await osvFeed(write('a.jsonl', [record('CVE-2099-0001', '2025-01-01T00:00:00Z')]), 'osv-test'),
+        ]);
+        await seed(db);
+        const body = hostInventory(
+          { id: 'h-old', release: '12', sources: ['alpha'] },
+          new Map([['alpha', '1.0-1']]),
+        );
+        await submitHostInventory(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: 'h-old', body });
+        expect(await rematchFromImportLog(ctx, vulndb)).toMatchObject({
+          fullBecause: 'first-run',
+          changed: 0,
+        });
+        // As a DB migrated by 0009 holds them: inventories without index, findings without digest.
+        await db.kysely.deleteFrom('inventory_packages').execute();
+        await db.kysely.updateTable('inventories').set({ index_version: null, os_json: null }).execute();
+        await db.kysely.updateTable('findings').set({ package_key: null, match_digest: null }).execute();
+
+        await vulndb.import([
+          await osvFeed(write('b.jsonl', [record('CVE-2099-0002', '2025-02-01T00:00:00Z')]), 'osv-test'),
+        ]);
+        expect(await rematchFromImportLog(ctx, vulndb)).toMatchObject({
+          mode: 'keys',
+          selected: 1,
+          created: 1,
+          updated: 0,
+        });
+        expect(await openByHost(db)).toEqual({ 'h-old': ['CVE-2099-0001', 'CVE-2099-0002'] });
+        const unindexed = await db.kysely
+          .selectFrom('findings')
+          .select('id')
+          .where('package_key', 'is', null)
+          .execute();
+        expect(unindexed).toEqual([]);
+      } finally {
+        await vulndb.close();
+        await db.close();
+      }
+    }, 120_000);
   },
 );
