@@ -7,6 +7,7 @@ import { createScanWorker } from './scan-worker.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
 import { createWebhookDispatcher } from './webhook-dispatcher-job.js';
 import { createRematchTask } from './rematch-job.js';
+import { createVulnDbUpdateTask } from './vulndb-update-job.js';
 
 /**
  * Every background job the service runs beside the API, listed explicitly (no side-effect imports).
@@ -21,4 +22,5 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createFindingCountsTask,
   createAgentLivenessTask,
   createRematchTask,
+  createVulnDbUpdateTask,
 ];

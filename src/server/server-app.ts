@@ -13,18 +13,18 @@ import {
   type BackgroundTask,
   type ServiceConfig,
   type ServiceContext,
+  type ServiceVulnDb,
 } from '../jobs/service-context.js';
 import { BACKGROUND_JOBS } from '../jobs/job-registry.js';
 import { ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
 import type { ServiceDb } from '../store/service-db.js';
-import type { LoggedVulnDb } from '../scan/rematch-from-log.js';
 
 export interface ServerOptions {
   db: ServiceDb;
   /** The vulnerability DB scans match against; without it, scan routes answer 503. */
   store?: VulnStore;
   /** The vulnerability DB with its import log: stored inventories are re-matched after its imports. */
-  vulnDb?: LoggedVulnDb;
+  vulnDb?: ServiceVulnDb;
   /** Request body limit in bytes (an inventory of a big host is a few MB). */
   bodyLimit?: number;
   config?: Partial<ServiceConfig>;
