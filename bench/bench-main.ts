@@ -7,6 +7,7 @@ import { inventoryBench } from './inventory-bench.js';
 import { scanBench } from './scan-bench.js';
 import { serviceBench } from './service-bench.js';
 import { vulndbBench } from './vulndb-bench.js';
+import { fleetBench } from './fleet-bench.js';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them; later capabilities add theirs. */
 export const BENCH_SUITES: readonly BenchSuite[] = [
@@ -17,6 +18,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   serviceBench,
   agentBench,
   checkinBench,
+  fleetBench,
 ];
 
 /**

@@ -57,8 +57,10 @@ export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: Buil
   const primary = group.matches.filter((m) => !m.reason.deferredTo);
   const deciding =
     primary.find((m) => m.reason.recordId === group.vulnerabilityId) ?? primary[0] ?? group.matches[0];
-  const rec =
-    e.records.get(group.vulnerabilityId) ?? (deciding ? e.records.get(deciding.reason.recordId) : undefined);
+  // The deciding record (the one named by the vulnerability id when it matched): never a record that
+  // only happens to be loaded because another package of the inventory matched it, so a finding
+  // depends on its own package's matches alone (re-matching builds findings package by package).
+  const rec = deciding ? e.records.get(deciding.reason.recordId) : e.records.get(group.vulnerabilityId);
   const cves = cveIdsOf(group);
   const cvss = collectCvss(group, e, cves);
   const isOs = group.packages.some((p) => ['deb', 'rpm', 'apk'].includes(p.ecosystem));

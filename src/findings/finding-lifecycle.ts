@@ -133,11 +133,13 @@ export function applySuppression(f: Finding, suppressor: Suppressor): boolean {
   return before !== `${f.status}\0${f.suppressedBy ?? ''}`;
 }
 
-function observedAgain(
+export function observedAgain(
   old: Finding,
   fresh: Finding,
   now: string,
   suppressor: Suppressor,
+  /** When the resource was observed (a re-match of a stored inventory observes nothing: the old time). */
+  observedAt: string = now,
 ): { finding: Finding; changed: boolean } {
   const f: Finding = {
     ...fresh,
@@ -145,7 +147,7 @@ function observedAgain(
     accountId: old.accountId,
     status: old.status,
     firstObservedAt: old.firstObservedAt,
-    lastObservedAt: now,
+    lastObservedAt: observedAt,
     updatedAt: old.updatedAt,
   };
   delete f.closedAt;
@@ -159,7 +161,7 @@ function observedAgain(
   return { finding: f, changed };
 }
 
-function lifecycleEvents(scan: ScanOfResource, c: LifecycleChanges): OutboxEvent[] {
+export function lifecycleEvents(scan: ScanOfResource, c: LifecycleChanges): OutboxEvent[] {
   const ev = (type: OutboxEvent['type'], f: Finding): OutboxEvent => ({
     type,
     accountId: scan.accountId,

@@ -1,6 +1,7 @@
 import { filterableColumns } from './filter-criteria.js';
 import type { Finding } from './finding-types.js';
 import type { FindingTable } from '../store/service-db-schema.js';
+import { findingPackageKey, scanDigest } from './finding-digest.js';
 
 /** A finding as stored: its JSON plus the filterable projection FilterCriteria compiles against. */
 export function findingRow(f: Finding, identityKey: string): FindingTable {
@@ -10,6 +11,8 @@ export function findingRow(f: Finding, identityKey: string): FindingTable {
     closed_at: f.closedAt ?? null,
     identity_key: identityKey,
     finding_json: JSON.stringify(f),
+    package_key: findingPackageKey(f),
+    match_digest: scanDigest(f),
   };
 }
 

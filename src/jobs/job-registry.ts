@@ -6,6 +6,8 @@ import { createRuleExpiryTask } from './rule-expiry-job.js';
 import { createScanWorker } from './scan-worker.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
 import { createWebhookDispatcher } from './webhook-dispatcher-job.js';
+import { createRematchTask } from './rematch-job.js';
+import { createVulnDbUpdateTask } from './vulndb-update-job.js';
 
 /**
  * Every background job the service runs beside the API, listed explicitly (no side-effect imports).
@@ -19,4 +21,6 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createRetentionTask,
   createFindingCountsTask,
   createAgentLivenessTask,
+  createRematchTask,
+  createVulnDbUpdateTask,
 ];

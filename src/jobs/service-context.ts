@@ -4,6 +4,13 @@ import type { WebhookConfig } from '../events/webhooks/webhook-config.js';
 import type { SecretBox } from '../store/secret-box.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
+import type { LoggedVulnDb } from '../scan/rematch-from-log.js';
+import type { ChangeSet, FeedBatch } from '../vulndb/import-types.js';
+
+/** The server's vulnerability DB as the jobs use it: its import log, and imports (the update schedule). */
+export interface ServiceVulnDb extends LoggedVulnDb {
+  import(batches: readonly FeedBatch[]): Promise<ChangeSet>;
+}
 
 /** Tunables with defaults a mature deployment would pick; every one can be overridden by options. */
 export interface ServiceConfig extends WebhookConfig, EgressConfig {
@@ -25,6 +32,12 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   agentMaxBodyBytes: number;
   /** Largest agent request body as sent (gzip), in bytes. */
   agentMaxCompressedBytes: number;
+  /** Cron pattern of the scheduled `db update` (jobs/vulndb-update-job.ts); none: no schedule. */
+  updateCron?: string;
+  /** Feeds the scheduled update downloads (default: those `db update` takes). */
+  updateSources?: string[];
+  /** Feed URL config of the scheduled update (default $XDG_CONFIG_HOME/vigil/feeds.json). */
+  updateConfigFile?: string;
 }
 
 export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
@@ -48,6 +61,8 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
 export interface ServiceContext extends StoreContext {
   /** The vulnerability DB scans match against; absent → scan routes answer 503. */
   store?: VulnStore;
+  /** The same DB with its import log: when set, stored inventories are re-matched after every import. */
+  vulnDb?: ServiceVulnDb;
   config: ServiceConfig;
   /** Every outbound call (registries, webhooks) goes through it: the deny list, the allow list, timeouts. */
   egress: Egress;

@@ -4,7 +4,8 @@ import type { Package } from '../core/package.js';
 import type { VersionScheme } from '../version/version-scheme.js';
 import type { AffectedRange, AffectedRow } from '../vulndb/vuln-types.js';
 import { LANGUAGE_ECOSYSTEMS, type LanguageEcosystemInfo } from './language-ecosystems.js';
-import type { MatchContext, MatchReason, Matcher, PackageMatch } from './match-types.js';
+import type { LookupKey, MatchContext, MatchReason, Matcher, PackageMatch } from './match-types.js';
+import { schemeByName } from '../version/version-registry.js';
 import { evaluateRanges } from './osv-range-evaluator.js';
 import { applyReviewedAdvisoryRule } from './reviewed-advisory-rule.js';
 
@@ -26,6 +27,12 @@ export const languagePackageMatcher: Matcher = {
     for (const [eco, list] of byEco)
       appendAll(out, await matchEcosystem(LANGUAGE_ECOSYSTEMS[eco], list, ctx));
     return out;
+  },
+  lookupKeys(pkg): LookupKey[] {
+    const info = LANGUAGE_ECOSYSTEMS[pkg.ecosystem as LanguageEcosystem];
+    // As matchEcosystem: no OSV ecosystem, or a version its scheme cannot read → never looked up.
+    if (info.osv === undefined || !schemeByName(info.scheme).isValid(pkg.version)) return [];
+    return [{ ecosystem: info.osv, name: info.normalize(pkg.name), version: pkg.version }];
   },
 };
 

@@ -68,6 +68,17 @@ export interface MatchContext {
 }
 
 /**
+ * One key the vulnerability DB is read by for a package: the OSV ecosystem key (`Debian:12`, `PyPI`),
+ * the name as stored (source package, PEP 503 name) and the version compared. A change set's
+ * (ecosystem, name) pairs meet an index of these to find the stored inventories to re-match.
+ */
+export interface LookupKey {
+  ecosystem: string;
+  name: string;
+  version: string;
+}
+
+/**
  * A matcher owns a family of ecosystems. `claims` decides ownership from the package alone, so the
  * registry can prove each package goes to exactly one matcher.
  */
@@ -75,4 +86,9 @@ export interface Matcher {
   readonly name: string;
   claims(pkg: Package): boolean;
   match(pkgs: readonly Package[], ctx: MatchContext): Promise<PackageMatch[]>;
+  /**
+   * Exactly the keys `match` reads the DB by for this (claimed) package on a host with `os`; none when
+   * it would not be looked up at all (no data for the OS, an invalid version).
+   */
+  lookupKeys(pkg: Package, os: OsInfo | undefined): LookupKey[];
 }

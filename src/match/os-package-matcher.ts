@@ -4,7 +4,7 @@ import type { VersionScheme } from '../version/version-scheme.js';
 import type { AffectedRow } from '../vulndb/vuln-types.js';
 import { distroFor } from './distro/distro-registry.js';
 import type { DistroDriver } from './distro/distro-driver.js';
-import type { MatchContext, MatchReason, Matcher, PackageMatch } from './match-types.js';
+import type { LookupKey, MatchContext, MatchReason, Matcher, PackageMatch } from './match-types.js';
 import { evaluateRanges } from './osv-range-evaluator.js';
 
 /** Debian advisories (DSA, DLA, DTSA) announce fixes for CVEs that have their own per-release rows. */
@@ -78,6 +78,15 @@ export const osPackageMatcher: Matcher = {
       });
     }
     return matchWithDriver(own, driver, ecosystems, scheme, ctx);
+  },
+  lookupKeys(pkg, os): LookupKey[] {
+    const driver = distroFor(os);
+    const ecosystems = driver && os ? driver.ecosystems(os) : undefined;
+    if (!driver || !ecosystems || pkg.ecosystem !== driver.packageEcosystem) return [];
+    const version = driver.comparedVersion(pkg);
+    return ecosystems.flatMap((ecosystem) =>
+      driver.lookupNames(pkg).map((name) => ({ ecosystem, name, version })),
+    );
   },
 };
 

@@ -9,6 +9,8 @@ import type { ResourceTable, ServiceDatabase } from '../store/service-db-schema.
 import type { CoverageReason, CoverageStatus } from './coverage/coverage-decision.js';
 import { lockCoverage, refreshCoverage } from './coverage/coverage-store.js';
 import { afterResourceDeleted, afterTagsChanged } from './coverage/coverage-transitions.js';
+import type { Inventory } from '../core/inventory.js';
+import { deleteInventoryIndex, writeInventoryIndex } from './inventory-index.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 export type ResourceRow = Selectable<ResourceTable>;
@@ -227,6 +229,7 @@ export async function deleteResource(
     .where('account_id', '=', r.accountId)
     .where('resource_id', '=', r.id)
     .execute();
+  await deleteInventoryIndex(trx, { accountId: r.accountId, resourceId: r.id });
   const closed = await closeFindings(trx, {
     accountId: r.accountId,
     criteria: { resourceId: [{ comparison: 'EQUALS', value: r.id }] },
@@ -260,13 +263,18 @@ export async function upsertScannedResource(
   return JSON.parse(old.tags_json) as Record<string, string>;
 }
 
-/** The last inventory of a resource (SBOM export reads it). */
+/**
+ * The last inventory of a resource (SBOM export reads it) and its index (re-matching reads it), in
+ * the caller's transaction. `inventory` is the parsed form when the caller has it; else it is read
+ * back from the JSON.
+ */
 export async function storeInventory(
   trx: Transaction<ServiceDatabase>,
   accountId: string,
   resourceId: string,
   inventoryJson: string,
   now: string,
+  inventory?: Pick<Inventory, 'packages' | 'os'>,
 ): Promise<void> {
   await trx
     .insertInto('inventories')
@@ -282,4 +290,9 @@ export async function storeInventory(
         .doUpdateSet({ inventory_json: inventoryJson, updated_at: now }),
     )
     .execute();
+  await writeInventoryIndex(
+    trx,
+    { accountId, resourceId },
+    inventory ?? (JSON.parse(inventoryJson) as Pick<Inventory, 'packages' | 'os'>),
+  );
 }

@@ -9,6 +9,9 @@ import { requireScannable } from '../resources/coverage/coverage-guard.js';
 import { refreshCoverage } from '../resources/coverage/coverage-store.js';
 import { recordInventoryReceived, type AgentReport } from '../resources/hosts/host-agent-store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
+import { applyRematchOfResourceIn } from '../findings/finding-rematch.js';
+import { inventoryStoredAt } from '../resources/rematch-targets.js';
+import type { ServiceDialect } from '../store/service-db.js';
 
 export interface FinishedScan {
   accountId: string;
@@ -76,7 +79,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     // Inspector's INITIAL_SCAN_COMPLETE: the first successful scan since the resource was registered,
     // enrolled or brought back after a deletion.
     const initialScan = outcome.outcome === 'SUCCESSFUL' && coverage?.previousLastScannedAt === null;
-    await storeInventory(trx, s.accountId, s.resource.id, JSON.stringify(s.inventory), now);
+    await storeInventory(trx, s.accountId, s.resource.id, JSON.stringify(s.inventory), now, s.inventory);
     const resource = { ...s.resource, tags };
     const findings = s.findings.map((f) => ({ ...f, resources: [resource] }));
     const c: LifecycleChanges = await applyScanOfResourceIn(trx, {
@@ -123,4 +126,42 @@ function outcomeOf(empty: boolean): { outcome: ScanOutcome; message: string | nu
   return empty
     ? { outcome: 'NO_INVENTORY', message: 'the inventory holds no packages' }
     : { outcome: 'SUCCESSFUL', message: null };
+}
+
+export interface FinishedRematch {
+  accountId: string;
+  resourceId: string;
+  /** When the re-matched inventory was stored (the guard: a newer one means a scan got there first). */
+  inventoryUpdatedAt: string;
+  /** Every finding the re-match produced in its scope. */
+  findings: readonly Finding[];
+  /** Package keys re-matched; undefined: every package finding. */
+  scope?: readonly string[];
+  now: Date;
+}
+
+/**
+ * Writes what re-matching one stored inventory changed, in ONE transaction with its events, through
+ * the scan lifecycle (findings/finding-rematch.ts). Nothing is written when a newer inventory was
+ * stored meanwhile: the scan that stored it matched against the same or newer data. Returns the
+ * changes, or undefined when skipped.
+ */
+export async function applyRematch(
+  db: Kysely<ServiceDatabase>,
+  dialect: ServiceDialect,
+  r: FinishedRematch,
+): Promise<LifecycleChanges | undefined> {
+  const once = (): Promise<LifecycleChanges | undefined> =>
+    db.transaction().execute(async (trx) => {
+      const storedAt = await inventoryStoredAt(trx, r, dialect === 'postgres');
+      if (storedAt !== r.inventoryUpdatedAt) return undefined;
+      return applyRematchOfResourceIn(trx, r);
+    });
+  try {
+    return await once();
+  } catch (err) {
+    // A scan of the same resource created the same finding meanwhile: run again, see its row.
+    if (!isUniqueViolation(err)) throw err;
+    return once();
+  }
 }

@@ -1,11 +1,13 @@
 import { appendAll } from '../core/append-all.js';
 import type { Inventory } from '../core/inventory.js';
+import type { OsInfo } from '../core/os-info.js';
+import type { Package } from '../core/package.js';
 import { resourceOfInventory } from '../resources/resource-details.js';
-import { buildFinding, cveIdsOf, type Enrichment } from '../findings/finding-builder.js';
+import { buildFinding, cveIdsOf, type BuildContext, type Enrichment } from '../findings/finding-builder.js';
 import type { Finding, FindingResource } from '../findings/finding-types.js';
 import { mergeAliases } from '../match/alias-merger.js';
 import { distroFor } from '../match/distro/distro-registry.js';
-import type { MatchNote, PackageMatch, SchemeLookup } from '../match/match-types.js';
+import type { MatchContext, MatchNote, PackageMatch, SchemeLookup } from '../match/match-types.js';
 import { MATCHERS, matcherFor } from '../match/matcher-registry.js';
 import type { Matcher } from '../match/match-types.js';
 import { DirectoryResolver, HOST_EXCLUDES } from '../source/directory/directory-resolver.js';
@@ -56,29 +58,15 @@ export async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise
   const schemes: SchemeLookup = opts.schemes ?? ((name) => schemeByName(name));
   const notes: MatchNote[] = [];
   const ctx = { store: opts.store, schemes, notes, ...(inventory.os ? { os: inventory.os } : {}) };
-  const matchers = opts.matchers ?? MATCHERS;
-  const matches: PackageMatch[] = [];
-  for (const matcher of matchers) {
-    const mine = inventory.packages.filter((p) => matcherFor(p, matchers) === matcher);
-    if (mine.length > 0) appendAll(matches, await matcher.match(mine, ctx));
-  }
-  const records = await opts.store.records([...new Set(matches.map((m) => m.reason.recordId))]);
-  const groups = mergeAliases(matches, records);
-  const cves = [...new Set(groups.flatMap(cveIdsOf))];
-  const enrichment: Enrichment = {
-    records,
-    cvss: await opts.store.cvss(cves),
-    kev: await opts.store.kev(cves),
-    epss: await opts.store.epss(cves),
-  };
-  const buildCtx = {
-    resource: opts.resource ? opts.resource(inventory) : resourceOfInventory(inventory),
+  const matches = await matchPackages(inventory.packages, ctx, opts.matchers ?? MATCHERS);
+  const resource = opts.resource ? opts.resource(inventory) : resourceOfInventory(inventory);
+  const buildCtx = buildContextFor(inventory.os, {
+    resource,
     accountId: opts.accountId ?? 'local',
     now,
     schemes,
-    vendorSources: distroFor(inventory.os)?.vendorSources ?? [],
-  };
-  const findings = groups.map((g) => buildFinding(g, enrichment, buildCtx));
+  });
+  const findings = await findingsOfMatches(matches, opts.store, buildCtx);
   return {
     inventory,
     findings,
@@ -87,6 +75,49 @@ export async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
   };
+}
+
+/** The scan's first step: every package matched by the matcher that claims it. */
+export async function matchPackages(
+  packages: readonly Package[],
+  ctx: MatchContext,
+  matchers: readonly Matcher[] = MATCHERS,
+): Promise<PackageMatch[]> {
+  const matches: PackageMatch[] = [];
+  for (const matcher of matchers) {
+    const mine = packages.filter((p) => matcherFor(p, matchers) === matcher);
+    if (mine.length > 0) appendAll(matches, await matcher.match(mine, ctx));
+  }
+  return matches;
+}
+
+/** How findings are built for an inventory of `os` on `resource` (the distro's own CVSS sources). */
+export function buildContextFor(
+  os: OsInfo | undefined,
+  c: Omit<BuildContext, 'vendorSources'>,
+): BuildContext {
+  return { ...c, vendorSources: distroFor(os)?.vendorSources ?? [] };
+}
+
+/**
+ * The scan's second step: matches merged by alias into one group per vulnerability and package,
+ * enriched (records, CVSS, KEV, EPSS) and built into findings.
+ */
+export async function findingsOfMatches(
+  matches: readonly PackageMatch[],
+  store: VulnStore,
+  ctx: BuildContext,
+): Promise<Finding[]> {
+  const records = await store.records([...new Set(matches.map((m) => m.reason.recordId))]);
+  const groups = mergeAliases(matches, records);
+  const cves = [...new Set(groups.flatMap(cveIdsOf))];
+  const enrichment: Enrichment = {
+    records,
+    cvss: await store.cvss(cves),
+    kev: await store.kev(cves),
+    epss: await store.epss(cves),
+  };
+  return groups.map((g) => buildFinding(g, enrichment, ctx));
 }
 
 async function inventoryOf(target: ScanTarget, opts: ScanOptions, now: Date): Promise<Inventory> {

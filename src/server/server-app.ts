@@ -13,6 +13,7 @@ import {
   type BackgroundTask,
   type ServiceConfig,
   type ServiceContext,
+  type ServiceVulnDb,
 } from '../jobs/service-context.js';
 import { BACKGROUND_JOBS } from '../jobs/job-registry.js';
 import { ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
@@ -22,6 +23,8 @@ export interface ServerOptions {
   db: ServiceDb;
   /** The vulnerability DB scans match against; without it, scan routes answer 503. */
   store?: VulnStore;
+  /** The vulnerability DB with its import log: stored inventories are re-matched after its imports. */
+  vulnDb?: ServiceVulnDb;
   /** Request body limit in bytes (an inventory of a big host is a few MB). */
   bodyLimit?: number;
   config?: Partial<ServiceConfig>;
@@ -81,6 +84,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     db: opts.db.kysely,
     dialect: opts.db.dialect,
     ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.vulnDb ? { vulnDb: opts.vulnDb } : {}),
     now: opts.now ?? (() => new Date()),
     config,
     egress: createGuardedEgress({

@@ -73,6 +73,43 @@ export interface InventoryTable {
   resource_id: string;
   inventory_json: string;
   updated_at: string;
+  /** The inventory's OsInfo as JSON (what its packages are matched for); null without one. */
+  os_json: Optional<string>;
+  /** Version of the index writer that indexed it into inventory_packages; null: not indexed yet. */
+  index_version: Optional<number>;
+}
+
+/**
+ * The index of stored inventories (resources/inventory-index.ts): one row per (ecosystem key, name,
+ * version) the matchers read the vulnerability DB by, with the packages looked up by it.
+ */
+export interface InventoryPackageTable {
+  account_id: string;
+  resource_id: string;
+  /** The OSV ecosystem key (`Debian:12`, `PyPI`), as the vulnerability DB stores it. */
+  ecosystem_key: string;
+  /** The name as the vulnerability DB stores it (source package, PEP 503 name). */
+  package_name: string;
+  /** The version the matcher compares (the source version for Debian). */
+  version: string;
+  /** The package key findings of matches by this key are grouped by (`deb:openssl`, finding-digest.ts). */
+  package_key: string;
+  /** The lookup component (match/lookup-keys.ts) the key belongs to within this inventory. */
+  component: string;
+  /** How many rows the component has in this inventory (most have one: a key query then holds it all). */
+  component_rows: number;
+  /** JSON Package[]: the inventory's packages looked up by this key (the same text on every host that has them). */
+  packages_json: string;
+  /** JSON number[]: their places in the inventory (matching order), apart so packages_json is shared. */
+  positions_json: string;
+}
+
+/** Per vulnerability DB identity: the last import-log seq whose changes were re-matched. */
+export interface RematchStateTable {
+  vulndb_id: string;
+  last_seq: number;
+  last_run_json: string | null;
+  updated_at: string;
 }
 
 export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -178,6 +215,10 @@ export interface FindingTable {
   /** The package manager of the vulnerable package (dpkg, npm, …); null for non-package findings. */
   package_manager: string | null;
   finding_json: string;
+  /** The package key (`deb:openssl`) the finding's matches were grouped by; null for other findings. */
+  package_key: string | null;
+  /** Digest of what a scan decides about the finding (finding-rows.ts); null when written before 0009. */
+  match_digest: string | null;
 }
 
 export interface AuditLogTable {
@@ -345,6 +386,8 @@ export interface ServiceDatabase {
   finding_status_history: FindingStatusHistoryTable;
   resource_tags: ResourceTagTable;
   inventories: InventoryTable;
+  inventory_packages: InventoryPackageTable;
+  rematch_state: RematchStateTable;
   scans: ScanTable;
   suppression_rules: SuppressionRuleTable;
   reports: ReportTable;

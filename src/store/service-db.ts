@@ -17,6 +17,7 @@ import {
   m0005WebhookSecretsSealed,
   scrubAfterSealing,
 } from './migrations/m0005-webhook-secrets-sealed.js';
+import { m0009RematchIndex } from './migrations/m0009-rematch-index.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
 import { m0007FindingsFilterIndexes } from './migrations/m0007-findings-filter-indexes.js';
 import { m0011FindingStatusHistory } from './migrations/m0011-finding-status-history.js';
@@ -53,6 +54,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0006-resource-coverage': m0006ResourceCoverage(),
     '0007-findings-filter-indexes': m0007FindingsFilterIndexes(dialect),
     '0008-fleet-coverage': m0008FleetCoverage(),
+    '0009-rematch-index': m0009RematchIndex(),
     '0010-inspector2-compat': m0010Inspector2Compat(),
     '0011-finding-status-history': m0011FindingStatusHistory(dialect),
   };

@@ -27,7 +27,10 @@ export interface FeedBatch {
   replaceEnrichment?: boolean;
 }
 
-/** What an import changed, for rescans by later issues and for `db import`'s summary. */
+/** An (ecosystem, package name) pair exactly as matchers look it up (`Debian:12` + source package). */
+export type PackageKey = readonly [ecosystem: string, packageName: string];
+
+/** What an import changed: for `db import`'s summary and for re-matching stored inventories. */
 export interface ChangeSet {
   feeds: string[];
   new: string[];
@@ -41,6 +44,19 @@ export interface ChangeSet {
   /** CVEs newly in KEV (risk goes up: worth a rescan). */
   kevAdded: string[];
   counts: { records: number; affectedRows: number; cvss: number; kev: number; epss: number };
+  /**
+   * The package keys named by the affected rows of every new, updated and withdrawn record: the rows
+   * stored before the import and the rows stored by it, so a range that moved away from a package still
+   * names it. Sorted, unique.
+   */
+  keys: PackageKey[];
+  /**
+   * Facts that reach findings by CVE rather than by package changed (KEV, EPSS, CVSS-only records such
+   * as NVD or CVE 5): which stored inventories they touch cannot be told from `keys`.
+   */
+  enrichmentChanged: boolean;
+  /** The import's entry in the DB's import log (set once the import committed). */
+  seq?: number;
 }
 
 export function emptyChangeSet(): ChangeSet {
@@ -54,5 +70,7 @@ export function emptyChangeSet(): ChangeSet {
     skippedParts: {},
     kevAdded: [],
     counts: { records: 0, affectedRows: 0, cvss: 0, kev: 0, epss: 0 },
+    keys: [],
+    enrichmentChanged: false,
   };
 }

@@ -12,6 +12,7 @@ import {
 } from './snapshot-format.js';
 import type { VulnDb } from './vuln-db.js';
 import { VulnDbError } from './vuln-db-error.js';
+import { appendImportLog } from './import-log.js';
 
 const CHUNK = 400;
 
@@ -65,6 +66,13 @@ export async function loadSnapshot(
       }
       await flush();
     }
+    // Everything may have changed: whoever re-matches from the log re-matches everything.
+    await appendImportLog(trx, {
+      kind: 'snapshot',
+      feeds: ['snapshot'],
+      finishedAt: new Date().toISOString(),
+      changeSet: null,
+    });
   });
   await db.setMeta(
     'snapshot',

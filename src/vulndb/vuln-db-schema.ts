@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table shapes of the vulnerability DB. Lists and objects are JSON text so the same columns work on
  * SQLite and PostgreSQL without dialect-specific types. `feed` is the importer that wrote a row
@@ -74,6 +76,16 @@ export interface MetaTable {
   value: string;
 }
 
+/** One committed import (src/vulndb/import-log.ts). */
+export interface ImportLogTable {
+  seq: Generated<number>;
+  kind: string;
+  feeds: string; // JSON string[]
+  finished_at: string;
+  /** JSON ChangeSet; null: unknown (a snapshot load), everything may have changed. */
+  change_set_json: string | null;
+}
+
 export interface VulnDatabase {
   vulnerabilities: VulnerabilitiesTable;
   affected: AffectedTable;
@@ -82,4 +94,5 @@ export interface VulnDatabase {
   epss: EpssTable;
   feed_status: FeedStatusTable;
   meta: MetaTable;
+  import_log: ImportLogTable;
 }

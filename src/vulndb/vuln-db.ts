@@ -9,6 +9,7 @@ import type { VulnDatabase } from './vuln-db-schema.js';
 import { vulnDbMigrations } from './vuln-db-migrations.js';
 import { importBatches, type ImportOptions } from './vuln-importer.js';
 import type { VulnStore } from './vuln-types.js';
+import { importsAfter, latestImportSeq, vulnDbIdentity, type ImportLogEntry } from './import-log.js';
 
 export interface FeedStatus {
   feed: string;
@@ -28,6 +29,11 @@ export interface VulnDb {
   /** Imports feed batches atomically (one transaction); see vuln-importer.ts. */
   import(batches: readonly FeedBatch[], opts?: ImportOptions): Promise<ChangeSet>;
   status(): Promise<FeedStatus[]>;
+  /** The import log: what changed, in commit order, whoever imported it (see import-log.ts). */
+  importsAfter(seq: number, limit?: number): Promise<ImportLogEntry[]>;
+  latestImportSeq(): Promise<number>;
+  /** This DB file's identity (`meta.db_id`): a copy of the file shares it, another DB does not. */
+  identity(): Promise<string>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +78,9 @@ function makeVulnDb(path: string, kysely: Kysely<VulnDatabase>): VulnDb {
     store: new KyselyVulnStore(kysely),
     kysely,
     import: (batches, opts) => importBatches(kysely, batches, opts),
+    importsAfter: (seq, limit) => importsAfter(kysely, seq, limit),
+    latestImportSeq: () => latestImportSeq(kysely),
+    identity: () => vulnDbIdentity(kysely),
     status: async () => {
       const rows = await kysely.selectFrom('feed_status').selectAll().orderBy('feed').execute();
       return rows.map((r) => {

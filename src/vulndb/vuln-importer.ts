@@ -3,6 +3,8 @@ import { emptyChangeSet, type ChangeSet, type FeedBatch, type FeedItem } from '.
 import type { VulnDatabase } from './vuln-db-schema.js';
 import { isOlder } from './modified-order.js';
 import { WriteBuffer } from './write-buffer.js';
+import { ChangedKeys } from './changed-keys.js';
+import { appendImportLog } from './import-log.js';
 import { affectedToRow, cvssToRow, recordDigest, recordToRow } from './vuln-row-codec.js';
 import type { AffectedRow, VulnRecord } from './vuln-types.js';
 
@@ -24,7 +26,8 @@ type Trx = Transaction<VulnDatabase>;
  * Imports feed batches in ONE transaction: a failure anywhere (a stream error, a truncated gzip, a
  * bug) rolls everything back, so the previous data keeps serving. Per record: older or unchanged →
  * skipped; new or changed → the feed's rows for that id are replaced. Unusable input is counted, never
- * fatal.
+ * fatal. The change set, with the package keys it touched, is appended to the import log in the same
+ * transaction (src/vulndb/import-log.ts).
  */
 export async function importBatches(
   db: Kysely<VulnDatabase>,
@@ -32,8 +35,17 @@ export async function importBatches(
   opts: ImportOptions = {},
 ): Promise<ChangeSet> {
   const change = emptyChangeSet();
+  const changed = new ChangedKeys();
   await db.transaction().execute(async (trx) => {
-    for (const batch of batches) await importBatch(trx, batch, change, opts);
+    for (const batch of batches) await importBatch(trx, batch, change, changed, opts);
+    change.keys = changed.sorted();
+    change.enrichmentChanged = changed.rowlessRecords > 0 || change.counts.kev > 0 || change.counts.epss > 0;
+    change.seq = await appendImportLog(trx, {
+      kind: 'import',
+      feeds: change.feeds,
+      finishedAt: (opts.now ?? (() => new Date()))().toISOString(),
+      changeSet: change,
+    });
   });
   return change;
 }
@@ -42,13 +54,14 @@ async function importBatch(
   trx: Trx,
   batch: FeedBatch,
   change: ChangeSet,
+  changed: ChangedKeys,
   opts: ImportOptions,
 ): Promise<void> {
   const { feed } = batch;
   change.feeds.push(feed);
   const stored = await loadStored(trx, feed);
-  const buf = new WriteBuffer(trx, feed);
-  const run = new BatchRun(trx, batch, change, stored, buf);
+  const buf = new WriteBuffer(trx, feed, changed);
+  const run = new BatchRun(trx, batch, change, stored, buf, changed);
   let n = 0;
   for await (const item of batch.items) {
     await run.apply(item);
@@ -87,6 +100,7 @@ class BatchRun {
     private readonly change: ChangeSet,
     private readonly stored: Map<string, StoredState>,
     private readonly buf: WriteBuffer,
+    private readonly changed: ChangedKeys,
   ) {
     this.start = {
       new: change.new.length,
@@ -154,6 +168,7 @@ class BatchRun {
     if (isWithdrawal) this.change.withdrawn.push(record.id);
     else if (prev) this.change.updated.push(record.id);
     else this.change.new.push(record.id);
+    this.changed.recordChanged(this.batch.feed, record.id, rows);
     this.stored.set(record.id, {
       modified: record.modified,
       digest,

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { AffectedTable, CvssTable, VulnDatabase, VulnerabilitiesTable } from './vuln-db-schema.js';
 import type { EpssEntry, KevEntry } from './vuln-types.js';
+import type { ChangedKeys } from './changed-keys.js';
 
 /** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const CHUNK = 400;
@@ -23,6 +24,8 @@ export class WriteBuffer {
   constructor(
     private readonly trx: Transaction<VulnDatabase>,
     private readonly feed: string,
+    /** Told which package keys the replaced records' rows named, before they are deleted. */
+    private readonly changed?: ChangedKeys,
   ) {}
 
   has(id: string): boolean {
@@ -59,6 +62,16 @@ export class WriteBuffer {
   async flush(): Promise<void> {
     const { trx, feed } = this;
     for (const ids of chunks(this.deletes)) {
+      if (this.changed) {
+        const old = await trx
+          .selectFrom('affected')
+          .select(['vuln_id', 'ecosystem', 'package_name'])
+          .distinct()
+          .where('feed', '=', feed)
+          .where('vuln_id', 'in', ids)
+          .execute();
+        this.changed.replacedRows(feed, old);
+      }
       await trx.deleteFrom('vulnerabilities').where('feed', '=', feed).where('id', 'in', ids).execute();
       await trx.deleteFrom('affected').where('feed', '=', feed).where('vuln_id', 'in', ids).execute();
       await trx.deleteFrom('cvss').where('feed', '=', feed).where('cve_id', 'in', ids).execute();

@@ -34,12 +34,20 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/findings/finding-daily-counts.ts': ['test/server/console-stores.test.ts'],
   'src/findings/finding-history.ts': ['test/server/finding-history.test.ts'],
   'src/findings/finding-closer.ts': ['test/server/finding-closer.test.ts'],
+  'src/findings/finding-digest-store.ts': [
+    'test/server/rematch-data-change.test.ts',
+    'test/server/rematch-eligibility.test.ts',
+  ],
   'src/findings/finding-lifecycle.ts': ['test/server/finding-lifecycle.test.ts'],
   'src/findings/finding-query.ts': [
     'test/server/suppression-tags.test.ts',
     'test/server/aggregation-counts.test.ts',
   ],
   'src/findings/saved-filters.ts': ['test/server/inspector2-stores.test.ts'],
+  'src/findings/finding-rematch.ts': [
+    'test/server/rematch-data-change.test.ts',
+    'test/server/rematch-eligibility.test.ts',
+  ],
   'src/findings/suppression/account-lock.ts': ['test/server/suppression-rules.test.ts'],
   'src/findings/suppression/rule-expiry.ts': ['test/server/suppression-rules.test.ts'],
   'src/findings/suppression/suppression-matcher.ts': ['test/server/suppression-tags.test.ts'],
@@ -54,6 +62,14 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/job-stores.test.ts',
   ],
   'src/reports/exports/sbom-export.ts': ['test/server/reports-sbom.test.ts'],
+  'src/resources/inventory-index.ts': [
+    'test/server/rematch-data-change.test.ts',
+    'test/server/rematch-eligibility.test.ts',
+  ],
+  'src/resources/rematch-targets.ts': [
+    'test/server/rematch-data-change.test.ts',
+    'test/server/rematch-eligibility.test.ts',
+  ],
   'src/resources/resource-packages.ts': ['test/server/console-stores.test.ts'],
   'src/resources/resource-service.ts': ['test/server/resources-routes.test.ts'],
   'src/resources/resource-store.ts': [
@@ -81,6 +97,10 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/scan/scan-apply.ts': [
     'test/server/inventory-route.test.ts',
     'test/server/fleet/coverage-transitions.test.ts',
+  ],
+  'src/scan/rematch-from-log.ts': [
+    'test/server/rematch-data-change.test.ts',
+    'test/server/rematch-eligibility.test.ts',
   ],
   'src/scan/scan-store.ts': ['test/server/job-stores.test.ts', 'test/server/inventory-route.test.ts'],
 };

@@ -117,6 +117,7 @@ function formatChange(c: ChangeSet): string {
   for (const [reason, n] of Object.entries(c.invalid.reasons)) lines.push(`  invalid: ${n} × ${reason}`);
   for (const [reason, n] of Object.entries(c.skippedParts)) lines.push(`  skipped parts: ${n} × ${reason}`);
   if (c.kevAdded.length > 0) lines.push(`  newly in KEV: ${c.kevAdded.length}`);
+  if (c.keys.length > 0) lines.push(`  packages to re-match: ${c.keys.length} (ecosystem, name) keys`);
   return lines.join('\n') + '\n';
 }
 

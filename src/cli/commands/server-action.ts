@@ -1,4 +1,5 @@
 import type { CliIo } from '../cli-io.js';
+import { checkUpdateCron } from '../../jobs/vulndb-update-job.js';
 import { UsageError } from '../../core/errors/usage-error.js';
 import { buildServer } from '../../server/server-app.js';
 import type { ServiceConfig } from '../../jobs/service-context.js';
@@ -30,6 +31,7 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
   const app = await buildServer({
     db,
     store: vulns.store,
+    vulnDb: vulns,
     secrets,
     config,
     ...(opts.logRequests ? { logStream: process.stderr } : {}),
@@ -68,6 +70,9 @@ export interface ServerOptions {
   egressIdleTimeoutMs?: number;
   egressMinBytesPerSecond?: number;
   secretKeyFile?: string;
+  updateCron?: string;
+  updateSource?: string[];
+  updateConfig?: string;
 }
 
 /**
@@ -113,6 +118,9 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   config.egressAllow = egressAllowOf(opts.egressAllow ?? process.env['VIGIL_EGRESS_ALLOW'] ?? '');
   if (opts.authFailuresPerMinute) config.authFailuresPerMinute = opts.authFailuresPerMinute;
   if (opts.checkinInterval) config.agentCheckinIntervalSeconds = opts.checkinInterval;
+  if (opts.updateCron) config.updateCron = checkUpdateCron(opts.updateCron);
+  if (opts.updateSource) config.updateSources = opts.updateSource;
+  if (opts.updateConfig) config.updateConfigFile = opts.updateConfig;
   return config;
 }
 

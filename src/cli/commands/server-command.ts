@@ -28,6 +28,9 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       positive,
     )
     .option('--checkin-interval <duration>', 'how often agents check in: 30m (default), 5m, 2s…', duration)
+    .option('--update-cron <pattern>', 'run `db update` on --db on this cron schedule ("0 */6 * * *")')
+    .option('--update-source <names...>', 'feeds the scheduled update downloads (default: as `db update`)')
+    .option('--update-config <file>', 'feed URL config of the scheduled update (default as `db update`)')
     .option('--log-requests', 'log each request as JSON to stderr (keys and secrets redacted)')
     .option(
       '--egress-allow <list>',

@@ -1,0 +1,298 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Inventory } from '../src/core/inventory.js';
+import { osvFeed } from '../src/feeds/osv/osv-feed.js';
+import { hostDetails } from '../src/resources/resource-details.js';
+import { rematchFromImportLog, type LogRematch } from '../src/scan/rematch-from-log.js';
+import { rematchStoredInventories } from '../src/scan/rematch-run.js';
+import { applyFinishedScan } from '../src/scan/scan-apply.js';
+import { scanTarget } from '../src/scan/scan-service.js';
+import { openServiceDb, type ServiceDb } from '../src/store/service-db.js';
+import type { StoreContext } from '../src/store/store-context.js';
+import { defaultDbPath, ensureVulnDb } from '../src/vulndb/default-db.js';
+import { openVulnDb, type VulnDb } from '../src/vulndb/vuln-db.js';
+import { fromTestFixtures } from './bench-fixtures.js';
+import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
+import { percentile } from './service-list-latency.js';
+import { BENCH_NOW, peakRssKb, seedFleet } from './service-fleet.js';
+import { basePackages, hostInventory, rng } from './service-inventories.js';
+
+const env = (name: string, dflt: string): string => process.env[name] ?? dflt;
+const PACKAGES_PER_HOST = 400;
+const ADVISORIES = 20;
+const BATCH_RECORDS = 100;
+
+/**
+ * Issue 12's fleet: N stored host inventories (400 packages each, drawn seeded from a real dpkg status)
+ * re-matched when the vulnerability DB changes, against re-scanning them all with the in-process scan
+ * service (matching + enrichment only: no service DB, so the baseline is the cheaper side). Sizes:
+ * VIGIL_BENCH_FLEET_HOSTS (default 1000; comma-separated sizes, 10000 needs ~60 GB of disk); the re-scan baseline scans a sample
+ * (VIGIL_BENCH_FLEET_RESCAN_SAMPLE, default 300) and is extrapolated to N.
+ */
+export const fleetBench: BenchSuite = {
+  name: 'fleet',
+  description: 're-match of N stored host inventories after a vulnerability DB import, vs re-scanning all',
+  async run(): Promise<BenchReport> {
+    const scratch = mkdtempSync(join(tmpdir(), 'vigil-bench-fleet-'));
+    const notes: string[] = [];
+    const vulnFile = join(scratch, 'vulndb.sqlite');
+    notes.push(`vulnerability DB: a copy of ${await copyBenchVulnDb(vulnFile)}`);
+    const rows: BenchRow[] = [];
+    try {
+      for (const n of env('VIGIL_BENCH_FLEET_HOSTS', '1000').split(',').map(Number)) {
+        const db = await openServiceDb({ url: `sqlite:${join(scratch, `fleet-${n}.sqlite`)}` });
+        const vulndb = await openVulnDb(vulnFile);
+        try {
+          rows.push(...(await fleetAt(n, db, vulndb, scratch, notes)));
+        } finally {
+          await vulndb.close();
+          await db.close();
+        }
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    return {
+      title: 'fleet: re-matching stored inventories after a vulnerability DB import (SQLite, one process)',
+      rows,
+      notes: [
+        ...notes,
+        're-match = THE scan service memoized per distinct (release, source, version) and component, ' +
+          'applied through the scan lifecycle with its events; it includes reading the index and writing findings',
+        're-scan all = scanTarget on each stored inventory, matching and enrichment only (no writes), ' +
+          'measured on a sample and extrapolated to N',
+        'advisory rows: wall from the import commit to the re-match done; the server adds up to one poll ' +
+          'interval (500 ms by default) before it starts',
+        'peak RSS: the whole bench process so far',
+      ],
+    };
+  },
+};
+
+async function copyBenchVulnDb(to: string): Promise<string> {
+  const r = fromTestFixtures(
+    "import { matchingDbPath } from './test/matching/fixtures/matching-db.ts';" +
+      'process.stdout.write(await matchingDbPath());',
+  );
+  let from: string;
+  if ('out' in r) from = r.out;
+  else {
+    from = defaultDbPath();
+    await (await ensureVulnDb(from)).close();
+  }
+  copyFileSync(from, to);
+  return from;
+}
+
+interface Fleet {
+  ctx: StoreContext;
+  inventories: Inventory[];
+  /** Per Debian source package of the pool: how many hosts hold it. */
+  holders: Map<string, number>;
+  release: string;
+}
+
+async function fleetAt(
+  n: number,
+  db: ServiceDb,
+  vulndb: VulnDb,
+  scratch: string,
+  notes: string[],
+): Promise<BenchRow[]> {
+  const fleet = await storeFleet(n, db, vulndb);
+  if ('error' in fleet) return [{ workload: `fleet of ${n}`, results: [], skipped: fleet.error }];
+  const rescan = await rescanAll(fleet, vulndb);
+  notes.push(`${n} hosts: re-scan baseline ${rescan.perHostMs.toFixed(1)} ms per inventory (${rescan.note})`);
+  const rows: BenchRow[] = [];
+  const t0 = start();
+  const first = await rematchFromImportLog(fleet.ctx, vulndb);
+  rows.push(row(`${n} hosts: full re-match, first (creates every finding)`, t0, first, rescan.allMs));
+  notes.push(`${n} hosts: ${first?.created ?? 0} findings created by the first full re-match`);
+  const t1 = start();
+  const again = await rematchStoredInventories(fleet.ctx, vulndb.store, undefined);
+  rows.push(row(`${n} hosts: full re-match, nothing changed`, t1, again, rescan.allMs));
+  rows.push(await oneAdvisoryRows(n, fleet, vulndb, scratch, rescan.allMs, notes));
+  rows.push(await batchRow(n, fleet, vulndb, scratch, rescan.allMs, notes));
+  return rows;
+}
+
+/** N inventories stored as the scan path stores them (resource, inventory, index), without findings. */
+async function storeFleet(n: number, db: ServiceDb, vulndb: VulnDb): Promise<Fleet | { error: string }> {
+  const base = await basePackages(vulndb.store);
+  if ('error' in base) return base;
+  const { accounts } = await seedFleet(db, 1);
+  const accountId = accounts[0] as string;
+  const now = new Date(BENCH_NOW);
+  const inventories: Inventory[] = [];
+  const holders = new Map<string, number>();
+  // An agent sends its dpkg status in the status file's order: the drawn packages keep the pool's.
+  const order = new Map(base.packages.map((p, i) => [p, i]));
+  for (let i = 0; i < n; i++) {
+    const inv = hostInventory(base, i, PACKAGES_PER_HOST);
+    inv.packages.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    inventories.push(inv);
+    for (const s of new Set(
+      inv.packages.filter((p) => p.ecosystem === 'deb').map((p) => p.sourceName ?? p.name),
+    ))
+      holders.set(s, (holders.get(s) ?? 0) + 1);
+    await applyFinishedScan(db.kysely, {
+      accountId,
+      scan: { id: randomUUID(), kind: 'inventory' },
+      resource: { id: inv.source.target, type: 'HOST', details: hostDetails(inv, now) },
+      inventory: inv,
+      findings: [],
+      now,
+    });
+  }
+  const ctx: StoreContext = { db: db.kysely, dialect: db.dialect, now: () => new Date() };
+  return { ctx, inventories, holders, release: base.os?.release ?? base.os?.versionId ?? '12' };
+}
+
+async function rescanAll(
+  fleet: Fleet,
+  vulndb: VulnDb,
+): Promise<{ allMs: number; perHostMs: number; note: string }> {
+  const sample = Math.min(Number(env('VIGIL_BENCH_FLEET_RESCAN_SAMPLE', '300')), fleet.inventories.length);
+  const t = start();
+  for (const inventory of fleet.inventories.slice(0, sample))
+    await scanTarget({ kind: 'inventory', inventory }, { store: vulndb.store });
+  const perHostMs = (performance.now() - t.wall) / sample;
+  const c = process.cpuUsage(t.cpu);
+  const cpuPerHostMs = (c.user + c.system) / 1000 / sample;
+  return {
+    allMs: perHostMs * fleet.inventories.length,
+    perHostMs,
+    note: `${sample} of ${fleet.inventories.length} scanned; CPU ${cpuPerHostMs.toFixed(1)} ms per inventory`,
+  };
+}
+
+interface Started {
+  wall: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+function start(): Started {
+  return { wall: performance.now(), cpu: process.cpuUsage() };
+}
+
+/** CPU time of this process since `s` (user + system): the machine is shared, wall time is not all ours. */
+function cpuNote(s: Started): string {
+  const c = process.cpuUsage(s.cpu);
+  return `CPU ${((c.user + c.system) / 1e6).toFixed(1)} s`;
+}
+
+function row(workload: string, s: Started, run: { ms: number } | undefined, rescanMs: number): BenchRow {
+  const wallMs = performance.now() - s.wall;
+  return {
+    workload,
+    results: [
+      { tool: 'vigil re-match', wallMs, peakRssKb: peakRssKb(), note: cpuNote(s) },
+      { tool: 're-scan all', wallMs: rescanMs, peakRssKb: peakRssKb(), note: 'extrapolated' },
+    ],
+    ...(run ? {} : { skipped: 'nothing to re-match' }),
+  };
+}
+
+/** An advisory on a source package: every version before `fixed` is affected. */
+function advisory(id: string, release: string, source: string, fixed: string): string {
+  return JSON.stringify({
+    schema_version: '1.6.0',
+    id,
+    modified: '2026-06-01T00:00:00Z',
+    published: '2026-06-01T00:00:00Z',
+    summary: 'vigil fleet bench advisory',
+    affected: [
+      {
+        package: { ecosystem: `Debian:${release}`, name: source },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
+      },
+    ],
+  });
+}
+
+function pickSources(fleet: Fleet, count: number, seed: number): string[] {
+  const r = rng(seed);
+  const pool = [...fleet.holders.keys()].sort();
+  const out: string[] = [];
+  while (out.length < Math.min(count, pool.length)) {
+    const s = pool[Math.floor(r() * pool.length)] as string;
+    if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+async function importLines(vulndb: VulnDb, scratch: string, lines: string[]): Promise<void> {
+  const file = join(scratch, `change-${randomUUID()}.jsonl`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  await vulndb.import([await osvFeed(file, 'osv-vigil-bench')]);
+}
+
+/** 20 advisories, one import each: from the commit to the findings on every affected host. */
+async function oneAdvisoryRows(
+  n: number,
+  fleet: Fleet,
+  vulndb: VulnDb,
+  scratch: string,
+  rescanMs: number,
+  notes: string[],
+): Promise<BenchRow> {
+  const times: number[] = [];
+  let cpuMs = 0;
+  let hosts = 0;
+  for (const [k, source] of pickSources(fleet, ADVISORIES, n).entries()) {
+    await importLines(vulndb, scratch, [advisory(`VIGIL-BENCH-${n}-${k}`, fleet.release, source, '99:0')]);
+    const t = performance.now();
+    const c0 = process.cpuUsage();
+    const run = await rematchFromImportLog(fleet.ctx, vulndb);
+    times.push(performance.now() - t);
+    const c = process.cpuUsage(c0);
+    cpuMs += (c.user + c.system) / 1000;
+    const expected = fleet.holders.get(source) ?? 0;
+    if (run?.created !== expected)
+      throw new Error(`advisory on ${source}: ${run?.created} findings created, ${expected} hosts hold it`);
+    hosts += expected;
+  }
+  notes.push(
+    `${n} hosts: one advisory reached ${(hosts / times.length).toFixed(0)} hosts on average ` +
+      `(p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, ` +
+      `max ${Math.max(...times).toFixed(0)} ms; CPU ${(cpuMs / times.length).toFixed(0)} ms per advisory)`,
+  );
+  return {
+    workload: `${n} hosts: one new advisory, p95 of ${ADVISORIES}`,
+    results: [
+      { tool: 'vigil re-match', wallMs: percentile(times, 95), peakRssKb: peakRssKb() },
+      { tool: 're-scan all', wallMs: rescanMs, peakRssKb: peakRssKb(), note: 'extrapolated' },
+    ],
+  };
+}
+
+/** One import of 100 advisories on 100 source packages (half fixed long ago: no finding). */
+async function batchRow(
+  n: number,
+  fleet: Fleet,
+  vulndb: VulnDb,
+  scratch: string,
+  rescanMs: number,
+  notes: string[],
+): Promise<BenchRow> {
+  const sources = pickSources(fleet, BATCH_RECORDS, n + 7);
+  const lines = sources.map((s, k) =>
+    advisory(`VIGIL-BENCH-BATCH-${n}-${k}`, fleet.release, s, k % 2 === 0 ? '99:0' : '0.0.1-1'),
+  );
+  await importLines(vulndb, scratch, lines);
+  const t = start();
+  const run = await rematchFromImportLog(fleet.ctx, vulndb);
+  const r = row(`${n} hosts: one import of ${lines.length} advisories`, t, run, rescanMs);
+  notes.push(`${n} hosts: the ${lines.length}-advisory import ${describe(run)}`);
+  return r;
+}
+
+function describe(run: LogRematch | undefined): string {
+  if (!run) return 'was not re-matched';
+  return (
+    `named ${run.keys} keys, selected ${run.selected} hosts, changed ${run.changed}, ` +
+    `created ${run.created} findings (${run.componentsBuilt} components built, ${run.componentHits} from the memo)`
+  );
+}

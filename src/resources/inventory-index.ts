@@ -1,0 +1,278 @@
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Inventory } from '../core/inventory.js';
+import type { OsInfo } from '../core/os-info.js';
+import type { Package } from '../core/package.js';
+import { inventoryIndex } from '../match/lookup-keys.js';
+import type { InventoryPackageTable, ServiceDatabase } from '../store/service-db-schema.js';
+
+type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
+
+/**
+ * Version of what writeInventoryIndex writes: an inventory indexed by an older version (or none) is
+ * indexed again by the backfill job (a change to the matchers' lookup keys bumps it).
+ */
+export const INVENTORY_INDEX_VERSION = 1;
+
+/** Rows per INSERT: 10 columns, well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 200;
+
+export interface ResourceRef {
+  accountId: string;
+  resourceId: string;
+}
+
+/**
+ * Replaces the index of one stored inventory, in the caller's transaction (the one that stores the
+ * inventory): one row per (ecosystem key, name, version) the matchers read the vulnerability DB by,
+ * from the matchers' own key functions (match/lookup-keys.ts), with the packages looked up by it.
+ */
+export async function writeInventoryIndex(
+  trx: Transaction<ServiceDatabase>,
+  ref: ResourceRef,
+  inventory: Pick<Inventory, 'packages' | 'os'>,
+): Promise<void> {
+  await deleteInventoryIndex(trx, ref);
+  const keys = inventoryIndex(inventory.packages, inventory.os);
+  const perComponent = new Map<string, number>();
+  for (const k of keys) perComponent.set(k.component, (perComponent.get(k.component) ?? 0) + 1);
+  const rows = keys.map((k) => ({
+    account_id: ref.accountId,
+    resource_id: ref.resourceId,
+    ecosystem_key: k.ecosystem,
+    package_name: k.name,
+    version: k.version,
+    // Packages of one key share their ecosystem (one OSV ecosystem per package ecosystem).
+    package_key: `${k.packages[0]?.[1].ecosystem ?? ''}:${k.name}`,
+    component: k.component,
+    component_rows: perComponent.get(k.component) ?? 1,
+    packages_json: JSON.stringify(k.packages.map(([, pkg]) => pkg)),
+    positions_json: JSON.stringify(k.packages.map(([at]) => at)),
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await trx
+      .insertInto('inventory_packages')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  await trx
+    .updateTable('inventories')
+    .set({
+      os_json: inventory.os ? JSON.stringify(inventory.os) : null,
+      index_version: INVENTORY_INDEX_VERSION,
+    })
+    .where('account_id', '=', ref.accountId)
+    .where('resource_id', '=', ref.resourceId)
+    .execute();
+}
+
+export async function deleteInventoryIndex(db: Db, ref: ResourceRef): Promise<void> {
+  await db
+    .deleteFrom('inventory_packages')
+    .where('account_id', '=', ref.accountId)
+    .where('resource_id', '=', ref.resourceId)
+    .execute();
+}
+
+/**
+ * The resources whose stored inventories hold any of `keys` (ecosystem, name): one indexed query per
+ * few hundred keys. Sorted, unique.
+ */
+export async function resourcesHoldingKeys(
+  db: Db,
+  keys: ReadonlyArray<readonly [string, string]>,
+): Promise<ResourceRef[]> {
+  const out = new Map<string, ResourceRef>();
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const chunk = keys.slice(i, i + CHUNK);
+    const rows = await db
+      .selectFrom('inventory_packages')
+      .select(['account_id', 'resource_id'])
+      .distinct()
+      .where((eb) =>
+        eb.or(
+          chunk.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
+        ),
+      )
+      .execute();
+    for (const r of rows)
+      out.set(`${r.account_id}\0${r.resource_id}`, { accountId: r.account_id, resourceId: r.resource_id });
+  }
+  return [...out.values()].sort(compareRefs);
+}
+
+function compareRefs(a: ResourceRef, b: ResourceRef): number {
+  return a.accountId === b.accountId
+    ? a.resourceId < b.resourceId
+      ? -1
+      : a.resourceId > b.resourceId
+        ? 1
+        : 0
+    : a.accountId < b.accountId
+      ? -1
+      : 1;
+}
+
+/** One index row as the re-match reads it: a key of one resource, its component and its packages' JSON. */
+export interface IndexRow extends ResourceRef {
+  ecosystem: string;
+  name: string;
+  version: string;
+  /** The package key its matches' findings are grouped by (`deb:openssl`). */
+  packageKey: string;
+  component: string;
+  /** JSON Package[] as stored (parsed only when the component is not memoized yet). */
+  packagesJson: string;
+  /** JSON number[]: the packages' places in the inventory. */
+  positionsJson: string;
+}
+
+const ROW_COLUMNS = [
+  'account_id',
+  'resource_id',
+  'ecosystem_key',
+  'package_name',
+  'version',
+  'package_key',
+  'component',
+  'component_rows',
+  'packages_json',
+  'positions_json',
+] as const;
+
+type Selected = Pick<InventoryPackageTable, (typeof ROW_COLUMNS)[number]>;
+
+function indexRow(r: Selected): IndexRow {
+  return {
+    accountId: r.account_id,
+    resourceId: r.resource_id,
+    ecosystem: r.ecosystem_key,
+    name: r.package_name,
+    version: r.version,
+    packageKey: r.package_key,
+    component: r.component,
+    packagesJson: r.packages_json,
+    positionsJson: r.positions_json,
+  };
+}
+
+function refTuples(resources: readonly ResourceRef[]): RawBuilder<unknown> {
+  return sql`(${sql.join(resources.map((r) => sql`(${r.accountId}, ${r.resourceId})`))})`;
+}
+
+/** Every index row of `resources` (a full re-match). */
+export async function indexRowsOf(db: Db, resources: readonly ResourceRef[]): Promise<IndexRow[]> {
+  if (resources.length === 0) return [];
+  const rows = await db
+    .selectFrom('inventory_packages')
+    .select(ROW_COLUMNS)
+    .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
+    .execute();
+  return rows.map(indexRow);
+}
+
+/**
+ * The index rows of `resources` in the components that hold one of `keys`: what a change to those
+ * keys can change. The rows of the keys come from the primary key (index-only until a row matches);
+ * a component with more rows than those (an rpm looked up by binary and source name) is completed by
+ * a second, indexed query.
+ */
+export async function componentRowsHolding(
+  db: Db,
+  resources: readonly ResourceRef[],
+  keys: ReadonlyArray<readonly [string, string]>,
+): Promise<IndexRow[]> {
+  if (resources.length === 0 || keys.length === 0) return [];
+  const hits: Selected[] = [];
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const chunk = keys.slice(i, i + CHUNK);
+    const rows = await db
+      .selectFrom('inventory_packages')
+      .select(ROW_COLUMNS)
+      .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
+      .where((eb) =>
+        eb.or(
+          chunk.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
+        ),
+      )
+      .execute();
+    for (const r of rows) hits.push(r);
+  }
+  const byComponent = new Map<string, Selected[]>();
+  for (const r of hits) {
+    const k = `${r.account_id}\0${r.resource_id}\0${r.component}`;
+    const list = byComponent.get(k);
+    if (list) list.push(r);
+    else byComponent.set(k, [r]);
+  }
+  const out: IndexRow[] = [];
+  const incomplete: Selected[] = [];
+  for (const list of byComponent.values()) {
+    const first = list[0] as Selected;
+    if (list.length >= first.component_rows) for (const r of list) out.push(indexRow(r));
+    else incomplete.push(first);
+  }
+  for (let i = 0; i < incomplete.length; i += CHUNK) {
+    const chunk = incomplete.slice(i, i + CHUNK);
+    const rows = await db
+      .selectFrom('inventory_packages')
+      .select(ROW_COLUMNS)
+      .where(
+        sql<boolean>`(account_id, resource_id, component) in (${sql.join(
+          chunk.map((r) => sql`(${r.account_id}, ${r.resource_id}, ${r.component})`),
+        )})`,
+      )
+      .execute();
+    for (const r of rows) out.push(indexRow(r));
+  }
+  return out;
+}
+
+/** The OS each resource's stored inventory was matched for (null: none), by `account\0resource`. */
+export async function inventoryOsOf(
+  db: Db,
+  resources: readonly ResourceRef[],
+): Promise<Map<string, OsInfo | null>> {
+  const out = new Map<string, OsInfo | null>();
+  if (resources.length === 0) return out;
+  const rows = await db
+    .selectFrom('inventories')
+    .select(['account_id', 'resource_id', 'os_json'])
+    .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
+    .execute();
+  for (const r of rows)
+    out.set(
+      `${r.account_id}\0${r.resource_id}`,
+      r.os_json === null ? null : (JSON.parse(r.os_json) as OsInfo),
+    );
+  return out;
+}
+
+/** Stored inventories not indexed by the current index writer (stored before it, or by an older one). */
+export async function staleIndexes(db: Db, limit: number): Promise<ResourceRef[]> {
+  const rows = await db
+    .selectFrom('inventories')
+    .select(['account_id', 'resource_id'])
+    .where((eb) =>
+      eb.or([eb('index_version', 'is', null), eb('index_version', '<>', INVENTORY_INDEX_VERSION)]),
+    )
+    .orderBy('account_id')
+    .orderBy('resource_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ accountId: r.account_id, resourceId: r.resource_id }));
+}
+
+/** Indexes one stored inventory again from its JSON (the backfill); false when it is gone. */
+export async function reindexInventory(db: Kysely<ServiceDatabase>, ref: ResourceRef): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('inventories')
+      .select('inventory_json')
+      .where('account_id', '=', ref.accountId)
+      .where('resource_id', '=', ref.resourceId)
+      .executeTakeFirst();
+    if (!row) return false;
+    const inv = JSON.parse(row.inventory_json) as { packages?: Package[]; os?: OsInfo };
+    await writeInventoryIndex(trx, ref, { packages: inv.packages ?? [], ...(inv.os ? { os: inv.os } : {}) });
+    return true;
+  });
+}

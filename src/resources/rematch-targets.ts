@@ -1,0 +1,88 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { OsInfo } from '../core/os-info.js';
+import type { ResourceType } from '../findings/finding-types.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
+import type { ResourceRef } from './inventory-index.js';
+
+type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
+
+/** A resource with a stored inventory, as a re-match needs it: who it is and what it was matched for. */
+export interface RematchTarget extends ResourceRef {
+  type: ResourceType;
+  tags: Record<string, string>;
+  details: Record<string, unknown>;
+  os: OsInfo | undefined;
+  /** When its inventory was stored: a newer one (a scan meanwhile) makes this re-match moot. */
+  inventoryUpdatedAt: string;
+}
+
+/**
+ * The live resources among `refs` whose account scans their kind (host scanning for hosts, image
+ * scanning for images) and that still hold an inventory. Deleted resources, switched-off accounts and
+ * resources without inventory are left out: their findings are closed, and a re-match must not reopen them.
+ */
+export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Promise<RematchTarget[]> {
+  if (refs.length === 0) return [];
+  const rows = await db
+    .selectFrom('resources as r')
+    .innerJoin('accounts as a', 'a.id', 'r.account_id')
+    .innerJoin('inventories as i', (j) =>
+      j.onRef('i.account_id', '=', 'r.account_id').onRef('i.resource_id', '=', 'r.id'),
+    )
+    .select(['r.account_id', 'r.id', 'r.type', 'r.tags_json', 'r.details_json', 'i.os_json', 'i.updated_at'])
+    .where(
+      sql<boolean>`(r.account_id, r.id) in (${sql.join(refs.map((x) => sql`(${x.accountId}, ${x.resourceId})`))})`,
+    )
+    .where('r.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('r.type', '=', 'HOST'), eb('a.host_scanning', '=', 1)]),
+        eb.and([eb('r.type', '=', 'CONTAINER_IMAGE'), eb('a.image_scanning', '=', 1)]),
+      ]),
+    )
+    .orderBy('r.account_id')
+    .orderBy('r.id')
+    .execute();
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    resourceId: r.id,
+    type: r.type as ResourceType,
+    tags: JSON.parse(r.tags_json) as Record<string, string>,
+    details: JSON.parse(r.details_json) as Record<string, unknown>,
+    os: r.os_json === null ? undefined : (JSON.parse(r.os_json) as OsInfo),
+    inventoryUpdatedAt: r.updated_at,
+  }));
+}
+
+/** Every stored inventory after `after` in (account, resource) order, `limit` at a time (a full re-match). */
+export async function storedInventoryPage(
+  db: Db,
+  after: ResourceRef | undefined,
+  limit: number,
+): Promise<ResourceRef[]> {
+  let q = db.selectFrom('inventories').select(['account_id', 'resource_id']);
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb('account_id', '>', after.accountId),
+        eb.and([eb('account_id', '=', after.accountId), eb('resource_id', '>', after.resourceId)]),
+      ]),
+    );
+  const rows = await q.orderBy('account_id').orderBy('resource_id').limit(limit).execute();
+  return rows.map((r) => ({ accountId: r.account_id, resourceId: r.resource_id }));
+}
+
+/** The time the resource's inventory was stored, read for update: the re-match's guard (see scan-apply). */
+export async function inventoryStoredAt(
+  trx: Transaction<ServiceDatabase>,
+  ref: ResourceRef,
+  lock: boolean,
+): Promise<string | undefined> {
+  const q = trx
+    .selectFrom('inventories')
+    .select('updated_at')
+    .where('account_id', '=', ref.accountId)
+    .where('resource_id', '=', ref.resourceId);
+  const row = await (lock ? q.forUpdate() : q).executeTakeFirst();
+  return row?.updated_at;
+}

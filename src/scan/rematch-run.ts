@@ -1,0 +1,273 @@
+import type { Package } from '../core/package.js';
+import {
+  backfillFindingDigests,
+  storedDigests,
+  type StoredDigest,
+} from '../findings/finding-digest-store.js';
+import type { FindingResource } from '../findings/finding-types.js';
+import {
+  componentRowsHolding,
+  indexRowsOf,
+  reindexInventory,
+  resourcesHoldingKeys,
+  staleIndexes,
+  type IndexRow,
+  type ResourceRef,
+} from '../resources/inventory-index.js';
+import { rematchTargets, storedInventoryPage, type RematchTarget } from '../resources/rematch-targets.js';
+import type { StoreContext } from '../store/store-context.js';
+import type { PackageKey } from '../vulndb/import-types.js';
+import type { VulnStore } from '../vulndb/vuln-types.js';
+import { defaultRematchEligibility, type RematchEligibility } from './rematch-eligibility.js';
+import { applyRematch } from './scan-apply.js';
+import {
+  ScanMemo,
+  specialize,
+  type ComponentInput,
+  type FindingTemplate,
+  type HostInput,
+} from './scan-memo.js';
+
+export interface RematchOptions {
+  /** Resources per batch (one read of their index rows and finding digests). Default 200. */
+  batchSize?: number;
+  /** Which stored inventories are re-matched (default: rematch-eligibility.ts). */
+  eligible?: RematchEligibility;
+  /** Longest run of work on the event loop before it yields to requests, in ms. Default 20. */
+  sliceMs?: number;
+  /** Stops at the next batch (server shutdown); what was applied stays applied. */
+  signal?: AbortSignal;
+}
+
+export interface RematchSummary {
+  /** `keys`: the stored inventories holding a changed key; `full`: every stored inventory. */
+  mode: 'keys' | 'full';
+  keys: number;
+  /** Stored inventories selected (holding a key, or all). */
+  selected: number;
+  /** Of those, re-matched (eligible: live, scanned, not excluded). */
+  rematched: number;
+  /** Resources whose findings changed. */
+  changed: number;
+  created: number;
+  updated: number;
+  closed: number;
+  /** Distinct components matched and built; the rest came from the memo. */
+  componentsBuilt: number;
+  componentHits: number;
+  /** Distinct (context, ecosystem key, name, version) decisions matched against the DB. */
+  packagesMatched: number;
+  ms: number;
+}
+
+/**
+ * Re-matches stored inventories after the vulnerability data changed, through THE scan service
+ * (memoized: scan-memo.ts), and applies what changed through the scan lifecycle with its events
+ * (scan-apply.ts applyRematch). `keys`: the change set's (ecosystem, name) pairs — only inventories
+ * holding one of them, and only the components holding them, are re-matched; undefined: the change is
+ * unknown, every stored inventory is re-matched. Batched: short transactions (one per changed
+ * resource) and the event loop yielded every `sliceMs`, so the API keeps answering meanwhile.
+ */
+export async function rematchStoredInventories(
+  ctx: StoreContext,
+  store: VulnStore,
+  keys: readonly PackageKey[] | undefined,
+  opts: RematchOptions = {},
+): Promise<RematchSummary> {
+  const started = performance.now();
+  const run = new RematchRun(ctx, store, keys, opts);
+  await run.backfill();
+  if (keys) {
+    const refs = await resourcesHoldingKeys(ctx.db, keys);
+    for (let i = 0; i < refs.length; i += run.batchSize) await run.batch(refs.slice(i, i + run.batchSize));
+  } else {
+    let after: ResourceRef | undefined;
+    for (;;) {
+      const page = await storedInventoryPage(ctx.db, after, run.batchSize);
+      if (page.length === 0) break;
+      await run.batch(page);
+      after = page[page.length - 1];
+    }
+  }
+  return { ...run.summary, ...run.memo.stats, ms: Math.round(performance.now() - started) };
+}
+
+class RematchRun {
+  readonly batchSize: number;
+  readonly memo: ScanMemo;
+  readonly summary: Omit<RematchSummary, 'componentsBuilt' | 'componentHits' | 'packagesMatched' | 'ms'>;
+  private readonly now: Date;
+  private readonly eligible: RematchEligibility;
+  private readonly pause: () => Promise<void>;
+
+  constructor(
+    private readonly ctx: StoreContext,
+    store: VulnStore,
+    private readonly keys: readonly PackageKey[] | undefined,
+    private readonly opts: RematchOptions,
+  ) {
+    this.now = ctx.now();
+    this.batchSize = opts.batchSize ?? 200;
+    this.eligible = opts.eligible ?? defaultRematchEligibility;
+    this.pause = yielder(opts.sliceMs ?? 20);
+    this.memo = new ScanMemo(store, this.now, { pause: this.pause });
+    const base = {
+      keys: keys?.length ?? 0,
+      selected: 0,
+      rematched: 0,
+      changed: 0,
+      created: 0,
+      updated: 0,
+      closed: 0,
+    };
+    this.summary = { mode: keys ? 'keys' : 'full', ...base };
+  }
+
+  /** Inventories and findings stored before the index existed are indexed first (usually none left). */
+  async backfill(): Promise<void> {
+    for (
+      let refs = await staleIndexes(this.ctx.db, 50);
+      refs.length > 0;
+      refs = await staleIndexes(this.ctx.db, 50)
+    ) {
+      for (const ref of refs) {
+        await reindexInventory(this.ctx.db, ref);
+        await this.pause();
+      }
+    }
+    while ((await backfillFindingDigests(this.ctx.db, 500)) > 0) await this.pause();
+  }
+
+  async batch(refs: readonly ResourceRef[]): Promise<void> {
+    this.opts.signal?.throwIfAborted();
+    this.summary.selected += refs.length;
+    const targets = (await rematchTargets(this.ctx.db, refs)).filter((t) => this.eligible(t, this.now));
+    if (targets.length === 0) return;
+    this.summary.rematched += targets.length;
+    const rows = this.keys
+      ? await componentRowsHolding(this.ctx.db, targets, this.keys)
+      : await indexRowsOf(this.ctx.db, targets);
+    const hosts = hostInputs(targets, rows, this.keys !== undefined);
+    const templates = await this.memo.templatesFor(hosts.map((h) => h.input));
+    const stored = await storedDigests(
+      this.ctx.db,
+      targets,
+      this.keys ? [...new Set(rows.map((r) => r.packageKey))] : undefined,
+    );
+    for (const [i, target] of targets.entries()) {
+      const host = hosts[i];
+      const found = (templates[i] ?? []).flat();
+      const mine = stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
+      if (!host || !differs(found, mine, host.scope)) continue;
+      await this.apply(target, found, host.scope);
+      await this.pause();
+    }
+  }
+
+  private async apply(t: RematchTarget, found: readonly FindingTemplate[], scope?: string[]): Promise<void> {
+    const resource: FindingResource = { id: t.resourceId, type: t.type, details: t.details, tags: t.tags };
+    const changes = await applyRematch(this.ctx.db, this.ctx.dialect, {
+      accountId: t.accountId,
+      resourceId: t.resourceId,
+      inventoryUpdatedAt: t.inventoryUpdatedAt,
+      findings: found.map((f) => specialize(f, t.accountId, resource)),
+      ...(scope ? { scope } : {}),
+      now: this.now,
+    });
+    if (!changes) return;
+    const n = changes.created.length + changes.updated.length + changes.closed.length;
+    if (n > 0) this.summary.changed++;
+    this.summary.created += changes.created.length;
+    this.summary.updated += changes.updated.length;
+    this.summary.closed += changes.closed.length;
+  }
+}
+
+interface Host {
+  input: HostInput;
+  /** The package keys re-matched on this host (keys mode); undefined: all of them. */
+  scope?: string[];
+}
+
+/** Each target's index rows as the memo's input: one component per lookup component. */
+function hostInputs(targets: readonly RematchTarget[], rows: readonly IndexRow[], keys: boolean): Host[] {
+  const byHost = new Map<string, Map<string, IndexRow[]>>();
+  for (const r of rows) {
+    const h = `${r.accountId}\0${r.resourceId}`;
+    let comps = byHost.get(h);
+    if (!comps) byHost.set(h, (comps = new Map<string, IndexRow[]>()));
+    const list = comps.get(r.component);
+    if (list) list.push(r);
+    else comps.set(r.component, [r]);
+  }
+  return targets.map((t) => {
+    const comps = byHost.get(`${t.accountId}\0${t.resourceId}`) ?? new Map<string, IndexRow[]>();
+    const components: ComponentInput[] = [...comps.values()].map(componentInput);
+    const scope = [...new Set([...comps.values()].flat().map((r) => r.packageKey))];
+    return { input: { os: t.os, components }, ...(keys ? { scope } : {}) };
+  });
+}
+
+/**
+ * A component as the memo takes it. Its key is what its findings depend on: the rows' keys, their
+ * packages' text and the packages' order relative to each other (ranks, not places: a host with the
+ * same packages in the same order elsewhere in its inventory shares the component's findings).
+ */
+function componentInput(rows: IndexRow[]): ComponentInput {
+  rows.sort((a, b) => cmp(a.ecosystem, b.ecosystem) || cmp(a.name, b.name) || cmp(a.version, b.version));
+  const positions = rows.map((r) => JSON.parse(r.positionsJson) as number[]);
+  const rank = new Map([...new Set(positions.flat())].sort((a, b) => a - b).map((p, i) => [p, i]));
+  return {
+    key: rows
+      .map((r, i) => {
+        const ranks = (positions[i] ?? []).map((p) => rank.get(p)).join(',');
+        return `${r.ecosystem}\0${r.name}\0${r.version}\0${ranks}\0${r.packagesJson}`;
+      })
+      .join('\n'),
+    packages: () => {
+      // A package looked up by two keys sits in both rows: once, at its place in the inventory.
+      const byPosition = new Map<number, Package>();
+      for (const [i, r] of rows.entries()) {
+        const at = positions[i] ?? [];
+        (JSON.parse(r.packagesJson) as Package[]).forEach((pkg, j) => byPosition.set(at[j] ?? -1, pkg));
+      }
+      return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, pkg]) => pkg);
+    },
+  };
+}
+
+/**
+ * Whether applying `found` would change the stored findings (the scope's): a finding not stored, or
+ * stored CLOSED, or with another digest, or a stored open finding no longer found. No hashing, no JSON.
+ */
+function differs(
+  found: readonly FindingTemplate[],
+  stored: ReadonlyMap<string, StoredDigest>,
+  scope: readonly string[] | undefined,
+): boolean {
+  const inScope = scope ? new Set(scope) : undefined;
+  let openSeen = 0;
+  for (const t of found) {
+    const s = stored.get(`${t.packageKey}\0${t.vulnerabilityId}`);
+    if (!s || s.status === 'CLOSED' || s.digest !== t.digest) return true;
+    openSeen++;
+  }
+  let open = 0;
+  for (const s of stored.values())
+    if (s.status !== 'CLOSED' && (!inScope || inScope.has(s.packageKey))) open++;
+  return open > openSeen;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Yields to the event loop (pending I/O: requests) when more than `sliceMs` passed since the last time. */
+function yielder(sliceMs: number): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
