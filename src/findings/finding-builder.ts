@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendTo } from '../core/multi-map.js';
 import type { Package } from '../core/package.js';
 import type { VulnerabilityGroup } from '../match/alias-merger.js';
 import type { MatchReason, SchemeLookup } from '../match/match-types.js';
@@ -69,13 +70,10 @@ export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: Buil
   const severity: Severity = score
     ? severityFromScore(score.baseScore)
     : (severityFromVendor(vendorSeverity) ?? 'UNTRIAGED');
-  const packages = group.packages.map((p) =>
-    vulnerablePackage(
-      p,
-      primary.filter((m) => m.pkg.id === p.id).map((m) => m.reason),
-      ctx,
-    ),
-  );
+  // Reasons by package id, gathered once: a filter of the matches per package is O(copies²).
+  const reasons = new Map<string, MatchReason[]>();
+  for (const m of primary) appendTo(reasons, m.pkg.id, m.reason);
+  const packages = group.packages.map((p) => vulnerablePackage(p, reasons.get(p.id) ?? [], ctx));
   const kev = cves.map((c) => e.kev.get(c)).find((k) => k !== undefined);
   const epss = cves
     .map((c) => e.epss.get(c))
@@ -127,8 +125,10 @@ interface DetailFacts {
 }
 
 function details(group: VulnerabilityGroup, e: Enrichment, f: DetailFacts): PackageVulnerabilityDetails {
+  // Each record once, however many installed copies matched it.
+  const recordIds = [...new Set(group.matches.map((m) => m.reason.recordId))];
   const fromRecords = (pick: (r: VulnRecord) => string[]): string[] => [
-    ...new Set(group.matches.flatMap((m) => pick(e.records.get(m.reason.recordId) ?? EMPTY_RECORD))),
+    ...new Set(recordIds.flatMap((id) => pick(e.records.get(id) ?? EMPTY_RECORD))),
   ];
   const d: PackageVulnerabilityDetails = {
     vulnerabilityId: group.vulnerabilityId,

@@ -1,4 +1,5 @@
 import { appendAll } from '../core/append-all.js';
+import { appendTo } from '../core/multi-map.js';
 import type { Package } from '../core/package.js';
 import type { VulnRecord } from '../vulndb/vuln-types.js';
 import type { PackageMatch } from './match-types.js';
@@ -65,10 +66,7 @@ export function mergeAliases(
   records: ReadonlyMap<string, VulnRecord>,
 ): VulnerabilityGroup[] {
   const byPackage = new Map<string, PackageMatch[]>();
-  for (const m of matches) {
-    const k = packageKeyOf(m);
-    byPackage.set(k, [...(byPackage.get(k) ?? []), m]);
-  }
+  for (const m of matches) appendTo(byPackage, packageKeyOf(m), m);
   const out: VulnerabilityGroup[] = [];
   for (const [packageKey, list] of byPackage) appendAll(out, mergePackage(packageKey, list, records));
   return out.sort((a, b) =>
@@ -84,31 +82,32 @@ function mergePackage(
   records: ReadonlyMap<string, VulnRecord>,
 ): VulnerabilityGroup[] {
   const primary = list.filter((m) => !m.reason.deferredTo);
+  const deferrals = list.filter((m) => m.reason.deferredTo);
   const uf = new UnionFind();
   for (const m of primary) {
     for (const a of records.get(m.reason.recordId)?.aliases ?? []) uf.union(m.reason.recordId, a);
   }
   const groups = new Map<string, PackageMatch[]>();
-  for (const m of primary) {
-    const root = uf.find(m.reason.recordId);
-    groups.set(root, [...(groups.get(root) ?? []), m]);
-  }
+  for (const m of primary) appendTo(groups, uf.find(m.reason.recordId), m);
   const result: VulnerabilityGroup[] = [];
   for (const ms of groups.values()) {
     const matchedIds = [...new Set(ms.map((m) => m.reason.recordId))];
     const aliasIds = [...new Set(matchedIds.flatMap((id) => records.get(id)?.aliases ?? []))];
     const vulnerabilityId = preferredId(matchedIds, aliasIds);
     const allIds = new Set([...matchedIds, ...aliasIds]);
-    const deferred = list.filter((m) => m.reason.deferredTo?.some((id) => allIds.has(id)));
+    const deferred = deferrals.filter((m) => m.reason.deferredTo?.some((id) => allIds.has(id)));
     for (const d of deferred) allIds.add(d.reason.recordId);
     allIds.delete(vulnerabilityId);
-    const packages = [...new Map([...ms, ...deferred].map((m) => [m.pkg.id, m.pkg])).values()];
+    // Each installed copy once, in match order; only copies a primary match decided (a Set, not a scan
+    // of the matches per package: one package key can have thousands of copies in a node_modules tree).
+    const packages = new Map<string, Package>();
+    for (const m of ms) if (!packages.has(m.pkg.id)) packages.set(m.pkg.id, m.pkg);
     result.push({
       vulnerabilityId,
       relatedIds: [...allIds].sort(),
       packageKey,
       matches: [...ms, ...deferred],
-      packages: packages.filter((p) => ms.some((m) => m.pkg.id === p.id)),
+      packages: [...packages.values()],
     });
   }
   return result;

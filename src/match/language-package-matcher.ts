@@ -1,5 +1,6 @@
 import { appendAll } from '../core/append-all.js';
 import { isOsEcosystem, type LanguageEcosystem } from '../core/ecosystem.js';
+import { appendTo } from '../core/multi-map.js';
 import type { Package } from '../core/package.js';
 import type { VersionScheme } from '../version/version-scheme.js';
 import type { AffectedRange, AffectedRow } from '../vulndb/vuln-types.js';
@@ -19,10 +20,7 @@ export const languagePackageMatcher: Matcher = {
   claims: (pkg) => !isOsEcosystem(pkg.ecosystem) && pkg.osManagedBy === undefined,
   async match(pkgs, ctx) {
     const byEco = new Map<LanguageEcosystem, Package[]>();
-    for (const p of pkgs) {
-      const eco = p.ecosystem as LanguageEcosystem;
-      byEco.set(eco, [...(byEco.get(eco) ?? []), p]);
-    }
+    for (const p of pkgs) appendTo(byEco, p.ecosystem as LanguageEcosystem, p);
     const out: PackageMatch[] = [];
     for (const [eco, list] of byEco)
       appendAll(out, await matchEcosystem(LANGUAGE_ECOSYSTEMS[eco], list, ctx));
@@ -71,8 +69,7 @@ async function matchEcosystem(
       });
       continue;
     }
-    const n = info.normalize(p.name);
-    byName.set(n, [...(byName.get(n) ?? []), p]);
+    appendTo(byName, info.normalize(p.name), p);
   }
   if (byName.size === 0) return [];
   const rowsByName = new Map<string, AffectedRow[]>();

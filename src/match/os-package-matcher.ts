@@ -1,4 +1,5 @@
 import { isOsEcosystem } from '../core/ecosystem.js';
+import { appendTo } from '../core/multi-map.js';
 import type { Package } from '../core/package.js';
 import type { VersionScheme } from '../version/version-scheme.js';
 import type { AffectedRow } from '../vulndb/vuln-types.js';
@@ -99,7 +100,7 @@ async function matchWithDriver(
 ): Promise<PackageMatch[]> {
   const byName = new Map<string, Package[]>();
   for (const p of pkgs) {
-    for (const n of driver.lookupNames(p)) byName.set(n, [...(byName.get(n) ?? []), p]);
+    for (const n of driver.lookupNames(p)) appendTo(byName, n, p);
   }
   const out: PackageMatch[] = [];
   const rowIds = new Map<string, Set<string>>();

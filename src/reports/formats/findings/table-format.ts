@@ -1,4 +1,5 @@
 import { appendAll } from '../../../core/append-all.js';
+import { appendTo } from '../../../core/multi-map.js';
 import type { Finding } from '../../../findings/finding-types.js';
 import { SEVERITIES } from '../../../risk/severity-band.js';
 import {
@@ -74,7 +75,7 @@ export function summaryLines(report: FindingsReport): string[] {
 /** Notes of one kind are counted, with a few examples: a host with 40 odd versions stays readable. */
 export function noteLines(notes: FindingsReport['notes'], examples = 3): string[] {
   const byKind = new Map<string, string[]>();
-  for (const n of notes) byKind.set(n.kind, [...(byKind.get(n.kind) ?? []), n.message]);
+  for (const n of notes) appendTo(byKind, n.kind, n.message);
   const out: string[] = [];
   for (const [kind, messages] of byKind) {
     if (messages.length <= examples) for (const m of messages) out.push(`note: ${m}`);
