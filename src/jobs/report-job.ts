@@ -14,7 +14,8 @@ export function createReportWorker(ctx: ServiceContext, log: JobLogger): Backgro
         await requeueRunningReports(ctx.db);
         recovered = true;
       }
-      await runQueuedReports(ctx);
+      // Built on a worker thread: a report of a million findings is seconds of formatting.
+      await runQueuedReports(ctx, (job) => ctx.pool.run({ kind: 'report', job }));
     },
     (err) => log.error({ err }, 'report worker run failed'),
   );

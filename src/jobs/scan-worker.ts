@@ -1,41 +1,85 @@
 import { pollingTask } from './polling-task.js';
-import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
+import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 import { runImageScan } from '../scan/image-scan-runner.js';
-import { claimNextScan, failScan, requeueRunningScans } from '../scan/scan-store.js';
+import { failScan, requeueRunningScans, type ScanRow } from '../scan/scan-store.js';
+import { claimFairScan } from '../scan/scan-claim.js';
 import { ScanningDisabledError } from '../accounts/scanning-disabled-error.js';
 import { scanningEnabled } from '../accounts/scanning-settings.js';
 import { UnsupportedScanError } from '../scan/unsupported-scan-error.js';
 
-/** Scans per poll: a long queue still lets the loop yield (and stop) between batches. */
-const BATCH = 10;
-
 /**
- * The scan worker: runs queued image scans one at a time. A scan left RUNNING by a server that stopped
- * mid-scan is queued again when this worker first runs (a scan is idempotent: same image, same result).
+ * The scan worker: up to `scanConcurrency` queued image scans at once, claimed fairly across accounts
+ * (scan-claim.ts), each within its time budget, so a scan that waits on a slow registry holds one slot
+ * and never the queue. A scan left RUNNING by a server that stopped mid-scan is queued again when this
+ * worker first runs (a scan is idempotent: same image, same result); stopping abandons the scans in
+ * flight and queues them again.
  */
 export function createScanWorker(ctx: ServiceContext, log: JobLogger): BackgroundTask {
   let recovered = false;
-  const once = async (): Promise<void> => {
-    const store = ctx.store;
-    if (!store) return;
+  let lastServed: string | undefined;
+  let stopping = new AbortController();
+  const running = new Set<Promise<void>>();
+
+  const runClaimed = async (scan: ScanRow): Promise<void> => {
+    if (scan.kind !== 'image') {
+      await failScan(ctx, scan.id, new UnsupportedScanError(scan.kind));
+    } else if (!(await scanningEnabled(ctx.db, scan.account_id, 'image'))) {
+      // Switched off after the scan was queued: nothing is written for the account.
+      await failScan(ctx, scan.id, new ScanningDisabledError(scan.account_id, 'image'));
+    } else {
+      await runImageScan(ctx, ctx.pool, scan, { budgetMs: ctx.config.scanTimeoutMs, stop: stopping.signal });
+    }
+  };
+
+  /** Claims scans into the free slots and starts them; returns how many it started. */
+  const fill = async (): Promise<number> => {
+    if (!ctx.store) return 0;
     if (!recovered) {
       await requeueRunningScans(ctx.db);
       recovered = true;
     }
-    for (let i = 0; i < BATCH; i++) {
-      const scan = await claimNextScan(ctx);
-      if (!scan) return;
-      if (scan.kind !== 'image') {
-        await failScan(ctx, scan.id, new UnsupportedScanError(scan.kind));
-      } else if (!(await scanningEnabled(ctx.db, scan.account_id, 'image'))) {
-        // Switched off after the scan was queued: nothing is written for the account.
-        await failScan(ctx, scan.id, new ScanningDisabledError(scan.account_id, 'image'));
-      } else {
-        await runImageScan(ctx, store, scan);
-      }
+    let started = 0;
+    while (running.size < ctx.config.scanConcurrency && !stopping.signal.aborted) {
+      const scan = await claimFairScan(ctx, { maxPerAccount: scanShareOf(ctx.config), lastServed });
+      if (!scan) break;
+      lastServed = scan.account_id;
+      const run: Promise<void> = runClaimed(scan)
+        .catch((err: unknown) => log.error({ err, scanId: scan.id }, 'scan failed to record its outcome'))
+        .finally(() => running.delete(run));
+      running.add(run);
+      started++;
     }
+    return started;
   };
-  return pollingTask('scan-worker', ctx.config.pollIntervalMs, once, (err) =>
-    log.error({ err }, 'scan worker failed'),
+
+  const task = pollingTask(
+    'scan-worker',
+    ctx.config.pollIntervalMs,
+    async () => {
+      await fill();
+    },
+    (err) => log.error({ err }, 'scan worker failed'),
   );
+  const settle = async (): Promise<void> => {
+    while (running.size > 0) await Promise.all([...running]);
+  };
+  return {
+    name: task.name,
+    start() {
+      if (stopping.signal.aborted) stopping = new AbortController();
+      task.start();
+    },
+    async stop() {
+      stopping.abort();
+      await task.stop();
+      await settle();
+    },
+    async runOnce() {
+      // For tests: everything claimable runs to its end before this resolves.
+      if (stopping.signal.aborted) stopping = new AbortController();
+      do await settle();
+      while ((await fill()) > 0);
+      await settle();
+    },
+  };
 }

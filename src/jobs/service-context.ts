@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import type { Egress } from '../egress/egress-client.js';
 import { DEFAULT_EGRESS_CONFIG, type EgressConfig } from '../egress/egress-config.js';
 import type { WebhookConfig } from '../events/webhooks/webhook-config.js';
 import type { SecretBox } from '../store/secret-box.js';
+import { defaultWorkerThreads, type WorkerPool } from '../scan/worker-pool.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 import type { LoggedVulnDb } from '../scan/rematch-from-log.js';
@@ -38,6 +40,21 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   updateSources?: string[];
   /** Feed URL config of the scheduled update (default $XDG_CONFIG_HOME/vigil/feeds.json). */
   updateConfigFile?: string;
+  /** Worker threads for CPU-heavy work (matching, submitted bodies, reports); 0: on the event loop. */
+  workerThreads: number;
+  /** Inventory submissions that may wait for a worker thread; more answer 503 SERVER_BUSY. */
+  maxQueuedSubmissions: number;
+  /** Image scans run at once (each waits on its registry; the matching goes to the worker threads). */
+  scanConcurrency: number;
+  /** Scans one account may run at once; default scanConcurrency − 1, so another account always finds a slot. */
+  scanMaxPerAccount?: number;
+  /** One scan's wall-clock budget, in ms; past it the scan FAILS with SCAN_TIMEOUT. */
+  scanTimeoutMs: number;
+}
+
+/** The share of the scan slots one account may hold (see ServiceConfig.scanMaxPerAccount). */
+export function scanShareOf(config: ServiceConfig): number {
+  return config.scanMaxPerAccount ?? Math.max(1, config.scanConcurrency - 1);
 }
 
 export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
@@ -50,11 +67,16 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   agentCheckinIntervalSeconds: 30 * 60,
   agentMaxBodyBytes: 32 * 1024 * 1024,
   agentMaxCompressedBytes: 8 * 1024 * 1024,
+  workerThreads: defaultWorkerThreads(),
+  maxQueuedSubmissions: 64,
+  scanConcurrency: Math.max(2, availableParallelism()),
+  scanTimeoutMs: 15 * 60_000,
   webhookBackoffMs: 1000,
   webhookMaxBackoffMs: 10 * 60 * 1000,
   webhookMaxAttempts: 12,
   webhookTimeoutMs: 10_000,
   ...DEFAULT_EGRESS_CONFIG,
+  webhookConcurrency: 32,
 };
 
 /** What every route module and background job gets: the service DB, the vuln store, the clock, config. */
@@ -68,6 +90,8 @@ export interface ServiceContext extends StoreContext {
   egress: Egress;
   /** The server key: seals and opens the secrets the DB stores (webhook signing secrets). */
   secrets: SecretBox;
+  /** Where CPU-heavy work runs (worker threads, or inline when its DB cannot be opened from one). */
+  pool: WorkerPool;
 }
 
 /** Where jobs report failures: the server passes its request logger (pino), the CLI a console shim. */

@@ -1,14 +1,24 @@
 import type { Selectable } from 'kysely';
+import { untilAborted } from '../core/abortable.js';
 import type { Inventory } from '../core/inventory.js';
 import type { Egress } from '../egress/egress-client.js';
+import type { Finding, FindingResource } from '../findings/finding-types.js';
 import { imageResource } from '../resources/resource-details.js';
-import { scanTarget } from './scan-service.js';
-import type { VulnStore } from '../vulndb/vuln-types.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { ScanTable } from '../store/service-db-schema.js';
-import { applyFinishedScan } from './scan-apply.js';
-import { failScan } from './scan-store.js';
 import { serverImageOptions, type ImageScanAsk } from './image-scan-policy.js';
+import { applyFinishedScan, storedInventory } from './scan-apply.js';
+import { inventoryOfTarget } from './scan-service.js';
+import { failScan, requeueScan } from './scan-store.js';
+import { ScanTimeoutError } from './scan-timeout-error.js';
+import type { WorkerPool } from './worker-pool.js';
+
+export interface ScanLimits {
+  /** Wall-clock budget of one scan, in ms. */
+  budgetMs: number;
+  /** The server stops: the scan is abandoned and queued again (it runs after the restart). */
+  stop?: AbortSignal;
+}
 
 /** The inventory as stored: the image config's Env may hold secrets and is not kept. */
 function storable(inv: Inventory): Inventory {
@@ -20,32 +30,60 @@ function storable(inv: Inventory): Inventory {
 }
 
 /**
- * Runs one claimed image scan with THE scan service and writes the outcome: SUCCEEDED with the
- * resource, inventory, findings and summary (one transaction), or FAILED with a stable `{code, message}`
- * and nothing else written.
+ * Runs one claimed image scan and writes the outcome: SUCCEEDED with the resource, inventory, findings
+ * and summary (one transaction), or FAILED with a stable `{code, message}` and nothing else written.
+ * The scan has `budgetMs` in all: past it, its registry requests and its matching are abandoned and it
+ * FAILS with SCAN_TIMEOUT (a tarpit registry holds one scan slot for the budget, never longer).
  */
 export async function runImageScan(
   ctx: StoreContext & { egress: Egress },
-  store: VulnStore,
+  pool: WorkerPool,
   row: Selectable<ScanTable>,
+  limits: ScanLimits,
 ): Promise<void> {
-  const req = JSON.parse(row.request_json) as ImageScanAsk;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(new ScanTimeoutError(limits.budgetMs)), limits.budgetMs);
+  const signal = limits.stop ? AbortSignal.any([budget.signal, limits.stop]) : budget.signal;
   const now = ctx.now();
   try {
-    const result = await scanTarget(
-      { kind: 'image', ref: req.reference, options: serverImageOptions(req, ctx.egress) },
-      { store, accountId: row.account_id, now, resource: imageResource },
-    );
-    const resource = imageResource(result.inventory);
+    const scanned = await untilAborted(scanImage(ctx.egress, pool, row, now, signal), signal);
+    // Past the budget nothing is written, even if the work came back in the same tick.
+    signal.throwIfAborted();
     await applyFinishedScan(ctx.db, {
       accountId: row.account_id,
       scan: { id: row.id, kind: 'image' },
-      resource,
-      inventory: storable(result.inventory),
-      findings: result.findings,
+      resource: scanned.resource,
+      inventory: storedInventory(storable(scanned.inventory)),
+      findings: scanned.findings,
       now,
     });
   } catch (err) {
-    await failScan(ctx, row.id, err);
+    if (limits.stop?.aborted && !budget.signal.aborted) await requeueScan(ctx.db, row.id);
+    else await failScan(ctx, row.id, budget.signal.aborted ? budget.signal.reason : err);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** The image read here (I/O: the event loop waits on the registry), matched on a worker thread. */
+async function scanImage(
+  egress: Egress,
+  pool: WorkerPool,
+  row: Selectable<ScanTable>,
+  now: Date,
+  signal: AbortSignal,
+): Promise<{ inventory: Inventory; resource: FindingResource; findings: Finding[] }> {
+  const req = JSON.parse(row.request_json) as ImageScanAsk;
+  const options = serverImageOptions(req, egress);
+  const inventory = await inventoryOfTarget({ kind: 'image', ref: req.reference, options }, { signal }, now);
+  const resource = imageResource(inventory);
+  const task = {
+    kind: 'scan-inventory' as const,
+    inventory,
+    accountId: row.account_id,
+    now: now.toISOString(),
+    resource,
+  };
+  const scanned = await pool.run(task, signal);
+  return { inventory, resource, findings: JSON.parse(scanned.findingsJson) as Finding[] };
 }

@@ -1,40 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import { requireScanningEnabled } from '../accounts/scanning-settings.js';
-import { hostDetails } from '../resources/resource-details.js';
+import type { Finding } from '../findings/finding-types.js';
 import { resourceRow } from '../resources/resource-store.js';
 import { ResourceTypeMismatchError } from '../resources/resource-type-mismatch-error.js';
-import { inventoryOfBody } from '../resources/submitted-inventory.js';
 import type { StoreContext } from '../store/store-context.js';
-import type { VulnStore } from '../vulndb/vuln-types.js';
 import { applyFinishedScan, type ScanSummary } from './scan-apply.js';
-import { scanTarget } from './scan-service.js';
+import type { WorkerPool } from './worker-pool.js';
+
+export interface HostSubmission {
+  accountId: string;
+  resourceId: string;
+  /** The request body as received: JSON bytes, read on a worker thread. */
+  body: Uint8Array;
+  /** The route's JSON schema for the body (vigil inventory JSON or CycloneDX). */
+  schema: object;
+}
 
 /**
- * A host inventory submitted through the API (vigil JSON or CycloneDX): matched by THE scan service and
- * applied to the host's findings in one transaction, inline (it is only matching, no fetching).
+ * A host inventory submitted through the API (vigil JSON or CycloneDX): read, checked and matched by
+ * THE scan service on a worker thread (a 100,000-package body is seconds of CPU that must not hold
+ * the event loop), then applied to the host's findings in one transaction here, as every scan is.
  */
 export async function submitHostInventory(
   ctx: StoreContext,
-  store: VulnStore,
-  s: { accountId: string; resourceId: string; body: unknown },
+  pool: WorkerPool,
+  s: HostSubmission,
 ): Promise<ScanSummary> {
-  const now = ctx.now();
-  const inventory = inventoryOfBody(s.body, now);
   await requireScanningEnabled(ctx.db, s.accountId, 'host');
   const existing = await resourceRow(ctx.db, s.accountId, s.resourceId);
   if (existing && !existing.deleted_at && existing.type !== 'HOST')
     throw new ResourceTypeMismatchError(s.resourceId, existing.type);
-  const resource = { id: s.resourceId, type: 'HOST' as const, details: hostDetails(inventory, now) };
-  const result = await scanTarget(
-    { kind: 'inventory', inventory },
-    { store, accountId: s.accountId, now, resource: () => resource },
-  );
+  const now = ctx.now();
+  const scanned = await pool.run({
+    kind: 'scan-submission',
+    body: s.body,
+    schema: s.schema,
+    accountId: s.accountId,
+    resourceId: s.resourceId,
+    now: now.toISOString(),
+  });
   return applyFinishedScan(ctx.db, {
     accountId: s.accountId,
     scan: { id: randomUUID(), kind: 'inventory' },
-    resource,
-    inventory,
-    findings: result.findings,
+    resource: { id: s.resourceId, type: 'HOST', details: scanned.details },
+    inventory: { json: scanned.inventoryJson, packages: scanned.packages },
+    findings: JSON.parse(scanned.findingsJson) as Finding[],
     now,
   });
 }

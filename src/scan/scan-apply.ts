@@ -13,11 +13,21 @@ import { applyRematchOfResourceIn } from '../findings/finding-rematch.js';
 import { inventoryStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDialect } from '../store/service-db.js';
 
+/** An inventory as it is stored: its JSON (made where the scan ran) and its package count. */
+export interface StoredInventory {
+  json: string;
+  packages: number;
+}
+
+export function storedInventory(inventory: Inventory): StoredInventory {
+  return { json: JSON.stringify(inventory), packages: inventory.packages.length };
+}
+
 export interface FinishedScan {
   accountId: string;
   scan: { id: string; kind: 'inventory' | 'image' };
   resource: { id: string; type: ResourceType; details: Record<string, unknown> };
-  inventory: Inventory;
+  inventory: StoredInventory;
   findings: readonly Finding[];
   now: Date;
   /** What the scan says for coverage; default SUCCESSFUL, or NO_INVENTORY when it holds no packages. */
@@ -64,7 +74,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     const at = { accountId: s.accountId, resourceId: s.resource.id };
     await requireScannable(trx, { ...at, agent: s.agent !== undefined });
     const tags = await upsertScannedResource(trx, { accountId: s.accountId, ...s.resource, now });
-    const empty = s.inventory.packages.length === 0;
+    const empty = s.inventory.packages === 0;
     const outcome = s.outcome ?? outcomeOf(empty);
     if (s.agent) {
       const { inventoryHash, report, intervalSeconds } = s.agent;
@@ -79,7 +89,8 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     // Inspector's INITIAL_SCAN_COMPLETE: the first successful scan since the resource was registered,
     // enrolled or brought back after a deletion.
     const initialScan = outcome.outcome === 'SUCCESSFUL' && coverage?.previousLastScannedAt === null;
-    await storeInventory(trx, s.accountId, s.resource.id, JSON.stringify(s.inventory), now, s.inventory);
+    // The inventory index (re-match) is read back from the JSON: the object stayed on the worker thread.
+    await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now);
     const resource = { ...s.resource, tags };
     const findings = s.findings.map((f) => ({ ...f, resources: [resource] }));
     const c: LifecycleChanges = await applyScanOfResourceIn(trx, {
@@ -93,7 +104,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     const summary: ScanSummary = {
       resourceId: s.resource.id,
       scanId: s.scan.id,
-      packages: s.inventory.packages.length,
+      packages: s.inventory.packages,
       created: c.created.length,
       updated: c.updated.length,
       observed: c.observed.length,

@@ -33,6 +33,8 @@ export interface ScanOptions {
   inventory?: InventoryOptions;
   /** Names the resource the findings belong to (the API's resource); default: from the inventory's source. */
   resource?: (inventory: Inventory) => FindingResource;
+  /** Abandons the scan (a time budget): registry requests in flight are aborted, matching stops. */
+  signal?: AbortSignal;
 }
 
 export interface ScanResult {
@@ -54,11 +56,11 @@ export interface ScanResult {
 export async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise<ScanResult> {
   const started = new Date();
   const now = opts.now ?? started;
-  const inventory = await inventoryOf(target, opts, now);
+  const inventory = await inventoryOfTarget(target, opts, now);
   const schemes: SchemeLookup = opts.schemes ?? ((name) => schemeByName(name));
   const notes: MatchNote[] = [];
   const ctx = { store: opts.store, schemes, notes, ...(inventory.os ? { os: inventory.os } : {}) };
-  const matches = await matchPackages(inventory.packages, ctx, opts.matchers ?? MATCHERS);
+  const matches = await matchPackages(inventory.packages, ctx, opts.matchers ?? MATCHERS, opts.signal);
   const resource = opts.resource ? opts.resource(inventory) : resourceOfInventory(inventory);
   const buildCtx = buildContextFor(inventory.os, {
     resource,
@@ -82,9 +84,11 @@ export async function matchPackages(
   packages: readonly Package[],
   ctx: MatchContext,
   matchers: readonly Matcher[] = MATCHERS,
+  signal?: AbortSignal,
 ): Promise<PackageMatch[]> {
   const matches: PackageMatch[] = [];
   for (const matcher of matchers) {
+    signal?.throwIfAborted();
     const mine = packages.filter((p) => matcherFor(p, matchers) === matcher);
     if (mine.length > 0) appendAll(matches, await matcher.match(mine, ctx));
   }
@@ -120,7 +124,15 @@ export async function findingsOfMatches(
   return groups.map((g) => buildFinding(g, enrichment, ctx));
 }
 
-async function inventoryOf(target: ScanTarget, opts: ScanOptions, now: Date): Promise<Inventory> {
+/**
+ * The inventory a scan of `target` matches: given, cataloged from a directory or host, or read from an
+ * image. The server reads an image here, on its event loop (I/O), and matches it on a worker thread.
+ */
+export async function inventoryOfTarget(
+  target: ScanTarget,
+  opts: Pick<ScanOptions, 'inventory' | 'signal'>,
+  now: Date,
+): Promise<Inventory> {
   const invOpts: InventoryOptions = { now, ...opts.inventory };
   switch (target.kind) {
     case 'inventory':
@@ -143,6 +155,7 @@ async function inventoryOf(target: ScanTarget, opts: ScanOptions, now: Date): Pr
         now,
         ...(opts.inventory?.catalogers ? { catalogers: opts.inventory.catalogers } : {}),
         ...(opts.inventory?.onProgress ? { onProgress: opts.inventory.onProgress } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
   }
 }

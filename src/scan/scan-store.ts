@@ -87,38 +87,21 @@ export async function listScans(
   return rows.map(scanView);
 }
 
-/**
- * Claims the oldest QUEUED scan with a conditional update (QUEUED → RUNNING where it is still
- * QUEUED), so two workers on one PostgreSQL never run the same scan.
- */
-export async function claimNextScan(ctx: StoreContext): Promise<ScanRow | undefined> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const next = await ctx.db
-      .selectFrom('scans')
-      .selectAll()
-      .where('status', '=', 'QUEUED')
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    if (!next) return undefined;
-    const startedAt = ctx.now().toISOString();
-    const r = await ctx.db
-      .updateTable('scans')
-      .set({ status: 'RUNNING', started_at: startedAt })
-      .where('id', '=', next.id)
-      .where('status', '=', 'QUEUED')
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) return { ...next, status: 'RUNNING', started_at: startedAt };
-  }
-  return undefined;
-}
-
 /** Scans a stopped server left RUNNING go back to the queue (a scan is idempotent). */
 export async function requeueRunningScans(db: Db): Promise<void> {
   await db
     .updateTable('scans')
     .set({ status: 'QUEUED', started_at: null })
+    .where('status', '=', 'RUNNING')
+    .execute();
+}
+
+/** A scan abandoned because the server stops goes back to the queue (a scan is idempotent). */
+export async function requeueScan(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('scans')
+    .set({ status: 'QUEUED', started_at: null })
+    .where('id', '=', id)
     .where('status', '=', 'RUNNING')
     .execute();
 }

@@ -18,6 +18,7 @@ import {
 import { BACKGROUND_JOBS } from '../jobs/job-registry.js';
 import { ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
 import type { ServiceDb } from '../store/service-db.js';
+import { WorkerPool } from '../scan/worker-pool.js';
 
 export interface ServerOptions {
   db: ServiceDb;
@@ -80,6 +81,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     ajv: { customOptions: { removeAdditional: false } },
   });
   const config: ServiceConfig = { ...DEFAULT_SERVICE_CONFIG, ...opts.config };
+  // Matching, submitted bodies and reports run here, off the event loop that serves requests.
+  const pool = new WorkerPool({
+    threads: config.workerThreads,
+    maxQueuedSubmissions: config.maxQueuedSubmissions,
+    ...(opts.store ? { vulns: opts.store } : {}),
+    service: { db: opts.db.kysely, ...(opts.db.url ? { url: opts.db.url } : {}) },
+  });
   const ctx: ServiceContext = {
     db: opts.db.kysely,
     dialect: opts.db.dialect,
@@ -93,6 +101,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       ...(opts.egressLookup ? { lookup: opts.egressLookup } : {}),
     }),
     secrets: opts.secrets ?? SecretBox.ephemeral(),
+    pool,
   };
   await app.register(swagger, {
     openapi: {
@@ -120,6 +129,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.addHook('onClose', async () => {
     for (const t of tasks) await t.stop();
     await ctx.egress.close();
+    await pool.close();
   });
   await app.ready();
   return app;

@@ -37,6 +37,8 @@ export { DEFAULT_SERVICE_DB_URL };
 export interface ServiceDb {
   readonly dialect: ServiceDialect;
   readonly kysely: Kysely<ServiceDatabase>;
+  /** How it was opened: a worker thread opens its own read connection from it (service-db-reader.ts). */
+  readonly url?: string;
   close(): Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export async function openServiceDb({
   }
   if (results?.some((r) => r.migrationName === M0005_NAME && r.status === 'Success'))
     await scrubAfterSealing(kysely, dialect);
-  return { dialect, kysely, close: () => kysely.destroy() };
+  return { dialect, kysely, url, close: () => kysely.destroy() };
 }
 
 function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<ServiceDatabase> } {

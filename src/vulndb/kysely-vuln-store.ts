@@ -8,7 +8,10 @@ const IN_CHUNK = 500;
 
 /** VulnStore over the Kysely schema: the same code serves SQLite and (later) PostgreSQL. */
 export class KyselyVulnStore implements VulnStore {
-  constructor(private readonly db: Kysely<VulnDatabase>) {}
+  constructor(
+    private readonly db: Kysely<VulnDatabase>,
+    readonly file?: string,
+  ) {}
 
   async affected(ecosystem: string, packageNames: readonly string[]): Promise<AffectedRow[]> {
     const out: AffectedRow[] = [];

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { VulnDbError } from './vuln-db-error.js';
@@ -75,7 +75,7 @@ async function migrate(kysely: Kysely<VulnDatabase>, path: string): Promise<void
 function makeVulnDb(path: string, kysely: Kysely<VulnDatabase>): VulnDb {
   return {
     path,
-    store: new KyselyVulnStore(kysely),
+    store: path === ':memory:' ? new KyselyVulnStore(kysely) : new KyselyVulnStore(kysely, resolve(path)),
     kysely,
     import: (batches, opts) => importBatches(kysely, batches, opts),
     importsAfter: (seq, limit) => importsAfter(kysely, seq, limit),

@@ -91,6 +91,11 @@ export interface EpssEntry {
 
 /** Read side of the vulnerability DB, the only thing matchers and enrichers depend on. */
 export interface VulnStore {
+  /**
+   * The SQLite file this store reads, when it reads one: a worker thread opens its own read-only
+   * connection to it (better-sqlite3 is synchronous, so matching off the event loop needs one).
+   */
+  readonly file?: string | undefined;
   /** Rows for (ecosystem, package) pairs, batched; names must already be normalized. */
   affected(ecosystem: string, packageNames: readonly string[]): Promise<AffectedRow[]>;
   records(ids: readonly string[]): Promise<Map<string, VulnRecord>>;

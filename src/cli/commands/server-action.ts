@@ -63,6 +63,10 @@ export interface ServerOptions {
   sessionTtlMinutes?: number;
   authFailuresPerMinute?: number;
   checkinInterval?: number;
+  workerThreads?: number;
+  scanConcurrency?: number;
+  scanMaxPerAccount?: number;
+  scanTimeoutMs?: number;
   logRequests?: boolean;
   egressAllow?: string;
   egressConnectTimeoutMs?: number;
@@ -121,6 +125,10 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.updateCron) config.updateCron = checkUpdateCron(opts.updateCron);
   if (opts.updateSource) config.updateSources = opts.updateSource;
   if (opts.updateConfig) config.updateConfigFile = opts.updateConfig;
+  if (opts.workerThreads !== undefined) config.workerThreads = opts.workerThreads;
+  if (opts.scanConcurrency) config.scanConcurrency = opts.scanConcurrency;
+  if (opts.scanMaxPerAccount) config.scanMaxPerAccount = opts.scanMaxPerAccount;
+  if (opts.scanTimeoutMs) config.scanTimeoutMs = opts.scanTimeoutMs;
   return config;
 }
 

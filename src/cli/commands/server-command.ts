@@ -21,6 +21,22 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .option('--webhook-timeout-ms <ms>', 'timeout of one webhook POST', positive)
     .option('--retention-days <n>', 'days CLOSED findings, events and logs are kept (default 30)', positive)
     .option('--rate-limit-per-minute <n>', 'requests per API key per minute (default 1200)', positive)
+    .option(
+      '--worker-threads <n>',
+      'threads for matching and reports (default: one per core; 0: none)',
+      count,
+    )
+    .option('--scan-concurrency <n>', 'image scans run at once (default: cores, at least 2)', positive)
+    .option(
+      '--scan-max-per-account <n>',
+      'scans one account may run at once (default: concurrency - 1)',
+      positive,
+    )
+    .option(
+      '--scan-timeout-ms <ms>',
+      'time budget of one scan; past it the scan fails SCAN_TIMEOUT',
+      positive,
+    )
     .option('--session-ttl-minutes <n>', 'lifetime of a console sign-in session (default 480)', positive)
     .option(
       '--auth-failures-per-minute <n>',
@@ -54,6 +70,12 @@ function duration(value: string): number {
   const seconds = parseDurationSeconds(value);
   if (seconds === undefined) throw new UsageError(`expected a duration such as 30m or 2s, got ${value}`);
   return seconds;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`expected a whole number, got ${value}`);
+  return n;
 }
 
 function positive(value: string): number {

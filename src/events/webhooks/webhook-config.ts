@@ -6,4 +6,9 @@ export interface WebhookConfig {
   webhookMaxAttempts: number;
   /** Webhook POST timeout in ms. */
   webhookTimeoutMs: number;
+  /**
+   * Subscriptions delivered to at once. Each has at most one delivery in flight (its events arrive in
+   * outbox order), so one slow receiver holds one of these and delays no other subscription.
+   */
+  webhookConcurrency: number;
 }

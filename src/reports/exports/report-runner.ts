@@ -21,24 +21,35 @@ const MAX_PER_RUN = 20;
  */
 export const REPORT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** Builds one report's content; the server passes one that runs off the event loop (a worker thread). */
+export type ReportBuilder = (job: ReportHeader) => Promise<ReportContent>;
+
 /**
  * Runs queued reports: claims one at a time (atomically, so several servers can share the queue), builds
  * its content and stores it in the row, then deletes reports past their retention. A report is rebuilt
  * from scratch, so running one twice is harmless.
  */
-export async function runQueuedReports(ctx: StoreContext): Promise<void> {
+export async function runQueuedReports(
+  ctx: StoreContext,
+  build: ReportBuilder = (job) => buildReport(ctx.db, job),
+): Promise<void> {
   for (let i = 0; i < MAX_PER_RUN; i++) {
     const job = await claimNextReport(ctx.db, ctx.now().toISOString());
     if (!job) break;
-    await runReport(ctx.db, job, ctx.now);
+    await runReport(ctx.db, job, ctx.now, build);
   }
   await purgeReportsBefore(ctx.db, new Date(ctx.now().getTime() - REPORT_RETENTION_MS).toISOString());
 }
 
-async function runReport(db: Kysely<ServiceDatabase>, job: ReportHeader, now: () => Date): Promise<void> {
+async function runReport(
+  db: Kysely<ServiceDatabase>,
+  job: ReportHeader,
+  now: () => Date,
+  build: ReportBuilder,
+): Promise<void> {
   let result: ReportContent;
   try {
-    result = await buildReport(db, job);
+    result = await build(job);
   } catch (err) {
     await markReportFailed(db, job.id, failureOf(err), now().toISOString());
     return;
@@ -46,7 +57,8 @@ async function runReport(db: Kysely<ServiceDatabase>, job: ReportHeader, now: ()
   await markReportSucceeded(db, job.id, result, now().toISOString());
 }
 
-function buildReport(db: Kysely<ServiceDatabase>, job: ReportHeader): Promise<ReportContent> {
+/** One report's content from the service DB `db` (any connection that reads it). */
+export function buildReport(db: Kysely<ServiceDatabase>, job: ReportHeader): Promise<ReportContent> {
   const request = JSON.parse(job.request_json) as ReportRequest;
   const scope = JSON.parse(job.scope_json) as string[];
   const common = { reportId: job.id, scope, createdAt: job.created_at };

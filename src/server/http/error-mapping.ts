@@ -17,6 +17,7 @@ export interface ErrorBody {
 const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   USAGE: 400,
   PARSE_ERROR: 400,
+  MALFORMED_JSON: 400,
   VERSION_INVALID: 400,
   VALIDATION: 400,
   CLOCK_SKEW: 400,
@@ -37,6 +38,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   RESOURCE_TYPE_MISMATCH: 409,
   RESOURCE_EXCLUDED: 409,
   SCANNING_UNAVAILABLE: 503,
+  SERVER_BUSY: 503,
 };
 
 /** Fastify's body-framing refusals, under stable codes of ours rather than Fastify's internal ones. */

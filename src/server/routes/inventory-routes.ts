@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { requireAccount } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
 import { submitHostInventory } from '../../scan/inventory-submission.js';
+import { readSubmittedBody } from '../../scan/submission-body.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { AccountIdString, ErrorSchema, errorResponses, ResourceIdString } from './route-schemas.js';
 
@@ -50,28 +52,54 @@ const Summary = Type.Object({
   closed: Type.Integer(),
 });
 
+// CycloneDX first: a vigil inventory never carries bomFormat, so it falls through untouched.
+const Body = Type.Union([CycloneDxBody, InventoryBody]);
+
+/** Params and query checked as the server's Ajv would; the body is checked where it is parsed. */
+const paramsAjv = new Ajv({
+  coerceTypes: 'array',
+  useDefaults: true,
+  removeAdditional: false,
+  strict: false,
+});
+const bodyOnWorker: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
+  httpPart === 'body' ? () => true : paramsAjv.compile(schema as object);
+
 /**
  * POST …/inventory: a host's inventory (vigil JSON or a CycloneDX SBOM) → the one scan service → the
  * resource, its stored inventory and the findings lifecycle, in one transaction. The route's resource
- * id names the findings' resource whatever the inventory calls its target.
+ * id names the findings' resource whatever the inventory calls its target. The body (up to the body
+ * limit, 100,000 packages) arrives as bytes: it is parsed, checked against `Body` and matched on a
+ * worker thread, so a big one never holds the event loop; only the result is applied here.
  */
 export function registerInventoryRoutes(app: FastifyInstance, ctx: ServiceContext): void {
-  app.post(
-    '/v1/accounts/:accountId/resources/:resourceId/inventory',
-    {
-      schema: {
-        params: Params,
-        // CycloneDX first: a vigil inventory never carries bomFormat, so it falls through untouched.
-        body: Type.Union([CycloneDxBody, InventoryBody]),
-        response: { 200: Summary, ...errorResponses, 409: ErrorSchema, 503: ErrorSchema },
+  void app.register((scope, _opts, done) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, parsed) =>
+      parsed(null, body),
+    );
+    scope.setValidatorCompiler(bodyOnWorker);
+    scope.post(
+      '/v1/accounts/:accountId/resources/:resourceId/inventory',
+      {
+        schema: {
+          params: Params,
+          body: Body,
+          response: { 200: Summary, ...errorResponses, 409: ErrorSchema, 503: ErrorSchema },
+        },
       },
-    },
-    async (req) => {
-      const { accountId, resourceId } = req.params as { accountId: string; resourceId: string };
-      requireAccount(req, accountId);
-      const store = ctx.store;
-      if (!store) throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
-      return submitHostInventory(ctx, store, { accountId, resourceId, body: req.body });
-    },
-  );
+      async (req) => {
+        const { accountId, resourceId } = req.params as { accountId: string; resourceId: string };
+        requireAccount(req, accountId);
+        const body = req.body as Buffer;
+        if (!ctx.store) {
+          // A bad body is still the client's error (400) before it is our missing DB (503).
+          readSubmittedBody(body, Body);
+          throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
+        }
+        return submitHostInventory(ctx, ctx.pool, { accountId, resourceId, body, schema: Body });
+      },
+    );
+    done();
+  });
 }

@@ -43,6 +43,8 @@ export interface ImageOpenOptions {
   /** Whose globs decide which file bodies are kept (catalogers, OS detection); default none. */
   interests?: readonly FileInterest[];
   onLayer?: (done: number, total: number, digest: string) => void;
+  /** Abandons the open (a scan's time budget): registry requests in flight are aborted. */
+  signal?: AbortSignal;
 }
 
 export interface OpenedImageStats extends LayerStoreStats {
@@ -92,6 +94,7 @@ export async function openImage(ref: string, opts: ImageOpenOptions = {}): Promi
     const tree = new MergedTree(digests);
     const layerUnknowns: Unknown[] = [];
     for (let i = 0; i < image.layers.length; i++) {
+      opts.signal?.throwIfAborted();
       const record = await s.obtain(i);
       tree.apply(i, record);
       appendAll(layerUnknowns, record.unknowns);
@@ -149,6 +152,7 @@ function sourceFor(
         maxManifestBytes: max,
         ...(credentials ? { credentials } : {}),
         ...(opts.insecure ? { insecure: true } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
       return { source, registryStats: source.client.stats };
     }

@@ -19,6 +19,8 @@ export interface RegistryClientOptions {
   /** Allow plain HTTP for this registry (always allowed for localhost / 127.0.0.1 / ::1). */
   insecure?: boolean;
   maxManifestBytes: number;
+  /** Aborts every request of this client (a scan's time budget). */
+  signal?: AbortSignal;
 }
 
 export interface RegistryStats {
@@ -60,7 +62,7 @@ export class RegistryClient implements ManifestStore {
     let base = `https://${host}`;
     try {
       // Where plain HTTP is allowed, one failed TLS attempt is enough to fall back (no retry delays).
-      res = await fetchWithPolicy(this.opts.egress, `${base}/v2/`, {}, plainAllowed ? 0 : undefined);
+      res = await fetchWithPolicy(this.opts.egress, `${base}/v2/`, {}, plainAllowed ? 0 : undefined, this.opts.signal);
     } catch (err) {
       // Refused or timed out: plain HTTP to the same host would be no different.
       if (isFinal(err)) throw err;
@@ -70,7 +72,7 @@ export class RegistryClient implements ManifestStore {
           { host },
         );
       base = `http://${host}`;
-      res = await fetchWithPolicy(this.opts.egress, `${base}/v2/`, {});
+      res = await fetchWithPolicy(this.opts.egress, `${base}/v2/`, {}, undefined, this.opts.signal);
     }
     await res.body?.cancel();
     if (res.status === 401) this.challenge = parseAuthChallenge(res.headers.get('www-authenticate'));
@@ -116,12 +118,24 @@ export class RegistryClient implements ManifestStore {
   private async get(path: string, extra: Record<string, string>, what: string): Promise<Response> {
     await this.ping();
     const url = `${this.base}/v2/${this.repository}/${path}`;
-    let res = await fetchWithPolicy(this.opts.egress, url, { ...extra, ...(await this.authHeaders(false)) });
+    let res = await fetchWithPolicy(
+      this.opts.egress,
+      url,
+      { ...extra, ...(await this.authHeaders(false)) },
+      undefined,
+      this.opts.signal,
+    );
     if (res.status === 401) {
       await res.body?.cancel();
       // The token may have expired or the registry wants a different scope: re-read the challenge once.
       this.challenge = parseAuthChallenge(res.headers.get('www-authenticate')) ?? this.challenge;
-      res = await fetchWithPolicy(this.opts.egress, url, { ...extra, ...(await this.authHeaders(true)) });
+      res = await fetchWithPolicy(
+        this.opts.egress,
+        url,
+        { ...extra, ...(await this.authHeaders(true)) },
+        undefined,
+        this.opts.signal,
+      );
     }
     if (res.ok) return res;
     await res.body?.cancel();
@@ -160,7 +174,7 @@ export class RegistryClient implements ManifestStore {
       ? { authorization: basic(this.opts.credentials) }
       : {};
     this.stats.tokenFetches++;
-    const res = await fetchWithPolicy(this.opts.egress, url.toString(), headers);
+    const res = await fetchWithPolicy(this.opts.egress, url.toString(), headers, undefined, this.opts.signal);
     if (!res.ok) {
       await res.body?.cancel();
       throw new RegistryAuthError(`token server ${url.host} refused (${res.status})`, { status: res.status });

@@ -21,11 +21,12 @@ export async function fetchWithPolicy(
   url: string,
   headers: Record<string, string>,
   retries = MAX_RETRIES,
+  signal?: AbortSignal,
 ): Promise<Response> {
   let current = new URL(url);
   let hdrs = { ...headers };
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const res = await fetchRetrying(egress, current, hdrs, retries);
+    const res = await fetchRetrying(egress, current, hdrs, retries, signal);
     if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
     const location = res.headers.get('location');
     await res.body?.cancel();
@@ -46,20 +47,22 @@ async function fetchRetrying(
   url: URL,
   headers: Record<string, string>,
   retries: number,
+  signal: AbortSignal | undefined,
 ): Promise<Response> {
+  const sleepOpts = signal ? { signal } : {};
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     try {
-      res = await egress.fetch(url, { headers });
+      res = await egress.fetch(url, { headers, ...(signal ? { signal } : {}) });
     } catch (err) {
-      // A refusal is final, and a tarpit is not worth waiting on twice.
-      if (attempt >= retries || isFinal(err)) throw err;
-      await sleep(backoff(attempt, null));
+      // A refusal is final, a tarpit is not worth waiting on twice, and an abort is the caller giving up.
+      if (attempt >= retries || isFinal(err) || signal?.aborted) throw err;
+      await sleep(backoff(attempt, null), undefined, sleepOpts);
       continue;
     }
     if (!RETRY_STATUSES.has(res.status) || attempt >= retries) return res;
     await res.body?.cancel();
-    await sleep(backoff(attempt, res.headers.get('retry-after')));
+    await sleep(backoff(attempt, res.headers.get('retry-after')), undefined, sleepOpts);
   }
 }
 

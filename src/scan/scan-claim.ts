@@ -1,0 +1,82 @@
+import type { StoreContext } from '../store/store-context.js';
+import type { ScanRow } from './scan-store.js';
+
+/** An account with scans waiting, and how many of its scans run now. */
+export interface AccountQueue {
+  accountId: string;
+  running: number;
+}
+
+export interface FairShare {
+  /** Scans one account may run at once; the rest of the slots stay for the other accounts. */
+  maxPerAccount: number;
+  /** The account served last (round-robin goes on after it). */
+  lastServed?: string | undefined;
+}
+
+/**
+ * The account whose scan runs next: among accounts under their cap, the one with the fewest scans
+ * running; among those, round-robin by account id after the one served last (so an account with a
+ * long queue takes turns with one that has a single scan, instead of going first because its scans
+ * are older). Undefined when every waiting account is at its cap.
+ */
+export function nextAccount(queues: readonly AccountQueue[], share: FairShare): string | undefined {
+  const turn = (id: string): number => (share.lastServed !== undefined && id <= share.lastServed ? 1 : 0);
+  const eligible = queues.filter((q) => q.running < share.maxPerAccount);
+  eligible.sort(
+    (a, b) =>
+      a.running - b.running ||
+      turn(a.accountId) - turn(b.accountId) ||
+      (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0),
+  );
+  return eligible[0]?.accountId;
+}
+
+async function accountQueues(ctx: StoreContext): Promise<AccountQueue[]> {
+  const queued = await ctx.db
+    .selectFrom('scans')
+    .select('account_id')
+    .where('status', '=', 'QUEUED')
+    .groupBy('account_id')
+    .execute();
+  if (queued.length === 0) return [];
+  const running = await ctx.db
+    .selectFrom('scans')
+    .select((eb) => ['account_id', eb.fn.countAll().as('n')])
+    .where('status', '=', 'RUNNING')
+    .groupBy('account_id')
+    .execute();
+  const runningOf = new Map(running.map((r) => [r.account_id, Number(r.n)]));
+  return queued.map((q) => ({ accountId: q.account_id, running: runningOf.get(q.account_id) ?? 0 }));
+}
+
+/**
+ * Claims the next scan fairly across accounts (nextAccount), oldest first within the account, with a
+ * conditional update (QUEUED → RUNNING where it is still QUEUED), so two workers on one PostgreSQL
+ * never run the same scan. The counts come from the DB, so the share holds across several servers.
+ */
+export async function claimFairScan(ctx: StoreContext, share: FairShare): Promise<ScanRow | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const accountId = nextAccount(await accountQueues(ctx), share);
+    if (accountId === undefined) return undefined;
+    const next = await ctx.db
+      .selectFrom('scans')
+      .selectAll()
+      .where('status', '=', 'QUEUED')
+      .where('account_id', '=', accountId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!next) continue;
+    const startedAt = ctx.now().toISOString();
+    const r = await ctx.db
+      .updateTable('scans')
+      .set({ status: 'RUNNING', started_at: startedAt })
+      .where('id', '=', next.id)
+      .where('status', '=', 'QUEUED')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) return { ...next, status: 'RUNNING', started_at: startedAt };
+  }
+  return undefined;
+}
