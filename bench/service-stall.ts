@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../src/core/inventory.js';
 import type { Package } from '../src/core/package.js';
 import { scanTarget } from '../src/scan/scan-service.js';
 import { openServiceDb } from '../src/store/service-db.js';
 import type { VulnDb } from '../src/vulndb/vuln-db.js';
 import type { BenchRow } from './bench-suite.js';
-import { listenBench, peakRssKb, seedFleet } from './service-fleet.js';
+import { peakRssKb, seedFleet } from './service-fleet.js';
 import { rng } from './service-inventories.js';
 import { percentile } from './service-list-latency.js';
 
@@ -17,6 +20,10 @@ export interface StallOptions {
   /** Packages per inventory (the probe: 20,000). */
   packages: number;
 }
+
+const BIN = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
+/** Extra node flags for the server process (VIGIL_BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof`). */
+const SERVER_NODE_ARGS = (process.env['VIGIL_BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 /** Every this-many packages of a host is one named by an npm advisory (the rest have none). */
 const VULNERABLE_EVERY = 40;
@@ -123,15 +130,55 @@ async function probeLoop(url: string, key: string | undefined, done: () => boole
   return out;
 }
 
+/** `vigil server` as its own process (the built CLI), as the probe ran it: its event loop is its own. */
+async function startServer(
+  url: string,
+  vulnDb: string,
+): Promise<{ base: string; peakRssKb(): number; stop(): Promise<void> }> {
+  const args = ['server', '--database', url, '--db', vulnDb, '--port', '0'];
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_ARGS, BIN, ...args, '--rate-limit-per-minute', '1000000000'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString('utf8');
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m?.[1]) resolve(m[1]);
+    });
+    void exited.then((code) => reject(new Error(`vigil server exited ${code}: ${stderr.slice(-1000)}`)));
+  });
+  return {
+    base,
+    // The server's own high-water mark (the kernel's VmHWM), not the bench client's.
+    peakRssKb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /**
  * The probe's case (issue 10): `posts` inventories of `packages` npm packages POSTed at once by four
- * accounts, while one client polls GET /health and another account's member polls GET /v1/findings.
- * The baseline is GET /health on the same server, idle, in the same run.
+ * accounts to a `vigil server` process, while one client polls GET /health and another account's
+ * member polls GET /v1/findings. The baseline is the same requests to the same server, idle, in the
+ * same run.
  */
 export async function stallBench(o: StallOptions): Promise<BenchRow[]> {
   const db = await openServiceDb({ url: o.url });
   const fleet = await seedFleet(db, 6);
-  const { app, base } = await listenBench(db, o.vuln.store);
+  await db.close();
+  const server = await startServer(o.url, o.vuln.path);
+  const base = server.base;
   try {
     const names = await advisoryNames(o.vuln);
     const post = async (account: number, resource: string, body: string): Promise<void> => {
@@ -172,10 +219,9 @@ export async function stallBench(o: StallOptions): Promise<BenchRow[]> {
       posts,
     ]);
     const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
-    return stallRows(o, { idle, idleOther, wallMs, ...probes });
+    return stallRows(o, { idle, idleOther, wallMs, rssKb: server.peakRssKb(), ...probes });
   } finally {
-    await app.close();
-    await db.close();
+    await server.stop();
   }
 }
 
@@ -188,10 +234,11 @@ interface StallFigures extends Probe {
   idle: number[];
   idleOther: number[];
   wallMs: number;
+  rssKb: number;
 }
 
 function stallRows(o: StallOptions, f: StallFigures): BenchRow[] {
-  const rss = peakRssKb();
+  const rss = f.rssKb;
   const idleP50 = percentile(f.idle, 50);
   const idleP99 = percentile(f.idle, 99);
   const line = (xs: readonly number[], target?: number): string => {
