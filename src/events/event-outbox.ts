@@ -1,6 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { OutboxEvent } from './event-types.js';
+import { yieldToEventLoop } from '../core/event-loop-yield.js';
+
+const EVENTS_PER_STATEMENT = 100;
 
 /**
  * Appends events to the durable outbox. Call it with the SAME transaction that makes the change the
@@ -13,12 +16,14 @@ export async function appendEvents(
   now: string,
 ): Promise<void> {
   if (events.length === 0) return;
-  // Chunked: SQLite caps bound parameters per statement, and a big scan closes thousands at once.
-  for (let i = 0; i < events.length; i += 500) {
+  // Chunked: SQLite caps bound parameters per statement, and a big scan closes thousands at once;
+  // between chunks the event loop serves what waits (each event carries a whole finding).
+  for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
+    if (i > 0) await yieldToEventLoop();
     await trx
       .insertInto('outbox')
       .values(
-        events.slice(i, i + 500).map((e) => ({
+        events.slice(i, i + EVENTS_PER_STATEMENT).map((e) => ({
           type: e.type,
           account_id: e.accountId,
           subject: e.subject,

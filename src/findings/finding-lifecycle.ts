@@ -2,8 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
-import type { ServiceDatabase } from '../store/service-db-schema.js';
+import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { findingOfRow, findingRow } from './finding-rows.js';
+import { insertFindingRows, rewriteFindingRows } from './finding-writes.js';
+import { yieldToEventLoop } from '../core/event-loop-yield.js';
+
+/** Findings decided (JSON, suppression rules) between two turns of the event loop. */
+const DECISIONS_PER_TURN = 100;
 import { shareAccountSuppression } from './suppression/account-lock.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
 import type { Finding } from './finding-types.js';
@@ -72,7 +77,11 @@ export async function applyScanOfResourceIn(
   const suppressor = await loadSuppressor(trx, scan.accountId, scan.now, scan.resourceId);
   const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
   const seen = new Set<string>();
+  // Written in batches after the decisions (a scan of thousands of findings is a few statements).
+  const inserts: FindingTable[] = [];
+  const rewrites: FindingTable[] = [];
   for (const fresh of scan.findings) {
+    if (seen.size % DECISIONS_PER_TURN === DECISIONS_PER_TURN - 1) await yieldToEventLoop();
     seen.add(fresh.id);
     const old = stored.get(fresh.id);
     if (!old) {
@@ -81,24 +90,22 @@ export async function applyScanOfResourceIn(
       delete f.closedAt;
       delete f.suppressedBy;
       applySuppression(f, suppressor);
-      await trx.insertInto('findings').values(findingRow(f, fresh.id)).execute();
+      inserts.push(findingRow(f, fresh.id));
       changes.created.push(f);
       continue;
     }
     const next = observedAgain(old, fresh, now, suppressor);
-    await trx
-      .updateTable('findings')
-      .set(findingRow(next.finding, fresh.id))
-      .where('id', '=', old.id)
-      .execute();
+    rewrites.push(findingRow(next.finding, fresh.id));
     (next.changed ? changes.updated : changes.observed).push(next.finding);
   }
   for (const [identity, old] of stored) {
     if (scan.keepUnseen || seen.has(identity) || old.status === 'CLOSED') continue;
     const f: Finding = { ...old, status: 'CLOSED', closedAt: now, updatedAt: now };
-    await trx.updateTable('findings').set(findingRow(f, identity)).where('id', '=', old.id).execute();
+    rewrites.push(findingRow(f, identity));
     changes.closed.push(f);
   }
+  await insertFindingRows(trx, inserts);
+  await rewriteFindingRows(trx, rewrites);
   await appendEvents(trx, lifecycleEvents(scan, changes), now);
   return changes;
 }

@@ -284,10 +284,12 @@ export async function storeInventory(
       inventory_json: inventoryJson,
       updated_at: now,
     })
+    // `excluded`, not the value again: an inventory is megabytes, bound once is enough.
     .onConflict((oc) =>
-      oc
-        .columns(['account_id', 'resource_id'])
-        .doUpdateSet({ inventory_json: inventoryJson, updated_at: now }),
+      oc.columns(['account_id', 'resource_id']).doUpdateSet((eb) => ({
+        inventory_json: eb.ref('excluded.inventory_json'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
     )
     .execute();
   await writeInventoryIndex(

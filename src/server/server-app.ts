@@ -19,6 +19,7 @@ import { BACKGROUND_JOBS } from '../jobs/job-registry.js';
 import { ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
 import type { ServiceDb } from '../store/service-db.js';
 import { WorkerPool } from '../scan/worker-pool.js';
+import { startWalCheckpointer, type WalCheckpointer } from '../store/wal-checkpointer.js';
 
 export interface ServerOptions {
   db: ServiceDb;
@@ -120,15 +121,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   for (const register of ROUTE_MODULES) register(app, ctx);
   const tasks = BACKGROUND_JOBS.map((create) => create(ctx, app.log));
   app.decorate('vigil', { ctx, tasks });
+  let checkpointer: WalCheckpointer | undefined;
   if (opts.background !== false) {
-    app.addHook('onReady', () => {
+    app.addHook('onReady', async () => {
       for (const t of tasks) t.start();
-      return Promise.resolve();
+      checkpointer = await startWalCheckpointer(opts.db, (err) =>
+        app.log.error({ err }, 'WAL checkpoint failed'),
+      );
     });
   }
   app.addHook('onClose', async () => {
     for (const t of tasks) await t.stop();
     await ctx.egress.close();
+    await checkpointer?.stop();
     await pool.close();
   });
   await app.ready();

@@ -28,6 +28,7 @@ import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
 import { wellFormedSqlite } from './sqlite-well-formed.js';
+import { SplitSqliteDialect } from './sqlite-split-dialect.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
 export type ServiceDialect = 'sqlite' | 'postgres';
@@ -112,13 +113,19 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
     // Fresh planner statistics for this connection's queries (the list filters depend on them);
     // the retention sweep runs `PRAGMA optimize` again from time to time.
     sqlite.pragma('optimize=0x10002');
-    return {
-      dialect: 'sqlite',
-      kysely: new Kysely<ServiceDatabase>({
-        dialect: new SqliteDialect({ database: wellFormedSqlite(sqlite) }),
-      }),
-    };
+    const dialect =
+      path === ':memory:'
+        ? new SqliteDialect({ database: wellFormedSqlite(sqlite) })
+        : splitDialect(path, sqlite);
+    return { dialect: 'sqlite', kysely: new Kysely<ServiceDatabase>({ dialect }) };
   } catch (err) {
     throw new ServiceDbError(`cannot open service DB ${path}: ${(err as Error).message}`, { path }, err);
   }
+}
+
+/** Reads on their own connection beside the writer (sqlite-split-dialect.ts): WAL lets them run at once. */
+function splitDialect(path: string, writer: Database.Database): SplitSqliteDialect {
+  const reader = new Database(path, { readonly: true });
+  reader.pragma('busy_timeout = 30000');
+  return new SplitSqliteDialect(writer, reader);
 }
