@@ -24,6 +24,8 @@ export interface StallOptions {
 const BIN = fileURLToPath(new URL('../bin/vigil.js', import.meta.url));
 /** Extra node flags for the server process (VIGIL_BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof`). */
 const SERVER_NODE_ARGS = (process.env['VIGIL_BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+/** Extra `vigil server` options (VIGIL_BENCH_SERVER_ARGS, e.g. `--worker-threads 1`). */
+const SERVER_ARGS = (process.env['VIGIL_BENCH_SERVER_ARGS'] ?? '').split(' ').filter(Boolean);
 
 /** Every this-many packages of a host is one named by an npm advisory (the rest have none). */
 const VULNERABLE_EVERY = 40;
@@ -135,7 +137,7 @@ async function startServer(
   url: string,
   vulnDb: string,
 ): Promise<{ base: string; peakRssKb(): number; stop(): Promise<void> }> {
-  const args = ['server', '--database', url, '--db', vulnDb, '--port', '0'];
+  const args = ['server', '--database', url, '--db', vulnDb, '--port', '0', ...SERVER_ARGS];
   const child = spawn(
     process.execPath,
     [...SERVER_NODE_ARGS, BIN, ...args, '--rate-limit-per-minute', '1000000000'],
