@@ -14,14 +14,8 @@ import {
   requeueRunningReports,
 } from '../../src/reports/exports/report-store.js';
 import type { ReportRequest } from '../../src/reports/exports/report-types.js';
-import {
-  claimNextScan,
-  failScan,
-  getScan,
-  listScans,
-  queueScan,
-  requeueRunningScans,
-} from '../../src/scan/scan-store.js';
+import { claimFairScan } from '../../src/scan/scan-claim.js';
+import { failScan, getScan, listScans, queueScan, requeueRunningScans } from '../../src/scan/scan-store.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
 import { BACKENDS } from './service-db-backends.js';
@@ -104,13 +98,15 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
 
       it('concurrent claims take each queued scan exactly once, oldest first when alone', async () => {
         clock = T0 + 60_000;
-        const claims = await Promise.all(Array.from({ length: 6 }, () => claimNextScan(ctx())));
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, () => claimFairScan(ctx(), { maxPerAccount: 10 })),
+        );
         const claimed = claims.filter((c) => c !== undefined).map((c) => c.id);
         expect(claimed.sort()).toEqual([...queued].sort());
         expect(claims.filter((c) => c === undefined)).toHaveLength(2);
         expect(await listScans(db.kysely, 'acct-a', { status: 'RUNNING', limit: 10 })).toHaveLength(3);
         expect((await getScan(db.kysely, 'acct-b', queued[2] ?? ''))?.startedAt).toBe(iso(60));
-        expect(await claimNextScan(ctx())).toBeUndefined();
+        expect(await claimFairScan(ctx(), { maxPerAccount: 10 })).toBeUndefined();
       });
 
       it('a failed scan keeps only vigil’s own error; a restart puts RUNNING scans back in the queue', async () => {
@@ -132,7 +128,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           ['QUEUED', null],
           ['QUEUED', null],
         ]);
-        expect((await claimNextScan(ctx()))?.id).toBe(b0); // the older of the two
+        // Round-robin over accounts (scan-claim.ts): after acct-a, acct-b's turn, though a2 is older.
+        expect((await claimFairScan(ctx(), { maxPerAccount: 10, lastServed: 'acct-a' }))?.id).toBe(b0);
       });
     });
 

@@ -39,6 +39,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/rematch-eligibility.test.ts',
   ],
   'src/findings/finding-lifecycle.ts': ['test/server/finding-lifecycle.test.ts'],
+  'src/findings/finding-writes.ts': ['test/server/finding-lifecycle.test.ts'],
   'src/findings/finding-query.ts': [
     'test/server/suppression-tags.test.ts',
     'test/server/aggregation-counts.test.ts',
@@ -102,6 +103,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/rematch-data-change.test.ts',
     'test/server/rematch-eligibility.test.ts',
   ],
+  'src/scan/scan-claim.ts': ['test/server/job-stores.test.ts'],
   'src/scan/scan-store.ts': ['test/server/job-stores.test.ts', 'test/server/inventory-route.test.ts'],
 };
 

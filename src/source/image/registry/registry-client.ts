@@ -62,7 +62,13 @@ export class RegistryClient implements ManifestStore {
     let base = `https://${host}`;
     try {
       // Where plain HTTP is allowed, one failed TLS attempt is enough to fall back (no retry delays).
-      res = await fetchWithPolicy(this.opts.egress, `${base}/v2/`, {}, plainAllowed ? 0 : undefined, this.opts.signal);
+      res = await fetchWithPolicy(
+        this.opts.egress,
+        `${base}/v2/`,
+        {},
+        plainAllowed ? 0 : undefined,
+        this.opts.signal,
+      );
     } catch (err) {
       // Refused or timed out: plain HTTP to the same host would be no different.
       if (isFinal(err)) throw err;
