@@ -111,7 +111,7 @@ it('a 30,000-package inventory is read and matched off the event loop: /health a
     headers: { authorization: `Bearer ${s.keys.memberA}`, 'content-type': 'application/json' },
     body,
     duplex: 'half',
-  }).then(async (r) => ({ status: r.status, json: (await r.json()) }));
+  }).then(async (r) => ({ status: r.status, json: await r.json() }));
   const answered = await healthAnswersDuring(s.base, post, sent);
   expect(await post).toMatchObject({ status: 200, json: { packages: n, created: 2 } });
   expect(answered).toBeGreaterThanOrEqual(10);
