@@ -13,7 +13,7 @@ import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
-import { call, seedAndListen, type Seeded } from './api-server.js';
+import { call, LOOPBACK_EGRESS, seedAndListen, type Seeded } from './api-server.js';
 import { sqliteBackend } from './service-db-backends.js';
 
 const backend = sqliteBackend();
@@ -116,7 +116,7 @@ describe('a tarpit registry holds one scan slot, for the scan budget at most', (
     app = await buildServer({
       db,
       store: vulns.store,
-      config: { pollIntervalMs: 50, scanConcurrency: 2, scanTimeoutMs: 3000 },
+      config: { ...LOOPBACK_EGRESS, pollIntervalMs: 50, scanConcurrency: 2, scanTimeoutMs: 3000 },
     });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });

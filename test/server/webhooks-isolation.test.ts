@@ -4,7 +4,7 @@ import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
-import { call, seedAndListen, type Seeded } from './api-server.js';
+import { call, LOOPBACK_EGRESS, seedAndListen, type Seeded } from './api-server.js';
 import { randomFinding, rng } from './random-findings.js';
 import { sqliteBackend } from './service-db-backends.js';
 import { startReceiver, type Receiver } from './webhooks-receiver.js';
@@ -22,7 +22,10 @@ beforeAll(async () => {
   s = await seedAndListen(db, 0);
   await s.app.close();
   // The dispatcher runs as in production (its own loop), with a POST timeout far longer than the test.
-  app = await buildServer({ db, config: { pollIntervalMs: 50, webhookTimeoutMs: 120_000 } });
+  app = await buildServer({
+    db,
+    config: { ...LOOPBACK_EGRESS, pollIntervalMs: 50, webhookTimeoutMs: 120_000 },
+  });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {
