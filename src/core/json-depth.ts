@@ -1,4 +1,11 @@
 /**
+ * Deepest nesting of arrays and objects a JSON body or `filter` parameter may have. Inventories and
+ * filters are a few levels deep and CycloneDX nests components a dozen or so; 10,000 levels made
+ * recursive code (schema validation, JSON.stringify of a stored inventory) overflow the stack: a 500.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
  * The deepest nesting of `[`/`{` in a JSON text, counted without parsing (strings skipped, escapes
  * honoured), stopping as soon as `limit` is passed. Run before JSON.parse so a body nested 10,000 deep
  * is refused before any recursive code (schema validation, JSON.stringify) can overflow the stack on it.

@@ -1,5 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import sjson from 'secure-json-parse';
 import { ValidationError } from '../core/errors/validation-error.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../core/json-depth.js';
+import { JsonTooDeepError } from './json-too-deep-error.js';
 import { MalformedBodyError } from './malformed-body-error.js';
 
 /**
@@ -26,12 +29,16 @@ function describe(errors: readonly ErrorObject[]): string {
 
 /**
  * A submitted request body, read where the CPU is spent (a worker thread): bytes → JSON → the route's
- * JSON schema. Errors are the coded ones the route's own parser and validator would give (400).
+ * JSON schema. The same checks as the server's own JSON parser (server/http/json-body.ts): the depth
+ * pre-scan before anything recursive sees the text, and Fastify's parser (secure-json-parse) refusing
+ * `__proto__` and `constructor.prototype` keys. Errors are the coded ones the route would give (400).
  */
 export function readSubmittedBody(bytes: Uint8Array, schema: object): unknown {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw new JsonTooDeepError();
   let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    doc = sjson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch {
     throw new MalformedBodyError();
   }

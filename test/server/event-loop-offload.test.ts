@@ -135,3 +135,32 @@ it('a findings report is built off the event loop: /health answers while it buil
   expect(status.json).toMatchObject({ status: 'SUCCEEDED' });
   expect(answered).toBeGreaterThanOrEqual(5);
 });
+
+it('a body read on a worker thread is refused as the server parser refuses one: depth, __proto__, schema', async () => {
+  const post = async (text: string) => {
+    const res = await fetch(`${s.base}/v1/accounts/acct-a/resources/h-1/inventory`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.keys.memberA}`, 'content-type': 'application/json' },
+      body: text,
+    });
+    return { status: res.status, code: ((await res.json()) as { code: string }).code };
+  };
+  const inventory = (extra: string) =>
+    `{"schemaVersion":1,"source":{"type":"host","target":"h"},"packages":[],"unknowns":[],` +
+    `"catalogers":{},"createdAt":"2026-03-01T00:00:00Z"${extra}}`;
+  const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+  expect(await post(inventory(`,"os":${deep}`))).toEqual({ status: 400, code: 'JSON_TOO_DEEP' });
+  expect(await post(inventory(',"__proto__":{"polluted":true}'))).toEqual({
+    status: 400,
+    code: 'MALFORMED_JSON',
+  });
+  expect(await post(inventory(',"constructor":{"prototype":{"polluted":true}}'))).toEqual({
+    status: 400,
+    code: 'MALFORMED_JSON',
+  });
+  expect(await post('{"schemaVersion":1')).toEqual({ status: 400, code: 'MALFORMED_JSON' });
+  expect(await post(inventory('').replace('"packages":[]', '"packages":[{"id":"x"}]'))).toEqual({
+    status: 400,
+    code: 'VALIDATION',
+  });
+});

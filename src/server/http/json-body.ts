@@ -1,13 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { jsonDepthExceeds } from '../../core/json-depth.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../core/json-depth.js';
 import { HttpError } from './http-error.js';
 
-/**
- * Deepest nesting of arrays and objects a JSON body or `filter` parameter may have. Inventories and
- * filters are a few levels deep and CycloneDX nests components a dozen or so; 10,000 levels made
- * recursive code (schema validation, JSON.stringify of a stored inventory) overflow the stack: a 500.
- */
-export const MAX_JSON_DEPTH = 128;
+export { MAX_JSON_DEPTH };
 
 export function jsonTooDeep(): HttpError {
   return new HttpError(400, 'JSON_TOO_DEEP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, {
