@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Inventory } from '../src/core/inventory.js';
-import type { Package } from '../src/core/package.js';
-import { scanTarget } from '../src/scan/scan-service.js';
 import { openServiceDb } from '../src/store/service-db.js';
 import type { VulnDb } from '../src/vulndb/vuln-db.js';
 import type { BenchRow } from './bench-suite.js';
-import { peakRssKb, seedFleet } from './service-fleet.js';
-import { rng } from './service-inventories.js';
+import { advisoryNames, npmInventory } from './service-match-scale.js';
+import { seedFleet } from './service-fleet.js';
 import { percentile } from './service-list-latency.js';
 
 export interface StallOptions {
@@ -27,109 +25,43 @@ const SERVER_NODE_ARGS = (process.env['VIGIL_BENCH_SERVER_NODE_ARGS'] ?? '').spl
 /** Extra `vigil server` options (VIGIL_BENCH_SERVER_ARGS, e.g. `--worker-threads 1`). */
 const SERVER_ARGS = (process.env['VIGIL_BENCH_SERVER_ARGS'] ?? '').split(' ').filter(Boolean);
 
-/** Every this-many packages of a host is one named by an npm advisory (the rest have none). */
-const VULNERABLE_EVERY = 40;
-/** Hosts differ, but copies of one package in several node_modules folders are normal: names repeat. */
-const DISTINCT_NAME_RATIO = 0.6;
-
-/** npm package names that the vulnerability DB has advisories for: the vulnerable part of each host. */
-export async function advisoryNames(vuln: VulnDb): Promise<string[]> {
-  const rows = await vuln.kysely
-    .selectFrom('affected')
-    .select('package_name')
-    .distinct()
-    .where('ecosystem', '=', 'npm')
-    .orderBy('package_name')
-    .execute();
-  return rows.map((r) => r.package_name);
-}
-
-/** A seeded npm inventory of `n` packages: a node_modules tree of a big application host. */
-export function npmInventory(names: readonly string[], seed: number, n: number, target: string): Inventory {
-  const r = rng(seed);
-  const distinct = Math.max(1, Math.round(n * DISTINCT_NAME_RATIO));
-  const packages: Package[] = [];
-  for (let i = 0; i < n; i++) {
-    const advisory = names.length > 0 && i % VULNERABLE_EVERY === 0;
-    const name = advisory
-      ? (names[Math.floor(r() * names.length)] as string)
-      : `bench-${seed}-${Math.floor(r() * distinct)}`;
-    const version = advisory ? `0.${Math.floor(r() * 3)}.0` : `${1 + Math.floor(r() * 5)}.${i % 10}.0`;
-    const filePath = `/srv/app/node_modules/${name}-${i}/package.json`;
-    packages.push({
-      id: `npm:${name}@${version}:${i}`,
-      name,
-      version,
-      ecosystem: 'npm',
-      purl: `pkg:npm/${name.replace('@', '%40')}@${version}`,
-      filePath,
-      foundBy: 'npm-package-lock',
-      scope: 'installed',
-    });
-  }
-  return {
-    schemaVersion: 1,
-    source: { type: 'host', target },
-    packages,
-    unknowns: [],
-    catalogers: { 'npm-package-lock': 1 },
-    createdAt: new Date().toISOString(),
-  };
-}
-
-/**
- * Matching alone (THE scan service in-process, no HTTP, no service DB) by inventory size: a linear
- * matcher takes about twice as long for twice the packages.
- */
-export async function matchingScale(vuln: VulnDb, sizes: readonly number[]): Promise<BenchRow[]> {
-  const names = await advisoryNames(vuln);
-  const rows: BenchRow[] = [];
-  let first: { n: number; ms: number } | undefined;
-  for (const n of sizes) {
-    const inventory = npmInventory(names, 7, n, `scale-${n}`);
-    const t = process.hrtime.bigint();
-    const r = await scanTarget({ kind: 'inventory', inventory }, { store: vuln.store });
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    first ??= { n, ms };
-    const perK = (ms / n) * 1000;
-    rows.push({
-      workload: `match ${n} npm packages in-process (scanTarget)`,
-      results: [
-        {
-          tool: 'vigil',
-          wallMs: ms,
-          peakRssKb: peakRssKb(),
-          note:
-            `${r.findings.length} findings, ${perK.toFixed(1)} ms per 1000 packages; ` +
-            `time ×${(ms / first.ms).toFixed(1)} for packages ×${(n / first.n).toFixed(1)}`,
-        },
-      ],
-    });
-  }
-  return rows;
-}
-
 interface Probe {
   health: number[];
   other: number[];
+  /** Probe requests that got no 200 (a reset connection, an error status): their waits count above. */
+  healthFailed: number;
+  otherFailed: number;
 }
 
-async function timed(url: string, key?: string): Promise<number> {
+/** One request's latency, and whether it was answered 200 (a failure still counts the wait). */
+async function timed(url: string, key?: string): Promise<{ ms: number; ok: boolean }> {
   const t = process.hrtime.bigint();
-  const res = await fetch(url, key ? { headers: { authorization: `Bearer ${key}` } } : {});
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
+  let ok = false;
+  try {
+    const res = await fetch(url, key ? { headers: { authorization: `Bearer ${key}` } } : {});
+    await res.arrayBuffer();
+    ok = res.status === 200;
+  } catch {
+    // A server whose event loop was held resets idle connections late: the probe saw a failure.
+  }
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, ok };
 }
 
 /** Requests one after the other until `done` says stop, a short pause apart (a monitoring client). */
-async function probeLoop(url: string, key: string | undefined, done: () => boolean): Promise<number[]> {
-  const out: number[] = [];
+async function probeLoop(
+  url: string,
+  key: string | undefined,
+  done: () => boolean,
+): Promise<{ ms: number[]; failed: number }> {
+  const ms: number[] = [];
+  let failed = 0;
   while (!done()) {
-    out.push(await timed(url, key));
+    const r = await timed(url, key);
+    ms.push(r.ms);
+    if (!r.ok) failed++;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return out;
+  return { ms, failed };
 }
 
 /** `vigil server` as its own process (the built CLI), as the probe ran it: its event loop is its own. */
@@ -169,11 +101,30 @@ async function startServer(
   };
 }
 
+/** POSTs an inventory body; the status (0: no answer, the connection failed) and the start of the reply. */
+async function postInventory(
+  base: string,
+  key: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  try {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    });
+    return { status: res.status, text: (await res.text()).slice(0, 300) };
+  } catch (err) {
+    return { status: 0, text: (err as Error).message };
+  }
+}
+
 /**
  * The probe's case (issue 10): `posts` inventories of `packages` npm packages POSTed at once by four
  * accounts to a `vigil server` process, while one client polls GET /health and another account's
  * member polls GET /v1/findings. The baseline is the same requests to the same server, idle, in the
- * same run.
+ * same run. Failures are counted, not fatal: a tree before the fix resets connections under this load.
  */
 export async function stallBench(o: StallOptions): Promise<BenchRow[]> {
   const db = await openServiceDb({ url: o.url });
@@ -183,45 +134,44 @@ export async function stallBench(o: StallOptions): Promise<BenchRow[]> {
   const base = server.base;
   try {
     const names = await advisoryNames(o.vuln);
-    const post = async (account: number, resource: string, body: string): Promise<void> => {
-      const res = await fetch(
-        `${base}/v1/accounts/${fleet.accounts[account]}/resources/${resource}/inventory`,
-        {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${fleet.memberKeys[account]}`,
-            'content-type': 'application/json',
-          },
-          body,
-        },
+    const post = (account: number, resource: string, body: string) =>
+      postInventory(
+        base,
+        fleet.memberKeys[account] ?? '',
+        `/v1/accounts/${fleet.accounts[account]}/resources/${resource}/inventory`,
+        body,
       );
-      const text = await res.text();
-      if (res.status !== 200) throw new Error(`POST ${resource}: HTTP ${res.status} ${text.slice(0, 300)}`);
-    };
     // The other account has findings of its own to list.
-    await post(5, 'other-host', JSON.stringify(npmInventory(names, 999, 2000, 'other-host')));
+    const seeded = await post(5, 'other-host', JSON.stringify(npmInventory(names, 999, 2000, 'other-host')));
+    if (seeded.status !== 200) throw new Error(`POST other-host: HTTP ${seeded.status} ${seeded.text}`);
     const bodies = Array.from({ length: o.posts }, (_, i) =>
       JSON.stringify(npmInventory(names, i + 1, o.packages, `stall-${i}`)),
     );
     for (let i = 0; i < 20; i++) await timed(`${base}/health`);
-    const idle = await probeLoop(`${base}/health`, undefined, countdown(200));
+    const idle = (await probeLoop(`${base}/health`, undefined, countdown(200))).ms;
     const otherUrl = `${base}/v1/findings?maxResults=50`;
     const otherKey = fleet.memberKeys[5];
-    const idleOther = await probeLoop(otherUrl, otherKey, countdown(50));
+    const idleOther = (await probeLoop(otherUrl, otherKey, countdown(50))).ms;
 
     let finished = false;
+    const loadBefore = loadavg()[0] ?? 0;
     const t = process.hrtime.bigint();
     const posts = Promise.all(bodies.map((b, i) => post(1 + (i % 4), `stall-${i}`, b))).finally(
       () => (finished = true),
     );
-    const probes: Probe = { health: [], other: [] };
-    [probes.health, probes.other] = await Promise.all([
+    const [health, other, answers] = await Promise.all([
       probeLoop(`${base}/health`, undefined, () => finished),
       probeLoop(otherUrl, otherKey, () => finished),
       posts,
     ]);
     const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
-    return stallRows(o, { idle, idleOther, wallMs, rssKb: server.peakRssKb(), ...probes });
+    return stallRows(o, {
+      ...{ idle, idleOther, wallMs, rssKb: server.peakRssKb() },
+      ...{ health: health.ms, healthFailed: health.failed, other: other.ms, otherFailed: other.failed },
+      load: { before: loadBefore, after: loadavg()[0] ?? 0 },
+      answered: answers.filter((a) => a.status === 200).length,
+      firstRefusal: answers.find((a) => a.status !== 200),
+    });
   } finally {
     await server.stop();
   }
@@ -237,31 +187,41 @@ interface StallFigures extends Probe {
   idleOther: number[];
   wallMs: number;
   rssKb: number;
+  /** The machine's 1-minute load average when the POSTs started and when they ended. */
+  load: { before: number; after: number };
+  /** POSTs answered 200, and the first that was not (status 0: the connection failed). */
+  answered: number;
+  firstRefusal: { status: number; text: string } | undefined;
 }
 
 function stallRows(o: StallOptions, f: StallFigures): BenchRow[] {
   const rss = f.rssKb;
   const idleP50 = percentile(f.idle, 50);
   const idleP99 = percentile(f.idle, 99);
-  const line = (xs: readonly number[], target?: number): string => {
+  const line = (xs: readonly number[], target?: number, failed = 0): string => {
     const p99 = percentile(xs, 99);
     const verdict =
-      target === undefined ? '' : ` (target ≤ ${target} ms: ${p99 <= target ? 'met' : 'MISSED'})`;
+      target === undefined
+        ? ''
+        : ` (target ≤ ${target} ms: ${p99 <= target && failed === 0 ? 'met' : 'MISSED'})`;
     return (
-      `n=${xs.length} p50 ${percentile(xs, 50).toFixed(1)} ms (×${(percentile(xs, 50) / idleP50).toFixed(1)} idle) · ` +
+      `n=${xs.length}${failed > 0 ? ` (${failed} FAILED)` : ''} p50 ${percentile(xs, 50).toFixed(1)} ms (×${(percentile(xs, 50) / idleP50).toFixed(1)} idle) · ` +
       `p99 ${p99.toFixed(1)} ms (×${(p99 / idleP99).toFixed(1)} idle) · max ${percentile(xs, 100).toFixed(1)} ms${verdict}`
     );
   };
   const label = `${o.posts} POSTs × ${o.packages} npm packages at once`;
   return [
     {
-      workload: `${label}: all answered 200`,
+      workload: `${label}: ${f.answered} of ${o.posts} answered 200`,
       results: [
         {
           tool: 'vigil',
           wallMs: f.wallMs,
           peakRssKb: rss,
-          note: `${((o.posts * o.packages) / (f.wallMs / 1000)).toFixed(0)} packages/s`,
+          note:
+            `${((o.posts * o.packages) / (f.wallMs / 1000)).toFixed(0)} packages/s; machine load ` +
+            `${f.load.before.toFixed(1)} → ${f.load.after.toFixed(1)} on ${availableParallelism()} cores` +
+            (f.firstRefusal ? `; first refusal: ${f.firstRefusal.status} ${f.firstRefusal.text}` : ''),
         },
       ],
     },
@@ -272,7 +232,7 @@ function stallRows(o: StallOptions, f: StallFigures): BenchRow[] {
           tool: 'p99 under load',
           wallMs: percentile(f.health, 99),
           peakRssKb: rss,
-          note: line(f.health, 200),
+          note: line(f.health, 200, f.healthFailed),
         },
         { tool: 'p99 idle', wallMs: idleP99, peakRssKb: rss, note: `baseline, same run: ${line(f.idle)}` },
       ],
@@ -280,7 +240,12 @@ function stallRows(o: StallOptions, f: StallFigures): BenchRow[] {
     {
       workload: `${label}: another account's GET /v1/findings meanwhile`,
       results: [
-        { tool: 'p99 under load', wallMs: percentile(f.other, 99), peakRssKb: rss, note: line(f.other, 500) },
+        {
+          tool: 'p99 under load',
+          wallMs: percentile(f.other, 99),
+          peakRssKb: rss,
+          note: line(f.other, 500, f.otherFailed),
+        },
         {
           tool: 'p99 idle',
           wallMs: percentile(f.idleOther, 99),
