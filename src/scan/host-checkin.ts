@@ -14,7 +14,7 @@ import { requireSaneClock, scansHost, wantsInventory } from '../resources/hosts/
 import type { MatchNote } from '../match/match-types.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
-import { applyFinishedScan } from './scan-apply.js';
+import { applyFinishedScan, storedInventory } from './scan-apply.js';
 import { scanTarget } from './scan-service.js';
 import { ScanningUnavailableError } from './scanning-unavailable-error.js';
 
@@ -177,7 +177,7 @@ async function scanAndApply(
     accountId: host.accountId,
     scan: { id: randomUUID(), kind: 'inventory' },
     resource,
-    inventory,
+    inventory: storedInventory(inventory),
     findings: result.findings,
     now,
     outcome: outcomeOf(inventory, result.notes),
