@@ -1,4 +1,4 @@
-import cvssCalculator from 'ae-cvss-calculator';
+import * as cvssNamespace from 'ae-cvss-calculator';
 import type { CvssEntry } from '../vulndb/vuln-types.js';
 
 export type CvssVersion = CvssEntry['version'];
@@ -10,12 +10,20 @@ export interface CvssScore {
   baseScore: number;
 }
 
-// The package is a CommonJS bundle whose named exports Node cannot see; its default export holds them.
-const calc = cvssCalculator as unknown as {
+interface CvssCalculator {
   fromVector(
     v: string,
   ): { getVectorName(): string; calculateScores(): { base: number; vector: string } } | null;
-};
+}
+
+// The package is a CommonJS bundle whose named exports Node cannot see: Node's ESM loader puts them on
+// the default export, but a loader that compiles to CommonJS (tsx, in worker threads) leaves the
+// default empty and gives them as names. Either way, the object that has fromVector.
+const cvssModule = cvssNamespace as unknown as Partial<CvssCalculator> & { default?: CvssCalculator };
+const calc: CvssCalculator =
+  typeof cvssModule.fromVector === 'function'
+    ? (cvssModule as CvssCalculator)
+    : (cvssModule.default as CvssCalculator);
 
 const VERSION_BY_NAME: Readonly<Record<string, CvssVersion>> = {
   'CVSS:2.0': '2.0',

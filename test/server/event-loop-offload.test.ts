@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { batchesForPaths } from '../../src/feeds/feed-import.js';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
+import type { Inventory } from '../../src/core/inventory.js';
 import type { Finding } from '../../src/findings/finding-types.js';
+import { WorkerPool } from '../../src/scan/worker-pool.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
+import { debianInventory } from './fleet/agent-client.js';
+import { openFleetVulnDb } from './fleet/fleet-server.js';
 import { randomFinding, rng } from './random-findings.js';
 import { reportServer, type ReportServer } from './reports-client.js';
 import { sqliteBackend } from './service-db-backends.js';
@@ -163,4 +167,32 @@ it('a body read on a worker thread is refused as the server parser refuses one: 
     status: 400,
     code: 'VALIDATION',
   });
+});
+
+it('a worker thread matches as the scan service does in-process: same findings, CVSS severity included', async () => {
+  // A Debian advisory scored CVSS 9.8 and an npm one rated HIGH, imported by vigil's importer.
+  const fleet = await openFleetVulnDb();
+  const task = {
+    kind: 'scan-inventory' as const,
+    inventory: debianInventory({ testlib: '1.0-1', leftpad: '1.0.0' }) as unknown as Inventory,
+    accountId: 'acct-a',
+    now: '2026-03-01T00:00:00.000Z',
+    resource: { id: 'h-1', type: 'HOST' as const, details: {} },
+  };
+  const findingsOn = async (threads: number): Promise<Finding[]> => {
+    const pool = new WorkerPool({ threads, maxQueuedSubmissions: 1, vulns: fleet.vulns.store });
+    try {
+      return JSON.parse((await pool.run(task)).findingsJson) as Finding[];
+    } finally {
+      await pool.close();
+    }
+  };
+  try {
+    const inline = await findingsOn(0);
+    const threaded = await findingsOn(1);
+    expect(inline.map((f) => f.severity).sort()).toEqual(['CRITICAL', 'HIGH']);
+    expect(threaded).toEqual(inline);
+  } finally {
+    await fleet.close();
+  }
 });
