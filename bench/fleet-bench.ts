@@ -7,7 +7,7 @@ import { osvFeed } from '../src/feeds/osv/osv-feed.js';
 import { hostDetails } from '../src/resources/resource-details.js';
 import { rematchFromImportLog, type LogRematch } from '../src/scan/rematch-from-log.js';
 import { rematchStoredInventories } from '../src/scan/rematch-run.js';
-import { applyFinishedScan } from '../src/scan/scan-apply.js';
+import { applyFinishedScan, storedInventory } from '../src/scan/scan-apply.js';
 import { scanTarget } from '../src/scan/scan-service.js';
 import { openServiceDb, type ServiceDb } from '../src/store/service-db.js';
 import type { StoreContext } from '../src/store/store-context.js';
@@ -141,7 +141,7 @@ async function storeFleet(n: number, db: ServiceDb, vulndb: VulnDb): Promise<Fle
       accountId,
       scan: { id: randomUUID(), kind: 'inventory' },
       resource: { id: inv.source.target, type: 'HOST', details: hostDetails(inv, now) },
-      inventory: inv,
+      inventory: storedInventory(inv),
       findings: [],
       now,
     });

@@ -9,7 +9,7 @@ import { findingOfRow } from '../../src/findings/finding-rows.js';
 import type { FindingResource } from '../../src/findings/finding-types.js';
 import { rematchFromImportLog } from '../../src/scan/rematch-from-log.js';
 import { rematchStoredInventories } from '../../src/scan/rematch-run.js';
-import { submitHostInventory } from '../../src/scan/inventory-submission.js';
+import { submitInline } from './submit-inline.js';
 import { scanTarget } from '../../src/scan/scan-service.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
@@ -144,7 +144,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         await seedAccount(db);
         const inventories = new Map(HOSTS.map((h) => [h.id, hostInventory(h, data.versions)]));
         for (const [id, inv] of inventories)
-          await submitHostInventory(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: id, body: inv });
+          await submitInline(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: id, body: inv });
 
         // The first run against this DB re-matches everything, and against the data the scans used
         // it changes nothing.
@@ -218,7 +218,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         const full = await rematchStoredInventories(ctx, vulndb.store, undefined);
         expect(full).toMatchObject({ mode: 'full', rematched: HOSTS.length, changed: 0 });
         for (const [id, inv] of inventories) {
-          const s = await submitHostInventory(ctx, vulndb.store, {
+          const s = await submitInline(ctx, vulndb.store, {
             accountId: ACCOUNT,
             resourceId: id,
             body: inv,

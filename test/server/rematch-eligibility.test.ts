@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kevFeed } from '../../src/feeds/kev/kev-feed.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { deleteResource, replaceTags } from '../../src/resources/resource-store.js';
-import { submitHostInventory } from '../../src/scan/inventory-submission.js';
+import { submitInline } from './submit-inline.js';
 import { rematchFromImportLog } from '../../src/scan/rematch-from-log.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
@@ -100,7 +100,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         const versions = new Map([['alpha', '1.0-1']]);
         for (const id of ['h-live', 'h-excluded', 'h-deleted']) {
           const body = hostInventory({ id, release: '12', sources: ['alpha'] }, versions);
-          await submitHostInventory(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: id, body });
+          await submitInline(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: id, body });
         }
         expect(await openByHost(db)).toEqual({
           'h-deleted': ['CVE-2099-0001'],
@@ -178,7 +178,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           { id: 'h-old', release: '12', sources: ['alpha'] },
           new Map([['alpha', '1.0-1']]),
         );
-        await submitHostInventory(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: 'h-old', body });
+        await submitInline(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: 'h-old', body });
         expect(await rematchFromImportLog(ctx, vulndb)).toMatchObject({
           fullBecause: 'first-run',
           changed: 0,
