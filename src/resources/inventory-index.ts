@@ -4,6 +4,7 @@ import type { OsInfo } from '../core/os-info.js';
 import type { Package } from '../core/package.js';
 import { inventoryIndex } from '../match/lookup-keys.js';
 import type { InventoryPackageTable, ServiceDatabase } from '../store/service-db-schema.js';
+import { yieldToEventLoop } from '../core/event-loop-yield.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 
@@ -48,11 +49,14 @@ export async function writeInventoryIndex(
     packages_json: JSON.stringify(k.packages.map(([, pkg]) => pkg)),
     positions_json: JSON.stringify(k.packages.map(([at]) => at)),
   }));
-  for (let i = 0; i < rows.length; i += CHUNK)
+  for (let i = 0; i < rows.length; i += CHUNK) {
     await trx
       .insertInto('inventory_packages')
       .values(rows.slice(i, i + CHUNK))
       .execute();
+    // A big host's index is thousands of rows: other requests are served between the statements.
+    await yieldToEventLoop();
+  }
   await trx
     .updateTable('inventories')
     .set({
