@@ -22,23 +22,25 @@ export interface ResourceRef {
   resourceId: string;
 }
 
+/** One index row before it knows its resource: what a worker thread prepares and the writer stores. */
+export type PreparedIndexRow = Omit<InventoryPackageTable, 'account_id' | 'resource_id'>;
+
+/** An inventory's index rows and its OS, computed wherever the inventory is (a worker thread). */
+export interface PreparedIndex {
+  rows: PreparedIndexRow[];
+  os: OsInfo | undefined;
+}
+
 /**
- * Replaces the index of one stored inventory, in the caller's transaction (the one that stores the
- * inventory): one row per (ecosystem key, name, version) the matchers read the vulnerability DB by,
- * from the matchers' own key functions (match/lookup-keys.ts), with the packages looked up by it.
+ * The index of one inventory: one row per (ecosystem key, name, version) the matchers read the
+ * vulnerability DB by, from the matchers' own key functions (match/lookup-keys.ts), with the packages
+ * looked up by it. Pure, so a worker thread computes it beside the match and the event loop only writes.
  */
-export async function writeInventoryIndex(
-  trx: Transaction<ServiceDatabase>,
-  ref: ResourceRef,
-  inventory: Pick<Inventory, 'packages' | 'os'>,
-): Promise<void> {
-  await deleteInventoryIndex(trx, ref);
+export function prepareInventoryIndex(inventory: Pick<Inventory, 'packages' | 'os'>): PreparedIndex {
   const keys = inventoryIndex(inventory.packages, inventory.os);
   const perComponent = new Map<string, number>();
   for (const k of keys) perComponent.set(k.component, (perComponent.get(k.component) ?? 0) + 1);
   const rows = keys.map((k) => ({
-    account_id: ref.accountId,
-    resource_id: ref.resourceId,
     ecosystem_key: k.ecosystem,
     package_name: k.name,
     version: k.version,
@@ -49,10 +51,24 @@ export async function writeInventoryIndex(
     packages_json: JSON.stringify(k.packages.map(([, pkg]) => pkg)),
     positions_json: JSON.stringify(k.packages.map(([at]) => at)),
   }));
-  for (let i = 0; i < rows.length; i += CHUNK) {
+  return { rows, os: inventory.os };
+}
+
+/**
+ * Replaces the index of one stored inventory, in the caller's transaction (the one that stores the
+ * inventory).
+ */
+export async function writeInventoryIndex(
+  trx: Transaction<ServiceDatabase>,
+  ref: ResourceRef,
+  index: PreparedIndex,
+): Promise<void> {
+  await deleteInventoryIndex(trx, ref);
+  const at = { account_id: ref.accountId, resource_id: ref.resourceId };
+  for (let i = 0; i < index.rows.length; i += CHUNK) {
     await trx
       .insertInto('inventory_packages')
-      .values(rows.slice(i, i + CHUNK))
+      .values(index.rows.slice(i, i + CHUNK).map((r) => ({ ...at, ...r })))
       .execute();
     // A big host's index is thousands of rows: other requests are served between the statements.
     await yieldToEventLoop();
@@ -60,7 +76,7 @@ export async function writeInventoryIndex(
   await trx
     .updateTable('inventories')
     .set({
-      os_json: inventory.os ? JSON.stringify(inventory.os) : null,
+      os_json: index.os ? JSON.stringify(index.os) : null,
       index_version: INVENTORY_INDEX_VERSION,
     })
     .where('account_id', '=', ref.accountId)
@@ -276,7 +292,11 @@ export async function reindexInventory(db: Kysely<ServiceDatabase>, ref: Resourc
       .executeTakeFirst();
     if (!row) return false;
     const inv = JSON.parse(row.inventory_json) as { packages?: Package[]; os?: OsInfo };
-    await writeInventoryIndex(trx, ref, { packages: inv.packages ?? [], ...(inv.os ? { os: inv.os } : {}) });
+    await writeInventoryIndex(
+      trx,
+      ref,
+      prepareInventoryIndex({ packages: inv.packages ?? [], ...(inv.os ? { os: inv.os } : {}) }),
+    );
     return true;
   });
 }

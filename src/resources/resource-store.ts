@@ -10,7 +10,12 @@ import type { CoverageReason, CoverageStatus } from './coverage/coverage-decisio
 import { lockCoverage, refreshCoverage } from './coverage/coverage-store.js';
 import { afterResourceDeleted, afterTagsChanged } from './coverage/coverage-transitions.js';
 import type { Inventory } from '../core/inventory.js';
-import { deleteInventoryIndex, writeInventoryIndex } from './inventory-index.js';
+import {
+  deleteInventoryIndex,
+  prepareInventoryIndex,
+  writeInventoryIndex,
+  type PreparedIndex,
+} from './inventory-index.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 export type ResourceRow = Selectable<ResourceTable>;
@@ -265,8 +270,8 @@ export async function upsertScannedResource(
 
 /**
  * The last inventory of a resource (SBOM export reads it) and its index (re-matching reads it), in
- * the caller's transaction. `inventory` is the parsed form when the caller has it; else it is read
- * back from the JSON.
+ * the caller's transaction. `index` is the index a worker thread prepared beside the match; without
+ * it, the index is computed here from the JSON.
  */
 export async function storeInventory(
   trx: Transaction<ServiceDatabase>,
@@ -274,7 +279,7 @@ export async function storeInventory(
   resourceId: string,
   inventoryJson: string,
   now: string,
-  inventory?: Pick<Inventory, 'packages' | 'os'>,
+  index?: PreparedIndex,
 ): Promise<void> {
   await trx
     .insertInto('inventories')
@@ -295,6 +300,6 @@ export async function storeInventory(
   await writeInventoryIndex(
     trx,
     { accountId, resourceId },
-    inventory ?? (JSON.parse(inventoryJson) as Pick<Inventory, 'packages' | 'os'>),
+    index ?? prepareInventoryIndex(JSON.parse(inventoryJson) as Pick<Inventory, 'packages' | 'os'>),
   );
 }

@@ -43,7 +43,7 @@ export async function submitHostInventory(
     accountId: s.accountId,
     scan: { id: randomUUID(), kind: 'inventory' },
     resource: { id: s.resourceId, type: 'HOST', details: scanned.details },
-    inventory: { json: scanned.inventoryJson, packages: scanned.packages },
+    inventory: { json: scanned.inventoryJson, packages: scanned.packages, index: scanned.index },
     findings: JSON.parse(scanned.findingsJson) as Finding[],
     now,
   });

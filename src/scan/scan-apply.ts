@@ -3,6 +3,7 @@ import type { Inventory } from '../core/inventory.js';
 import { applyScanOfResourceIn, type LifecycleChanges } from '../findings/finding-lifecycle.js';
 import type { Finding, ResourceType } from '../findings/finding-types.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
+import type { PreparedIndex } from '../resources/inventory-index.js';
 import { storeInventory, upsertScannedResource } from '../resources/resource-store.js';
 import type { ScanOutcome } from '../resources/coverage/coverage-decision.js';
 import { requireScannable } from '../resources/coverage/coverage-guard.js';
@@ -17,6 +18,8 @@ import type { ServiceDialect } from '../store/service-db.js';
 export interface StoredInventory {
   json: string;
   packages: number;
+  /** Its re-match index, when a worker thread prepared it (else computed from `json` when stored). */
+  index?: PreparedIndex;
 }
 
 export function storedInventory(inventory: Inventory): StoredInventory {
@@ -89,8 +92,9 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     // Inspector's INITIAL_SCAN_COMPLETE: the first successful scan since the resource was registered,
     // enrolled or brought back after a deletion.
     const initialScan = outcome.outcome === 'SUCCESSFUL' && coverage?.previousLastScannedAt === null;
-    // The inventory index (re-match) is read back from the JSON: the object stayed on the worker thread.
-    await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now);
+    // The re-match index comes prepared from the worker thread when there was one (the parsed inventory
+    // stayed there); else it is computed from the JSON.
+    await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now, s.inventory.index);
     const resource = { ...s.resource, tags };
     const findings = s.findings.map((f) => ({ ...f, resources: [resource] }));
     const c: LifecycleChanges = await applyScanOfResourceIn(trx, {

@@ -10,6 +10,7 @@ import { inventoryOfBody } from '../resources/submitted-inventory.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 import { scanTarget } from './scan-service.js';
+import { prepareInventoryIndex, type PreparedIndex } from '../resources/inventory-index.js';
 import { readSubmittedBody } from './submission-body.js';
 
 /** THE scan service over an inventory the caller already has (an image's, read by the scan worker). */
@@ -49,6 +50,8 @@ export interface ScannedFindings {
 
 export interface SubmissionResult extends ScannedFindings {
   inventoryJson: string;
+  /** The re-match index, computed here so the event loop only writes it. */
+  index: PreparedIndex;
   packages: number;
   details: Record<string, unknown>;
 }
@@ -107,6 +110,7 @@ async function perform(task: WorkerTask, h: TaskHandles): Promise<unknown> {
       const result: SubmissionResult = {
         ...scanned,
         inventoryJson: JSON.stringify(inventory),
+        index: prepareInventoryIndex(inventory),
         packages: inventory.packages.length,
         details,
       };
