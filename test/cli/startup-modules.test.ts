@@ -64,8 +64,15 @@ async function modulesOf(args: string[]): Promise<string[]> {
 const loaded = (modules: string[], prefix: string): string[] => modules.filter((m) => m.includes(prefix));
 
 describe('what each command loads', () => {
+  it('vigil --version alone loads the version constant only: no commander, no command table', async () => {
+    const modules = await modulesOf(['--version']);
+    expect(modules.filter((m) => m.startsWith('dist/') || m.startsWith('node_modules/'))).toEqual([
+      'dist/cli/vigil-version.js',
+    ]);
+  });
+
   const light = [
-    ['--version'],
+    ['-V', '--help'],
     ['--help'],
     ['sbom', '--help'],
     ['scan', 'fs', '--help'],
