@@ -135,3 +135,27 @@ export async function createMemberAccount(
     });
   return accountOfRow(row);
 }
+
+/**
+ * The account a CLI-made key or token is for, created outside any organization if it is new (the first
+ * key of a fresh server makes its account); an existing account is left as it is.
+ */
+export async function ensureStandaloneAccount(
+  db: Kysely<ServiceDatabase>,
+  accountId: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('accounts')
+    .values({
+      id: accountId,
+      name: accountId,
+      organization_id: null,
+      host_scanning: 1,
+      image_scanning: 1,
+      network_scanning: 1,
+      created_at: now.toISOString(),
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}

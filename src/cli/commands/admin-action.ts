@@ -1,3 +1,4 @@
+import { ensureStandaloneAccount } from '../../accounts/organization-service.js';
 import { UsageError } from '../../core/errors/usage-error.js';
 import type { CliIo } from '../cli-io.js';
 import { auditCliAction } from '../../accounts/audit/audit-entry.js';
@@ -13,20 +14,7 @@ export async function runCreateKey(
   const { role } = opts;
   const db = await openServiceDb(opts.database ? { url: opts.database } : {});
   try {
-    const now = new Date().toISOString();
-    await db.kysely
-      .insertInto('accounts')
-      .values({
-        id: opts.account,
-        name: opts.account,
-        organization_id: null,
-        host_scanning: 1,
-        image_scanning: 1,
-        network_scanning: 1,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await ensureStandaloneAccount(db.kysely, opts.account, new Date());
     const key = await createApiKey(db.kysely, {
       accountId: opts.account,
       role,

@@ -1,3 +1,4 @@
+import { ensureStandaloneAccount } from '../../accounts/organization-service.js';
 import { auditCliAction } from '../../accounts/audit/audit-entry.js';
 import { createAwsCredentials } from '../../accounts/aws-access-keys.js';
 import { DEFAULT_SERVICE_DB_URL } from '../../store/service-db-defaults.js';
@@ -31,19 +32,7 @@ export async function runCreateAwsKey(io: CliIo, opts: CreateKeyOptions, role: A
     if (key.created)
       io.stderr.write(`made secret key ${key.path} (key ${key.box.keyId}): back it up with the database\n`);
     const now = new Date();
-    await db.kysely
-      .insertInto('accounts')
-      .values({
-        id: opts.account,
-        name: opts.account,
-        organization_id: null,
-        host_scanning: 1,
-        image_scanning: 1,
-        network_scanning: 1,
-        created_at: now.toISOString(),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await ensureStandaloneAccount(db.kysely, opts.account, now);
     const created = await createAwsCredentials(db.kysely, key.box, {
       accountId: opts.account,
       role,

@@ -1,3 +1,4 @@
+import { ensureStandaloneAccount } from '../../accounts/organization-service.js';
 import { auditCliAction } from '../../accounts/audit/audit-entry.js';
 import { createEnrollmentToken } from '../../accounts/enrollment-tokens.js';
 import { parseDurationSeconds } from '../../core/duration.js';
@@ -28,19 +29,7 @@ export async function createEnrollmentTokenAction(io: CliIo, opts: EnrollmentTok
   const db = await openServiceDb(opts.database ? { url: opts.database } : {});
   try {
     const now = new Date();
-    await db.kysely
-      .insertInto('accounts')
-      .values({
-        id: opts.account,
-        name: opts.account,
-        organization_id: null,
-        host_scanning: 1,
-        image_scanning: 1,
-        network_scanning: 1,
-        created_at: now.toISOString(),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await ensureStandaloneAccount(db.kysely, opts.account, now);
     const token = await createEnrollmentToken(db.kysely, {
       accountId: opts.account,
       tags,
