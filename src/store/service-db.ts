@@ -68,16 +68,24 @@ export interface OpenServiceDbOptions {
   url?: string;
   /** The server key; needed only to migrate a DB that still holds plaintext secrets (`vigil server`). */
   secrets?: SecretBox;
+  /**
+   * Stop after this migration (e.g. `0007-findings-filter-indexes`) instead of the latest: upgrade
+   * tests build a DB as an older release left it, then reopen it to run the rest.
+   */
+  migrateUpTo?: string;
 }
 
 /** Opens `sqlite:PATH` (WAL) or `postgres://…` and brings the schema up to date. */
 export async function openServiceDb({
   url = DEFAULT_SERVICE_DB_URL,
   secrets,
+  migrateUpTo,
 }: OpenServiceDbOptions = {}): Promise<ServiceDb> {
   const { dialect, kysely } = connect(url);
   const migrator = new Migrator({ db: kysely, provider: migrationsFor(dialect, secrets) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (migrateUpTo
+    ? migrator.migrateTo(migrateUpTo)
+    : migrator.migrateToLatest());
   if (error) {
     await kysely.destroy();
     const reason = error instanceof Error ? error.message : JSON.stringify(error);

@@ -11,6 +11,8 @@ export interface FreshOptions {
    * as most real deployments' en_US.UTF-8 does) instead of the cluster's C.UTF-8. SQLite has one order.
    */
   icuLocale?: string;
+  /** Leave the DB at this migration (an upgrade test's older release), not the latest. */
+  migrateUpTo?: string;
 }
 
 /** One storage backend a contract suite runs against: `fresh()` gives an empty, migrated DB. */
@@ -21,6 +23,9 @@ export interface Backend {
   teardown(): Promise<void>;
 }
 
+const upTo = (opts: FreshOptions): { migrateUpTo?: string } =>
+  opts.migrateUpTo ? { migrateUpTo: opts.migrateUpTo } : {};
+
 export function sqliteBackend(): Backend {
   let dir = '';
   let n = 0;
@@ -30,9 +35,9 @@ export function sqliteBackend(): Backend {
       dir = mkdtempSync(join(tmpdir(), 'vigil-svcdb-'));
       return Promise.resolve();
     },
-    fresh: async () => {
+    fresh: async (opts = {}) => {
       const url = `sqlite:${join(dir, `db-${++n}.sqlite`)}`;
-      return { db: await openServiceDb({ url }), url };
+      return { db: await openServiceDb({ url, ...upTo(opts) }), url };
     },
     teardown: () => {
       rmSync(dir, { recursive: true, force: true });
@@ -61,7 +66,7 @@ export function postgresBackend(): Backend {
       await admin.query(`CREATE DATABASE ${name}${icu}`);
       await admin.end();
       const url = cluster.url.replace('/postgres?', `/${name}?`);
-      return { db: await openServiceDb({ url }), url };
+      return { db: await openServiceDb({ url, ...upTo(opts) }), url };
     },
     teardown: () => {
       cluster?.stop();

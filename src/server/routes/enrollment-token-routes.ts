@@ -11,7 +11,13 @@ import type { ServiceContext } from '../../jobs/service-context.js';
 import { checkTags } from '../../resources/resource-service.js';
 import { principalOf, requireAdmin } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
-import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
+import {
+  AccountIdString,
+  AccountParams,
+  errorResponses,
+  IdString,
+  type AccountParamsT,
+} from './route-schemas.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const Tags = Type.Record(Type.String(), Type.String(), { maxProperties: 50 });
@@ -55,10 +61,7 @@ const CreateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const TokenParams = Type.Object({
-  accountId: Type.String({ minLength: 1, maxLength: 200 }),
-  tokenId: Type.String({ minLength: 1, maxLength: 200 }),
-});
+const TokenParams = Type.Object({ accountId: AccountIdString, tokenId: IdString(200) });
 
 /** Enrollment tokens of an account (issue 12): what `vigil agent --enroll-token` presents; admin keys manage them. */
 export function registerEnrollmentTokenRoutes(app: FastifyInstance, ctx: ServiceContext): void {

@@ -159,10 +159,11 @@ export class CloudTopologyLab {
   }
 
   /** nmap from the internet namespace to the instance's public IPv4 or IPv6 address, replies to port 40000. */
-  scan(target: string, family: 4 | 6, tcp: number[], udp: number[]): Promise<PortStates> {
+  scan(target: string, family: 4 | 6, tcp: number[], udp: number[], careful = false): Promise<PortStates> {
     return nmapScan(this.lab, this.net, target, {
       tcp,
       udp,
+      careful,
       tcpMode: 'syn',
       sourcePort: CLIENT_PORT,
       ...(family === 6 ? { ipv6: true } : {}),

@@ -6,10 +6,10 @@ import { BACKENDS } from '../service-db-backends.js';
 const AT = '2026-02-01T00:00:00.000Z';
 
 /**
- * A service DB as it was before migration 0008: the fleet tables gone, the migration not recorded, and
- * coverage kept where migration 0006 (harden) had put it, on `resources`. Reopening it runs 0008 over
- * what is there, as an upgrade of a running installation would: the coverage table takes over and the
- * two resources columns go.
+ * A service DB as it was before migration 0008 (migrated up to 0007 only): coverage kept where
+ * migration 0006 had put it, on `resources`. Reopening it runs 0008 and the later ones over what is
+ * there, as an upgrade of a running installation would: the coverage table takes over and the two
+ * resources columns go.
  */
 for (const make of BACKENDS) {
   const backend = make();
@@ -18,13 +18,9 @@ for (const make of BACKENDS) {
     afterAll(() => backend.teardown());
 
     it('gives every existing resource its coverage row, decided as the service would', async () => {
-      const { db, url } = await backend.fresh();
+      // The DB as the release before 0008 left it: 0006's coverage columns on resources, no fleet tables.
+      const { db, url } = await backend.fresh({ migrateUpTo: '0007-findings-filter-indexes' });
       const k = db.kysely;
-      for (const t of ['coverage', 'host_agents', 'host_keys', 'enrollment_tokens'])
-        await sql`drop table ${sql.table(t)}`.execute(k);
-      await sql`delete from kysely_migration where name = '0008-fleet-coverage'`.execute(k);
-      await sql`alter table resources add column coverage_status text`.execute(k);
-      await sql`alter table resources add column coverage_reason text`.execute(k);
       const account = (id: string, image: number) =>
         k
           .insertInto('accounts')
