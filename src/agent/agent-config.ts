@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors/usage-error.js';
 import type { SelfCommand } from './inventory-child.js';
-import { DEFAULT_SPOOL_LIMITS, type SpoolLimits } from './inventory-spool.js';
+import { DEFAULT_SPOOL_LIMITS, type SpoolLimits } from './agent-limits.js';
 
 /** Everything `vigil agent` runs with; the CLI fills it from flags, files and the environment. */
 export interface AgentConfig {

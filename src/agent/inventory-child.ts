@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-/** Set in the child's environment: run one inventory and exit instead of the agent loop. */
-export const INVENTORY_CHILD_ENV = 'VIGIL_AGENT_INVENTORY_CHILD';
+import { INVENTORY_CHILD_ENV } from './agent-limits.js';
 const MAX_CHILD_OUTPUT = 64 * 1024;
 
 /** How the agent starts itself again (node + script + args, or the single executable + args). */

@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAtomicLeftover, writeFileAtomic } from './atomic-file.js';
+import { DEFAULT_SPOOL_LIMITS, type SpoolLimits } from './agent-limits.js';
 
 export interface SpoolEntry {
   name: string;
@@ -8,12 +9,6 @@ export interface SpoolEntry {
   size: number;
 }
 
-export interface SpoolLimits {
-  maxEntries: number;
-  maxBytes: number;
-}
-
-export const DEFAULT_SPOOL_LIMITS: SpoolLimits = { maxEntries: 16, maxBytes: 64 * 1024 * 1024 };
 const ENTRY = /^(\d{16})-([0-9a-f]{64})\.json\.gz$/;
 
 /**

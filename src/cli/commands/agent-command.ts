@@ -4,7 +4,8 @@ import { isSea } from 'node:sea';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors/usage-error.js';
 import { AGENT_DEFAULTS, parseDuration, parseServerUrl, type AgentConfig } from '../../agent/agent-config.js';
-import { INVENTORY_CHILD_ENV, type SelfCommand } from '../../agent/inventory-child.js';
+import { INVENTORY_CHILD_ENV } from '../../agent/agent-limits.js';
+import type { SelfCommand } from '../../agent/inventory-child.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 
