@@ -19,6 +19,8 @@ type Eb = ExpressionBuilder<ServiceDatabase, 'findings'>;
 type Col = keyof ServiceDatabase['findings'];
 type Cond = Expression<SqlBool>;
 
+const NO_COLUMNS: ReadonlySet<Col> = new Set();
+
 /** How a PREFIX comparison becomes SQL: prefixByRange (what the service runs) or prefixBySubstr. */
 export type PrefixSql = (eb: Eb, col: Col, value: string) => Cond;
 
@@ -29,7 +31,11 @@ export type PrefixSql = (eb: Eb, col: Col, value: string) => Cond;
  * escape character would need escaping) and not prefixBySubstr (exact, but no index serves it: 2.9 s
  * p95 over a million findings).
  */
-export function criteriaWhere(criteria: FilterCriteria, prefix: PrefixSql = prefixByRange): (eb: Eb) => Cond {
+export function criteriaWhere(
+  criteria: FilterCriteria,
+  prefix: PrefixSql = prefixByRange,
+  walk: ReadonlySet<Col> = NO_COLUMNS,
+): (eb: Eb) => Cond {
   return (eb) => {
     const parts: Cond[] = [];
     for (const [field, col] of Object.entries(STRING_FIELDS) as Array<[StringField, Col]>) {
@@ -39,7 +45,7 @@ export function criteriaWhere(criteria: FilterCriteria, prefix: PrefixSql = pref
     for (const [field, col] of Object.entries(NUMBER_FIELDS) as Array<[NumberField, Col]>) {
       const filters = criteria[field];
       if (filters?.length)
-        parts.push(eb.or(filters.map((r) => rangeCond(eb, col, r.lowerInclusive, r.upperInclusive))));
+        parts.push(eb.or(filters.map((r) => rangeCond(eb, col, r.lowerInclusive, r.upperInclusive, walk))));
     }
     for (const [field, col] of Object.entries(DATE_FIELDS) as Array<[DateField, Col]>) {
       const filters = criteria[field];
@@ -52,6 +58,7 @@ export function criteriaWhere(criteria: FilterCriteria, prefix: PrefixSql = pref
                 col,
                 normalizeOptionalDate(r.startInclusive),
                 normalizeOptionalDate(r.endInclusive),
+                walk,
               ),
             ),
           ),
@@ -116,9 +123,22 @@ export const prefixByRange: PrefixSql = (eb, col, value) => {
 export const prefixBySubstr: PrefixSql = (eb, col, value) =>
   eb(sql<string>`substr(${eb.ref(col)}, 1, ${[...storedForm(value)].length})`, '=', value);
 
-function rangeCond<T extends string | number>(eb: Eb, col: Col, lo: T | undefined, hi: T | undefined): Cond {
+/**
+ * A range on a column in `walk` is written as `col + 0` / `col || ''`: the same values, but no index
+ * serves the expression, so the planner keeps the plan range-plan.ts chose (walk the sort order, or
+ * read the probed ids) instead of a guess of its own.
+ */
+function rangeCond<T extends string | number>(
+  eb: Eb,
+  col: Col,
+  lo: T | undefined,
+  hi: T | undefined,
+  walk: ReadonlySet<Col>,
+): Cond {
+  const bare = typeof (lo ?? hi) === 'number' ? sql<T>`${eb.ref(col)} + 0` : sql<T>`${eb.ref(col)} || ''`;
+  const face = walk.has(col) ? bare : eb.ref(col);
   const conds: Cond[] = [eb(col, 'is not', null)];
-  if (lo !== undefined) conds.push(eb(col, '>=', lo));
-  if (hi !== undefined) conds.push(eb(col, '<=', hi));
+  if (lo !== undefined) conds.push(eb(face, '>=', lo));
+  if (hi !== undefined) conds.push(eb(face, '<=', hi));
   return eb.and(conds);
 }

@@ -12,6 +12,7 @@ import {
   type SortOrder,
 } from './finding-sort.js';
 import type { Finding } from './finding-types.js';
+import { planRanges, type RangePlan } from './range-plan.js';
 
 type Db = Kysely<ServiceDatabase>;
 
@@ -47,18 +48,25 @@ export async function getFinding(
 
 /**
  * The first read of listFindings: ids and sort keys of one page plus one row, over index columns only.
- * `prefix` is for the bench's before/after of PREFIX (filter-criteria-sql.ts); the service uses the default.
+ * `prefix` is for the bench's before/after of PREFIX (filter-criteria-sql.ts); the service uses the
+ * default. `plan` is range-plan.ts's choice for indexed ranges; without one the planner guesses.
  */
-export function findingKeysQuery(db: Db, q: FindingListQuery, prefix: PrefixSql = prefixByRange) {
+export function findingKeysQuery(
+  db: Db,
+  q: FindingListQuery,
+  prefix: PrefixSql = prefixByRange,
+  plan?: RangePlan,
+) {
   const dir = q.sortOrder === 'ASC' ? 'asc' : 'desc';
-  const query = db
+  let query = db
     .selectFrom('findings')
     .select(['id', sortKey(q.sortBy).as('sort_key')])
     .where('account_id', 'in', q.accountIds)
-    .where(criteriaWhere(q.criteria, prefix))
+    .where(criteriaWhere(q.criteria, prefix, plan?.walk))
     .orderBy(sortKey(q.sortBy), dir)
     .orderBy('id', dir)
     .limit(q.limit + 1);
+  if (plan?.ids) query = query.where('id', 'in', plan.ids.length ? plan.ids : ['']);
   return q.nextToken ? query.where(afterCursor(q.sortBy, q.sortOrder, decodeCursor(q.nextToken))) : query;
 }
 
@@ -68,7 +76,8 @@ export function findingKeysQuery(db: Db, q: FindingListQuery, prefix: PrefixSql 
  * not every candidate's before the sort.
  */
 export async function listFindings(db: Db, q: FindingListQuery): Promise<FindingPage> {
-  const rows = await findingKeysQuery(db, q).execute();
+  const plan = await planRanges(db, q.accountIds, q.criteria, q.sortBy);
+  const rows = await findingKeysQuery(db, q, prefixByRange, plan).execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const docs = page.length
