@@ -8,7 +8,7 @@ type Db = Kysely<ServiceDatabase>;
 type RangedField = 'inspectorScore' | 'lastObservedAt';
 type RangedCol = 'score' | 'last_observed_at';
 
-/** The ranges an index of migration 0018 serves, with that index. */
+/** The ranges an index of migration 0020 serves, with that index. */
 const RANGED: ReadonlyArray<{ field: RangedField; col: RangedCol; index: string }> = [
   { field: 'inspectorScore', col: 'score', index: 'findings_score_range' },
   { field: 'lastObservedAt', col: 'last_observed_at', index: 'findings_last_observed_range' },

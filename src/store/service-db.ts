@@ -25,7 +25,7 @@ import type { SecretBox } from './secret-box.js';
 import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
-import { m0018FindingsRangeIndexes } from './migrations/m0018-findings-range-indexes.js';
+import { m0020FindingsRangeIndexes } from './migrations/m0020-findings-range-indexes.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
 import { wellFormedSqlite } from './sqlite-well-formed.js';
@@ -61,7 +61,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0009-rematch-index': m0009RematchIndex(),
     '0010-inspector2-compat': m0010Inspector2Compat(),
     '0011-finding-status-history': m0011FindingStatusHistory(dialect),
-    '0018-findings-range-indexes': m0018FindingsRangeIndexes(),
+    '0020-findings-range-indexes': m0020FindingsRangeIndexes(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

@@ -13,7 +13,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * 0001's (account_id, last_observed_at) goes: an organization's admin asks over every account, and
  * the new index serves a member's one-account range as well.
  */
-export function m0018FindingsRangeIndexes(): Migration {
+export function m0020FindingsRangeIndexes(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
