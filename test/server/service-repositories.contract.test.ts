@@ -44,6 +44,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/suppression-tags.test.ts',
     'test/server/aggregation-counts.test.ts',
   ],
+  'src/findings/range-plan.ts': ['test/server/range-plan.test.ts'],
   'src/findings/saved-filters.ts': ['test/server/inspector2-stores.test.ts'],
   'src/findings/finding-rematch.ts': [
     'test/server/rematch-data-change.test.ts',
