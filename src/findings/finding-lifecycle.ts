@@ -33,11 +33,15 @@ export interface ScanOfResource {
   /** Leave open findings the scan did not see open (a scan that saw nothing proves nothing fixed). */
   keepUnseen?: boolean;
   /**
-   * The finding types this scan speaks for: it closes only those it did not see. Default: every type
-   * but NETWORK_REACHABILITY, which only a network analysis (scan/network-analysis.ts) decides.
+   * The finding types this scan speaks for: it reads and closes only those (default: every type). A
+   * package scan leaves NETWORK_REACHABILITY to the network analysis (scan/network-analysis.ts), and
+   * that one leaves package findings alone.
    */
   findingTypes?: readonly FindingType[];
 }
+
+/** What a scan of packages speaks for: everything but network reachability. */
+export const PACKAGE_SCAN_TYPES: readonly FindingType[] = ['PACKAGE_VULNERABILITY', 'CONFIGURATION'];
 
 export interface LifecycleChanges {
   created: Finding[];
@@ -78,9 +82,7 @@ export async function applyScanOfResourceIn(
     .select(['identity_key', 'finding_json'])
     .where('account_id', '=', scan.accountId)
     .where('resource_id', '=', scan.resourceId);
-  q = scan.findingTypes
-    ? q.where('type', 'in', scan.findingTypes)
-    : q.where('type', '<>', 'NETWORK_REACHABILITY');
+  if (scan.findingTypes) q = q.where('type', 'in', scan.findingTypes);
   const rows = await q.execute();
   const exposure = await loadExposure(trx, scan.accountId, scan.resourceId);
   const stored = new Map(rows.map((r) => [r.identity_key, findingOfRow(r)]));

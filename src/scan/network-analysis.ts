@@ -17,9 +17,9 @@ import {
 } from '../network/reachability-findings.js';
 import type { InternetExposure } from '../risk/contextual-score.js';
 import { lockCoverage } from '../resources/coverage/coverage-store.js';
-import { isExcluded } from '../resources/coverage/coverage-decision.js';
 import {
   cloudNetworkOf,
+  hostForNetworkAnalysis,
   hostsDueForAnalysis,
   hostsWithNetworkFacts,
   networkFactsOf,
@@ -72,7 +72,7 @@ export async function analyseHostNetwork(
   const exposure = internetExposure({ host, ...(inCloud ? { cloud: cloudResults } : {}) });
   return db.transaction().execute(async (trx) => {
     await lockCoverage(trx, at.accountId, at.resourceId);
-    const resource = await hostResource(trx, at.accountId, at.resourceId);
+    const resource = await hostForNetworkAnalysis(trx, at.accountId, at.resourceId);
     if (!resource) return undefined;
     const on = resource.scanning;
     const findings = on ? drafts.map((d) => findingOf(d, at, resource.view)) : [];
@@ -164,31 +164,6 @@ function findingOf(
     remediation: d.remediation,
     resources: [resource],
     networkReachabilityDetails: d.networkReachabilityDetails,
-  };
-}
-
-async function hostResource(
-  trx: Parameters<typeof lockCoverage>[0],
-  accountId: string,
-  resourceId: string,
-): Promise<{ view: FindingResource; scanning: boolean } | undefined> {
-  const row = await trx
-    .selectFrom('resources as r')
-    .leftJoin('accounts as a', 'a.id', 'r.account_id')
-    .select(['r.type', 'r.details_json', 'r.tags_json', 'r.deleted_at', 'a.network_scanning'])
-    .where('r.account_id', '=', accountId)
-    .where('r.id', '=', resourceId)
-    .executeTakeFirst();
-  if (!row || row.deleted_at || row.type !== 'HOST') return undefined;
-  const tags = JSON.parse(row.tags_json) as Record<string, string>;
-  return {
-    view: {
-      id: resourceId,
-      type: 'HOST',
-      details: JSON.parse(row.details_json) as Record<string, unknown>,
-      tags,
-    },
-    scanning: row.network_scanning !== 0 && !isExcluded('HOST', tags),
   };
 }
 

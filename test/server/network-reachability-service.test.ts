@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cvssCalculator from 'ae-cvss-calculator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
+import { applyScanOfResource, PACKAGE_SCAN_TYPES } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { networkFactsDigest } from '../../src/network/network-facts-digest.js';
 import { labFacts } from '../../src/network/testing/facts-builder.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
-import { sqliteBackend } from './service-db-backends.js';
+import { BACKENDS, type Backend } from './service-db-backends.js';
 
 /**
  * The service side of network reachability through the real HTTP server and a SQLite file: a host
@@ -24,7 +24,7 @@ const VPC = JSON.parse(
 const INSTANCE = 'i-0123456789abcdef0';
 const VECTOR = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
 
-const backend = sqliteBackend();
+let backend: Backend;
 let db: ServiceDb;
 let s: Seeded;
 let hostKey = '';
@@ -92,179 +92,192 @@ function withAdjacent(vector: string): number {
   return v.calculateScores().environmental ?? NaN;
 }
 
-beforeAll(async () => {
-  await backend.setup();
-  db = (await backend.fresh()).db;
-  s = await seedAndListen(db, 1);
-  const token = await call(s.base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/enrollment-tokens', {});
-  const enrolled = await call(s.base, undefined, 'POST', '/v1/agent/enroll', {
-    token: (token.json as { token: string }).token,
-    machineId: 'feedfacefeedfacefeedfacefeedface',
-    hostname: 'web-1',
-    agentVersion: '0.1.0',
-  });
-  expect(enrolled.status).toBe(201);
-  ({ hostKey, resourceId } = enrolled.json as { hostKey: string; resourceId: string });
-});
-afterAll(async () => {
-  await s.app.close();
-  await db.close();
-  await backend.teardown();
-});
-
-describe('network reachability in the service', () => {
-  it('a check-in with facts writes one NETWORK_REACHABILITY finding per port, with its path', async () => {
-    const facts = labFacts({ cloud: { provider: 'aws', instanceId: INSTANCE } }, [22, 8080]);
-    const r = await checkin({ networkFacts: facts });
-    expect(r).toMatchObject({ status: 200, json: { wantNetworkFacts: false } });
-    const found = await findings(network);
-    expect(found.map((f) => f.title).sort()).toEqual([
-      'Port 22 is reachable from the internet through the host firewall - TCP',
-      'Port 8080 is reachable from the internet through the host firewall - TCP',
-    ]);
-    const ssh = found.find((f) => f.title.startsWith('Port 22')) as ListedFinding;
-    expect(ssh.severity).not.toBe('INFORMATIONAL');
-    expect(ssh.networkReachabilityDetails).toMatchObject({
-      protocol: 'TCP',
-      openPortRange: { begin: 22, end: 22 },
+describe.each(BACKENDS.map((make) => [make().name, make] as const))(
+  'network reachability in the service on %s',
+  (_name, make) => {
+    beforeAll(async () => {
+      backend = make();
+      await backend.setup();
+      db = (await backend.fresh()).db;
+      s = await seedAndListen(db, 1);
+      const token = await call(s.base, s.keys.adminA, 'POST', '/v1/accounts/acct-a/enrollment-tokens', {});
+      const enrolled = await call(s.base, undefined, 'POST', '/v1/agent/enroll', {
+        token: (token.json as { token: string }).token,
+        machineId: 'feedfacefeedfacefeedfacefeedface',
+        hostname: 'web-1',
+        agentVersion: '0.1.0',
+      });
+      expect(enrolled.status).toBe(201);
+      ({ hostKey, resourceId } = enrolled.json as { hostKey: string; resourceId: string });
     });
-    expect(ssh.networkReachabilityDetails?.networkPath.steps.map((x) => x.componentType)).toEqual(
-      expect.arrayContaining(['HOST_INTERFACE', 'LISTENING_PROCESS']),
-    );
-    expect(ssh.resources[0]?.id).toBe(resourceId);
-  });
-
-  it('the digest alone: the same facts are not wanted again, other facts are', async () => {
-    const facts = labFacts({ cloud: { provider: 'aws', instanceId: INSTANCE } }, [22, 8080]);
-    const same = await checkin({ networkFactsHash: networkFactsDigest({ ...facts, collectedAt: 'later' }) });
-    expect(same).toMatchObject({ status: 200, json: { wantNetworkFacts: false } });
-    const other = await checkin({ networkFactsHash: networkFactsDigest(labFacts({}, [22])) });
-    expect(other).toMatchObject({ status: 200, json: { wantNetworkFacts: true } });
-  });
-
-  it('portRange and networkProtocol filter the list and the aggregation', async () => {
-    expect(
-      (await findings({ ...network, portRange: [{ beginInclusive: 22, endInclusive: 22 }] })).map(
-        (f) => f.title,
-      ),
-    ).toEqual(['Port 22 is reachable from the internet through the host firewall - TCP']);
-    expect(await findings({ ...network, portRange: [{ beginInclusive: 23, endInclusive: 8079 }] })).toEqual(
-      [],
-    );
-    expect(await findings({ ...network, networkProtocol: [{ comparison: 'EQUALS', value: 'UDP' }] })).toEqual(
-      [],
-    );
-    expect(
-      await findings({ ...network, networkProtocol: [{ comparison: 'EQUALS', value: 'TCP' }] }),
-    ).toHaveLength(2);
-    const bad = await call(
-      s.base,
-      s.keys.adminA,
-      'GET',
-      `/v1/findings?filter=${encodeURIComponent('{"portRange":[{"beginInclusive":70000}]}')}`,
-    );
-    expect(bad.status).toBe(400);
-  });
-
-  it('bad facts are refused with a stable code and change nothing', async () => {
-    const before = await db.kysely.selectFrom('host_network').selectAll().execute();
-    const invalid = await checkin({ networkFacts: { ...labFacts(), version: 2 } });
-    expect(invalid).toMatchObject({ status: 400, json: { code: 'NETWORK_FACTS_INVALID' } });
-    const huge = labFacts({
-      firewall: {
-        iptables: [{ family: 4, flavour: 'legacy', text: `# ${'x'.repeat(17 * 1024 * 1024)}\n` }],
-        generatedBy: [],
-        active: true,
-      },
+    afterAll(async () => {
+      await s.app.close();
+      await db.close();
+      await backend.teardown();
     });
-    const tooLarge = await checkin({ networkFacts: huge });
-    expect(tooLarge).toMatchObject({ status: 413, json: { code: 'NETWORK_FACTS_TOO_LARGE' } });
-    expect(await db.kysely.selectFrom('host_network').selectAll().execute()).toEqual(before);
-  });
 
-  it('PUT cloud-network: dangling references are a 400 naming the id; members may not; the host joins by instance id', async () => {
-    const subnets = VPC['subnets'] as { Subnets: unknown[] };
-    const dangling = { ...VPC, subnets: { Subnets: [] } };
-    const r400 = await call(s.base, s.keys.adminA, 'PUT', '/v1/accounts/acct-a/cloud-network', dangling);
-    expect(r400.status).toBe(400);
-    expect(r400.json).toMatchObject({ code: 'CLOUD_NETWORK_DANGLING_REFERENCE' });
-    expect((r400.json as { message: string }).message).toMatch(/subnet-0aa11bb22cc33dd44/);
-    expect(subnets.Subnets.length).toBeGreaterThan(0);
-    const member = await call(s.base, s.keys.memberA, 'PUT', '/v1/accounts/acct-a/cloud-network', VPC);
-    expect(member.status).toBe(403);
-    const foreign = await call(s.base, s.keys.adminB, 'PUT', '/v1/accounts/acct-a/cloud-network', VPC);
-    expect([403, 404]).toContain(foreign.status);
-    expect(await db.kysely.selectFrom('cloud_networks').selectAll().execute()).toEqual([]);
-    const ok = await call(s.base, s.keys.adminA, 'PUT', '/v1/accounts/acct-a/cloud-network', VPC);
-    expect(ok).toMatchObject({
-      status: 200,
-      json: {
-        instances: 1,
-        hosts: [{ instanceId: INSTANCE, resourceId }],
-        instancesWithoutHost: [],
-        analysed: 1,
-      },
+    it('a check-in with facts writes one NETWORK_REACHABILITY finding per port, with its path', async () => {
+      const facts = labFacts({ cloud: { provider: 'aws', instanceId: INSTANCE } }, [22, 8080]);
+      const r = await checkin({ networkFacts: facts });
+      expect(r).toMatchObject({ status: 200, json: { wantNetworkFacts: false } });
+      const found = await findings(network);
+      expect(found.map((f) => f.title).sort()).toEqual([
+        'Port 22 is reachable from the internet through the host firewall - TCP',
+        'Port 8080 is reachable from the internet through the host firewall - TCP',
+      ]);
+      const ssh = found.find((f) => f.title.startsWith('Port 22')) as ListedFinding;
+      expect(ssh.severity).not.toBe('INFORMATIONAL');
+      expect(ssh.networkReachabilityDetails).toMatchObject({
+        protocol: 'TCP',
+        openPortRange: { begin: 22, end: 22 },
+      });
+      expect(ssh.networkReachabilityDetails?.networkPath.steps.map((x) => x.componentType)).toEqual(
+        expect.arrayContaining(['HOST_INTERFACE', 'LISTENING_PROCESS']),
+      );
+      expect(ssh.resources[0]?.id).toBe(resourceId);
     });
-    const cloud = (await findings(network)).filter((f) => f.title.includes('Internet Gateway'));
-    const ssh = cloud.find((f) => f.title === 'Port 22 is reachable from an Internet Gateway - TCP');
-    expect(ssh?.networkReachabilityDetails?.networkPath.steps.map((x) => x.componentType)).toEqual([
-      'AWS::EC2::InternetGateway',
-      'AWS::EC2::NetworkAcl',
-      'AWS::EC2::SecurityGroup',
-      'AWS::EC2::NetworkInterface',
-      'AWS::EC2::Instance',
-    ]);
-    expect(ssh?.resources[0]?.id).toBe(resourceId);
-  });
 
-  it('the score in context: lowered as the calculator says with MAV:A when nothing reaches the host, restored when a port opens, each with an updated event', async () => {
-    await db.kysely.deleteFrom('cloud_networks').execute();
-    await applyScanOfResource(db.kysely, {
-      accountId: 'acct-a',
-      resourceId,
-      findings: [packageFinding()],
-      now: new Date(),
+    it('the digest alone: the same facts are not wanted again, other facts are', async () => {
+      const facts = labFacts({ cloud: { provider: 'aws', instanceId: INSTANCE } }, [22, 8080]);
+      const same = await checkin({
+        networkFactsHash: networkFactsDigest({ ...facts, collectedAt: 'later' }),
+      });
+      expect(same).toMatchObject({ status: 200, json: { wantNetworkFacts: false } });
+      const other = await checkin({ networkFactsHash: networkFactsDigest(labFacts({}, [22])) });
+      expect(other).toMatchObject({ status: 200, json: { wantNetworkFacts: true } });
     });
-    const pkg = { ...open, findingType: [{ comparison: 'EQUALS', value: 'PACKAGE_VULNERABILITY' }] };
-    const [reachable] = await findings(pkg);
-    expect(reachable?.score).toBe(9.8);
-    expect(reachable?.scoreDetails?.adjustments).toEqual([]);
-    expect(reachable?.scoreDetails?.contextDetail).toMatch(/not adjusted/);
 
-    const seqBefore = await maxSeq();
-    expect((await checkin({ networkFacts: labFacts({}, [], []) })).status).toBe(200);
-    const [closed] = await findings(pkg);
-    const expected = withAdjacent(VECTOR);
-    expect(expected).toBeLessThan(9.8);
-    expect(closed?.score).toBe(expected);
-    expect(closed?.scoreDetails).toMatchObject({
-      baseScore: 9.8,
-      adjustments: [{ metric: 'attackVector', reason: 'no open network path from the internet' }],
+    it('portRange and networkProtocol filter the list and the aggregation', async () => {
+      expect(
+        (await findings({ ...network, portRange: [{ beginInclusive: 22, endInclusive: 22 }] })).map(
+          (f) => f.title,
+        ),
+      ).toEqual(['Port 22 is reachable from the internet through the host firewall - TCP']);
+      expect(await findings({ ...network, portRange: [{ beginInclusive: 23, endInclusive: 8079 }] })).toEqual(
+        [],
+      );
+      expect(
+        await findings({ ...network, networkProtocol: [{ comparison: 'EQUALS', value: 'UDP' }] }),
+      ).toEqual([]);
+      expect(
+        await findings({ ...network, networkProtocol: [{ comparison: 'EQUALS', value: 'TCP' }] }),
+      ).toHaveLength(2);
+      const bad = await call(
+        s.base,
+        s.keys.adminA,
+        'GET',
+        `/v1/findings?filter=${encodeURIComponent('{"portRange":[{"beginInclusive":70000}]}')}`,
+      );
+      expect(bad.status).toBe(400);
     });
-    expect(closed?.scoreDetails?.adjustedVector).toMatch(/MAV:A/);
-    expect(await findings(network)).toEqual([]);
-    const events = await eventsAfter(seqBefore);
-    expect(events.filter((e) => e.type === 'vigil.finding.updated' && e.subject === closed?.id)).toHaveLength(
-      1,
-    );
 
-    const seqMid = await maxSeq();
-    expect((await checkin({ networkFacts: labFacts({}, [22]) })).status).toBe(200);
-    const [again] = await findings(pkg);
-    expect(again?.score).toBe(9.8);
-    expect(again?.scoreDetails?.adjustments).toEqual([]);
-    const later = await eventsAfter(seqMid);
-    expect(later.filter((e) => e.type === 'vigil.finding.updated' && e.subject === again?.id)).toHaveLength(
-      1,
-    );
-    // The port 22 finding closed with the empty facts reopens: the same id, an updated event.
-    const reopened = await findings(network);
-    expect(reopened.map((f) => f.title)).toEqual([
-      'Port 22 is reachable from the internet through the host firewall - TCP',
-    ]);
-    expect(later.some((e) => e.type === 'vigil.finding.updated' && e.subject === reopened[0]?.id)).toBe(true);
-  });
-});
+    it('bad facts are refused with a stable code and change nothing', async () => {
+      const before = await db.kysely.selectFrom('host_network').selectAll().execute();
+      const invalid = await checkin({ networkFacts: { ...labFacts(), version: 2 } });
+      expect(invalid).toMatchObject({ status: 400, json: { code: 'NETWORK_FACTS_INVALID' } });
+      const huge = labFacts({
+        firewall: {
+          iptables: [{ family: 4, flavour: 'legacy', text: `# ${'x'.repeat(17 * 1024 * 1024)}\n` }],
+          generatedBy: [],
+          active: true,
+        },
+      });
+      const tooLarge = await checkin({ networkFacts: huge });
+      expect(tooLarge).toMatchObject({ status: 413, json: { code: 'NETWORK_FACTS_TOO_LARGE' } });
+      expect(await db.kysely.selectFrom('host_network').selectAll().execute()).toEqual(before);
+    });
+
+    it('PUT cloud-network: dangling references are a 400 naming the id; members may not; the host joins by instance id', async () => {
+      const subnets = VPC['subnets'] as { Subnets: unknown[] };
+      const dangling = { ...VPC, subnets: { Subnets: [] } };
+      const r400 = await call(s.base, s.keys.adminA, 'PUT', '/v1/accounts/acct-a/cloud-network', dangling);
+      expect(r400.status).toBe(400);
+      expect(r400.json).toMatchObject({ code: 'CLOUD_NETWORK_DANGLING_REFERENCE' });
+      expect((r400.json as { message: string }).message).toMatch(/subnet-0aa11bb22cc33dd44/);
+      expect(subnets.Subnets.length).toBeGreaterThan(0);
+      const member = await call(s.base, s.keys.memberA, 'PUT', '/v1/accounts/acct-a/cloud-network', VPC);
+      expect(member.status).toBe(403);
+      const foreign = await call(s.base, s.keys.adminB, 'PUT', '/v1/accounts/acct-a/cloud-network', VPC);
+      expect([403, 404]).toContain(foreign.status);
+      expect(await db.kysely.selectFrom('cloud_networks').selectAll().execute()).toEqual([]);
+      const ok = await call(s.base, s.keys.adminA, 'PUT', '/v1/accounts/acct-a/cloud-network', VPC);
+      expect(ok).toMatchObject({
+        status: 200,
+        json: {
+          instances: 1,
+          hosts: [{ instanceId: INSTANCE, resourceId }],
+          instancesWithoutHost: [],
+          analysed: 1,
+        },
+      });
+      const cloud = (await findings(network)).filter((f) => f.title.includes('Internet Gateway'));
+      const ssh = cloud.find((f) => f.title === 'Port 22 is reachable from an Internet Gateway - TCP');
+      expect(ssh?.networkReachabilityDetails?.networkPath.steps.map((x) => x.componentType)).toEqual([
+        'AWS::EC2::InternetGateway',
+        'AWS::EC2::NetworkAcl',
+        'AWS::EC2::SecurityGroup',
+        'AWS::EC2::NetworkInterface',
+        'AWS::EC2::Instance',
+      ]);
+      expect(ssh?.resources[0]?.id).toBe(resourceId);
+    });
+
+    it('the score in context: lowered as the calculator says with MAV:A when nothing reaches the host, restored when a port opens, each with an updated event', async () => {
+      await db.kysely.deleteFrom('cloud_networks').execute();
+      const networkBefore = (await findings(network)).map((f) => f.id).sort();
+      expect(networkBefore.length).toBeGreaterThan(0);
+      // A package scan as scan-apply writes one: it speaks for package findings only.
+      await applyScanOfResource(db.kysely, {
+        accountId: 'acct-a',
+        resourceId,
+        findings: [packageFinding()],
+        now: new Date(),
+        findingTypes: PACKAGE_SCAN_TYPES,
+      });
+      expect((await findings(network)).map((f) => f.id).sort()).toEqual(networkBefore);
+      const pkg = { ...open, findingType: [{ comparison: 'EQUALS', value: 'PACKAGE_VULNERABILITY' }] };
+      const [reachable] = await findings(pkg);
+      expect(reachable?.score).toBe(9.8);
+      expect(reachable?.scoreDetails?.adjustments).toEqual([]);
+      expect(reachable?.scoreDetails?.contextDetail).toMatch(/not adjusted/);
+
+      const seqBefore = await maxSeq();
+      expect((await checkin({ networkFacts: labFacts({}, [], []) })).status).toBe(200);
+      const [closed] = await findings(pkg);
+      const expected = withAdjacent(VECTOR);
+      expect(expected).toBeLessThan(9.8);
+      expect(closed?.score).toBe(expected);
+      expect(closed?.scoreDetails).toMatchObject({
+        baseScore: 9.8,
+        adjustments: [{ metric: 'attackVector', reason: 'no open network path from the internet' }],
+      });
+      expect(closed?.scoreDetails?.adjustedVector).toMatch(/MAV:A/);
+      expect(await findings(network)).toEqual([]);
+      const events = await eventsAfter(seqBefore);
+      expect(
+        events.filter((e) => e.type === 'vigil.finding.updated' && e.subject === closed?.id),
+      ).toHaveLength(1);
+
+      const seqMid = await maxSeq();
+      expect((await checkin({ networkFacts: labFacts({}, [22]) })).status).toBe(200);
+      const [again] = await findings(pkg);
+      expect(again?.score).toBe(9.8);
+      expect(again?.scoreDetails?.adjustments).toEqual([]);
+      const later = await eventsAfter(seqMid);
+      expect(later.filter((e) => e.type === 'vigil.finding.updated' && e.subject === again?.id)).toHaveLength(
+        1,
+      );
+      // The port 22 finding closed with the empty facts reopens: the same id, an updated event.
+      const reopened = await findings(network);
+      expect(reopened.map((f) => f.title)).toEqual([
+        'Port 22 is reachable from the internet through the host firewall - TCP',
+      ]);
+      expect(later.some((e) => e.type === 'vigil.finding.updated' && e.subject === reopened[0]?.id)).toBe(
+        true,
+      );
+    });
+  },
+);
 
 async function maxSeq(): Promise<number> {
   const r = await db.kysely

@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { FindingResource } from '../../findings/finding-types.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
+import { isExcluded } from '../coverage/coverage-decision.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 
@@ -156,4 +158,29 @@ export async function cloudNetworkOf(
     .where('account_id', '=', accountId)
     .executeTakeFirst();
   return row ? { json: row.network_json, uploadedAt: row.uploaded_at } : undefined;
+}
+
+/**
+ * The host as its network findings name it, and whether it is analysed: a live HOST of an account
+ * with network scanning on, not tagged for exclusion. Undefined for a deleted or unknown resource.
+ */
+export async function hostForNetworkAnalysis(
+  trx: Transaction<ServiceDatabase>,
+  accountId: string,
+  resourceId: string,
+): Promise<{ view: FindingResource; scanning: boolean } | undefined> {
+  const row = await trx
+    .selectFrom('resources as r')
+    .leftJoin('accounts as a', 'a.id', 'r.account_id')
+    .select(['r.type', 'r.details_json', 'r.tags_json', 'r.deleted_at', 'a.network_scanning'])
+    .where('r.account_id', '=', accountId)
+    .where('r.id', '=', resourceId)
+    .executeTakeFirst();
+  if (!row || row.deleted_at || row.type !== 'HOST') return undefined;
+  const tags = JSON.parse(row.tags_json) as Record<string, string>;
+  const details = JSON.parse(row.details_json) as Record<string, unknown>;
+  return {
+    view: { id: resourceId, type: 'HOST', details, tags },
+    scanning: row.network_scanning !== 0 && !isExcluded('HOST', tags),
+  };
 }
