@@ -4,6 +4,7 @@ import type { AgentLog } from './agent-log.js';
 import type { AgentState } from './agent-state.js';
 import type { InventorySpool } from './inventory-spool.js';
 import type { MachineIdentity } from './machine-identity.js';
+import type { NetworkReport } from './network-report.js';
 
 /** What one running agent holds; passed to each step of a check-in cycle. */
 export interface AgentContext {
@@ -20,4 +21,6 @@ export interface AgentContext {
   inventoryError?: { code: string; message: string };
   /** After a failed inventory: no new attempt on the same fingerprint before `notBefore` (no spinning). */
   inventoryRetry?: { fingerprint: string; notBefore: number; failures: number };
+  /** This cycle's network facts and what the server has of them (network-report.ts). */
+  network?: NetworkReport;
 }
