@@ -85,11 +85,9 @@ export async function analyseHostNetwork(
       findingTypes: ['NETWORK_REACHABILITY'],
     });
     const json = JSON.stringify(effective);
-    let rescored = 0;
-    if (json !== stored.exposureJson) {
-      await storeExposure(trx, at, json);
-      rescored = (await rescoreResourceIn(trx, at, effective)).length;
-    }
+    await storeExposure(trx, at, json);
+    const rescored =
+      json === stored.exposureJson ? 0 : (await rescoreResourceIn(trx, at, effective)).length;
     return {
       resourceId: at.resourceId,
       findings: findings.length,

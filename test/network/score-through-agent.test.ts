@@ -250,10 +250,13 @@ describe('the contextual score through a real agent and server', () => {
     expect(steps[2]?.process?.comm).toBe('socat');
   });
 
-  it('the agents ran in their namespaces and never logged a stray line', () => {
+  it('each agent sent its facts whole once, then only their digest on every heartbeat, and logged no stray line', async () => {
     for (const a of agents) {
+      const beats = a.events().filter((e) => e.event === 'checkin' && e['kind'] === 'heartbeat').length;
+      await a.waitFor((e) => e.event === 'checkin' && e['kind'] === 'heartbeat', { from: a.events().length });
+      expect(beats).toBeGreaterThanOrEqual(1);
+      expect(a.events().filter((e) => e.event === 'network-facts.sent')).toHaveLength(1);
       expect(a.strayLines()).toEqual([]);
-      expect(a.events().some((e) => e.event === 'network-facts.sent')).toBe(true);
     }
   });
 });

@@ -6,6 +6,7 @@ import { applyScanOfResource, PACKAGE_SCAN_TYPES } from '../../src/findings/find
 import type { Finding } from '../../src/findings/finding-types.js';
 import { networkFactsDigest } from '../../src/network/network-facts-digest.js';
 import { labFacts } from '../../src/network/testing/facts-builder.js';
+import { REANALYSIS_AGE_MS, reanalyseDueHostNetworks } from '../../src/scan/network-analysis.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, seedAndListen, type Seeded } from './api-server.js';
 import { BACKENDS, type Backend } from './service-db-backends.js';
@@ -220,6 +221,18 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         'AWS::EC2::Instance',
       ]);
       expect(ssh?.resources[0]?.id).toBe(resourceId);
+    });
+
+    it('the periodic job analyses again only hosts whose analysis is over 12 h old', async () => {
+      const errors: unknown[] = [];
+      const onError = (_h: unknown, err: unknown): void => void errors.push(err);
+      expect(await reanalyseDueHostNetworks(db.kysely, new Date(), onError)).toBe(0);
+      const later = new Date(Date.now() + REANALYSIS_AGE_MS + 60_000);
+      expect(await reanalyseDueHostNetworks(db.kysely, later, onError)).toBe(1);
+      expect(await reanalyseDueHostNetworks(db.kysely, later, onError)).toBe(0);
+      expect(errors).toEqual([]);
+      const row = await db.kysely.selectFrom('host_network').select('analysed_at').executeTakeFirst();
+      expect(row?.analysed_at).toBe(later.toISOString());
     });
 
     it('the score in context: lowered as the calculator says with MAV:A when nothing reaches the host, restored when a port opens, each with an updated event', async () => {
