@@ -161,7 +161,7 @@ function findingOf(
     fixAvailable: d.fixAvailable,
     remediation: d.remediation,
     resources: [resource],
-    networkReachabilityDetails: d.networkReachabilityDetails,
+    networkReachabilityDetails: { ...d.networkReachabilityDetails, category: d.category },
   };
 }
 

@@ -212,7 +212,16 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         },
       });
       const cloud = (await findings(network)).filter((f) => f.title.includes('Internet Gateway'));
-      const ssh = cloud.find((f) => f.title === 'Port 22 is reachable from an Internet Gateway - TCP');
+      const titled = cloud.filter((f) => f.title === 'Port 22 is reachable from an Internet Gateway - TCP');
+      // The exposure of the security group's range (here one port) and the recognized port with its listener.
+      expect(titled.map((f) => f.networkReachabilityDetails?.category).sort()).toEqual([
+        'NETWORK_EXPOSURE',
+        'RECOGNIZED_PORT_WITH_LISTENER',
+      ]);
+      const ssh = titled.find(
+        (f) => f.networkReachabilityDetails?.category === 'RECOGNIZED_PORT_WITH_LISTENER',
+      );
+      expect(ssh?.severity).toBe('MEDIUM');
       expect(ssh?.networkReachabilityDetails?.networkPath.steps.map((x) => x.componentType)).toEqual([
         'AWS::EC2::InternetGateway',
         'AWS::EC2::NetworkAcl',
