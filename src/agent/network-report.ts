@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { collectNetworkFacts } from '../network/collect/collect-network-facts.js';
 import { networkFactsDigest } from '../network/network-facts-digest.js';
-import type { NetworkFacts } from '../network/network-facts.js';
 import type { AgentContext } from './agent-context.js';
 import type { Outcome } from './agent-http.js';
 import { checkinAnswerOf } from './server-answers.js';
@@ -11,15 +10,8 @@ import { checkinAnswerOf } from './server-answers.js';
  * namespace (`--root` is only where packages are read), sent whole only when their digest differs
  * from the one the server last accepted (or the server asks), else as the digest alone, like the
  * inventory hash. Facts the server refuses (NETWORK_FACTS_TOO_LARGE, NETWORK_FACTS_INVALID) are
- * logged and not sent again until they change.
+ * logged and not sent again until they change (AgentContext.network holds the state).
  */
-export interface NetworkReport {
-  digest: string;
-  /** Set while the facts still have to reach the server. */
-  facts?: NetworkFacts;
-  /** The facts of this digest were refused: only the digest travels. */
-  refused?: boolean;
-}
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,32}$/;
 

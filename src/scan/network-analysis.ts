@@ -86,8 +86,7 @@ export async function analyseHostNetwork(
     });
     const json = JSON.stringify(effective);
     await storeExposure(trx, at, json);
-    const rescored =
-      json === stored.exposureJson ? 0 : (await rescoreResourceIn(trx, at, effective)).length;
+    const rescored = json === stored.exposureJson ? 0 : (await rescoreResourceIn(trx, at, effective)).length;
     return {
       resourceId: at.resourceId,
       findings: findings.length,
