@@ -19,6 +19,7 @@ import type { InternetExposure } from '../risk/contextual-score.js';
 import { lockCoverage } from '../resources/coverage/coverage-store.js';
 import {
   cloudNetworkOf,
+  forgetNetworkFacts,
   hostForNetworkAnalysis,
   hostsDueForAnalysis,
   hostsWithNetworkFacts,
@@ -73,7 +74,10 @@ export async function analyseHostNetwork(
   return db.transaction().execute(async (trx) => {
     await lockCoverage(trx, at.accountId, at.resourceId);
     const resource = await hostForNetworkAnalysis(trx, at.accountId, at.resourceId);
-    if (!resource) return undefined;
+    if (!resource) {
+      await forgetNetworkFacts(trx, at);
+      return undefined;
+    }
     const on = resource.scanning;
     const findings = on ? drafts.map((d) => findingOf(d, at, resource.view)) : [];
     const effective = on ? exposure : NOT_ANALYSED;
@@ -185,8 +189,7 @@ export async function reanalyseDueHostNetworks(
     try {
       let cloud = clouds.get(h.accountId);
       if (cloud === undefined) clouds.set(h.accountId, (cloud = await cloudContextOf(db, h.accountId)));
-      await analyseHostNetwork(db, { ...h, now }, cloud);
-      done++;
+      if (await analyseHostNetwork(db, { ...h, now }, cloud)) done++;
     } catch (err) {
       onError(h, err);
     }

@@ -242,6 +242,23 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(errors).toEqual([]);
       const row = await db.kysely.selectFrom('host_network').select('analysed_at').executeTakeFirst();
       expect(row?.analysed_at).toBe(later.toISOString());
+      // Facts of a resource that is gone are dropped, not analysed again every time.
+      await db.kysely
+        .insertInto('host_network')
+        .values({
+          account_id: 'acct-a',
+          resource_id: 'host:gone',
+          facts_hash: 'x',
+          facts_json: JSON.stringify(labFacts()),
+          instance_id: null,
+          received_at: new Date().toISOString(),
+          exposure_json: null,
+          analysed_at: null,
+        })
+        .execute();
+      expect(await reanalyseDueHostNetworks(db.kysely, new Date(), onError)).toBe(0);
+      const left = await db.kysely.selectFrom('host_network').select('resource_id').execute();
+      expect(left.map((r) => r.resource_id)).toEqual([resourceId]);
     });
 
     it('the score in context: lowered as the calculator says with MAV:A when nothing reaches the host, restored when a port opens, each with an updated event', async () => {

@@ -44,6 +44,21 @@ export async function storeNetworkFacts(
     .execute();
 }
 
+/**
+ * The host is gone (deleted, or not a host): its facts go too, so the periodic job does not pick it
+ * again and again; an agent that comes back is asked for them (its digest no longer matches).
+ */
+export async function forgetNetworkFacts(
+  trx: Transaction<ServiceDatabase>,
+  at: { accountId: string; resourceId: string },
+): Promise<void> {
+  await trx
+    .deleteFrom('host_network')
+    .where('account_id', '=', at.accountId)
+    .where('resource_id', '=', at.resourceId)
+    .execute();
+}
+
 /** The digest of the facts the server holds for a host: a heartbeat with another one is answered "send them". */
 export async function networkFactsHash(
   db: Db,
