@@ -30,6 +30,12 @@ export interface AgentConfig {
   once: boolean;
   /** How to start this program again for an inventory child process. */
   self: SelfCommand;
+  /** Collect and send the network facts of the agent's own network namespace (`--no-network-facts`). */
+  networkFacts: boolean;
+  /** The host's cloud instance id, told by flag; never asked of a metadata service. */
+  instanceId?: string;
+  /** A file holding it (read at every collection, so it may appear after start). */
+  instanceIdFile?: string;
 }
 
 export const AGENT_DEFAULTS = {

@@ -4,6 +4,16 @@ import type { AgentLog } from './agent-log.js';
 import type { AgentState } from './agent-state.js';
 import type { InventorySpool } from './inventory-spool.js';
 import type { MachineIdentity } from './machine-identity.js';
+import type { NetworkFacts } from '../network/network-facts.js';
+
+/** This cycle's network facts and what the server has of them (network-report.ts uses it). */
+export interface NetworkReport {
+  digest: string;
+  /** Set while the facts still have to reach the server. */
+  facts?: NetworkFacts;
+  /** The facts of this digest were refused: only the digest travels. */
+  refused?: boolean;
+}
 
 /** What one running agent holds; passed to each step of a check-in cycle. */
 export interface AgentContext {
@@ -20,4 +30,6 @@ export interface AgentContext {
   inventoryError?: { code: string; message: string };
   /** After a failed inventory: no new attempt on the same fingerprint before `notBefore` (no spinning). */
   inventoryRetry?: { fingerprint: string; notBefore: number; failures: number };
+  /** This cycle's network facts and what the server has of them (network-report.ts). */
+  network?: NetworkReport;
 }

@@ -33,6 +33,8 @@ const FILES = {
   machineId: 'machine-id',
   enrollment: 'enrollment.json',
   inventoryMeta: 'inventory-meta.json',
+  /** The digest of the network facts the server last accepted (network-report.ts). */
+  networkFactsSent: 'network-facts-sent',
 } as const;
 
 /**

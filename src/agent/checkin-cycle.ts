@@ -8,6 +8,7 @@ import { hostAddresses } from './host-addresses.js';
 import { cached, enqueueCached, refreshInventory } from './inventory-refresh.js';
 import type { SpoolEntry } from './inventory-spool.js';
 import { checkinAnswerOf } from './server-answers.js';
+import { networkFields, networkOutcome, prepareNetworkReport } from './network-report.js';
 
 const gunzipAsync = promisify(gunzip);
 /** SHA-256 of nothing: the hash a heartbeat carries before any inventory could be built. */
@@ -25,6 +26,7 @@ export type CycleResult = 'done' | 'retry';
 export async function checkinCycle(ctx: AgentContext): Promise<CycleResult> {
   if (!(await ctx.state.readText('hostKey')) && !(await enroll(ctx))) return 'retry';
   await refreshInventory(ctx);
+  await prepareNetworkReport(ctx);
   const drained = await drainSpool(ctx);
   if (drained !== 'empty') return drained;
   const meta = await cached(ctx);
@@ -92,9 +94,11 @@ function common(ctx: AgentContext): Record<string, unknown> {
   };
 }
 
+/** Network facts ride on heartbeats only: a refusal of them never costs a spooled inventory. */
 function heartbeatBody(ctx: AgentContext, meta: InventoryMeta | undefined): string {
   return JSON.stringify({
     ...common(ctx),
+    ...networkFields(ctx),
     inventoryHash: meta?.hash ?? NO_INVENTORY_HASH,
     ...(ctx.inventoryError ? { inventoryError: ctx.inventoryError } : {}),
   });
@@ -106,6 +110,7 @@ function heartbeatBody(ctx: AgentContext, meta: InventoryMeta | undefined): stri
  * backs off (the token may be revoked too: the agent keeps logging and trying, slowly).
  */
 async function sendCheckin(ctx: AgentContext, body: string, kind: 'full' | 'heartbeat'): Promise<Outcome> {
+  const carriesFacts = kind === 'heartbeat' && ctx.network?.facts !== undefined;
   let out = await postCheckin(ctx, body);
   if (out.kind === 'refused' && (out.nodeInvalid || out.code === 'HOST_KEY_INVALID')) {
     ctx.log('warn', 'host-key.invalid', { status: out.status, code: out.code, message: out.message });
@@ -119,6 +124,7 @@ async function sendCheckin(ctx: AgentContext, body: string, kind: 'full' | 'hear
     if (kind === 'heartbeat' && ctx.inventoryError) delete ctx.inventoryError;
   }
   logOutcome(ctx, kind, out);
+  if (kind === 'heartbeat') await networkOutcome(ctx, carriesFacts, out);
   return out;
 }
 

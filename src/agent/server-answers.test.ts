@@ -37,10 +37,18 @@ describe('server answers', () => {
     expect(checkinAnswerOf({ checkinIntervalSeconds: 0, wantInventory: true })).toEqual({
       checkinIntervalSeconds: 1,
       wantInventory: true,
+      wantNetworkFacts: false,
     });
-    expect(checkinAnswerOf({ checkinIntervalSeconds: 1e12, wantInventory: 'yes' })).toEqual({
+    expect(
+      checkinAnswerOf({ checkinIntervalSeconds: 1e12, wantInventory: 'yes', wantNetworkFacts: 1 }),
+    ).toEqual({
       checkinIntervalSeconds: 86_400,
       wantInventory: false,
+      wantNetworkFacts: false,
+    });
+    expect(checkinAnswerOf({ wantNetworkFacts: true })).toEqual({
+      wantInventory: false,
+      wantNetworkFacts: true,
     });
     for (const body of [
       undefined,
@@ -49,6 +57,6 @@ describe('server answers', () => {
       { checkinIntervalSeconds: 'soon' },
       { checkinIntervalSeconds: NaN },
     ])
-      expect(checkinAnswerOf(body)).toEqual({ wantInventory: false });
+      expect(checkinAnswerOf(body)).toEqual({ wantInventory: false, wantNetworkFacts: false });
   });
 });

@@ -10,6 +10,8 @@ export interface EnrollAnswer {
 export interface CheckinAnswer {
   checkinIntervalSeconds?: number;
   wantInventory: boolean;
+  /** The server holds other network facts than the agent's digest: send them. */
+  wantNetworkFacts: boolean;
 }
 
 /** Header-safe, bounded: a key goes into `Authorization` on every request. */
@@ -37,6 +39,7 @@ export function checkinAnswerOf(body: unknown): CheckinAnswer {
   const interval = intervalOf(o?.['checkinIntervalSeconds']);
   return {
     wantInventory: o?.['wantInventory'] === true,
+    wantNetworkFacts: o?.['wantNetworkFacts'] === true,
     ...(interval !== undefined ? { checkinIntervalSeconds: interval } : {}),
   };
 }

@@ -5,11 +5,14 @@ import {
   isPositive,
   normalizeOptionalDate,
   NUMBER_FIELDS,
+  PORT_MAX,
+  PORT_MIN,
   STRING_FIELDS,
   type DateField,
   type FilterCriteria,
   type MapFilter,
   type NumberField,
+  type PortRangeFilter,
   type StringField,
   type StringFilter,
 } from './filter-criteria.js';
@@ -66,6 +69,7 @@ export function criteriaWhere(
       }
     }
     if (criteria.resourceTags?.length) parts.push(tagsCond(eb, criteria.resourceTags));
+    if (criteria.portRange?.length) parts.push(eb.or(criteria.portRange.map((r) => portCond(eb, r))));
     return eb.and(parts);
   };
 }
@@ -88,6 +92,18 @@ function tagsCond(eb: Eb, filters: readonly MapFilter[]): Cond {
         ),
       ),
   );
+}
+
+/**
+ * The finding's open port range overlaps the filter's. `port_begin <= end` leads, so the index on
+ * (port_begin, port_end, …) serves it as a range; package findings (null ports) never match.
+ */
+function portCond(eb: Eb, r: PortRangeFilter): Cond {
+  return eb.and([
+    eb('port_begin', 'is not', null),
+    eb('port_begin', '<=', r.endInclusive ?? PORT_MAX),
+    eb('port_end', '>=', r.beginInclusive ?? PORT_MIN),
+  ]);
 }
 
 function stringCond(eb: Eb, col: Col, filters: readonly StringFilter[], prefix: PrefixSql): Cond {

@@ -38,6 +38,17 @@ export interface MapFilter {
 }
 /** A resource's tags, key → value (the rows of resource_tags for that resource). */
 export type ResourceTags = Readonly<Record<string, string>>;
+/**
+ * Inspector's PortRangeFilter: a NETWORK_REACHABILITY finding matches when its open port range
+ * overlaps [beginInclusive, endInclusive] (an absent bound is 0 or 65535). Findings without a port
+ * range (package findings) match no port filter.
+ */
+export interface PortRangeFilter {
+  beginInclusive?: number;
+  endInclusive?: number;
+}
+export const PORT_MIN = 0;
+export const PORT_MAX = 65535;
 export interface DateFilter {
   /** ISO-8601; normalized to UTC milliseconds (`toISOString`) before comparing. */
   startInclusive?: string;
@@ -57,6 +68,7 @@ export const STRING_FIELDS = {
   packageManager: 'package_manager',
   fixAvailable: 'fix_available',
   exploitAvailable: 'exploit_available',
+  networkProtocol: 'network_protocol',
 } as const;
 export const NUMBER_FIELDS = { inspectorScore: 'score', epssScore: 'epss_score' } as const;
 export const DATE_FIELDS = {
@@ -73,7 +85,7 @@ export type FilterCriteria = { [K in StringField]?: StringFilter[] } & {
   [K in NumberField]?: NumberFilter[];
 } & {
   [K in DateField]?: DateFilter[];
-} & { resourceTags?: MapFilter[] };
+} & { resourceTags?: MapFilter[]; portRange?: PortRangeFilter[] };
 
 /** The filterable projection of a finding: the findings table's indexed columns. */
 export interface FilterableColumns {
@@ -90,6 +102,10 @@ export interface FilterableColumns {
   repository_name: string | null;
   /** The package manager of the first vulnerable package (dpkg, npm…); null for non-package findings. */
   package_manager: string | null;
+  /** NETWORK_REACHABILITY findings: TCP or UDP and the open port range; null for other findings. */
+  network_protocol: string | null;
+  port_begin: number | null;
+  port_end: number | null;
   fix_available: string;
   exploit_available: string;
   score: number | null;
@@ -112,6 +128,9 @@ export function filterableColumns(f: Finding): FilterableColumns {
     resource_type: resource?.type ?? 'HOST',
     repository_name: stringOrNull(resource?.details['repositoryName']),
     package_manager: f.packageVulnerabilityDetails?.vulnerablePackages[0]?.packageManager ?? null,
+    network_protocol: f.networkReachabilityDetails?.protocol ?? null,
+    port_begin: f.networkReachabilityDetails?.openPortRange.begin ?? null,
+    port_end: f.networkReachabilityDetails?.openPortRange.end ?? null,
     fix_available: f.fixAvailable,
     exploit_available: f.exploitAvailable,
     score: f.score ?? null,
@@ -120,6 +139,15 @@ export function filterableColumns(f: Finding): FilterableColumns {
     last_observed_at: f.lastObservedAt,
     updated_at: f.updatedAt,
   };
+}
+
+/** The finding's open port range overlaps the filter's (the SQL face: filter-criteria-sql.ts portCond). */
+export function portsOverlap(
+  cols: Pick<FilterableColumns, 'port_begin' | 'port_end'>,
+  r: PortRangeFilter,
+): boolean {
+  if (cols.port_begin === null || cols.port_end === null) return false;
+  return cols.port_begin <= (r.endInclusive ?? PORT_MAX) && cols.port_end >= (r.beginInclusive ?? PORT_MIN);
 }
 
 function stringOrNull(v: unknown): string | null {
@@ -195,5 +223,6 @@ export function columnsMatch(
       inRange<string>(v, normalizeOptionalDate(r.startInclusive), normalizeOptionalDate(r.endInclusive));
     if (filters?.length && !filters.some(hit)) return false;
   }
+  if (criteria.portRange?.length && !criteria.portRange.some((r) => portsOverlap(cols, r))) return false;
   return true;
 }

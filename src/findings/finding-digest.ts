@@ -8,6 +8,18 @@ import type { Finding } from './finding-types.js';
  * real change without reading a finding's JSON. Equal digests ⇔ a scan would write the same facts.
  */
 export function scanDigest(f: Finding): string {
+  return createHash('sha256')
+    .update(JSON.stringify(decidedFacts(f)))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/**
+ * The facts of the finding as the scan decided them: without the lifecycle's fields, and without the
+ * score in context (score-context.ts): the score and severity follow from the base in scoreDetails
+ * then, and the adjustments from the host's exposure, which a re-match does not change.
+ */
+function decidedFacts(f: Finding): Record<string, unknown> {
   const {
     id: _id,
     accountId: _account,
@@ -20,7 +32,11 @@ export function scanDigest(f: Finding): string {
     suppressedBy: _suppressedBy,
     ...decided
   } = f;
-  return createHash('sha256').update(JSON.stringify(decided)).digest('base64url').slice(0, 22);
+  const sd = decided.scoreDetails;
+  if (!sd) return decided;
+  const { score: _score, severity: _severity, scoreDetails: _sd, ...rest } = decided;
+  const { adjustments: _a, adjustedVector: _v, contextDetail: _c, ...base } = sd;
+  return { ...rest, scoreDetails: base };
 }
 
 /**

@@ -11,8 +11,9 @@ import { yieldToEventLoop } from '../core/event-loop-yield.js';
 const DECISIONS_PER_TURN = 100;
 import { shareAccountSuppression } from './suppression/account-lock.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
-import type { Finding } from './finding-types.js';
+import type { Finding, FindingType } from './finding-types.js';
 import { SEVERITIES } from '../risk/severity-band.js';
+import { inContext, loadExposure } from './score-context.js';
 
 export interface ScanOfResource {
   accountId: string;
@@ -31,7 +32,16 @@ export interface ScanOfResource {
   scan?: { id: string; kind: string; initialScan?: boolean };
   /** Leave open findings the scan did not see open (a scan that saw nothing proves nothing fixed). */
   keepUnseen?: boolean;
+  /**
+   * The finding types this scan speaks for: it reads and closes only those (default: every type). A
+   * package scan leaves NETWORK_REACHABILITY to the network analysis (scan/network-analysis.ts), and
+   * that one leaves package findings alone.
+   */
+  findingTypes?: readonly FindingType[];
 }
+
+/** What a scan of packages speaks for: everything but network reachability. */
+export const PACKAGE_SCAN_TYPES: readonly FindingType[] = ['PACKAGE_VULNERABILITY', 'CONFIGURATION'];
 
 export interface LifecycleChanges {
   created: Finding[];
@@ -67,12 +77,14 @@ export async function applyScanOfResourceIn(
 ): Promise<LifecycleChanges> {
   const now = scan.now.toISOString();
   await shareAccountSuppression(trx, scan.accountId);
-  const rows = await trx
+  let q = trx
     .selectFrom('findings')
     .select(['identity_key', 'finding_json'])
     .where('account_id', '=', scan.accountId)
-    .where('resource_id', '=', scan.resourceId)
-    .execute();
+    .where('resource_id', '=', scan.resourceId);
+  if (scan.findingTypes) q = q.where('type', 'in', scan.findingTypes);
+  const rows = await q.execute();
+  const exposure = await loadExposure(trx, scan.accountId, scan.resourceId);
   const stored = new Map(rows.map((r) => [r.identity_key, findingOfRow(r)]));
   const suppressor = await loadSuppressor(trx, scan.accountId, scan.now, scan.resourceId);
   const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
@@ -80,7 +92,8 @@ export async function applyScanOfResourceIn(
   // Written in batches after the decisions (a scan of thousands of findings is a few statements).
   const inserts: FindingTable[] = [];
   const rewrites: FindingTable[] = [];
-  for (const fresh of scan.findings) {
+  for (const found of scan.findings) {
+    const fresh = inContext(found, exposure);
     if (seen.size % DECISIONS_PER_TURN === DECISIONS_PER_TURN - 1) await yieldToEventLoop();
     seen.add(fresh.id);
     const old = stored.get(fresh.id);

@@ -13,6 +13,7 @@ import { findingOfRow, findingRow } from './finding-rows.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
 import { shareAccountSuppression } from './suppression/account-lock.js';
 import type { Finding } from './finding-types.js';
+import { inContext, loadExposure } from './score-context.js';
 
 export interface RematchOfResource {
   accountId: string;
@@ -62,15 +63,18 @@ export async function applyRematchOfResourceIn(
 
   await shareAccountSuppression(trx, r.accountId);
   const suppressor = await loadSuppressor(trx, r.accountId, r.now, r.resourceId);
+  // The score in the host's context, as a scan writes it (the digests above leave the context out).
+  const exposure = await loadExposure(trx, r.accountId, r.resourceId);
   const olds = await storedFindings(trx, [
     ...rewrites.map((w) => w.storedId),
     ...closing.map(([, row]) => row.id),
   ]);
-  for (const fresh of creates) await insertNew(trx, r.accountId, fresh, now, suppressor, changes);
+  for (const fresh of creates)
+    await insertNew(trx, r.accountId, inContext(fresh, exposure), now, suppressor, changes);
   for (const { fresh, storedId } of rewrites) {
     const old = olds.get(storedId);
     if (!old) continue;
-    const next = observedAgain(old, fresh, now, suppressor, old.lastObservedAt);
+    const next = observedAgain(old, inContext(fresh, exposure), now, suppressor, old.lastObservedAt);
     await trx
       .updateTable('findings')
       .set(findingRow(next.finding, fresh.id))

@@ -8,6 +8,7 @@ import type { BackgroundTask, JobLogger, ServiceContext } from './service-contex
 import { createWebhookDispatcher } from './webhook-dispatcher-job.js';
 import { createRematchTask } from './rematch-job.js';
 import { createVulnDbUpdateTask } from './vulndb-update-job.js';
+import { createNetworkAnalysisTask } from './network-analysis-job.js';
 
 /**
  * Every background job the service runs beside the API, listed explicitly (no side-effect imports).
@@ -23,4 +24,5 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createAgentLivenessTask,
   createRematchTask,
   createVulnDbUpdateTask,
+  createNetworkAnalysisTask,
 ];

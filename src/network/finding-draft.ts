@@ -18,6 +18,8 @@ export interface NetworkReachabilityDetails {
   openPortRange: { begin: number; end: number };
   protocol: 'TCP' | 'UDP';
   networkPath: { steps: PathStep[] };
+  /** Set on stored findings: which of Inspector Classic's kinds of reachability this is. */
+  category?: NetworkFindingCategory;
 }
 
 export interface NetworkFindingDraft {

@@ -13,6 +13,10 @@ export interface ScoreDetails {
   cvssVersion: CvssEntry['version'];
   source: string;
   adjustments: ScoreAdjustment[];
+  /** When an adjustment applies: the vector the score was computed from (with MAV:A, say). */
+  adjustedVector?: string;
+  /** Why the score is or is not adjusted in context (set where a context was weighed: hosts). */
+  contextDetail?: string;
 }
 
 /** Generic sources in the order they are trusted after the vendor's own. */

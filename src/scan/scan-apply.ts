@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Inventory } from '../core/inventory.js';
-import { applyScanOfResourceIn, type LifecycleChanges } from '../findings/finding-lifecycle.js';
+import {
+  applyScanOfResourceIn,
+  PACKAGE_SCAN_TYPES,
+  type LifecycleChanges,
+} from '../findings/finding-lifecycle.js';
 import type { Finding, ResourceType } from '../findings/finding-types.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { PreparedIndex } from '../resources/inventory-index.js';
@@ -104,6 +108,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       now: s.now,
       scan: { ...s.scan, initialScan },
       keepUnseen: empty,
+      findingTypes: PACKAGE_SCAN_TYPES,
     });
     const summary: ScanSummary = {
       resourceId: s.resource.id,

@@ -23,6 +23,7 @@ import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { ServiceContext } from '../jobs/service-context.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCoverageRoutes } from './routes/coverage-routes.js';
+import { registerCloudNetworkRoutes } from './routes/cloud-network-routes.js';
 import { registerEnrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { registerInspector2Routes } from './inspector2/inspector2-routes.js';
 
@@ -58,6 +59,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerEnrollmentTokenRoutes,
   registerAgentRoutes,
   registerCoverageRoutes,
+  registerCloudNetworkRoutes,
   registerInspector2Routes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),

@@ -1,7 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable } from './fleet-schema.js';
+import type { CloudNetworkTable, HostNetworkTable } from './network-schema.js';
 
 export type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable };
+export type { CloudNetworkTable, HostNetworkTable };
 
 /** A nullable column an insert may omit (columns added after 0001). */
 type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -222,6 +224,10 @@ export interface FindingTable {
   package_key: string | null;
   /** Digest of what a scan decides about the finding (finding-rows.ts); null when written before 0009. */
   match_digest: string | null;
+  /** NETWORK_REACHABILITY findings: protocol and open port range (null for other findings). */
+  network_protocol: string | null;
+  port_begin: number | null;
+  port_end: number | null;
 }
 
 export interface AuditLogTable {
@@ -335,4 +341,6 @@ export interface ServiceDatabase {
   aws_access_keys: AwsAccessKeyTable;
   saved_filters: SavedFilterTable;
   filter_annotations: FilterAnnotationTable;
+  host_network: HostNetworkTable;
+  cloud_networks: CloudNetworkTable;
 }

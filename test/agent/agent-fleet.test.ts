@@ -96,6 +96,8 @@ beforeAll(async () => {
           h.dir,
           '--state-dir',
           join(h.dir, '..', 'state'),
+          // These agents stand in for hosts by their roots; this machine's sockets are none of theirs.
+          '--no-network-facts',
           '--enroll-token-file',
           tokenFile,
           '--interval',

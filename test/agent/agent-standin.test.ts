@@ -56,6 +56,8 @@ beforeAll(async () => {
           h.dir,
           '--state-dir',
           stateDir,
+          // These agents stand in for hosts by their roots; this machine's sockets are none of theirs.
+          '--no-network-facts',
           '--interval',
           '1s',
           '--max-backoff',

@@ -115,6 +115,8 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('enrollment_tokens').select(['id', 'uses', 'revoked_at']).orderBy('id').execute(),
     await k.selectFrom('host_keys').select(['id', 'revoked_at']).orderBy('id').execute(),
     await k.selectFrom('coverage').selectAll().orderBy('account_id').orderBy('resource_id').execute(),
+    await k.selectFrom('host_network').selectAll().orderBy('account_id').orderBy('resource_id').execute(),
+    await k.selectFrom('cloud_networks').selectAll().orderBy('account_id').execute(),
   ];
   return JSON.stringify(tables);
 }

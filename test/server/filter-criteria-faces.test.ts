@@ -5,7 +5,15 @@ import type { Finding } from '../../src/findings/finding-types.js';
 import { findingRow } from '../../src/findings/finding-rows.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
-import { randomCriteria, randomFinding, randomTags, rng, tagKey, tagRows } from './random-findings.js';
+import {
+  randomCriteria,
+  randomFinding,
+  randomNetworkCriteria,
+  randomTags,
+  rng,
+  tagKey,
+  tagRows,
+} from './random-findings.js';
 
 const SEED = 20261123;
 const FINDINGS = 300;
@@ -44,8 +52,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     it(`SQL and in-memory agree on ${CRITERIA} random criteria over ${FINDINGS} findings`, async () => {
       let nonTrivial = 0;
       let nonTrivialTags = 0;
+      let nonTrivialNetwork = 0;
       for (let i = 0; i < CRITERIA; i++) {
-        const c = randomCriteria(r);
+        const c = { ...randomCriteria(r), ...randomNetworkCriteria(r) };
         const mem = findings
           .filter((f) => matchesCriteria(f, c, tagsOf(f)))
           .map((f) => f.id)
@@ -54,10 +63,42 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         expect({ criteria: c, ids: got }).toEqual({ criteria: c, ids: mem });
         if (mem.length > 0 && mem.length < FINDINGS) nonTrivial++;
         if (c.resourceTags && mem.length > 0 && mem.length < FINDINGS) nonTrivialTags++;
+        if ((c.portRange || c.networkProtocol) && mem.length > 0 && mem.length < FINDINGS)
+          nonTrivialNetwork++;
       }
       // The generator must produce criteria that actually split the set, or agreement proves nothing.
       expect(nonTrivial).toBeGreaterThan(CRITERIA / 3);
       expect(nonTrivialTags).toBeGreaterThan(CRITERIA / 20);
+      expect(nonTrivialNetwork).toBeGreaterThan(CRITERIA / 20);
+    });
+
+    it('portRange overlaps the open range; networkProtocol is exact; package findings match neither', async () => {
+      const ranged = findings.find(
+        (f) =>
+          (f.networkReachabilityDetails?.openPortRange.end ?? 0) >
+          (f.networkReachabilityDetails?.openPortRange.begin ?? 0),
+      ) as Finding;
+      const { begin, end } = ranged.networkReachabilityDetails?.openPortRange ?? { begin: 0, end: 0 };
+      const inside = await sqlIds(db, { portRange: [{ beginInclusive: end, endInclusive: end }] });
+      expect(inside).toContain(ranged.id);
+      const below = await sqlIds(db, { portRange: [{ endInclusive: begin - 1 }] });
+      expect(below).not.toContain(ranged.id);
+      const all = await sqlIds(db, { portRange: [{}] });
+      const network = findings
+        .filter((f) => f.type === 'NETWORK_REACHABILITY')
+        .map((f) => f.id)
+        .sort();
+      expect(all).toEqual(network);
+      const udp = await sqlIds(db, { networkProtocol: [{ comparison: 'EQUALS', value: 'UDP' }] });
+      expect(udp.length).toBeGreaterThan(0);
+      for (const id of udp)
+        expect(findings.find((f) => f.id === id)?.networkReachabilityDetails?.protocol).toBe('UDP');
+      const notUdp = new Set(
+        await sqlIds(db, { networkProtocol: [{ comparison: 'NOT_EQUALS', value: 'UDP' }] }),
+      );
+      expect(findings.filter((f) => f.type === 'PACKAGE_VULNERABILITY').every((f) => notUdp.has(f.id))).toBe(
+        true,
+      );
     });
 
     it('PREFIX is case-sensitive and NOT_EQUALS keeps findings that have no such value', async () => {

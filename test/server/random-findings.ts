@@ -5,6 +5,7 @@ import type {
   FilterCriteria,
   MapFilter,
   NumberFilter,
+  PortRangeFilter,
   ResourceTags,
   StringFilter,
 } from '../../src/findings/filter-criteria.js';
@@ -122,7 +123,36 @@ export function randomFinding(r: () => number, i: number): Finding {
       cwes: [],
     };
   }
+  if (type === 'NETWORK_REACHABILITY') f.networkReachabilityDetails = networkDetails(i);
   return f;
+}
+
+/** Drawn from the index, not the generator: the other users of randomFinding keep their sequences. */
+function networkDetails(i: number): NonNullable<Finding['networkReachabilityDetails']> {
+  const begin = [22, 80, 443, 1024, 3306, 8000][i % 6] as number;
+  const end = i % 4 === 0 ? begin + (i % 50) : begin;
+  return {
+    protocol: i % 3 === 0 ? 'UDP' : 'TCP',
+    openPortRange: { begin, end },
+    networkPath: { steps: [{ componentId: 'eth0', componentType: 'HOST_INTERFACE' }] },
+  };
+}
+
+function portRangeFilter(r: () => number): PortRangeFilter {
+  const a = Math.floor(r() * 9000);
+  const b = a + Math.floor(r() * 500);
+  const roll = r();
+  if (roll < 0.2) return { beginInclusive: a };
+  if (roll < 0.4) return { endInclusive: b };
+  return { beginInclusive: a, endInclusive: roll < 0.6 ? a : b };
+}
+
+/** The network fields of FilterCriteria (networkProtocol, portRange), drawn apart from randomCriteria. */
+export function randomNetworkCriteria(r: () => number): FilterCriteria {
+  const c: FilterCriteria = {};
+  if (r() < 0.35) c.networkProtocol = some(r, () => stringFilter(r, ['TCP', 'UDP', 'tcp']));
+  if (r() < 0.35) c.portRange = some(r, () => portRangeFilter(r));
+  return c;
 }
 
 function stringFilter(r: () => number, pool: readonly string[]): StringFilter {

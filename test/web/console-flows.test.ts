@@ -11,7 +11,10 @@ import {
   type Finding,
 } from './fixtures/api-client.js';
 import { openBrowser, signIn, type OpenBrowser } from './fixtures/browser.js';
-import { ACCOUNT_A, seedConsole, type SeededConsole } from './fixtures/console-seed.js';
+import { ACCOUNT_A, ACCOUNT_B, seedConsole, type SeededConsole } from './fixtures/console-seed.js';
+import { debianRootfs } from '../fixtures/debian-rootfs.js';
+import { inventoryOfRootfs } from '../server/e2e/inventory-fixtures.js';
+import { labFacts } from '../../src/network/testing/facts-builder.js';
 
 /**
  * Issue 14's flows in Debian's Chromium against the real `vigil server` process, seeded with real
@@ -296,6 +299,61 @@ describe('the console in a real browser (issue 14)', () => {
     await expect
       .poll(() => page.locator(`tr[data-token-id="${token.id}"]`).textContent())
       .toContain('revoked');
+  });
+
+  it('shows a host finding scored in its network context: base, adjustment and vector as the API has them', async () => {
+    const { page } = browser;
+    const inventory = await debianRootfs({ suite: 'bookworm' }).then(inventoryOfRootfs);
+    const { token } = await expectStatus<{ token: string }>(
+      201,
+      world.base,
+      world.keys.adminB,
+      'POST',
+      `/v1/accounts/${ACCOUNT_B}/enrollment-tokens`,
+      {},
+    );
+    const host = await expectStatus<{ hostKey: string; resourceId: string }>(
+      201,
+      world.base,
+      '',
+      'POST',
+      '/v1/agent/enroll',
+      {
+        token,
+        machineId: 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0',
+        hostname: 'quiet-host',
+        agentVersion: '0.1.0',
+      },
+    );
+    const checkin = (body: Record<string, unknown>): Promise<unknown> =>
+      expectStatus(200, world.base, host.hostKey, 'POST', '/v1/agent/checkin', {
+        agentVersion: '0.1.0',
+        sentAt: new Date().toISOString(),
+        inventoryHash: '',
+        ...body,
+      });
+    await checkin({ inventory });
+    // Network facts with no listening socket: nothing reaches the host from the internet.
+    await checkin({ networkFacts: labFacts() });
+    const api = await listAllFindings(world.base, world.keys.root, {
+      resourceId: [eq(host.resourceId)],
+      findingStatus: [eq('ACTIVE')],
+    });
+    const adjusted = api.find((f) => f.scoreDetails?.adjustments.length);
+    if (!adjusted?.scoreDetails) throw new Error('no finding of the quiet host was adjusted');
+    expect(adjusted.score).toBeLessThan(adjusted.scoreDetails.baseScore);
+    await page.goto(`${world.base}/findings/${adjusted.id}`);
+    await page.getByTestId('score-explanation').waitFor();
+    expect(await page.getByTestId('score-adjustments').textContent()).toBe(
+      adjusted.scoreDetails.adjustments.map((a) => `${a.metric}: ${a.reason}`).join(''),
+    );
+    expect(await page.getByTestId('score-context').textContent()).toContain(
+      adjusted.scoreDetails.contextDetail ?? '?',
+    );
+    expect(await page.getByTestId('score-adjusted-vector').textContent()).toBe(
+      adjusted.scoreDetails.adjustedVector,
+    );
+    expect(await page.getByTestId('score-value').textContent()).toContain((adjusted.score ?? NaN).toFixed(1));
   });
 
   it('signs out: the session ends on the server and its cookie no longer works', async () => {

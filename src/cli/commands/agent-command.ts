@@ -23,6 +23,9 @@ interface AgentFlags {
   maxBackoff: string;
   timeout: string;
   once?: boolean;
+  networkFacts: boolean;
+  instanceId?: string;
+  instanceIdFile?: string;
 }
 
 /** After SIGTERM/SIGINT the current request is abandoned; a still-running inventory gets this long to end. */
@@ -53,6 +56,12 @@ export function configureAgentCommand(cmd: Command, io: CliIo, version: string):
     .option('--max-backoff <duration>', 'longest wait between retries', AGENT_DEFAULTS.maxBackoff)
     .option('--timeout <duration>', 'per-request timeout', AGENT_DEFAULTS.timeout)
     .option('--once', 'run one check-in cycle and exit (1 if it failed)')
+    .option(
+      '--no-network-facts',
+      'do not send sockets, firewall and routes (they are always those of the network namespace the agent runs in, whatever --root)',
+    )
+    .option('--instance-id <id>', 'this host’s cloud instance id (i-…), to join the account’s cloud network')
+    .option('--instance-id-file <file>', 'file holding the instance id (read at every check-in)')
     .action(async (flags: AgentFlags) => {
       const childSpec = process.env[INVENTORY_CHILD_ENV];
       if (childSpec) {
@@ -82,6 +91,10 @@ export function agentConfigOf(flags: AgentFlags, version: string, env: NodeJS.Pr
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--root ${flags.root} is not a directory`);
   const token = flags.enrollToken ?? (env['VIGIL_ENROLL_TOKEN'] || undefined);
+  if (flags.instanceId !== undefined && !/^i-[0-9a-f]{8,32}$/.test(flags.instanceId))
+    throw new UsageError(
+      `--instance-id expects an EC2 instance id like i-0123456789abcdef0, got "${flags.instanceId}"`,
+    );
   return {
     server: parseServerUrl(flags.server),
     root,
@@ -97,6 +110,9 @@ export function agentConfigOf(flags: AgentFlags, version: string, env: NodeJS.Pr
     maxAnswerBytes: AGENT_DEFAULTS.maxAnswerBytes,
     once: flags.once === true,
     self: selfCommand(),
+    networkFacts: flags.networkFacts,
+    ...(flags.instanceId ? { instanceId: flags.instanceId } : {}),
+    ...(flags.instanceIdFile ? { instanceIdFile: resolve(flags.instanceIdFile) } : {}),
     ...(token ? { token } : {}),
     ...(flags.enrollTokenFile ? { tokenFile: resolve(flags.enrollTokenFile) } : {}),
     ...(flags.caFile ? { caFile: resolve(flags.caFile) } : {}),

@@ -3,6 +3,7 @@ import type {
   FilterCriteria,
   MapFilter,
   NumberFilter,
+  PortRangeFilter,
   StringFilter,
 } from '../../findings/filter-criteria.js';
 import { AWS_RESOURCE_TYPES, awsResourceType, vigilResourceType } from './inspector2-arns.js';
@@ -27,6 +28,7 @@ const STRING_FIELDS = {
   ecrImageRepositoryName: 'repositoryName',
   fixAvailable: 'fixAvailable',
   exploitAvailable: 'exploitAvailable',
+  networkProtocol: 'networkProtocol',
 } as const;
 const NUMBER_FIELDS = { inspectorScore: 'inspectorScore', epssScore: 'epssScore' } as const;
 const DATE_FIELDS = {
@@ -34,7 +36,7 @@ const DATE_FIELDS = {
   lastObservedAt: 'lastObservedAt',
   updatedAt: 'updatedAt',
 } as const;
-const OTHER_FIELDS = ['resourceType', 'resourceTags', 'vulnerablePackages'] as const;
+const OTHER_FIELDS = ['portRange', 'resourceType', 'resourceTags', 'vulnerablePackages'] as const;
 
 /** Every Inspector filter field vigil evaluates (the README lists them). */
 export const SUPPORTED_CRITERIA = [
@@ -88,6 +90,7 @@ export function vigilCriteria(aws: AwsCriteria | undefined, field = 'filterCrite
     else if (name in DATE_FIELDS) out[DATE_FIELDS[name as keyof typeof DATE_FIELDS]] = value as DateFilter[];
     else if (name === 'resourceType') out.resourceType = resourceTypeFilters(value as StringFilter[]);
     else if (name === 'resourceTags') out.resourceTags = value as MapFilter[];
+    else if (name === 'portRange') out.portRange = value as PortRangeFilter[];
     else if (name === 'vulnerablePackages')
       out.packageName = packageNameFilters(value as Array<Record<string, unknown>>);
     else

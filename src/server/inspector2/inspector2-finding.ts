@@ -137,7 +137,7 @@ export function awsFinding(f: Finding, region: string): Record<string, unknown> 
               cvssSource: sd.source,
               version: sd.cvssVersion,
               score: f.score,
-              scoringVector: sd.baseVector,
+              scoringVector: sd.adjustedVector ?? sd.baseVector,
               adjustments: sd.adjustments,
             },
           }

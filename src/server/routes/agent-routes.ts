@@ -6,6 +6,7 @@ import type { Inventory } from '../../core/inventory.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { enrollHost } from '../../resources/hosts/host-enrollment.js';
 import { checkIn, type CheckinBody as CheckinInput } from '../../scan/host-checkin.js';
+import { checkInNetwork, readCheckinFacts } from '../../scan/network-checkin.js';
 import { CHECKIN_ROUTE, ENROLL_ROUTE, hostOf } from '../auth/host-auth.js';
 import { acceptGzipBodies } from '../http/gzip-body.js';
 import { HttpError } from '../http/http-error.js';
@@ -106,6 +107,8 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
         if (body.machineId !== undefined && body.machineId !== host.machineId)
           throw new HostKeyInvalidError();
         checkAddresses(body.ipAddresses);
+        // Read before anything is written: facts refused refuse the whole check-in.
+        const facts = body.networkFacts === undefined ? undefined : readCheckinFacts(body.networkFacts);
         const input: CheckinInput = {
           agentVersion: body.agentVersion,
           sentAt: body.sentAt,
@@ -115,7 +118,18 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
           ...(body.hostname !== undefined ? { hostname: body.hostname } : {}),
           ...(body.ipAddresses !== undefined ? { ipAddresses: body.ipAddresses } : {}),
         };
-        return checkIn({ ...ctx, intervalSeconds }, host, input);
+        const answer = await checkIn({ ...ctx, intervalSeconds }, host, input);
+        if (body.networkFacts === undefined && body.networkFactsHash === undefined) return answer;
+        const network = await checkInNetwork(
+          ctx.db,
+          host,
+          {
+            ...(facts !== undefined ? { facts } : {}),
+            ...(body.networkFactsHash !== undefined ? { factsHash: body.networkFactsHash } : {}),
+          },
+          ctx.now(),
+        );
+        return { ...answer, wantNetworkFacts: network.wantNetworkFacts };
       },
     );
     done();

@@ -62,6 +62,18 @@ export const CheckinBody = Type.Object(
       ),
     ),
     facts: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    networkFacts: Type.Optional(
+      Type.Object(
+        {},
+        { additionalProperties: true, description: 'vigil.network-facts v1 (src/network/network-facts.ts)' },
+      ),
+    ),
+    networkFactsHash: Type.Optional(
+      Type.String({
+        pattern: '^[0-9a-f]{64}$',
+        description: 'sha256 of the network facts without collectedAt',
+      }),
+    ),
     hostname: Type.Optional(Text(253)),
     ipAddresses: Type.Optional(IpAddresses),
     machineId: Type.Optional({
@@ -77,4 +89,5 @@ export const CheckinAnswer = Type.Object({
   checkinIntervalSeconds: Type.Integer(),
   wantInventory: Type.Boolean(),
   serverTime: Type.String(),
+  wantNetworkFacts: Type.Optional(Type.Boolean()),
 });

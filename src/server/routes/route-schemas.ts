@@ -50,6 +50,14 @@ const MapFilter = Type.Object(
   },
   { additionalProperties: false },
 );
+/** Inspector's PortRangeFilter: findings whose open port range overlaps this one. */
+const PortRangeFilter = Type.Object(
+  {
+    beginInclusive: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+    endInclusive: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  },
+  { additionalProperties: false },
+);
 const strings = Type.Optional(Type.Array(StringFilter, { maxItems: 20 }));
 const numbers = Type.Optional(Type.Array(NumberFilter, { maxItems: 20 }));
 const dates = Type.Optional(Type.Array(DateFilter, { maxItems: 20 }));
@@ -69,12 +77,14 @@ export const FilterCriteriaSchema = Type.Object(
     packageManager: strings,
     fixAvailable: strings,
     exploitAvailable: strings,
+    networkProtocol: strings,
     inspectorScore: numbers,
     epssScore: numbers,
     firstObservedAt: dates,
     lastObservedAt: dates,
     updatedAt: dates,
     resourceTags: Type.Optional(Type.Array(MapFilter, { maxItems: 20 })),
+    portRange: Type.Optional(Type.Array(PortRangeFilter, { maxItems: 20 })),
   },
   { additionalProperties: false, $id: 'FilterCriteria' },
 );

@@ -35,9 +35,14 @@ export async function createFirstKey(database: string, account: string): Promise
  * `node bin/vigil.js server --port 0 …` as a child process; resolves with the address it prints on
  * stderr ("vigil server listening on http://…"), so the test talks to exactly what a user runs.
  */
-export async function startServerProcess(args: readonly string[]): Promise<ServerProcess> {
+export async function startServerProcess(
+  args: readonly string[],
+  /** A command the server runs under (`ip netns exec NS`, say); none by default. */
+  launcher: readonly string[] = [],
+): Promise<ServerProcess> {
   await buildCli();
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', ...args], {
+  const argv = [...launcher, process.execPath, BIN, 'server', '--port', '0', ...args];
+  const child = spawn(argv[0] as string, argv.slice(1), {
     cwd: REPO,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

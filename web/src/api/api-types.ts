@@ -132,6 +132,10 @@ export interface Finding {
     cvssVersion?: string;
     source: string;
     adjustments: Array<{ metric: string; reason: string }>;
+    /** The vector the adjusted score was computed from (with MAV:A, say). */
+    adjustedVector?: string;
+    /** Why the score is or is not adjusted in its context (hosts). */
+    contextDetail?: string;
   };
   firstObservedAt: string;
   lastObservedAt: string;
@@ -160,7 +164,15 @@ export interface Finding {
   networkReachabilityDetails?: {
     openPortRange: { begin: number; end: number };
     protocol: string;
-    networkPath: { steps: Array<{ componentId: string; componentType: string }> };
+    networkPath: {
+      steps: Array<{
+        componentId: string;
+        componentType: string;
+        address?: string;
+        rule?: { text: string };
+        process?: { pid: number; comm: string; exe?: string; unit?: string };
+      }>;
+    };
   };
   suppressedBy?: string;
 }

@@ -9,6 +9,7 @@ import { SeverityBadge, StatusBadge } from '../components/severity-badge.js';
 import { safeHref } from '../lib/cvss-vector.js';
 import { fmtDateTime } from '../lib/format.js';
 import { ScoreExplanation } from './finding-score.js';
+import { NetworkPath } from './finding-network-path.js';
 
 function Packages({ f }: { f: Finding }): ReactNode {
   const pkgs = f.packageVulnerabilityDetails?.vulnerablePackages ?? [];
@@ -250,6 +251,7 @@ export function FindingDetailPage(): ReactNode {
               <ScoreExplanation finding={f} />
               <Timeline f={f} />
             </div>
+            <NetworkPath f={f} />
             <Packages f={f} />
             <MatchReasons f={f} />
             <References f={f} />

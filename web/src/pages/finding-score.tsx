@@ -76,14 +76,30 @@ export function ScoreExplanation({ finding }: { finding: Finding }): ReactNode {
         </>
       ) : null}
       <h3>Adjustments</h3>
+      {d?.contextDetail ? (
+        <p data-testid="score-context">
+          {d.adjustments.length ? `Base ${fmtScore(d.baseScore)} → ${fmtScore(finding.score)}: ` : ''}
+          {d.contextDetail}
+        </p>
+      ) : null}
       {d && d.adjustments.length ? (
-        <ul data-testid="score-adjustments">
-          {d.adjustments.map((a, i) => (
-            <li key={i}>
-              <strong>{a.metric}</strong>: {a.reason}
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul data-testid="score-adjustments">
+            {d.adjustments.map((a, i) => (
+              <li key={i}>
+                <strong>{a.metric}</strong>: {a.reason}
+              </li>
+            ))}
+          </ul>
+          {d.adjustedVector ? (
+            <p>
+              Scored with{' '}
+              <code className="wrap" data-testid="score-adjusted-vector">
+                {d.adjustedVector}
+              </code>
+            </p>
+          ) : null}
+        </>
       ) : (
         <p className="muted" data-testid="score-adjustments">
           None: the score is the base score (contextual adjustments, such as network reachability, are listed
