@@ -12,6 +12,8 @@ export function pollingTask(
 ): BackgroundTask {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  /** A run asked for by runOnce (an upload's re-match): the loop's next tick waits for it. */
+  let asked: Promise<void> | undefined;
   let stopped = true;
   const run = async (): Promise<void> => {
     try {
@@ -22,7 +24,7 @@ export function pollingTask(
   };
   const tick = (): void => {
     if (stopped) return;
-    running = run().finally(() => {
+    running = (asked ?? Promise.resolve()).then(run).finally(() => {
       running = undefined;
       if (!stopped) timer = setTimeout(tick, intervalMs);
     });
@@ -38,11 +40,21 @@ export function pollingTask(
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await asked;
     },
     async runOnce() {
-      // Serialized with the loop so a test's runOnce never races a scheduled run.
-      while (running) await running;
-      await once();
+      // Serialized with the loop both ways: it waits for a scheduled run, and a tick due meanwhile waits for it.
+      while (running ?? asked) await (running ?? asked);
+      const p = once();
+      const settled = p.then(
+        () => undefined,
+        () => undefined,
+      );
+      asked = settled;
+      void settled.finally(() => {
+        if (asked === settled) asked = undefined;
+      });
+      await p;
     },
   };
 }

@@ -34,6 +34,8 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   agentMaxBodyBytes: number;
   /** Largest agent request body as sent (gzip), in bytes. */
   agentMaxCompressedBytes: number;
+  /** Largest feed file `POST /v1/vulnerability-db/imports` takes, in bytes (it is streamed to a temp file). */
+  vulnDbUploadMaxBytes: number;
   /** Cron pattern of the scheduled `db update` (jobs/vulndb-update-job.ts); none: no schedule. */
   updateCron?: string;
   /** Feeds the scheduled update downloads (default: those `db update` takes). */
@@ -67,6 +69,8 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   agentCheckinIntervalSeconds: 30 * 60,
   agentMaxBodyBytes: 32 * 1024 * 1024,
   agentMaxCompressedBytes: 8 * 1024 * 1024,
+  // osv.dev's Debian all.zip is about 60 MB, its npm one about 100 MB.
+  vulnDbUploadMaxBytes: 512 * 1024 * 1024,
   workerThreads: defaultWorkerThreads(),
   maxQueuedSubmissions: 64,
   scanConcurrency: Math.max(2, availableParallelism()),

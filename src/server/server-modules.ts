@@ -25,6 +25,7 @@ import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCoverageRoutes } from './routes/coverage-routes.js';
 import { registerCloudNetworkRoutes } from './routes/cloud-network-routes.js';
 import { registerEnrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
+import { registerVulnDbImportRoutes } from './routes/vulndb-import-routes.js';
 import { registerInspector2Routes } from './inspector2/inspector2-routes.js';
 
 /**
@@ -60,6 +61,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerAgentRoutes,
   registerCoverageRoutes,
   registerCloudNetworkRoutes,
+  registerVulnDbImportRoutes,
   registerInspector2Routes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),

@@ -75,6 +75,7 @@ export interface ServerOptions {
   egressMinBytesPerSecond?: number;
   secretKeyFile?: string;
   updateCron?: string;
+  importMaxBytes?: number;
   updateSource?: string[];
   updateConfig?: string;
 }
@@ -122,6 +123,7 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   config.egressAllow = egressAllowOf(opts.egressAllow ?? process.env['VIGIL_EGRESS_ALLOW'] ?? '');
   if (opts.authFailuresPerMinute) config.authFailuresPerMinute = opts.authFailuresPerMinute;
   if (opts.checkinInterval) config.agentCheckinIntervalSeconds = opts.checkinInterval;
+  if (opts.importMaxBytes) config.vulnDbUploadMaxBytes = opts.importMaxBytes;
   if (opts.updateCron) config.updateCron = checkUpdateCron(opts.updateCron);
   if (opts.updateSource) config.updateSources = opts.updateSource;
   if (opts.updateConfig) config.updateConfigFile = opts.updateConfig;

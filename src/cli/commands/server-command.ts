@@ -47,6 +47,11 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .option('--update-cron <pattern>', 'run `db update` on --db on this cron schedule ("0 */6 * * *")')
     .option('--update-source <names...>', 'feeds the scheduled update downloads (default: as `db update`)')
     .option('--update-config <file>', 'feed URL config of the scheduled update (default as `db update`)')
+    .option(
+      '--import-max-bytes <n>',
+      'largest feed file POST /v1/vulnerability-db/imports takes (default 536870912: 512 MiB)',
+      positive,
+    )
     .option('--log-requests', 'log each request as JSON to stderr (keys and secrets redacted)')
     .option(
       '--egress-allow <list>',
