@@ -18,6 +18,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/accounts/console-sessions.ts': ['test/server/console-stores.test.ts'],
   'src/accounts/image-rescan-settings.ts': ['test/server/inspector2-stores.test.ts'],
   'src/accounts/organization-service.ts': ['test/server/accounts-organizations.test.ts'],
+  'src/accounts/server-admin.ts': ['test/server/vulndb-upload.test.ts'],
   'src/accounts/scanning-settings.ts': ['test/server/accounts-scanning.test.ts'],
   'src/events/event-outbox.ts': [
     'test/server/history-purge.test.ts',
@@ -107,6 +108,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/rematch-data-change.test.ts',
     'test/server/rematch-eligibility.test.ts',
   ],
+  'src/scan/vulndb-import-view.ts': ['test/server/vulndb-upload.test.ts'],
   'src/scan/scan-claim.ts': ['test/server/job-stores.test.ts'],
   'src/scan/scan-store.ts': ['test/server/job-stores.test.ts', 'test/server/inventory-route.test.ts'],
 };

@@ -40,6 +40,23 @@ describe('OSV inputs', () => {
     ]);
   });
 
+  it('refuses a truncated zip instead of importing its first part (the stream reader never sees the end)', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const line of sample)
+      files[`${(JSON.parse(line) as { id: string }).id}.json`] = strToU8(line.padEnd(4000));
+    const whole = zipSync(files, { level: 0 });
+    const cut = join(dir, 'cut.zip');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.8)));
+    await expect(collect((await osvFeed(cut, 'osv')).items)).rejects.toThrow(/end of central directory/);
+    // A comment after the record is still a whole zip.
+    const commented = join(dir, 'commented.zip');
+    const comment = Buffer.from('PK\x05\x06, in a comment');
+    const withComment = Buffer.concat([whole, comment]);
+    withComment.writeUInt16LE(comment.length, whole.length - 2);
+    writeFileSync(commented, withComment);
+    expect(ids(await collect((await osvFeed(commented, 'osv')).items))).toEqual(expected);
+  });
+
   it('reads a directory tree of .json files and a single .json file', async () => {
     const tree = join(dir, 'tree');
     sample.forEach((line, i) => {

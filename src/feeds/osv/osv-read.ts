@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { gatedJsonLines } from '../common/jsonl-feed.js';
@@ -34,6 +34,10 @@ export async function* readOsvDirectory(dir: string): AsyncGenerator<RawDoc> {
  * archive is never held in memory whole.
  */
 export async function* readOsvZip(path: string): AsyncGenerator<RawDoc> {
+  // The stream reader takes the local entries as they come and never reads the central directory: a
+  // truncated download would import its first half without a word. A whole zip ends with its record.
+  if (!(await endsWithCentralDirectory(path)))
+    throw new Error('not a whole zip (no end of central directory record)');
   const ready: RawDoc[] = [];
   let failure: Error | undefined;
   const unzip = new Unzip((file: UnzipFile) => {
@@ -58,6 +62,25 @@ export async function* readOsvZip(path: string): AsyncGenerator<RawDoc> {
   unzip.push(new Uint8Array(0), true);
   if (failure) throw failure;
   yield* ready.splice(0);
+}
+
+const EOCD = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+/** The end-of-central-directory record: 22 bytes plus a comment of up to 65,535, at the very end. */
+async function endsWithCentralDirectory(path: string): Promise<boolean> {
+  const fd = await open(path, 'r');
+  try {
+    const { size } = await fd.stat();
+    const length = Math.min(size, 22 + 0xffff);
+    const tail = Buffer.alloc(length);
+    await fd.read(tail, 0, length, size - length);
+    for (let i = tail.lastIndexOf(EOCD); i >= 0; i = i === 0 ? -1 : tail.lastIndexOf(EOCD, i - 1)) {
+      // The record's comment length must reach exactly to the end of the file.
+      if (i + 22 <= length && i + 22 + tail.readUInt16LE(i + 20) === length) return true;
+    }
+    return false;
+  } finally {
+    await fd.close();
+  }
 }
 
 function parseDoc(text: string): RawDoc {

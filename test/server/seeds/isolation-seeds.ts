@@ -4,6 +4,7 @@ import { seedReports } from './reports-seed.js';
 import { seedResources } from './resources-seed.js';
 import { seedSuppression } from './suppression-seed.js';
 import { seedWebhooks } from './webhooks-seed.js';
+import { seedVulnDbImports } from './vulndb-imports-seed.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
 
 /**
@@ -17,6 +18,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedReports,
   seedWebhooks,
   seedFleet,
+  seedVulnDbImports,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
