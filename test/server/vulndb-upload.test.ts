@@ -151,6 +151,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(posted.status, JSON.stringify(posted.json)).toBe(202);
       expect(posted.location).toBe(`/v1/vulnerability-db/imports/${String(posted.json['id'])}`);
       expect(posted.json).toMatchObject({ id: '2', kind: 'import', feeds: [FEED] });
+      // Its re-match starts as the answer leaves (the job's own poll is an hour away).
+      expect(posted.json['rematch']).toEqual({ status: 'IN_PROGRESS' });
       const changes = posted.json['changes'] as Record<string, number>;
       expect(Number(changes['new']) + Number(changes['updated'])).toBe(data.afterLines.length);
       expect(changes).toMatchObject({ withdrawn: 0, invalid: 0, enrichmentChanged: false });

@@ -117,8 +117,9 @@ export function registerVulnDbImportRoutes(app: FastifyInstance, ctx: ServiceCon
         uploading = true;
         try {
           const seq = await receiveAndImport(ctx, vulnDb, req);
+          // The answer says what the import changed and that its re-match is under way (started next).
+          const view = await importView(ctx, vulnDb, seq, seq);
           startRematch(seq);
-          const view = await importView(ctx, vulnDb, seq, rematchUpTo);
           return reply.status(202).header('location', `${IMPORTS}/${seq}`).send(view);
         } finally {
           uploading = false;
