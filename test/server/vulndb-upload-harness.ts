@@ -6,8 +6,44 @@ import type { FindingResource } from '../../src/findings/finding-types.js';
 import { scanTarget } from '../../src/scan/scan-service.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { VulnDb } from '../../src/vulndb/vuln-db.js';
+import { createApiKey } from '../../src/accounts/api-keys.js';
+import { insertAccount } from './api-server.js';
 
-/** Helpers of vulndb-upload.test.ts: the upload as a client sends it, and the findings' oracle. */
+/** Helpers of vulndb-upload.test.ts: the accounts, the upload as a client sends it, the findings' oracle. */
+
+/** The member account whose hosts are stored. */
+export const ACCOUNT = 'acct-a';
+
+export interface Keys {
+  orgAdmin: string;
+  soloAdmin: string;
+  adminA: string;
+  memberA: string;
+  readOnlyOrg: string;
+}
+
+/**
+ * An organization (delegated administrator acct-admin, member acct-a) and an account in none
+ * (acct-solo), with the keys the test uploads with: server admins (orgAdmin, soloAdmin) and the rest.
+ */
+export async function seed(db: ServiceDb): Promise<Keys> {
+  const now = new Date().toISOString();
+  await db.kysely
+    .insertInto('organizations')
+    .values({ id: 'org-1', name: 'Org', delegated_admin_account_id: 'acct-admin', created_at: now })
+    .execute();
+  for (const id of ['acct-admin', ACCOUNT]) await insertAccount(db, id, 'org-1');
+  await insertAccount(db, 'acct-solo');
+  const key = async (accountId: string, role: 'admin' | 'member' | 'read-only'): Promise<string> =>
+    (await createApiKey(db.kysely, { accountId, role })).key;
+  return {
+    orgAdmin: await key('acct-admin', 'admin'),
+    soloAdmin: await key('acct-solo', 'admin'),
+    adminA: await key(ACCOUNT, 'admin'),
+    memberA: await key(ACCOUNT, 'member'),
+    readOnlyOrg: await key('acct-admin', 'read-only'),
+  };
+}
 
 export interface Answer {
   status: number;

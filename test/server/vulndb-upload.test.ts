@@ -4,18 +4,20 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/accounts/api-keys.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { findingOfRow } from '../../src/findings/finding-rows.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
-import { call, insertAccount } from './api-server.js';
+import { call } from './api-server.js';
 import { cutDataChange, debianKeysOf, FEED, hostInventory, keysOf, withdrawalOf } from './rematch-data.js';
 import type { DataChange, HostSpec, OsvDoc } from './rematch-data.js';
 import { BACKENDS } from './service-db-backends.js';
 import {
+  ACCOUNT,
   gatedBody,
+  seed,
+  type Keys,
   get,
   openDecisions,
   rematchDone,
@@ -34,7 +36,6 @@ import {
  * findings; bad uploads are refused with stable codes and leave the DB as it was; only server admins
  * may upload.
  */
-const ACCOUNT = 'acct-a';
 const HOSTS: HostSpec[] = [
   { id: 'h-web', release: '12', sources: ['openssl', 'curl', 'zlib', 'nghttp2'] },
   { id: 'h-admin', release: '12', sources: ['sudo', 'tar', 'bash', 'shadow'] },
@@ -59,33 +60,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const uploadFiles = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('vigil-upload-'));
 let leftBefore = new Set<string>();
 const leftOver = (): string[] => uploadFiles().filter((n) => !leftBefore.has(n));
-
-interface Keys {
-  orgAdmin: string;
-  soloAdmin: string;
-  adminA: string;
-  memberA: string;
-  readOnlyOrg: string;
-}
-
-async function seed(db: ServiceDb): Promise<Keys> {
-  const now = new Date().toISOString();
-  await db.kysely
-    .insertInto('organizations')
-    .values({ id: 'org-1', name: 'Org', delegated_admin_account_id: 'acct-admin', created_at: now })
-    .execute();
-  for (const id of ['acct-admin', ACCOUNT]) await insertAccount(db, id, 'org-1');
-  await insertAccount(db, 'acct-solo');
-  const key = async (accountId: string, role: 'admin' | 'member' | 'read-only'): Promise<string> =>
-    (await createApiKey(db.kysely, { accountId, role })).key;
-  return {
-    orgAdmin: await key('acct-admin', 'admin'),
-    soloAdmin: await key('acct-solo', 'admin'),
-    adminA: await key(ACCOUNT, 'admin'),
-    memberA: await key(ACCOUNT, 'member'),
-    readOnlyOrg: await key('acct-admin', 'read-only'),
-  };
-}
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))(
   'vulnerability DB upload (%s)',

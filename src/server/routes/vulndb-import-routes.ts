@@ -154,7 +154,10 @@ export function registerVulnDbImportRoutes(app: FastifyInstance, ctx: ServiceCon
       },
       async (req) => {
         const { importId } = req.params as Static<typeof ImportIdParams>;
-        const view = await importView(ctx, vulnDbOf(ctx), Number(importId), rematchUpTo);
+        const vulnDb = vulnDbOf(ctx);
+        const view = /^[1-9][0-9]{0,15}$/.test(importId)
+          ? await importView(ctx, vulnDb, Number(importId), rematchUpTo)
+          : undefined;
         if (!view) throw notFound(`import ${importId}`);
         return view;
       },

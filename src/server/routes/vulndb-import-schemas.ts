@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { FEEDS } from '../../feeds/feed-registry.js';
+import { IdString } from './route-schemas.js';
 
 /** The media types an upload may be sent as; the format itself is recognized from the name and bytes. */
 export const UPLOAD_MEDIA_TYPES = [
@@ -39,9 +40,8 @@ export const UploadBody = Type.String({
     'A feed file as `vigil db import` takes it: an OSV zip (osv.dev `all.zip`), OSV JSON Lines (gzip or not), a Debian tracker JSON, Alpine secdb, KEV, EPSS, NVD or CVE 5 file.',
 });
 
-export const ImportIdParams = Type.Object({
-  importId: Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'The import-log entry id' }),
-});
+/** The one id schema of every path parameter; an id that is not an import-log number is simply not found. */
+export const ImportIdParams = Type.Object({ importId: IdString(20) });
 
 export const ListQuery = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) },
