@@ -30,6 +30,7 @@ function decidedFacts(f: Finding): Record<string, unknown> {
     updatedAt: _updated,
     closedAt: _closed,
     suppressedBy: _suppressedBy,
+    suppression: _suppression,
     ...decided
   } = f;
   const sd = decided.scoreDetails;

@@ -102,6 +102,7 @@ export async function applyScanOfResourceIn(
       Object.assign(f, { status: 'ACTIVE', firstObservedAt: now, lastObservedAt: now, updatedAt: now });
       delete f.closedAt;
       delete f.suppressedBy;
+      delete f.suppression;
       applySuppression(f, suppressor);
       inserts.push(findingRow(f, fresh.id));
       changes.created.push(f);
@@ -139,18 +140,29 @@ function material(f: Finding): string {
   return JSON.stringify(MATERIAL_FIELDS.map((k) => f[k]));
 }
 
-/** Sets status ACTIVE or SUPPRESSED (with `suppressedBy`) on an open finding; true if that changed it. */
+const suppressionMark = (f: Finding): string =>
+  `${f.status}\0${f.suppressedBy ?? ''}\0${f.suppression ? JSON.stringify(f.suppression) : ''}`;
+
+/**
+ * Sets status ACTIVE or SUPPRESSED (with `suppressedBy`, and `suppression` when the suppressor gives
+ * a reason and source, as VEX does) on an open finding; true if that changed it.
+ */
 export function applySuppression(f: Finding, suppressor: Suppressor): boolean {
-  const before = `${f.status}\0${f.suppressedBy ?? ''}`;
-  const rule = suppressor({ ...f, status: 'ACTIVE' });
-  if (rule === undefined) {
+  const before = suppressionMark(f);
+  const verdict = suppressor({ ...f, status: 'ACTIVE' });
+  delete f.suppression;
+  if (verdict === undefined) {
     f.status = 'ACTIVE';
     delete f.suppressedBy;
+  } else if (typeof verdict === 'string') {
+    f.status = 'SUPPRESSED';
+    f.suppressedBy = verdict;
   } else {
     f.status = 'SUPPRESSED';
-    f.suppressedBy = rule;
+    f.suppressedBy = verdict.by;
+    f.suppression = verdict.suppression;
   }
-  return before !== `${f.status}\0${f.suppressedBy ?? ''}`;
+  return before !== suppressionMark(f);
 }
 
 export function observedAgain(
@@ -173,6 +185,8 @@ export function observedAgain(
   delete f.closedAt;
   if (old.suppressedBy !== undefined) f.suppressedBy = old.suppressedBy;
   else delete f.suppressedBy;
+  if (old.suppression !== undefined) f.suppression = old.suppression;
+  else delete f.suppression;
   const reopened = old.status === 'CLOSED';
   if (reopened) f.status = 'ACTIVE';
   const statusChanged = applySuppression(f, suppressor);

@@ -105,6 +105,7 @@ async function insertNew(
   Object.assign(f, { status: 'ACTIVE', firstObservedAt: now, lastObservedAt: now, updatedAt: now });
   delete f.closedAt;
   delete f.suppressedBy;
+  delete f.suppression;
   applySuppression(f, suppressor);
   await trx.insertInto('findings').values(findingRow(f, fresh.id)).execute();
   changes.created.push(f);

@@ -84,4 +84,30 @@ export interface Finding {
   /** NETWORK_REACHABILITY findings: the open port range, protocol and the path (src/network). */
   networkReachabilityDetails?: NetworkReachabilityDetails;
   suppressedBy?: string;
+  /** Why it is SUPPRESSED, when the suppressor says more than an id: a VEX statement (findings/vex). */
+  suppression?: FindingSuppression;
+}
+
+/** A VEX statement that suppresses a finding: the reason in words and where it was said. */
+export interface FindingSuppression {
+  /** The statement's status, justification and impact statement, in one line. */
+  reason: string;
+  source: {
+    type: 'VEX';
+    /** The stored document's id (the server), or the file given to `--vex` (the CLI). */
+    documentId: string;
+    format: 'openvex' | 'cyclonedx';
+    /** The document's own id (OpenVEX `@id`, CycloneDX `serialNumber`), author and time. */
+    vexId?: string;
+    author?: string;
+    timestamp?: string;
+    /** Index into `statements` (OpenVEX) or `vulnerabilities` (CycloneDX). */
+    statementIndex: number;
+    status: 'not_affected' | 'fixed';
+    justification?: string;
+    impactStatement?: string;
+    /** The statement's vulnerability id that matched, and how the statement named the product. */
+    vulnerabilityId: string;
+    product: string;
+  };
 }

@@ -2,7 +2,9 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable } from './fleet-schema.js';
 import type { CloudNetworkTable, HostNetworkTable } from './network-schema.js';
 
-export type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable };
+import type { VexDocumentTable } from './vex-schema.js';
+
+export type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable, VexDocumentTable };
 export type { CloudNetworkTable, HostNetworkTable };
 
 /** A nullable column an insert may omit (columns added after 0001). */
@@ -343,4 +345,5 @@ export interface ServiceDatabase {
   filter_annotations: FilterAnnotationTable;
   host_network: HostNetworkTable;
   cloud_networks: CloudNetworkTable;
+  vex_documents: VexDocumentTable;
 }

@@ -26,6 +26,7 @@ import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
 import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
 import { m0017NetworkReachability } from './migrations/m0017-network-reachability.js';
+import { m0019VexDocuments } from './migrations/m0019-vex-documents.js';
 import { m0020FindingsRangeIndexes } from './migrations/m0020-findings-range-indexes.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
@@ -63,6 +64,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0010-inspector2-compat': m0010Inspector2Compat(),
     '0011-finding-status-history': m0011FindingStatusHistory(dialect),
     '0017-network-reachability': m0017NetworkReachability(),
+    '0019-vex-documents': m0019VexDocuments(),
     '0020-findings-range-indexes': m0020FindingsRangeIndexes(),
   };
   return { getMigrations: () => Promise.resolve(all) };

@@ -1,10 +1,18 @@
 import type { Kysely, Transaction } from 'kysely';
 import { matchesCriteria, type FilterCriteria, type ResourceTags } from '../filter-criteria.js';
-import type { Finding } from '../finding-types.js';
+import type { Finding, FindingSuppression } from '../finding-types.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
+import { vexSuppressor } from '../vex/vex-matcher.js';
+import { loadVexDocuments } from '../vex/vex-load.js';
 
-/** The id of the first live rule that suppresses the finding, or undefined. */
-export type Suppressor = (f: Finding) => string | undefined;
+/** A suppression that says more than an id: `suppressedBy` and the finding's `suppression`. */
+export interface SuppressionVerdict {
+  by: string;
+  suppression: FindingSuppression;
+}
+
+/** The id of the first live rule that suppresses the finding (or a VEX verdict), or undefined. */
+export type Suppressor = (f: Finding) => string | SuppressionVerdict | undefined;
 
 type Db = Transaction<ServiceDatabase> | Kysely<ServiceDatabase>;
 
@@ -18,6 +26,7 @@ const NO_TAGS: ResourceTags = Object.freeze({});
  * Rules may filter on resource tags, which live in resource_tags (the SQL face reads them there too),
  * so the tags are loaded up front: only `resourceId`'s when given (a scan of one resource), else every
  * tag of the account (re-evaluating all its findings). None are read when no rule filters on tags.
+ * A finding no rule suppresses may still be suppressed by the account's VEX statements (findings/vex).
  */
 export async function loadSuppressor(
   db: Db,
@@ -28,9 +37,10 @@ export async function loadSuppressor(
   const rules = await liveRules(db, accountId, now);
   const tagged = rules.some((r) => (r.filter.resourceTags?.length ?? 0) > 0);
   const tags = tagged ? await loadTags(db, accountId, resourceId) : new Map<string, ResourceTags>();
+  const vex = vexSuppressor(await loadVexDocuments(db, accountId));
   return (f) => {
     const t = tags.get(f.resources[0]?.id ?? '') ?? NO_TAGS;
-    return rules.find((r) => matchesCriteria(f, r.filter, t))?.id;
+    return rules.find((r) => matchesCriteria(f, r.filter, t))?.id ?? vex(f);
   };
 }
 
