@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'vigil.suppression-rule.created',
   'vigil.suppression-rule.updated',
   'vigil.suppression-rule.deleted',
+  'vigil.vex-document.created',
+  'vigil.vex-document.deleted',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

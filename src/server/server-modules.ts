@@ -19,6 +19,7 @@ import { registerOrganizationRoutes } from './routes/organization-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
 import { registerResourcesRoutes } from './routes/resources-routes.js';
 import { registerSuppressionRoutes } from './routes/suppression-routes.js';
+import { registerVexRoutes } from './routes/vex-routes.js';
 import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { ServiceContext } from '../jobs/service-context.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
@@ -50,6 +51,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerFindingsRoutes,
   registerAggregationRoutes,
   registerSuppressionRoutes,
+  registerVexRoutes,
   registerReportRoutes,
   registerWebhookRoutes,
   registerAuditRoutes,

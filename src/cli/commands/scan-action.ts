@@ -10,6 +10,8 @@ import { loadIgnoreFile, type IgnoreRule } from '../../findings/ignore/ignore-ru
 import { scanTarget, type ScanResult, type ScanTarget } from '../../scan/scan-service.js';
 import { readSbomInventory } from '../../catalog/sbom-input/sbom-inventory.js';
 import { openScanDb } from '../../vulndb/scan-db.js';
+import type { VexSourceDocument } from '../../findings/vex/vex-matcher.js';
+import { applyVexFiles, loadVexFiles } from './scan-vex.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output-target.js';
@@ -23,6 +25,7 @@ export interface ScanCliOptions {
   ignoreUnfixed?: boolean;
   ignoreFile?: string;
   db?: string;
+  vex?: string[];
 }
 
 /** `vigil scan sbom FILE`: the format is checked (exit 2) before the file is read. */
@@ -40,6 +43,7 @@ interface ParsedOptions {
   severities: Severity[];
   failOn?: Severity;
   rules: IgnoreRule[];
+  vex: VexSourceDocument[];
 }
 
 /** Every flag is checked before the scan: a typo must not cost a full scan. */
@@ -55,7 +59,8 @@ async function parseOptions(opts: ScanCliOptions): Promise<ParsedOptions> {
   if (failOn !== undefined && !isSeverity(failOn))
     throw new UsageError(`unknown severity "${opts.failOn}" in --fail-on`);
   const rules = opts.ignoreFile ? await loadIgnoreFile(opts.ignoreFile) : [];
-  return { severities: severities as Severity[], ...(failOn ? { failOn } : {}), rules };
+  const vex = await loadVexFiles(opts.vex ?? []);
+  return { severities: severities as Severity[], ...(failOn ? { failOn } : {}), rules, vex };
 }
 
 export async function runScan(
@@ -82,6 +87,7 @@ export async function runScan(
     ignoreRules: parsed.rules,
     now,
   });
+  applyVexFiles(view.findings, parsed.vex);
   for (const r of view.expired) {
     io.stderr.write(`vigil: warning: ignore rule ${r.id} expired on ${r.expires ?? '?'}; not applied\n`);
   }
@@ -100,7 +106,9 @@ export async function runScan(
   if (opts.format !== 'table' || opts.output) {
     io.stderr.write(`vigil scan: ${view.findings.length} findings in ${report.packageCount} packages\n`);
   }
-  if (parsed.failOn && atOrAbove(view.findings, parsed.failOn).length > 0) io.exitCode = EXIT.FINDINGS;
+  // A finding a VEX statement suppresses is shown (marked) but never fails the build.
+  const open = view.findings.filter((f) => f.status !== 'SUPPRESSED');
+  if (parsed.failOn && atOrAbove(open, parsed.failOn).length > 0) io.exitCode = EXIT.FINDINGS;
 }
 
 export async function directoryOf(path: string): Promise<string> {

@@ -59,5 +59,11 @@ function withScanOptions(cmd: Command): Command {
       '--ignore-file <file>',
       'YAML rules (vulnerability, package, path; reason; expires) hiding findings',
     )
-    .option('--db <file>', 'vulnerability DB file (default: the user DB, created from the shipped snapshot)');
+    .option('--db <file>', 'vulnerability DB file (default: the user DB, created from the shipped snapshot)')
+    .option(
+      '--vex <file>',
+      'OpenVEX or CycloneDX VEX document: not_affected/fixed statements mark findings suppressed (repeatable)',
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    );
 }

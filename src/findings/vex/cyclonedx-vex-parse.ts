@@ -29,7 +29,13 @@ interface Affect {
 interface Vulnerability {
   id?: string;
   references?: Array<{ id: string }>;
-  analysis?: { state?: string; justification?: string; detail?: string; firstIssued?: string; lastUpdated?: string };
+  analysis?: {
+    state?: string;
+    justification?: string;
+    detail?: string;
+    firstIssued?: string;
+    lastUpdated?: string;
+  };
   affects?: Affect[];
   published?: string;
   updated?: string;
@@ -90,7 +96,12 @@ function authorOf(bom: Bom): string | undefined {
   return m?.authors?.find((a) => a.name)?.name ?? m?.manufacture?.name ?? m?.supplier?.name;
 }
 
-function statementOf(v: Vulnerability, index: number, local: Map<string, string>, docTime?: string): VexStatement {
+function statementOf(
+  v: Vulnerability,
+  index: number,
+  local: Map<string, string>,
+  docTime?: string,
+): VexStatement {
   const a = v.analysis ?? {};
   const time = a.lastUpdated ?? a.firstIssued ?? v.updated ?? v.published ?? docTime;
   const ids = [v.id, ...(v.references ?? []).map((r) => r.id)].filter((x): x is string => !!x);
@@ -116,7 +127,9 @@ export async function parseCycloneDxVex(doc: Record<string, unknown>): Promise<V
   if (!version) throw new VexVersionError('CycloneDX', String(doc['specVersion']).slice(0, 20), VERSIONS);
   const invalid = await new Validation.JsonStrictValidator(version).validate(JSON.stringify(doc));
   if (invalid !== null)
-    throw new VexInvalidError('not valid CycloneDX JSON', { errors: [JSON.stringify(invalid).slice(0, 2000)] });
+    throw new VexInvalidError('not valid CycloneDX JSON', {
+      errors: [JSON.stringify(invalid).slice(0, 2000)],
+    });
   const bom = doc as unknown as Bom;
   if (!bom.vulnerabilities?.length)
     throw new VexInvalidError('a CycloneDX document without vulnerabilities states nothing');

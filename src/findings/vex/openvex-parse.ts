@@ -47,7 +47,9 @@ function productOf(p: Product, statementSubs: Component[]): VexProduct {
 
 function checkTime(value: string | undefined, path: string): void {
   if (value !== undefined && !isRealDateTime(value))
-    throw new VexInvalidError(`${path} is not an RFC 3339 date-time`, { errors: [`${path}: not a date-time`] });
+    throw new VexInvalidError(`${path} is not an RFC 3339 date-time`, {
+      errors: [`${path}: not a date-time`],
+    });
 }
 
 function statementOf(s: RawStatement, index: number, docTime: string): VexStatement {

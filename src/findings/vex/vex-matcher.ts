@@ -26,7 +26,10 @@ interface Candidate {
 const key = (id: string): string => id.trim().toUpperCase();
 
 /** The purls a finding is about: its packages', and its image's (`pkg:oci/NAME@DIGEST?repository_url=`). */
-function subjectPurls(f: Finding): { packages: Array<{ purl: string; version: string }>; resource: string[] } {
+function subjectPurls(f: Finding): {
+  packages: Array<{ purl: string; version: string }>;
+  resource: string[];
+} {
   const packages = (f.packageVulnerabilityDetails?.vulnerablePackages ?? []).map((p) => ({
     purl: p.purl,
     version: p.version,
@@ -53,10 +56,12 @@ function productCovers(p: VexProduct, s: ReturnType<typeof subjectPurls>): boole
   if (!p.purls.some(named)) return false;
   const pkgs =
     p.subcomponents.length === 0
-      ? s.packages.filter((x) => p.purls.some((purl) => purlCovers(purl, x.purl))).concat(
-          // The product is the image: every package in it is in scope.
-          p.purls.some((purl) => s.resource.some((x) => purlCovers(purl, x))) ? s.packages : [],
-        )
+      ? s.packages
+          .filter((x) => p.purls.some((purl) => purlCovers(purl, x.purl)))
+          .concat(
+            // The product is the image: every package in it is in scope.
+            p.purls.some((purl) => s.resource.some((x) => purlCovers(purl, x))) ? s.packages : [],
+          )
       : s.packages.filter((x) => p.subcomponents.some((sub) => purlCovers(sub, x.purl)));
   if (pkgs.length === 0) return false;
   return p.versions === undefined || pkgs.some((x) => p.versions?.includes(x.version));

@@ -16,17 +16,22 @@ export async function parseVexDocument(doc: unknown): Promise<VexDocumentContent
     throw new VexInvalidError('not a JSON object');
   const d = doc as Record<string, unknown>;
   let content: VexDocumentContent;
-  if (typeof d['@context'] === 'string' && d['@context'].startsWith('https://openvex.dev/')) content = parseOpenVex(d);
+  if (typeof d['@context'] === 'string' && d['@context'].startsWith('https://openvex.dev/'))
+    content = parseOpenVex(d);
   else if (d['bomFormat'] === 'CycloneDX') content = await parseCycloneDxVex(d);
-  else throw new VexInvalidError('neither OpenVEX (@context https://openvex.dev/ns…) nor CycloneDX (bomFormat)');
+  else
+    throw new VexInvalidError('neither OpenVEX (@context https://openvex.dev/ns…) nor CycloneDX (bomFormat)');
   if (content.statements.length > MAX_VEX_STATEMENTS)
-    throw new VexInvalidError(`more than ${MAX_VEX_STATEMENTS} statements`, { statements: content.statements.length });
+    throw new VexInvalidError(`more than ${MAX_VEX_STATEMENTS} statements`, {
+      statements: content.statements.length,
+    });
   return content;
 }
 
 /** VEX JSON text (a file given to the CLI) → statements; the same depth guard the server's parser has. */
 export async function parseVexText(text: string): Promise<VexDocumentContent> {
-  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw new VexInvalidError(`JSON nested deeper than ${MAX_JSON_DEPTH}`);
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
+    throw new VexInvalidError(`JSON nested deeper than ${MAX_JSON_DEPTH}`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -53,6 +53,10 @@ function findingLines(f: Finding): string[] {
       f.score !== undefined ? f.score.toFixed(1) : '-',
       f.exploitAvailable === 'YES' ? 'yes' : '',
     ]),
+    // A finding a VEX statement suppresses stays listed, with the statement's reason under it.
+    ...(f.status === 'SUPPRESSED' && f.suppression
+      ? [fit(`  suppressed: ${f.suppression.reason}`, TABLE_WIDTH).trimEnd()]
+      : []),
   ];
 }
 
@@ -64,6 +68,8 @@ export function summaryLines(report: FindingsReport): string[] {
   const kev = report.findings.filter((f) => f.exploitAvailable === 'YES').length;
   let head = `${total} finding${total === 1 ? '' : 's'} in ${report.packageCount} packages: ${fixable} fixable, ${kev} known exploited`;
   if (report.ignored.length) head += `, ${report.ignored.length} ignored by rules`;
+  const suppressed = report.findings.filter((f) => f.status === 'SUPPRESSED').length;
+  if (suppressed) head += `, ${suppressed} suppressed by VEX`;
   const bySeverity = [...SEVERITIES]
     .reverse()
     .filter((s) => counts[s] > 0)
