@@ -3,6 +3,7 @@ import { seedFleet } from './fleet-seed.js';
 import { seedReports } from './reports-seed.js';
 import { seedResources } from './resources-seed.js';
 import { seedSuppression } from './suppression-seed.js';
+import { seedVex } from './vex-seed.js';
 import { seedWebhooks } from './webhooks-seed.js';
 import { seedVulnDbImports } from './vulndb-imports-seed.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
@@ -15,6 +16,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedAccounts,
   seedResources,
   seedSuppression,
+  seedVex,
   seedReports,
   seedWebhooks,
   seedFleet,
