@@ -59,6 +59,8 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/findings/suppression/suppression-matcher.ts': ['test/server/suppression-tags.test.ts'],
   'src/findings/suppression/suppression-reevaluator.ts': ['test/server/suppression-rules.test.ts'],
   'src/findings/suppression/suppression-rules.ts': ['test/server/suppression-rules.test.ts'],
+  'src/findings/vex/vex-documents.ts': ['test/vex/vex-server.test.ts'],
+  'src/findings/vex/vex-load.ts': ['test/vex/vex-server.test.ts'],
   'src/jobs/history-purge.ts': ['test/server/history-purge.test.ts'],
   'src/jobs/retention-task.ts': ['test/server/retention-purge.test.ts'],
   'src/reports/exports/findings-export.ts': ['test/server/reports-findings.test.ts'],
