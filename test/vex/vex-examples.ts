@@ -17,7 +17,7 @@ export async function cyclonedxVexExamples(): Promise<Map<string, string>> {
   const extract = tar.extract();
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
     stream.on('end', () => {
       if (header.type === 'file' && header.name.endsWith('.json'))
         out.set(header.name, Buffer.concat(chunks).toString('utf8'));
@@ -118,38 +118,62 @@ interface OracleStatement {
   time: number;
 }
 
-type J = Record<string, unknown> & { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+interface RawCdx {
+  metadata?: { timestamp?: string; component?: { 'bom-ref'?: string; purl?: string } };
+  components?: Array<{ 'bom-ref'?: string; purl?: string }>;
+  vulnerabilities?: Array<{
+    id: string;
+    references?: Array<{ id: string }>;
+    analysis?: { state?: string; lastUpdated?: string };
+    affects?: Array<{ ref: string; versions?: Array<{ status?: string }> }>;
+  }>;
+}
+interface RawOpenVex {
+  timestamp: string;
+  statements: Array<{
+    vulnerability: { name: string; aliases?: string[] };
+    products: Array<{
+      '@id': string;
+      identifiers?: { purl?: string };
+      subcomponents?: Array<{ '@id': string }>;
+    }>;
+    status: string;
+    timestamp?: string;
+    last_updated?: string;
+  }>;
+}
+
+const SUPPRESSING_STATES = ['not_affected', 'false_positive', 'resolved', 'resolved_with_pedigree'];
+
+function cdxStatements(d: RawCdx): OracleStatement[] {
+  const refs = new Map<string, string>();
+  for (const c of [d.metadata?.component, ...(d.components ?? [])])
+    if (c?.['bom-ref'] && c.purl) refs.set(c['bom-ref'], c.purl);
+  return (d.vulnerabilities ?? []).map((v, index) => ({
+    index,
+    vulns: [v.id, ...(v.references ?? []).map((r) => r.id)],
+    products: (v.affects ?? [])
+      .filter((a) => !a.versions || a.versions.some((x) => x.status === 'unaffected'))
+      .map((a) => {
+        const frag = a.ref.includes('#') ? decodeURIComponent(a.ref.split('#')[1] ?? '') : a.ref;
+        return { purl: refs.get(frag) ?? (frag.startsWith('pkg:') ? frag : 'no-purl'), subs: [] };
+      }),
+    suppress: SUPPRESSING_STATES.includes(v.analysis?.state ?? ''),
+    time: Date.parse(v.analysis?.lastUpdated ?? d.metadata?.timestamp ?? '1970-01-01T00:00:00Z'),
+  }));
+}
 
 function statementsOf(doc: Record<string, unknown>): OracleStatement[] {
-  const d = doc as J;
-  if (d['bomFormat'] === 'CycloneDX') {
-    const refs = new Map<string, string>();
-    for (const c of [d['metadata']?.component, ...((d['components'] as J[] | undefined) ?? [])])
-      if (c?.['bom-ref'] && c.purl) refs.set(c['bom-ref'], c.purl);
-    return ((d['vulnerabilities'] as J[] | undefined) ?? []).map((v, index) => ({
-      index,
-      vulns: [v['id'], ...((v['references'] as J[] | undefined) ?? []).map((r) => r['id'])],
-      products: ((v['affects'] as J[] | undefined) ?? [])
-        .filter((a) => !a['versions'] || (a['versions'] as J[]).some((x) => x['status'] === 'unaffected'))
-        .map((a) => {
-          const ref = String(a['ref']);
-          const frag = ref.includes('#') ? decodeURIComponent(ref.split('#')[1] ?? '') : ref;
-          return { purl: refs.get(frag) ?? (frag.startsWith('pkg:') ? frag : 'no-purl'), subs: [] };
-        }),
-      suppress: ['not_affected', 'false_positive', 'resolved', 'resolved_with_pedigree'].includes(
-        v['analysis']?.state,
-      ),
-      time: Date.parse(v['analysis']?.lastUpdated ?? d['metadata']?.timestamp ?? '1970-01-01T00:00:00Z'),
-    }));
-  }
-  return ((d['statements'] as J[] | undefined) ?? []).map((s, index) => ({
+  if (doc['bomFormat'] === 'CycloneDX') return cdxStatements(doc);
+  const d = doc as unknown as RawOpenVex;
+  return d.statements.map((s, index) => ({
     index,
-    vulns: [s['vulnerability']?.name, ...(s['vulnerability']?.aliases ?? [])],
-    products: (s['products'] as J[]).map((p) => ({
-      purl: p['identifiers']?.purl ?? p['@id'],
-      subs: ((p['subcomponents'] as J[] | undefined) ?? []).map((x) => x['@id']),
+    vulns: [s.vulnerability.name, ...(s.vulnerability.aliases ?? [])],
+    products: s.products.map((p) => ({
+      purl: p.identifiers?.purl ?? p['@id'],
+      subs: (p.subcomponents ?? []).map((x) => x['@id']),
     })),
-    suppress: s['status'] === 'not_affected' || s['status'] === 'fixed',
-    time: Date.parse(s['last_updated'] ?? s['timestamp'] ?? d['timestamp']),
+    suppress: s.status === 'not_affected' || s.status === 'fixed',
+    time: Date.parse(s.last_updated ?? s.timestamp ?? d.timestamp),
   }));
 }

@@ -125,7 +125,7 @@ function statementOf(
 export async function parseCycloneDxVex(doc: Record<string, unknown>): Promise<VexDocumentContent> {
   const version = VERSIONS.find((v) => v === doc['specVersion']);
   if (!version) throw new VexVersionError('CycloneDX', String(doc['specVersion']).slice(0, 20), VERSIONS);
-  const invalid = await new Validation.JsonStrictValidator(version).validate(JSON.stringify(doc));
+  const invalid: unknown = await new Validation.JsonStrictValidator(version).validate(JSON.stringify(doc));
   if (invalid !== null)
     throw new VexInvalidError('not valid CycloneDX JSON', {
       errors: [JSON.stringify(invalid).slice(0, 2000)],
