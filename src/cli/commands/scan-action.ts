@@ -11,11 +11,14 @@ import { scanTarget, type ScanResult, type ScanTarget } from '../../scan/scan-se
 import { readSbomInventory } from '../../catalog/sbom-input/sbom-inventory.js';
 import { openScanDb } from '../../vulndb/scan-db.js';
 import type { VexSourceDocument } from '../../findings/vex/vex-matcher.js';
-import { applyVexFiles, loadVexFiles } from './scan-vex.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT } from '../exit-codes.js';
 import { writeOutput } from '../output-target.js';
 import { progressReporter } from '../progress-reporter.js';
+import type * as ScanVexModule from './scan-vex.js';
+
+/** Loaded only with --vex: the VEX parsers bring the CycloneDX schema validator. */
+const vexModule = (): Promise<typeof ScanVexModule> => import('./scan-vex.js');
 
 export interface ScanCliOptions {
   format: string;
@@ -59,7 +62,7 @@ async function parseOptions(opts: ScanCliOptions): Promise<ParsedOptions> {
   if (failOn !== undefined && !isSeverity(failOn))
     throw new UsageError(`unknown severity "${opts.failOn}" in --fail-on`);
   const rules = opts.ignoreFile ? await loadIgnoreFile(opts.ignoreFile) : [];
-  const vex = await loadVexFiles(opts.vex ?? []);
+  const vex = opts.vex?.length ? await (await vexModule()).loadVexFiles(opts.vex) : [];
   return { severities: severities as Severity[], ...(failOn ? { failOn } : {}), rules, vex };
 }
 
@@ -87,7 +90,7 @@ export async function runScan(
     ignoreRules: parsed.rules,
     now,
   });
-  applyVexFiles(view.findings, parsed.vex);
+  if (parsed.vex.length) (await vexModule()).applyVexFiles(view.findings, parsed.vex);
   for (const r of view.expired) {
     io.stderr.write(`vigil: warning: ignore rule ${r.id} expired on ${r.expires ?? '?'}; not applied\n`);
   }
