@@ -68,6 +68,20 @@ describe('vigil scan sbom --vex (real scan of the CycloneDX VEX example SBOM)', 
     });
   });
 
+  it('SARIF output carries a SARIF suppression on exactly the suppressed results', async () => {
+    const r = await runCli(['scan', 'sbom', bom, '--db', db, '--vex', cdxVex, '-f', 'sarif']);
+    expect(r.code, r.stderr).toBe(0);
+    const sarif = JSON.parse(r.stdout) as {
+      runs: Array<{
+        results: Array<{ ruleId: string; suppressions?: Array<{ kind: string; justification: string }> }>;
+      }>;
+    };
+    const results = sarif.runs[0]?.results ?? [];
+    expect(results).toHaveLength(baseline.length);
+    expect(results.filter((x) => x.suppressions).map((x) => x.ruleId)).toEqual(['CVE-2020-25649']);
+    expect(results.find((x) => x.suppressions)?.suppressions?.[0]).toMatchObject({ kind: 'external' });
+  });
+
   it('several documents (OpenVEX and CycloneDX, ours and the example): exactly the oracle set, the rest unchanged', async () => {
     const files = [...OURS, cdxVex];
     const r = await scan(...files.flatMap((f) => ['--vex', f]));

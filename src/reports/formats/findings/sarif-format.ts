@@ -49,6 +49,10 @@ function resultsOf(f: Finding, ruleIndex: number): Record<string, unknown>[] {
       },
     ],
     partialFingerprints: { vigilFinding: `${f.id}/${p.purl}` },
+    // SARIF's own way to say "reported, but someone ruled it out" (a VEX statement, `--vex`).
+    ...(f.suppression
+      ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.suppression.reason }] }
+      : {}),
     properties: {
       severity: f.severity,
       fixAvailable: f.fixAvailable,
