@@ -133,6 +133,34 @@ describe('VEX matching', () => {
     expect(purlCovers('not a purl', pkg)).toBe(false);
   });
 
+  it('an image product covers its packages; subcomponents narrow it to the named ones', async () => {
+    const pkg = 'pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&distro=debian-12';
+    const f = {
+      ...finding('i', 'CVE-2024-5535', [], pkg, '3.0.15-1~deb12u1'),
+      resources: [
+        {
+          id: 'sha256:abc',
+          type: 'CONTAINER_IMAGE',
+          details: { repositoryName: 'registry.example/team/app' },
+        },
+      ],
+    } as Finding;
+    const image = 'pkg:oci/app@sha256%3Aabc?repository_url=registry.example%2Fteam%2Fapp';
+    const verdict = async (product: Record<string, unknown>): Promise<boolean> => {
+      const content = await parseVexDocument({
+        ...OPENVEX,
+        statements: [{ vulnerability: { name: 'CVE-2024-5535' }, products: [product], status: 'fixed' }],
+      });
+      return vexSuppressor([{ documentId: 'x', content }])(f) !== undefined;
+    };
+    expect(await verdict({ '@id': image })).toBe(true);
+    expect(await verdict({ '@id': 'pkg:oci/app' })).toBe(true);
+    expect(await verdict({ '@id': image, subcomponents: [{ '@id': 'pkg:deb/debian/openssl' }] })).toBe(true);
+    expect(await verdict({ '@id': image, subcomponents: [{ '@id': 'pkg:deb/debian/libc6' }] })).toBe(false);
+    expect(await verdict({ '@id': 'pkg:oci/app@sha256%3Aother' })).toBe(false);
+    expect(await verdict({ '@id': 'pkg:oci/app?repository_url=elsewhere.example%2Fapp' })).toBe(false);
+  });
+
   it('latest statement wins across documents; aliases match; only not_affected/fixed suppress', async () => {
     const texts = ['jackson-openvex.json', 'jackson-openvex-later.json', 'jackson-cyclonedx.json'].map(
       readTestdata,

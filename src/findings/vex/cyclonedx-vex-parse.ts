@@ -7,6 +7,17 @@ import { VexVersionError } from './vex-version-error.js';
 /** `vulnerabilities[].analysis` exists from CycloneDX 1.4. */
 const VERSIONS = [Spec.Version.v1dot4, Spec.Version.v1dot5, Spec.Version.v1dot6] as const;
 
+/** One validator per version: each compiles its schema once (a few hundred ms), then checks fast. */
+const validators = new Map<Spec.Version, Validation.JsonStrictValidator>();
+function validatorOf(version: Spec.Version): Validation.JsonStrictValidator {
+  let v = validators.get(version);
+  if (!v) {
+    v = new Validation.JsonStrictValidator(version);
+    validators.set(version, v);
+  }
+  return v;
+}
+
 /** CycloneDX analysis states onto the four VEX statuses (CycloneDX's own VEX mapping). */
 const STATUS_OF_STATE: Readonly<Record<string, VexStatus>> = {
   not_affected: 'not_affected',
@@ -125,7 +136,7 @@ function statementOf(
 export async function parseCycloneDxVex(doc: Record<string, unknown>): Promise<VexDocumentContent> {
   const version = VERSIONS.find((v) => v === doc['specVersion']);
   if (!version) throw new VexVersionError('CycloneDX', String(doc['specVersion']).slice(0, 20), VERSIONS);
-  const invalid: unknown = await new Validation.JsonStrictValidator(version).validate(JSON.stringify(doc));
+  const invalid: unknown = await validatorOf(version).validate(JSON.stringify(doc));
   if (invalid !== null)
     throw new VexInvalidError('not valid CycloneDX JSON', {
       errors: [JSON.stringify(invalid).slice(0, 2000)],
