@@ -1,7 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable } from './fleet-schema.js';
 import type { CloudNetworkTable, HostNetworkTable } from './network-schema.js';
-
 import type { VexDocumentTable } from './vex-schema.js';
 
 export type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable, VexDocumentTable };
