@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { buildCli, runCli } from '../cli/built-cli.js';
+import { cyclonedxErrors } from '../cli/sbom-checks.js';
 import { matchingDbPath } from '../matching/fixtures/matching-db.js';
 import { exampleFiles, expectedSuppressed, removeDir, TESTDATA } from './vex-examples.js';
 
@@ -80,6 +81,32 @@ describe('vigil scan sbom --vex (real scan of the CycloneDX VEX example SBOM)', 
     expect(results).toHaveLength(baseline.length);
     expect(results.filter((x) => x.suppressions).map((x) => x.ruleId)).toEqual(['CVE-2020-25649']);
     expect(results.find((x) => x.suppressions)?.suppressions?.[0]).toMatchObject({ kind: 'external' });
+  });
+
+  it('CycloneDX output is valid 1.5 and gives the suppressed finding its VEX analysis', async () => {
+    const r = await runCli([
+      'scan',
+      'sbom',
+      bom,
+      '--db',
+      db,
+      '--vex',
+      ...OURS.slice(0, 1),
+      '-f',
+      'cyclonedx',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await cyclonedxErrors(r.stdout)).toBeNull();
+    const vulns = (
+      JSON.parse(r.stdout) as { vulnerabilities: Array<{ id: string; analysis?: { state: string } }> }
+    ).vulnerabilities;
+    expect(vulns).toHaveLength(baseline.length);
+    expect(
+      vulns
+        .filter((v) => v.analysis)
+        .map((v) => `${v.id} ${v.analysis?.state ?? ''}`)
+        .sort(),
+    ).toEqual(['CVE-2020-36518 not_affected', 'CVE-2022-42003 resolved']);
   });
 
   it('several documents (OpenVEX and CycloneDX, ours and the example): exactly the oracle set, the rest unchanged', async () => {

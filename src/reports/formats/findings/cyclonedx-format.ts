@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding, VulnerablePackage } from '../../../findings/finding-types.js';
+import type { Finding, FindingSuppression, VulnerablePackage } from '../../../findings/finding-types.js';
 import { scoreVector } from '../../../risk/cvss-scorer.js';
 import {
   severityFromScore as severityFromScoreBand,
@@ -76,6 +76,29 @@ function component(p: VulnerablePackage, ref: string): Record<string, unknown> {
   };
 }
 
+/** CycloneDX's justifications; an OpenVEX one has no exact equal, so it stays in `detail` only. */
+const CDX_JUSTIFICATIONS = new Set([
+  'code_not_present',
+  'code_not_reachable',
+  'requires_configuration',
+  'requires_dependency',
+  'requires_environment',
+  'protected_by_compiler',
+  'protected_at_runtime',
+  'protected_at_perimeter',
+  'protected_by_mitigating_control',
+]);
+
+/** A VEX-suppressed finding (`--vex`) keeps the statement as CycloneDX's own `analysis`. */
+function analysisOf(s: FindingSuppression): Record<string, unknown> {
+  const j = s.source.justification;
+  return {
+    state: s.source.status === 'fixed' ? 'resolved' : 'not_affected',
+    ...(j && CDX_JUSTIFICATIONS.has(j) ? { justification: j } : {}),
+    detail: s.reason,
+  };
+}
+
 function vulnerability(f: Finding, refs: ReadonlyMap<string, string>): Record<string, unknown> {
   const d = f.packageVulnerabilityDetails;
   const cwes = (d?.cwes ?? []).map((c) => Number(c.replace(/^CWE-/, ''))).filter((n) => Number.isInteger(n));
@@ -92,9 +115,15 @@ function vulnerability(f: Finding, refs: ReadonlyMap<string, string>): Record<st
     description: f.description,
     recommendation: f.remediation.recommendation.text,
     advisories: (d?.referenceUrls ?? []).slice(0, 20).map((url) => ({ url })),
+    ...(f.suppression ? { analysis: analysisOf(f.suppression) } : {}),
     affects: (d?.vulnerablePackages ?? []).map((p) => ({
       ref: refs.get(`${p.purl}\0${p.filePath}`) ?? p.purl,
-      versions: [{ version: p.version, status: 'affected' }],
+      versions: [
+        {
+          version: p.version,
+          status: f.suppression?.source.status === 'not_affected' ? 'unaffected' : 'affected',
+        },
+      ],
     })),
     properties: [
       { name: 'vigil:severity', value: f.severity },
