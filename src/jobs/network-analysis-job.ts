@@ -1,3 +1,4 @@
+import { reanalyseDueAgentlessInstances } from '../scan/agentless-network-analysis.js';
 import { reanalyseDueHostNetworks } from '../scan/network-analysis.js';
 import { pollingTask } from './polling-task.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
@@ -13,6 +14,9 @@ export function createNetworkAnalysisTask(ctx: ServiceContext, log: JobLogger): 
     async () => {
       await reanalyseDueHostNetworks(ctx.db, ctx.now(), (host, err) =>
         log.error({ err, ...host }, 'network re-analysis of a host failed'),
+      );
+      await reanalyseDueAgentlessInstances(ctx.db, ctx.now(), (at, err) =>
+        log.error({ err, ...at }, 'network re-analysis of agentless instances failed'),
       );
     },
     (err) => log.error({ err }, 'network re-analysis run failed'),

@@ -17,6 +17,7 @@ import {
 } from '../network/reachability-findings.js';
 import type { InternetExposure } from '../risk/contextual-score.js';
 import { lockCoverage } from '../resources/coverage/coverage-store.js';
+import { retireAgentlessResource } from '../resources/network/agentless-instance-store.js';
 import {
   cloudNetworkOf,
   forgetNetworkFacts,
@@ -46,7 +47,7 @@ export interface NetworkAnalysisSummary {
   rescored: number;
 }
 
-interface CloudContext {
+export interface CloudContext {
   net: AwsNetwork;
   results: CloudPathResult[];
 }
@@ -78,6 +79,9 @@ export async function analyseHostNetwork(
       await forgetNetworkFacts(trx, at);
       return undefined;
     }
+    // The agent names the instance now: its agentless resource retires (one resource per instance).
+    if (instanceId && instanceId !== at.resourceId)
+      await retireAgentlessResource(trx, at.accountId, instanceId, at.now);
     const on = resource.scanning;
     const findings = on ? drafts.map((d) => findingOf(d, at, resource.view)) : [];
     const effective = on ? exposure : NOT_ANALYSED;
@@ -120,21 +124,27 @@ export async function analyseAllHostNetworks(
   return out;
 }
 
-async function cloudContextOf(db: Kysely<ServiceDatabase>, accountId: string): Promise<CloudContext | null> {
+export async function cloudContextOf(
+  db: Kysely<ServiceDatabase>,
+  accountId: string,
+): Promise<CloudContext | null> {
   const stored = await cloudNetworkOf(db, accountId);
   if (!stored) return null;
   const net = buildAwsNetwork(JSON.parse(stored.json));
   return { net, results: analyzeAwsPaths(net) };
 }
 
-/** The cloud drafts name the instance; in the service they belong to the host resource it joined. */
-function cloudDrafts(
+/**
+ * The cloud drafts name the instance; in the service they belong to the host resource it joined (or,
+ * with no facts, to the instance's own agentless resource: the NO_AGENT categories).
+ */
+export function cloudDrafts(
   ctx: CloudContext,
   results: readonly CloudPathResult[],
-  facts: NetworkFacts,
+  facts: NetworkFacts | undefined,
   resourceId: string,
 ): NetworkFindingDraft[] {
-  const byInstance = new Map([[facts.cloud?.instanceId ?? '', facts]]);
+  const byInstance = new Map(facts ? [[facts.cloud?.instanceId ?? '', facts]] : []);
   const privateOf = (eni: string): string | undefined => ctx.net.enis.get(eni)?.PrivateIpAddress;
   return cloudReachabilityFindings(results, byInstance, privateOf).map((d) => ({
     ...d,
@@ -143,7 +153,7 @@ function cloudDrafts(
   }));
 }
 
-function findingOf(
+export function findingOf(
   d: NetworkFindingDraft,
   at: { accountId: string; now: Date },
   resource: FindingResource,

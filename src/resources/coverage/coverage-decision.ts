@@ -18,6 +18,7 @@ export const COVERAGE_REASONS = [
   'EXCLUDED_BY_TAG',
   'SCAN_TYPE_DISABLED',
   'RESOURCE_TERMINATED',
+  'UNMANAGED_EC2_INSTANCE',
 ] as const;
 export type CoverageReason = (typeof COVERAGE_REASONS)[number];
 export type CoverageStatus = 'ACTIVE' | 'INACTIVE';
@@ -42,6 +43,8 @@ export interface CoverageFacts {
   agent?: { lastCheckinAt: string; offlineAt: string; inventoryWantedSince: string | null; staleAt: string | null };
   outcome: ScanOutcome;
   outcomeMessage: string | null;
+  /** A host known only from the account's cloud network: no agent, so no package scan can run. */
+  unmanaged?: boolean;
 }
 
 export interface CoverageDecision {
@@ -72,6 +75,7 @@ function reasonOf(f: CoverageFacts, at: string): CoverageReason {
   if (f.deleted) return 'RESOURCE_TERMINATED';
   if (!f.scanningEnabled) return 'SCAN_TYPE_DISABLED';
   if (f.excluded) return 'EXCLUDED_BY_TAG';
+  if (f.unmanaged) return 'UNMANAGED_EC2_INSTANCE';
   if (f.agent && f.agent.offlineAt <= at) return 'AGENT_OFFLINE';
   if (f.agent?.staleAt && f.agent.staleAt <= at) return 'STALE_INVENTORY';
   return f.outcome;
@@ -89,6 +93,8 @@ function messageOf(reason: CoverageReason, f: CoverageFacts): string | null {
       return `an inventory was asked for at ${f.agent?.inventoryWantedSince ?? '?'} and none has arrived`;
     case 'RESOURCE_TERMINATED':
       return null;
+    case 'UNMANAGED_EC2_INSTANCE':
+      return 'known from the cloud network only: no agent reports this instance, so its packages cannot be scanned';
     default:
       return f.outcomeMessage;
   }

@@ -11,6 +11,7 @@ import {
   type CoverageStatus,
   type ScanOutcome,
 } from './coverage-decision.js';
+import { isAgentlessDetails } from '../network/cloud-network-source.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 const PACKAGE = 'PACKAGE';
@@ -60,6 +61,7 @@ async function loadFacts(db: Db, accountId: string, resourceId: string): Promise
       'r.type',
       'r.tags_json',
       'r.deleted_at',
+      'r.details_json',
       'a.host_scanning',
       'a.image_scanning',
       'h.last_checkin_at',
@@ -83,6 +85,9 @@ async function loadFacts(db: Db, accountId: string, resourceId: string): Promise
     deleted: r.deleted_at !== null && r.deleted_at !== undefined,
     scanningEnabled: enabled,
     excluded: isExcluded(r.type, JSON.parse(r.tags_json) as Record<string, string>),
+    ...(r.type === 'HOST' && !r.last_checkin_at && isAgentlessDetails(JSON.parse(r.details_json) as Record<string, unknown>)
+      ? { unmanaged: true }
+      : {}),
     ...(r.last_checkin_at && r.offline_at
       ? {
           agent: {

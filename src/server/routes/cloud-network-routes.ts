@@ -14,6 +14,7 @@ const Uploaded = Type.Object({
   instances: Type.Integer(),
   hosts: Type.Array(Type.Object({ instanceId: Type.String(), resourceId: Type.String() })),
   instancesWithoutHost: Type.Array(Type.String()),
+  agentlessRetired: Type.Array(Type.String()),
   analysed: Type.Integer(),
 });
 
