@@ -1,4 +1,5 @@
 import { seedAccounts } from './accounts-seed.js';
+import { seedCloudNetwork } from './cloud-network-seed.js';
 import { seedFleet } from './fleet-seed.js';
 import { seedReports } from './reports-seed.js';
 import { seedResources } from './resources-seed.js';
@@ -21,6 +22,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedWebhooks,
   seedFleet,
   seedVulnDbImports,
+  seedCloudNetwork,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
