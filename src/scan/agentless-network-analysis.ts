@@ -31,7 +31,7 @@ export interface AgentlessAnalysis {
   analysed: Array<{ instanceId: string; findings: number }>;
   /** Agentless resources retired: the instance left the upload or an agent names it now. */
   retired: string[];
-  /** Instances whose id a live resource not created by the upload already holds (left alone). */
+  /** Left alone: a live resource the upload did not create holds the id, or an agent named it meanwhile. */
   skipped: string[];
 }
 
@@ -62,7 +62,7 @@ export async function analyseAgentlessInstances(
   return out;
 }
 
-/** One instance in one transaction: its resource kept, its findings applied. Undefined: not ours. */
+/** One instance in one transaction: its resource kept, its findings applied. Undefined: not ours (any more). */
 async function analyseOne(
   db: Kysely<ServiceDatabase>,
   accountId: string,
@@ -74,6 +74,8 @@ async function analyseOne(
   const drafts = cloudDrafts(ctx, results, undefined, instanceId);
   return db.transaction().execute(async (trx) => {
     await lockCoverage(trx, accountId, instanceId);
+    // An agent that named the instance since the caller looked: its host carries the findings.
+    if (await hostOfInstance(trx, accountId, instanceId)) return undefined;
     const kept = await keepAgentlessResource(trx, accountId, instanceOf(ctx.net, instanceId), now);
     if (kept === 'foreign') return undefined;
     const resource = await hostForNetworkAnalysis(trx, accountId, instanceId);
