@@ -1,6 +1,8 @@
 import type { Transaction } from 'kysely';
+import { yieldToEventLoop } from '../core/event-loop-yield.js';
 import { appendEvents } from '../events/event-outbox.js';
-import type { ServiceDatabase } from '../store/service-db-schema.js';
+import type { OutboxEvent } from '../events/event-types.js';
+import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { scanDigest } from './finding-digest.js';
 import {
   applySuppression,
@@ -10,6 +12,7 @@ import {
   type LifecycleChanges,
 } from './finding-lifecycle.js';
 import { findingOfRow, findingRow } from './finding-rows.js';
+import { insertFindingRows, rewriteFindingRows } from './finding-writes.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
 import { shareAccountSuppression } from './suppression/account-lock.js';
 import type { Finding } from './finding-types.js';
@@ -25,6 +28,9 @@ export interface RematchOfResource {
   now: Date;
 }
 
+/** Findings decided (suppression, JSON) between two turns of the event loop. */
+const DECISIONS_PER_TURN = 100;
+
 /**
  * A re-match of a stored inventory applied to its findings, by the scan lifecycle's own rules: new →
  * ACTIVE (suppression applied), seen after CLOSED → reopened with the same id, changed facts → updated,
@@ -37,7 +43,87 @@ export async function applyRematchOfResourceIn(
   trx: Transaction<ServiceDatabase>,
   r: RematchOfResource,
 ): Promise<LifecycleChanges> {
-  const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
+  const [changes] = await applyRematchesIn(trx, [r]);
+  return changes ?? { created: [], updated: [], observed: [], closed: [] };
+}
+
+/**
+ * The same for many resources in ONE transaction (the caller's): their rows written a few statements
+ * at a time and their events appended together, so a re-match of thousands of hosts is a few
+ * transactions, not thousands. Changes in the order of `rs`.
+ */
+export async function applyRematchesIn(
+  trx: Transaction<ServiceDatabase>,
+  rs: readonly RematchOfResource[],
+): Promise<LifecycleChanges[]> {
+  const plans: Plan[] = [];
+  for (const r of rs) plans.push(await planOf(trx, r));
+  const olds = await storedFindings(
+    trx,
+    plans.flatMap((p) => [...p.rewrites.map((w) => w.storedId), ...p.closing.map(([, row]) => row.id)]),
+  );
+  const inserts: FindingTable[] = [];
+  const rewrites: FindingTable[] = [];
+  const events: OutboxEvent[] = [];
+  const shared = new Set<string>();
+  let decided = 0;
+  const out: LifecycleChanges[] = [];
+  for (const p of plans) {
+    const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
+    out.push(changes);
+    if (p.creates.length + p.rewrites.length + p.closing.length === 0) continue;
+    const { r } = p;
+    if (!shared.has(r.accountId)) await shareAccountSuppression(trx, r.accountId);
+    shared.add(r.accountId);
+    const suppressor = await loadSuppressor(trx, r.accountId, r.now, r.resourceId);
+    const now = r.now.toISOString();
+    // The score in the host's context, as a scan writes it (the digests above leave the context out).
+    const exposure = await loadExposure(trx, r.accountId, r.resourceId);
+    for (const fresh of p.creates) {
+      if (++decided % DECISIONS_PER_TURN === 0) await yieldToEventLoop();
+      const f = created(r.accountId, inContext(fresh, exposure), now, suppressor);
+      inserts.push(findingRow(f, fresh.id));
+      changes.created.push(f);
+    }
+    for (const { fresh, storedId } of p.rewrites) {
+      const old = olds.get(storedId);
+      if (!old) continue;
+      const next = observedAgain(old, inContext(fresh, exposure), now, suppressor, old.lastObservedAt);
+      rewrites.push(findingRow(next.finding, fresh.id));
+      (next.changed ? changes.updated : changes.observed).push(next.finding);
+    }
+    for (const [identity, row] of p.closing) {
+      const old = olds.get(row.id);
+      if (!old) continue;
+      const f: Finding = { ...old, status: 'CLOSED', closedAt: now, updatedAt: now };
+      rewrites.push(findingRow(f, identity));
+      changes.closed.push(f);
+    }
+    events.push(...lifecycleEvents({ ...r, findings: r.findings }, changes));
+  }
+  await insertFindingRows(trx, inserts);
+  await rewriteFindingRows(trx, rewrites);
+  const at = rs[0]?.now.toISOString();
+  if (at !== undefined) await appendEvents(trx, events, at);
+  return out;
+}
+
+interface StoredRow {
+  id: string;
+  identity_key: string;
+  status: string;
+  match_digest: string | null;
+}
+
+interface Plan {
+  r: RematchOfResource;
+  creates: Finding[];
+  rewrites: Array<{ fresh: Finding; storedId: string }>;
+  closing: Array<[string, StoredRow]>;
+}
+
+/** What one resource's re-match changes, from its stored digests alone (no finding JSON read). */
+async function planOf(trx: Transaction<ServiceDatabase>, r: RematchOfResource): Promise<Plan> {
   let q = trx
     .selectFrom('findings')
     .select(['id', 'identity_key', 'status', 'match_digest'])
@@ -47,68 +133,28 @@ export async function applyRematchOfResourceIn(
     ? q.where('package_key', 'in', r.scope.length > 0 ? r.scope : [''])
     : q.where('package_key', 'is not', null);
   const stored = new Map((await q.execute()).map((row) => [row.identity_key, row]));
-  const now = r.now.toISOString();
-  const creates: Finding[] = [];
-  const rewrites: Array<{ fresh: Finding; storedId: string }> = [];
+  const plan: Plan = { r, creates: [], rewrites: [], closing: [] };
   const seen = new Set<string>();
   for (const fresh of r.findings) {
     seen.add(fresh.id);
     const old = stored.get(fresh.id);
-    if (!old) creates.push(fresh);
+    if (!old) plan.creates.push(fresh);
     else if (old.status === 'CLOSED' || old.match_digest !== scanDigest(fresh))
-      rewrites.push({ fresh, storedId: old.id });
+      plan.rewrites.push({ fresh, storedId: old.id });
   }
-  const closing = [...stored.entries()].filter(([id, row]) => !seen.has(id) && row.status !== 'CLOSED');
-  if (creates.length + rewrites.length + closing.length === 0) return changes;
-
-  await shareAccountSuppression(trx, r.accountId);
-  const suppressor = await loadSuppressor(trx, r.accountId, r.now, r.resourceId);
-  // The score in the host's context, as a scan writes it (the digests above leave the context out).
-  const exposure = await loadExposure(trx, r.accountId, r.resourceId);
-  const olds = await storedFindings(trx, [
-    ...rewrites.map((w) => w.storedId),
-    ...closing.map(([, row]) => row.id),
-  ]);
-  for (const fresh of creates)
-    await insertNew(trx, r.accountId, inContext(fresh, exposure), now, suppressor, changes);
-  for (const { fresh, storedId } of rewrites) {
-    const old = olds.get(storedId);
-    if (!old) continue;
-    const next = observedAgain(old, inContext(fresh, exposure), now, suppressor, old.lastObservedAt);
-    await trx
-      .updateTable('findings')
-      .set(findingRow(next.finding, fresh.id))
-      .where('id', '=', storedId)
-      .execute();
-    (next.changed ? changes.updated : changes.observed).push(next.finding);
-  }
-  for (const [identity, row] of closing) {
-    const old = olds.get(row.id);
-    if (!old) continue;
-    const f: Finding = { ...old, status: 'CLOSED', closedAt: now, updatedAt: now };
-    await trx.updateTable('findings').set(findingRow(f, identity)).where('id', '=', row.id).execute();
-    changes.closed.push(f);
-  }
-  await appendEvents(trx, lifecycleEvents({ ...r, findings: r.findings }, changes), now);
-  return changes;
+  for (const entry of stored.entries())
+    if (!seen.has(entry[0]) && entry[1].status !== 'CLOSED') plan.closing.push(entry);
+  return plan;
 }
 
-async function insertNew(
-  trx: Transaction<ServiceDatabase>,
-  accountId: string,
-  fresh: Finding,
-  now: string,
-  suppressor: Suppressor,
-  changes: LifecycleChanges,
-): Promise<void> {
+function created(accountId: string, fresh: Finding, now: string, suppressor: Suppressor): Finding {
   const f: Finding = { ...fresh, id: storedFindingId(accountId, fresh.id), accountId };
   Object.assign(f, { status: 'ACTIVE', firstObservedAt: now, lastObservedAt: now, updatedAt: now });
   delete f.closedAt;
   delete f.suppressedBy;
   delete f.suppression;
   applySuppression(f, suppressor);
-  await trx.insertInto('findings').values(findingRow(f, fresh.id)).execute();
-  changes.created.push(f);
+  return f;
 }
 
 async function storedFindings(

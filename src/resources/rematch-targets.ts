@@ -72,17 +72,32 @@ export async function storedInventoryPage(
   return rows.map((r) => ({ accountId: r.account_id, resourceId: r.resource_id }));
 }
 
-/** The time the resource's inventory was stored, read for update: the re-match's guard (see scan-apply). */
-export async function inventoryStoredAt(
+/**
+ * When each resource's inventory was stored (`account\0resource` → time), read for update on
+ * PostgreSQL: the re-match's guard (see scan-apply), taken in (account, resource) order so two
+ * writers lock in the same order.
+ */
+export async function inventoriesStoredAt(
   trx: Transaction<ServiceDatabase>,
-  ref: ResourceRef,
+  refs: readonly ResourceRef[],
   lock: boolean,
-): Promise<string | undefined> {
-  const q = trx
-    .selectFrom('inventories')
-    .select('updated_at')
-    .where('account_id', '=', ref.accountId)
-    .where('resource_id', '=', ref.resourceId);
-  const row = await (lock ? q.forUpdate() : q).executeTakeFirst();
-  return row?.updated_at;
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < refs.length; i += REFS_PER_QUERY) {
+    const chunk = refs.slice(i, i + REFS_PER_QUERY);
+    const q = trx
+      .selectFrom('inventories')
+      .select(['account_id', 'resource_id', 'updated_at'])
+      .where(
+        sql<boolean>`(account_id, resource_id) in (${sql.join(chunk.map((x) => sql`(${x.accountId}, ${x.resourceId})`))})`,
+      )
+      .orderBy('account_id')
+      .orderBy('resource_id');
+    for (const row of await (lock ? q.forUpdate() : q).execute())
+      out.set(`${row.account_id}\0${row.resource_id}`, row.updated_at);
+  }
+  return out;
 }
+
+/** Resources per guard query: two bound parameters each, well under either backend's limit. */
+const REFS_PER_QUERY = 500;

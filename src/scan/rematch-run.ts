@@ -19,7 +19,7 @@ import type { StoreContext } from '../store/store-context.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 import { defaultRematchEligibility, type RematchEligibility } from './rematch-eligibility.js';
-import { applyRematch } from './scan-apply.js';
+import { applyRematches } from './scan-apply.js';
 import {
   ScanMemo,
   specialize,
@@ -33,6 +33,11 @@ export interface RematchOptions {
   batchSize?: number;
   /** Which stored inventories are re-matched (default: rematch-eligibility.ts). */
   eligible?: RematchEligibility;
+  /**
+   * Findings (produced plus stored) of the changed hosts written per transaction: bounds how long one
+   * transaction holds the writer. Default 2,000 (a few hosts on a first pass, hundreds for an advisory).
+   */
+  rowsPerTransaction?: number;
   /** Longest run of work on the event loop before it yields to requests, in ms. Default 20. */
   sliceMs?: number;
   /** Stops at the next batch (server shutdown); what was applied stays applied. */
@@ -65,8 +70,8 @@ export interface RematchSummary {
  * (memoized: scan-memo.ts), and applies what changed through the scan lifecycle with its events
  * (scan-apply.ts applyRematch). `keys`: the change set's (ecosystem, name) pairs — only inventories
  * holding one of them, and only the components holding them, are re-matched; undefined: the change is
- * unknown, every stored inventory is re-matched. Batched: short transactions (one per changed
- * resource) and the event loop yielded every `sliceMs`, so the API keeps answering meanwhile.
+ * unknown, every stored inventory is re-matched. Batched: bounded transactions (many changed
+ * resources each, see rowsPerTransaction) and the event loop yielded every `sliceMs`, so the API keeps answering meanwhile.
  */
 export async function rematchStoredInventories(
   ctx: StoreContext,
@@ -94,6 +99,7 @@ export async function rematchStoredInventories(
 
 class RematchRun {
   readonly batchSize: number;
+  readonly rowsPerTransaction: number;
   readonly memo: ScanMemo;
   readonly summary: Omit<RematchSummary, 'componentsBuilt' | 'componentHits' | 'packagesMatched' | 'ms'>;
   private readonly now: Date;
@@ -108,6 +114,7 @@ class RematchRun {
   ) {
     this.now = ctx.now();
     this.batchSize = opts.batchSize ?? 200;
+    this.rowsPerTransaction = opts.rowsPerTransaction ?? 2000;
     this.eligible = opts.eligible ?? defaultRematchEligibility;
     this.pause = yielder(opts.sliceMs ?? 20);
     this.memo = new ScanMemo(store, this.now, { pause: this.pause });
@@ -154,33 +161,64 @@ class RematchRun {
       targets,
       this.keys ? [...new Set(rows.map((r) => r.packageKey))] : undefined,
     );
+    let pending: Pending[] = [];
+    let weight = 0;
     for (const [i, target] of targets.entries()) {
       const host = hosts[i];
       const found = (templates[i] ?? []).flat();
       const mine = stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
       if (!host || !differs(found, mine, host.scope)) continue;
-      await this.apply(target, found, host.scope);
-      await this.pause();
+      pending.push({ target, found, ...(host.scope ? { scope: host.scope } : {}) });
+      weight += found.length + mine.size;
+      if (weight < this.rowsPerTransaction) continue;
+      await this.apply(pending);
+      pending = [];
+      weight = 0;
     }
+    await this.apply(pending);
   }
 
-  private async apply(t: RematchTarget, found: readonly FindingTemplate[], scope?: string[]): Promise<void> {
-    const resource: FindingResource = { id: t.resourceId, type: t.type, details: t.details, tags: t.tags };
-    const changes = await applyRematch(this.ctx.db, this.ctx.dialect, {
-      accountId: t.accountId,
-      resourceId: t.resourceId,
-      inventoryUpdatedAt: t.inventoryUpdatedAt,
-      findings: found.map((f) => specialize(f, t.accountId, resource)),
-      ...(scope ? { scope } : {}),
-      now: this.now,
-    });
-    if (!changes) return;
-    const n = changes.created.length + changes.updated.length + changes.closed.length;
-    if (n > 0) this.summary.changed++;
-    this.summary.created += changes.created.length;
-    this.summary.updated += changes.updated.length;
-    this.summary.closed += changes.closed.length;
+  /** Writes the changed hosts' findings in one transaction, then lets the event loop breathe. */
+  private async apply(pending: readonly Pending[]): Promise<void> {
+    if (pending.length === 0) return;
+    const now = this.now;
+    const all = await applyRematches(
+      this.ctx.db,
+      this.ctx.dialect,
+      pending.map(({ target: t, found, scope }) => {
+        const resource: FindingResource = {
+          id: t.resourceId,
+          type: t.type,
+          details: t.details,
+          tags: t.tags,
+        };
+        return {
+          accountId: t.accountId,
+          resourceId: t.resourceId,
+          inventoryUpdatedAt: t.inventoryUpdatedAt,
+          findings: found.map((f) => specialize(f, t.accountId, resource)),
+          ...(scope ? { scope } : {}),
+          now,
+        };
+      }),
+    );
+    for (const changes of all) {
+      if (!changes) continue;
+      const n = changes.created.length + changes.updated.length + changes.closed.length;
+      if (n > 0) this.summary.changed++;
+      this.summary.created += changes.created.length;
+      this.summary.updated += changes.updated.length;
+      this.summary.closed += changes.closed.length;
+    }
+    await this.pause();
   }
+}
+
+/** A host whose re-match changes its findings, waiting for its batch's transaction. */
+interface Pending {
+  target: RematchTarget;
+  found: FindingTemplate[];
+  scope?: string[];
 }
 
 interface Host {

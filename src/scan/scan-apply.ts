@@ -14,8 +14,8 @@ import { requireScannable } from '../resources/coverage/coverage-guard.js';
 import { refreshCoverage } from '../resources/coverage/coverage-store.js';
 import { recordInventoryReceived, type AgentReport } from '../resources/hosts/host-agent-store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { applyRematchOfResourceIn } from '../findings/finding-rematch.js';
-import { inventoryStoredAt } from '../resources/rematch-targets.js';
+import { applyRematchesIn } from '../findings/finding-rematch.js';
+import { inventoriesStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDialect } from '../store/service-db.js';
 
 /** An inventory as it is stored: its JSON (made where the scan ran) and its package count. */
@@ -161,21 +161,39 @@ export interface FinishedRematch {
 }
 
 /**
- * Writes what re-matching one stored inventory changed, in ONE transaction with its events, through
- * the scan lifecycle (findings/finding-rematch.ts). Nothing is written when a newer inventory was
- * stored meanwhile: the scan that stored it matched against the same or newer data. Returns the
- * changes, or undefined when skipped.
+ * Writes what re-matching one stored inventory changed, in ONE transaction with its events (see
+ * applyRematches). Returns the changes, or undefined when skipped.
  */
 export async function applyRematch(
   db: Kysely<ServiceDatabase>,
   dialect: ServiceDialect,
   r: FinishedRematch,
 ): Promise<LifecycleChanges | undefined> {
-  const once = (): Promise<LifecycleChanges | undefined> =>
+  return (await applyRematches(db, dialect, [r]))[0];
+}
+
+/**
+ * Writes what re-matching many stored inventories changed, in ONE transaction with their events,
+ * through the scan lifecycle (findings/finding-rematch.ts): all of it is visible or none of it, so a
+ * re-match that dies between two batches is simply run again (what a batch applied compares equal the
+ * next time, so nothing is written twice). A resource whose inventory was stored again meanwhile is
+ * skipped (undefined in its place): the scan that stored it matched against the same or newer data.
+ */
+export async function applyRematches(
+  db: Kysely<ServiceDatabase>,
+  dialect: ServiceDialect,
+  rs: readonly FinishedRematch[],
+): Promise<Array<LifecycleChanges | undefined>> {
+  if (rs.length === 0) return [];
+  const once = (): Promise<Array<LifecycleChanges | undefined>> =>
     db.transaction().execute(async (trx) => {
-      const storedAt = await inventoryStoredAt(trx, r, dialect === 'postgres');
-      if (storedAt !== r.inventoryUpdatedAt) return undefined;
-      return applyRematchOfResourceIn(trx, r);
+      const storedAt = await inventoriesStoredAt(trx, rs, dialect === 'postgres');
+      const current = rs.filter(
+        (r) => storedAt.get(`${r.accountId}\0${r.resourceId}`) === r.inventoryUpdatedAt,
+      );
+      const changes = await applyRematchesIn(trx, current);
+      const byResource = new Map(current.map((r, i) => [r, changes[i]]));
+      return rs.map((r) => byResource.get(r));
     });
   try {
     return await once();
