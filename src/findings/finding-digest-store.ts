@@ -13,7 +13,9 @@ export async function backfillFindingDigests(db: Kysely<ServiceDatabase>, limit:
     const rows = await trx
       .selectFrom('findings')
       .select(['id', 'finding_json'])
-      .where('type', '=', 'PACKAGE_VULNERABILITY')
+      // Literal, not bound: SQLite uses the partial index findings_digest_missing (m0012) only when the
+      // query names its condition's constant itself.
+      .where(sql<boolean>`type = 'PACKAGE_VULNERABILITY'`)
       .where('package_key', 'is', null)
       .limit(limit)
       .execute();

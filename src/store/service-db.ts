@@ -21,6 +21,7 @@ import { m0009RematchIndex } from './migrations/m0009-rematch-index.js';
 import { m0006ResourceCoverage } from './migrations/m0006-resource-coverage.js';
 import { m0007FindingsFilterIndexes } from './migrations/m0007-findings-filter-indexes.js';
 import { m0011FindingStatusHistory } from './migrations/m0011-finding-status-history.js';
+import { m0012RematchScale } from './migrations/m0012-rematch-scale.js';
 import type { SecretBox } from './secret-box.js';
 import { privateSqliteFiles } from './private-file.js';
 import { m0008FleetCoverage } from './migrations/m0008-fleet-coverage.js';
@@ -63,6 +64,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0009-rematch-index': m0009RematchIndex(),
     '0010-inspector2-compat': m0010Inspector2Compat(),
     '0011-finding-status-history': m0011FindingStatusHistory(dialect),
+    '0012-rematch-scale': m0012RematchScale(),
     '0017-network-reachability': m0017NetworkReachability(),
     '0019-vex-documents': m0019VexDocuments(),
     '0020-findings-range-indexes': m0020FindingsRangeIndexes(),
