@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
@@ -56,8 +56,7 @@ export async function applyRematchesIn(
   trx: Transaction<ServiceDatabase>,
   rs: readonly RematchOfResource[],
 ): Promise<LifecycleChanges[]> {
-  const plans: Plan[] = [];
-  for (const r of rs) plans.push(await planOf(trx, r));
+  const plans = await plansOf(trx, rs);
   const olds = await storedFindings(
     trx,
     plans.flatMap((p) => [...p.rewrites.map((w) => w.storedId), ...p.closing.map(([, row]) => row.id)]),
@@ -65,7 +64,7 @@ export async function applyRematchesIn(
   const inserts: FindingTable[] = [];
   const rewrites: FindingTable[] = [];
   const events: OutboxEvent[] = [];
-  const shared = new Set<string>();
+  const suppressors = new Map<string, Suppressor>();
   let decided = 0;
   const out: LifecycleChanges[] = [];
   for (const p of plans) {
@@ -73,9 +72,13 @@ export async function applyRematchesIn(
     out.push(changes);
     if (p.creates.length + p.rewrites.length + p.closing.length === 0) continue;
     const { r } = p;
-    if (!shared.has(r.accountId)) await shareAccountSuppression(trx, r.accountId);
-    shared.add(r.accountId);
-    const suppressor = await loadSuppressor(trx, r.accountId, r.now, r.resourceId);
+    let suppressor = suppressors.get(r.accountId);
+    if (!suppressor) {
+      await shareAccountSuppression(trx, r.accountId);
+      // Once per account and transaction: its rules, and its resources' tags when a rule reads tags.
+      suppressor = await loadSuppressor(trx, r.accountId, r.now);
+      suppressors.set(r.accountId, suppressor);
+    }
     const now = r.now.toISOString();
     // The score in the host's context, as a scan writes it (the digests above leave the context out).
     const exposure = await loadExposure(trx, r.accountId, r.resourceId);
@@ -122,17 +125,51 @@ interface Plan {
   closing: Array<[string, StoredRow]>;
 }
 
-/** What one resource's re-match changes, from its stored digests alone (no finding JSON read). */
-async function planOf(trx: Transaction<ServiceDatabase>, r: RematchOfResource): Promise<Plan> {
+/** Resources whose stored digests one query reads. */
+const RESOURCES_PER_QUERY = 200;
+
+/** What each resource's re-match changes, from the stored digests alone (no finding JSON read). */
+async function plansOf(trx: Transaction<ServiceDatabase>, rs: readonly RematchOfResource[]): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  for (let i = 0; i < rs.length; i += RESOURCES_PER_QUERY) {
+    const chunk = rs.slice(i, i + RESOURCES_PER_QUERY);
+    const stored = await storedRows(trx, chunk);
+    for (const r of chunk) plans.push(planOf(r, stored.get(`${r.accountId}\0${r.resourceId}`)));
+  }
+  return plans;
+}
+
+/** The stored package findings of `rs` by resource, within each one's scope. */
+async function storedRows(
+  trx: Transaction<ServiceDatabase>,
+  rs: readonly RematchOfResource[],
+): Promise<Map<string, Map<string, StoredRow>>> {
+  const scopes = rs.every((r) => r.scope) ? [...new Set(rs.flatMap((r) => r.scope ?? []))] : undefined;
   let q = trx
     .selectFrom('findings')
-    .select(['id', 'identity_key', 'status', 'match_digest'])
-    .where('account_id', '=', r.accountId)
-    .where('resource_id', '=', r.resourceId);
-  q = r.scope
-    ? q.where('package_key', 'in', r.scope.length > 0 ? r.scope : [''])
+    .select(['account_id', 'resource_id', 'package_key', 'id', 'identity_key', 'status', 'match_digest'])
+    .where(
+      sql<boolean>`(account_id, resource_id) in (${sql.join(rs.map((r) => sql`(${r.accountId}, ${r.resourceId})`))})`,
+    );
+  q = scopes
+    ? q.where('package_key', 'in', scopes.length > 0 ? scopes : [''])
     : q.where('package_key', 'is not', null);
-  const stored = new Map((await q.execute()).map((row) => [row.identity_key, row]));
+  const inScope = new Map(
+    rs.map((r) => [`${r.accountId}\0${r.resourceId}`, r.scope ? new Set(r.scope) : undefined]),
+  );
+  const out = new Map<string, Map<string, StoredRow>>();
+  for (const row of await q.execute()) {
+    const k = `${row.account_id}\0${row.resource_id}`;
+    const scope = inScope.get(k);
+    if (scope && !scope.has(row.package_key ?? '')) continue;
+    let m = out.get(k);
+    if (!m) out.set(k, (m = new Map<string, StoredRow>()));
+    m.set(row.identity_key, row);
+  }
+  return out;
+}
+
+function planOf(r: RematchOfResource, stored = new Map<string, StoredRow>()): Plan {
   const plan: Plan = { r, creates: [], rewrites: [], closing: [] };
   const seen = new Set<string>();
   for (const fresh of r.findings) {
