@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Inventory } from '../core/inventory.js';
 import type { OsInfo } from '../core/os-info.js';
@@ -10,9 +11,9 @@ type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 
 /**
  * Version of what writeInventoryIndex writes: an inventory indexed by an older version (or none) is
- * indexed again by the backfill job (a change to the matchers' lookup keys bumps it).
+ * indexed again by the backfill job (a change to the matchers' lookup keys bumps it; 2: packages_digest).
  */
-export const INVENTORY_INDEX_VERSION = 1;
+export const INVENTORY_INDEX_VERSION = 2;
 
 /** Rows per INSERT: 10 columns, well under SQLite's and PostgreSQL's bound-parameter limits. */
 const CHUNK = 200;
@@ -40,17 +41,21 @@ export function prepareInventoryIndex(inventory: Pick<Inventory, 'packages' | 'o
   const keys = inventoryIndex(inventory.packages, inventory.os);
   const perComponent = new Map<string, number>();
   for (const k of keys) perComponent.set(k.component, (perComponent.get(k.component) ?? 0) + 1);
-  const rows = keys.map((k) => ({
-    ecosystem_key: k.ecosystem,
-    package_name: k.name,
-    version: k.version,
-    // Packages of one key share their ecosystem (one OSV ecosystem per package ecosystem).
-    package_key: `${k.packages[0]?.[1].ecosystem ?? ''}:${k.name}`,
-    component: k.component,
-    component_rows: perComponent.get(k.component) ?? 1,
-    packages_json: JSON.stringify(k.packages.map(([, pkg]) => pkg)),
-    positions_json: JSON.stringify(k.packages.map(([at]) => at)),
-  }));
+  const rows = keys.map((k) => {
+    const packagesJson = JSON.stringify(k.packages.map(([, pkg]) => pkg));
+    return {
+      ecosystem_key: k.ecosystem,
+      package_name: k.name,
+      version: k.version,
+      // Packages of one key share their ecosystem (one OSV ecosystem per package ecosystem).
+      package_key: `${k.packages[0]?.[1].ecosystem ?? ''}:${k.name}`,
+      component: k.component,
+      component_rows: perComponent.get(k.component) ?? 1,
+      packages_json: packagesJson,
+      positions_json: JSON.stringify(k.packages.map(([at]) => at)),
+      packages_digest: createHash('sha256').update(packagesJson).digest('base64url').slice(0, 24),
+    };
+  });
   return { rows, os: inventory.os };
 }
 
@@ -139,8 +144,14 @@ export interface IndexRow extends ResourceRef {
   /** The package key its matches' findings are grouped by (`deb:openssl`). */
   packageKey: string;
   component: string;
-  /** JSON Package[] as stored (parsed only when the component is not memoized yet). */
-  packagesJson: string;
+  /**
+   * JSON Package[] as stored (parsed only when the component is not memoized yet); undefined when the
+   * rows were read without it (a full re-match: packagesDigest tells them apart, componentPackages
+   * reads them).
+   */
+  packagesJson?: string;
+  /** A digest of packagesJson (null: indexed before m0012). */
+  packagesDigest: string | null;
   /** JSON number[]: the packages' places in the inventory. */
   positionsJson: string;
 }
@@ -156,11 +167,17 @@ const ROW_COLUMNS = [
   'component_rows',
   'packages_json',
   'positions_json',
+  'packages_digest',
 ] as const;
 
 type Selected = Pick<InventoryPackageTable, (typeof ROW_COLUMNS)[number]>;
 
-function indexRow(r: Selected): IndexRow {
+/** The columns without packages_json: what a full re-match reads of every row. */
+const LEAN_COLUMNS = ROW_COLUMNS.filter((c) => c !== 'packages_json' && c !== 'component_rows');
+
+function indexRow(
+  r: Omit<Selected, 'packages_json' | 'component_rows'> & { packages_json?: string },
+): IndexRow {
   return {
     accountId: r.account_id,
     resourceId: r.resource_id,
@@ -169,8 +186,9 @@ function indexRow(r: Selected): IndexRow {
     version: r.version,
     packageKey: r.package_key,
     component: r.component,
-    packagesJson: r.packages_json,
+    ...(r.packages_json !== undefined ? { packagesJson: r.packages_json } : {}),
     positionsJson: r.positions_json,
+    packagesDigest: r.packages_digest,
   };
 }
 
@@ -178,15 +196,35 @@ function refTuples(resources: readonly ResourceRef[]): RawBuilder<unknown> {
   return sql`(${sql.join(resources.map((r) => sql`(${r.accountId}, ${r.resourceId})`))})`;
 }
 
-/** Every index row of `resources` (a full re-match). */
+/**
+ * Every index row of `resources` (a full re-match), without packages_json: the JSON is half of what
+ * the rows weigh, and their digests tell them apart; componentPackages reads it for a component the
+ * run has not matched yet.
+ */
 export async function indexRowsOf(db: Db, resources: readonly ResourceRef[]): Promise<IndexRow[]> {
   if (resources.length === 0) return [];
   const rows = await db
     .selectFrom('inventory_packages')
-    .select(ROW_COLUMNS)
+    .select(LEAN_COLUMNS)
     .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
     .execute();
   return rows.map(indexRow);
+}
+
+/** The packages_json of one component's rows, by `ecosystem\0name\0version`. */
+export async function componentPackages(
+  db: Db,
+  ref: ResourceRef,
+  component: string,
+): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('inventory_packages')
+    .select(['ecosystem_key', 'package_name', 'version', 'packages_json'])
+    .where('account_id', '=', ref.accountId)
+    .where('resource_id', '=', ref.resourceId)
+    .where('component', '=', component)
+    .execute();
+  return new Map(rows.map((r) => [`${r.ecosystem_key}\0${r.package_name}\0${r.version}`, r.packages_json]));
 }
 
 /**

@@ -37,6 +37,22 @@ const VERSION_BY_NAME: Readonly<Record<string, CvssVersion>> = {
  * by a feed is re-derived from its vector. Undefined for a vector the calculator cannot read.
  */
 export function scoreVector(vector: string): CvssScore | undefined {
+  // A fleet's findings share a few thousand distinct vectors: each is parsed and scored once.
+  if (scored.has(vector)) {
+    const hit = scored.get(vector);
+    return hit ? { ...hit } : undefined;
+  }
+  if (scored.size >= SCORED_MAX) scored.clear();
+  const score = computeScore(vector);
+  scored.set(vector, score);
+  return score ? { ...score } : undefined;
+}
+
+/** Vectors remembered (pure results: the calculator's answer for a vector never changes). */
+const SCORED_MAX = 20_000;
+const scored = new Map<string, CvssScore | undefined>();
+
+function computeScore(vector: string): CvssScore | undefined {
   let parsed;
   try {
     parsed = calc.fromVector(vector.trim());

@@ -1,4 +1,3 @@
-import type { Package } from '../core/package.js';
 import {
   backfillFindingDigests,
   storedDigests,
@@ -11,22 +10,16 @@ import {
   reindexInventory,
   resourcesHoldingKeys,
   staleIndexes,
-  type IndexRow,
   type ResourceRef,
 } from '../resources/inventory-index.js';
 import { rematchTargets, storedInventoryPage, type RematchTarget } from '../resources/rematch-targets.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
+import { hostInputs } from './rematch-inputs.js';
 import { defaultRematchEligibility, type RematchEligibility } from './rematch-eligibility.js';
 import { applyRematches } from './scan-apply.js';
-import {
-  ScanMemo,
-  specialize,
-  type ComponentInput,
-  type FindingTemplate,
-  type HostInput,
-} from './scan-memo.js';
+import { ScanMemo, specialize, type FindingTemplate } from './scan-memo.js';
 
 export interface RematchOptions {
   /** Resources per batch (one read of their index rows and finding digests). Default 200. */
@@ -154,7 +147,7 @@ class RematchRun {
     const rows = this.keys
       ? await componentRowsHolding(this.ctx.db, targets, this.keys)
       : await indexRowsOf(this.ctx.db, targets);
-    const hosts = hostInputs(targets, rows, this.keys !== undefined);
+    const hosts = hostInputs(this.ctx.db, targets, rows, this.keys !== undefined);
     const templates = await this.memo.templatesFor(hosts.map((h) => h.input));
     const stored = await storedDigests(
       this.ctx.db,
@@ -221,59 +214,6 @@ interface Pending {
   scope?: string[];
 }
 
-interface Host {
-  input: HostInput;
-  /** The package keys re-matched on this host (keys mode); undefined: all of them. */
-  scope?: string[];
-}
-
-/** Each target's index rows as the memo's input: one component per lookup component. */
-function hostInputs(targets: readonly RematchTarget[], rows: readonly IndexRow[], keys: boolean): Host[] {
-  const byHost = new Map<string, Map<string, IndexRow[]>>();
-  for (const r of rows) {
-    const h = `${r.accountId}\0${r.resourceId}`;
-    let comps = byHost.get(h);
-    if (!comps) byHost.set(h, (comps = new Map<string, IndexRow[]>()));
-    const list = comps.get(r.component);
-    if (list) list.push(r);
-    else comps.set(r.component, [r]);
-  }
-  return targets.map((t) => {
-    const comps = byHost.get(`${t.accountId}\0${t.resourceId}`) ?? new Map<string, IndexRow[]>();
-    const components: ComponentInput[] = [...comps.values()].map(componentInput);
-    const scope = [...new Set([...comps.values()].flat().map((r) => r.packageKey))];
-    return { input: { os: t.os, components }, ...(keys ? { scope } : {}) };
-  });
-}
-
-/**
- * A component as the memo takes it. Its key is what its findings depend on: the rows' keys, their
- * packages' text and the packages' order relative to each other (ranks, not places: a host with the
- * same packages in the same order elsewhere in its inventory shares the component's findings).
- */
-function componentInput(rows: IndexRow[]): ComponentInput {
-  rows.sort((a, b) => cmp(a.ecosystem, b.ecosystem) || cmp(a.name, b.name) || cmp(a.version, b.version));
-  const positions = rows.map((r) => JSON.parse(r.positionsJson) as number[]);
-  const rank = new Map([...new Set(positions.flat())].sort((a, b) => a - b).map((p, i) => [p, i]));
-  return {
-    key: rows
-      .map((r, i) => {
-        const ranks = (positions[i] ?? []).map((p) => rank.get(p)).join(',');
-        return `${r.ecosystem}\0${r.name}\0${r.version}\0${ranks}\0${r.packagesJson}`;
-      })
-      .join('\n'),
-    packages: () => {
-      // A package looked up by two keys sits in both rows: once, at its place in the inventory.
-      const byPosition = new Map<number, Package>();
-      for (const [i, r] of rows.entries()) {
-        const at = positions[i] ?? [];
-        (JSON.parse(r.packagesJson) as Package[]).forEach((pkg, j) => byPosition.set(at[j] ?? -1, pkg));
-      }
-      return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, pkg]) => pkg);
-    },
-  };
-}
-
 /**
  * Whether applying `found` would change the stored findings (the scope's): a finding not stored, or
  * stored CLOSED, or with another digest, or a stored open finding no longer found. No hashing, no JSON.
@@ -294,10 +234,6 @@ function differs(
   for (const s of stored.values())
     if (s.status !== 'CLOSED' && (!inScope || inScope.has(s.packageKey))) open++;
   return open > openSeen;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Yields to the event loop (pending I/O: requests) when more than `sliceMs` passed since the last time. */

@@ -17,7 +17,7 @@ export interface ComponentInput {
   /** Identifies its packages exactly (the index rows' text): equal keys, equal packages. */
   key: string;
   /** Its packages in inventory order; called only when the component is not memoized yet. */
-  packages(): Package[];
+  packages(): Package[] | Promise<Package[]>;
 }
 
 export interface HostInput {
@@ -83,16 +83,26 @@ export class ScanMemo {
   /** The templates of every component of every host (in order); what is missing is built in bulk. */
   async templatesFor(hosts: readonly HostInput[]): Promise<FindingTemplate[][][]> {
     const missing = new Map<string, { os: OsInfo | undefined; packages: Package[] }>();
+    const loaded = new Set<{ os: OsInfo | undefined; packages: Package[] }>();
     const keys = hosts.map((h) => {
       const context = matchContextKey(h.os);
       return h.components.map((c) => {
         const key = `${context}\n${c.key}`;
         if (this.templates.has(key)) this.stats.componentHits++;
-        else if (!missing.has(key)) missing.set(key, { os: h.os, packages: c.packages() });
+        else if (!missing.has(key)) missing.set(key, { os: h.os, packages: [] });
         else this.stats.componentHits++;
         return key;
       });
     });
+    // Read only for the components to build (a full re-match reads their JSON from the DB here).
+    for (const [i, h] of hosts.entries())
+      for (const [j, c] of h.components.entries()) {
+        const m = missing.get(keys[i]?.[j] ?? '');
+        if (m && !loaded.has(m)) {
+          loaded.add(m);
+          m.packages = await c.packages();
+        }
+      }
     if (missing.size > 0) await this.build(missing);
     return keys.map((list) => list.map((k) => this.templates.get(k) ?? []));
   }

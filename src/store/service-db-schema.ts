@@ -108,6 +108,11 @@ export interface InventoryPackageTable {
   packages_json: string;
   /** JSON number[]: their places in the inventory (matching order), apart so packages_json is shared. */
   positions_json: string;
+  /**
+   * A digest of packages_json (m0012): a full re-match tells components apart by it and reads the
+   * JSON only for the few components it has not matched yet in the run. NULL: indexed before 0012.
+   */
+  packages_digest: string | null;
 }
 
 /** Per vulnerability DB identity: the last import-log seq whose changes were re-matched. */

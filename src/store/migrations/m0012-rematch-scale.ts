@@ -8,6 +8,10 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   chain: a full re-match of 10,000 hosts read 2 GB it never used, and so did the stale-index check
  *   that starts every run. After the rebuild they are on the row's first page. (PostgreSQL keeps a
  *   big value out of line anyway; the same DDL is harmless there.)
+ * - inventory_packages.packages_digest: a digest of each row's packages_json, so a full re-match reads
+ *   the rows without their JSON (half its reading) and fetches the JSON only for components it has not
+ *   matched yet in the run. Filled by the index writer; rows indexed before are indexed again (the
+ *   index writer's version is bumped to 2), once, by the first re-match after the upgrade.
  * - findings_digest_missing: the package findings still without a package key (stored before 0009),
  *   which every re-match run looks for first; without it that look-up scanned every finding.
  * Portable DDL (SQLite and PostgreSQL both take partial indexes).
@@ -31,6 +35,7 @@ export function m0012RematchScale(): Migration {
         from inventories`.execute(db);
       await db.schema.dropTable('inventories').execute();
       await db.schema.alterTable('inventories_m0012').renameTo('inventories').execute();
+      await db.schema.alterTable('inventory_packages').addColumn('packages_digest', 'text').execute();
       await db.schema
         .createIndex('findings_digest_missing')
         .on('findings')
