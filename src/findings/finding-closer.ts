@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
-import type { ServiceDatabase } from '../store/service-db-schema.js';
+import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
+import { forgetFindingsDigests } from './finding-digest-store.js';
 import { findingOfRow, findingRow } from './finding-rows.js';
 import { criteriaWhere } from './filter-criteria-sql.js';
 import type { FilterCriteria } from './filter-criteria.js';
@@ -24,11 +25,15 @@ export async function closeFindings(
     .where(criteriaWhere(opts.criteria))
     .execute();
   const closed: Finding[] = [];
+  const written: FindingTable[] = [];
   for (const row of rows) {
     const f: Finding = { ...findingOfRow(row), status: 'CLOSED', closedAt: now, updatedAt: now };
-    await trx.updateTable('findings').set(findingRow(f, row.identity_key)).where('id', '=', f.id).execute();
+    const next = findingRow(f, row.identity_key);
+    await trx.updateTable('findings').set(next).where('id', '=', f.id).execute();
     closed.push(f);
+    written.push(next);
   }
+  await forgetFindingsDigests(trx, written);
   await appendEvents(
     trx,
     closed.map((f) => ({ type: 'vigil.finding.closed', accountId: opts.accountId, subject: f.id, data: f })),

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { ServiceDatabase } from '../store/service-db-schema.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { findingPackageKey, scanDigest } from './finding-digest.js';
 import { findingOfRow } from './finding-rows.js';
 
@@ -73,4 +73,43 @@ export async function storedDigests(
     });
   }
   return out;
+}
+
+/**
+ * Clears the full re-match's digest (inventories.findings_digest) of the resources whose findings
+ * `rows` wrote: whatever wrote them (a scan, the closer, a re-match before it records its own), the
+ * digest no longer vouches for them, and the next full re-match compares them finding by finding.
+ */
+export async function forgetFindingsDigests(
+  trx: Transaction<ServiceDatabase> | Kysely<ServiceDatabase>,
+  rows: ReadonlyArray<Pick<FindingTable, 'account_id' | 'resource_id'>>,
+): Promise<void> {
+  const refs = new Map(rows.map((r) => [`${r.account_id}\0${r.resource_id}`, r]));
+  const all = [...refs.values()];
+  for (let i = 0; i < all.length; i += 500) {
+    await trx
+      .updateTable('inventories')
+      .set({ findings_digest: null })
+      .where(
+        sql<boolean>`(account_id, resource_id) in (${sql.join(
+          all.slice(i, i + 500).map((r) => sql`(${r.account_id}, ${r.resource_id})`),
+        )})`,
+      )
+      .where('findings_digest', 'is not', null)
+      .execute();
+  }
+}
+
+/** Records what a full re-match left on each resource (see forgetFindingsDigests). */
+export async function recordFindingsDigests(
+  trx: Transaction<ServiceDatabase>,
+  digests: ReadonlyArray<{ accountId: string; resourceId: string; digest: string }>,
+): Promise<void> {
+  for (const d of digests)
+    await trx
+      .updateTable('inventories')
+      .set({ findings_digest: d.digest })
+      .where('account_id', '=', d.accountId)
+      .where('resource_id', '=', d.resourceId)
+      .execute();
 }

@@ -25,6 +25,8 @@ export interface RematchOfResource {
   findings: readonly Finding[];
   /** Package keys re-matched (`deb:openssl`); undefined: every package finding of the resource. */
   scope?: readonly string[];
+  /** scanDigest of each of `findings`, when the caller has them (a memo's templates): not computed again. */
+  digests?: readonly string[];
   now: Date;
 }
 
@@ -172,11 +174,11 @@ async function storedRows(
 function planOf(r: RematchOfResource, stored = new Map<string, StoredRow>()): Plan {
   const plan: Plan = { r, creates: [], rewrites: [], closing: [] };
   const seen = new Set<string>();
-  for (const fresh of r.findings) {
+  for (const [i, fresh] of r.findings.entries()) {
     seen.add(fresh.id);
     const old = stored.get(fresh.id);
     if (!old) plan.creates.push(fresh);
-    else if (old.status === 'CLOSED' || old.match_digest !== scanDigest(fresh))
+    else if (old.status === 'CLOSED' || old.match_digest !== (r.digests?.[i] ?? scanDigest(fresh)))
       plan.rewrites.push({ fresh, storedId: old.id });
   }
   for (const entry of stored.entries())

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
 import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
+import { forgetFindingsDigests } from './finding-digest-store.js';
 
 /**
  * Rows per statement: far under SQLite's bound-parameter cap (about 20 columns each), and few enough
@@ -20,6 +21,7 @@ export async function insertFindingRows(
       .execute();
     await yieldToEventLoop();
   }
+  await forgetFindingsDigests(trx, rows);
 }
 
 /** Stored findings written again whole (seen again, reopened, closed), many rows per statement. */
@@ -43,4 +45,5 @@ export async function rewriteFindingRows(
       .execute();
     await yieldToEventLoop();
   }
+  await forgetFindingsDigests(trx, rows);
 }

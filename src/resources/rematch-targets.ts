@@ -14,6 +14,8 @@ export interface RematchTarget extends ResourceRef {
   os: OsInfo | undefined;
   /** When its inventory was stored: a newer one (a scan meanwhile) makes this re-match moot. */
   inventoryUpdatedAt: string;
+  /** What the last full re-match left on it (inventories.findings_digest); null: unknown. */
+  findingsDigest: string | null;
 }
 
 /**
@@ -29,7 +31,16 @@ export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Prom
     .innerJoin('inventories as i', (j) =>
       j.onRef('i.account_id', '=', 'r.account_id').onRef('i.resource_id', '=', 'r.id'),
     )
-    .select(['r.account_id', 'r.id', 'r.type', 'r.tags_json', 'r.details_json', 'i.os_json', 'i.updated_at'])
+    .select([
+      'r.account_id',
+      'r.id',
+      'r.type',
+      'r.tags_json',
+      'r.details_json',
+      'i.os_json',
+      'i.updated_at',
+      'i.findings_digest',
+    ])
     .where(
       sql<boolean>`(r.account_id, r.id) in (${sql.join(refs.map((x) => sql`(${x.accountId}, ${x.resourceId})`))})`,
     )
@@ -51,6 +62,7 @@ export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Prom
     details: JSON.parse(r.details_json) as Record<string, unknown>,
     os: r.os_json === null ? undefined : (JSON.parse(r.os_json) as OsInfo),
     inventoryUpdatedAt: r.updated_at,
+    findingsDigest: r.findings_digest ?? null,
   }));
 }
 

@@ -294,6 +294,8 @@ export async function storeInventory(
       oc.columns(['account_id', 'resource_id']).doUpdateSet((eb) => ({
         inventory_json: eb.ref('excluded.inventory_json'),
         updated_at: eb.ref('excluded.updated_at'),
+        // A new inventory: the last full re-match's digest (m0012) speaks of the old one.
+        findings_digest: null,
       })),
     )
     .execute();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   backfillFindingDigests,
   storedDigests,
@@ -149,20 +150,34 @@ class RematchRun {
       : await indexRowsOf(this.ctx.db, targets);
     const hosts = hostInputs(this.ctx.db, targets, rows, this.keys !== undefined);
     const templates = await this.memo.templatesFor(hosts.map((h) => h.input));
+    const found = targets.map((_, i) => (templates[i] ?? []).flat());
+    // A full re-match: a host whose result has the digest its findings were left with is skipped
+    // unread; the others are compared inside their write transaction (which records the new digest).
+    const digests = this.keys ? undefined : templates.map((t) => hostDigest(t ?? []));
+    const compare = this.keys ? targets : [];
     const stored = await storedDigests(
       this.ctx.db,
-      targets,
+      compare,
       this.keys ? [...new Set(rows.map((r) => r.packageKey))] : undefined,
     );
     let pending: Pending[] = [];
     let weight = 0;
     for (const [i, target] of targets.entries()) {
       const host = hosts[i];
-      const found = (templates[i] ?? []).flat();
-      const mine = stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
-      if (!host || !differs(found, mine, host.scope)) continue;
-      pending.push({ target, found, ...(host.scope ? { scope: host.scope } : {}) });
-      weight += found.length + mine.size;
+      const mine = found[i] ?? [];
+      const digest = digests?.[i];
+      if (!host) continue;
+      if (digest !== undefined) {
+        if (digest === target.findingsDigest) continue;
+        pending.push({ target, found: mine, digest });
+        weight += 2 * mine.length;
+      } else {
+        const was =
+          stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
+        if (!differs(mine, was, host.scope)) continue;
+        pending.push({ target, found: mine, ...(host.scope ? { scope: host.scope } : {}) });
+        weight += mine.length + was.size;
+      }
       if (weight < this.rowsPerTransaction) continue;
       await this.apply(pending);
       pending = [];
@@ -178,7 +193,7 @@ class RematchRun {
     const all = await applyRematches(
       this.ctx.db,
       this.ctx.dialect,
-      pending.map(({ target: t, found, scope }) => {
+      pending.map(({ target: t, found, scope, digest }) => {
         const resource: FindingResource = {
           id: t.resourceId,
           type: t.type,
@@ -190,7 +205,9 @@ class RematchRun {
           resourceId: t.resourceId,
           inventoryUpdatedAt: t.inventoryUpdatedAt,
           findings: found.map((f) => specialize(f, t.accountId, resource)),
+          digests: found.map((f) => f.digest),
           ...(scope ? { scope } : {}),
+          ...(digest ? { findingsDigest: digest } : {}),
           now,
         };
       }),
@@ -212,6 +229,28 @@ interface Pending {
   target: RematchTarget;
   found: FindingTemplate[];
   scope?: string[];
+  /** A full re-match's digest of `found`, recorded with it. */
+  digest?: string;
+}
+
+/** Digests of memoized components' templates (shared arrays: each is hashed once per run). */
+const componentDigests = new WeakMap<readonly FindingTemplate[], string>();
+
+/**
+ * A digest of a host's whole result (what differs() compares: each finding's package key,
+ * vulnerability id and scan digest), from its components' digests in a fixed order.
+ */
+function hostDigest(components: ReadonlyArray<readonly FindingTemplate[]>): string {
+  const parts = components.map((c) => {
+    let d = componentDigests.get(c);
+    if (d === undefined) {
+      const lines = c.map((t) => `${t.packageKey}\0${t.vulnerabilityId}\0${t.digest}`).sort();
+      d = createHash('sha256').update(lines.join('\n')).digest('base64url');
+      componentDigests.set(c, d);
+    }
+    return d;
+  });
+  return createHash('sha256').update(parts.sort().join(',')).digest('base64url').slice(0, 32);
 }
 
 /**

@@ -15,6 +15,7 @@ import { refreshCoverage } from '../resources/coverage/coverage-store.js';
 import { recordInventoryReceived, type AgentReport } from '../resources/hosts/host-agent-store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { applyRematchesIn } from '../findings/finding-rematch.js';
+import { recordFindingsDigests } from '../findings/finding-digest-store.js';
 import { inventoriesStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDialect } from '../store/service-db.js';
 
@@ -157,6 +158,10 @@ export interface FinishedRematch {
   findings: readonly Finding[];
   /** Package keys re-matched; undefined: every package finding. */
   scope?: readonly string[];
+  /** scanDigest of each finding, when known (not computed again). */
+  digests?: readonly string[];
+  /** A full re-match's digest of `findings`, recorded once they are applied (see finding-digest-store). */
+  findingsDigest?: string;
   now: Date;
 }
 
@@ -192,6 +197,11 @@ export async function applyRematches(
         (r) => storedAt.get(`${r.accountId}\0${r.resourceId}`) === r.inventoryUpdatedAt,
       );
       const changes = await applyRematchesIn(trx, current);
+      // After the writes (which clear it): the resource's open findings are now exactly `findings`.
+      await recordFindingsDigests(
+        trx,
+        current.flatMap((r) => (r.findingsDigest ? [{ ...r, digest: r.findingsDigest }] : [])),
+      );
       const byResource = new Map(current.map((r, i) => [r, changes[i]]));
       return rs.map((r) => byResource.get(r));
     });

@@ -83,6 +83,11 @@ export interface InventoryTable {
   os_json: Optional<string>;
   /** Version of the index writer that indexed it into inventory_packages; null: not indexed yet. */
   index_version: Optional<number>;
+  /**
+   * A digest of the open package findings the last full re-match left on the resource (m0012); null
+   * once anything else wrote its findings. Equal to a new full re-match's result: nothing to read.
+   */
+  findings_digest: Optional<string>;
 }
 
 /**

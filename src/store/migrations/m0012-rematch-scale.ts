@@ -8,6 +8,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   chain: a full re-match of 10,000 hosts read 2 GB it never used, and so did the stale-index check
  *   that starts every run. After the rebuild they are on the row's first page. (PostgreSQL keeps a
  *   big value out of line anyway; the same DDL is harmless there.)
+ * - inventories.findings_digest: a digest of the open package findings a full re-match left on the
+ *   resource, cleared by every other write of its findings: a full re-match whose result has the same
+ *   digest skips the resource without reading its findings.
  * - inventory_packages.packages_digest: a digest of each row's packages_json, so a full re-match reads
  *   the rows without their JSON (half its reading) and fetches the JSON only for components it has not
  *   matched yet in the run. Filled by the index writer; rows indexed before are indexed again (the
@@ -26,6 +29,7 @@ export function m0012RematchScale(): Migration {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('os_json', 'text')
         .addColumn('index_version', 'integer')
+        .addColumn('findings_digest', 'text')
         .addColumn('inventory_json', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('inventories_m0012_pk', ['account_id', 'resource_id'])
         .execute();
