@@ -21,6 +21,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'api_keys',
       'audit_log',
       'aws_access_keys',
+      'cloud_networks',
       'console_sessions',
       'coverage',
       'enrollment_tokens',
@@ -30,6 +31,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'findings',
       'host_agents',
       'host_keys',
+      'host_network',
       'inventories',
       'inventory_packages',
       'organizations',
@@ -41,6 +43,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'saved_filters',
       'scans',
       'suppression_rules',
+      'vex_documents',
       'webhook_deliveries',
       'webhook_subscriptions',
     ]);
