@@ -7,6 +7,7 @@ import { createEnrollmentToken } from '../src/accounts/enrollment-tokens.js';
 import type { Inventory } from '../src/core/inventory.js';
 import { scanTarget } from '../src/scan/scan-service.js';
 import { openServiceDb } from '../src/store/service-db.js';
+import { startWalCheckpointer } from '../src/store/wal-checkpointer.js';
 import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
 import { runLoad, type LoadResult, type PreparedCheckin } from './checkin-load.js';
 import { openBenchVulnDb } from './service-bench.js';
@@ -44,6 +45,8 @@ export const checkinBench: BenchSuite = {
       const baseline = await scanBaseline(vuln.db.store, inventories.slice(0, Math.min(50, hosts)));
       const db = await openServiceDb({ url: `sqlite:${join(scratch, 'checkin.sqlite')}` });
       const { app, base: url } = await listenBench(db, vuln.db.store);
+      // As `vigil server` runs: WAL checkpoints on their own thread, not inside a check-in's commit.
+      const checkpointer = await startWalCheckpointer(db, (err) => console.error('checkpoint', err));
       try {
         const [account] = (await seedFleet(db, 1)).accounts;
         const keys = await enrollAll(url, db.kysely, account ?? '', hosts);
@@ -90,6 +93,7 @@ export const checkinBench: BenchSuite = {
           ],
         };
       } finally {
+        await checkpointer?.stop();
         await app.close();
         await db.close();
       }

@@ -10,13 +10,17 @@ import {
   type AgentReport,
   type HostCheckinState,
 } from '../resources/hosts/host-agent-store.js';
+import { recordHeartbeatBatched } from '../resources/hosts/heartbeat-batch.js';
 import { requireSaneClock, scansHost, wantsInventory } from '../resources/hosts/host-checkin-policy.js';
+import type { Finding, FindingResource } from '../findings/finding-types.js';
 import type { MatchNote } from '../match/match-types.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
-import { applyFinishedScan, storedInventory } from './scan-apply.js';
+import { applyFinishedScan, storedInventory, type StoredInventory } from './scan-apply.js';
+import { ScanFailedError } from './scan-failed-error.js';
 import { scanTarget } from './scan-service.js';
 import { ScanningUnavailableError } from './scanning-unavailable-error.js';
+import type { WorkerPool } from './worker-pool.js';
 
 /** A check-in as the agent sends it (the route checked its shape; see the issue 12 contract). */
 export interface CheckinBody extends AgentReport {
@@ -35,6 +39,8 @@ export interface CheckinAnswer {
 export interface CheckinContext extends StoreContext {
   store?: VulnStore;
   intervalSeconds: number;
+  /** Where the inventory is matched (worker threads); without one, on this thread. */
+  pool?: WorkerPool;
 }
 
 /** Refusals a scan may meet between matching and applying: the host stopped being scanned meanwhile. */
@@ -56,7 +62,7 @@ export async function checkIn(
   if (body.inventory) return receiveInventory(ctx, host, body, body.inventory, now);
   if (body.inventoryError) return receiveInventoryError(ctx, host, body, body.inventoryError, now);
   const want = wantsInventory(host, body.inventoryHash, now);
-  await recordHeartbeat(ctx.db, host, {
+  await recordHeartbeatBatched(ctx.db, host, {
     ...reportOf(body),
     now,
     intervalSeconds: ctx.intervalSeconds,
@@ -144,7 +150,8 @@ async function receiveInventory(
     await scanAndApply(ctx, ctx.store, host, body, inventory, now);
   } catch (err) {
     if (isVigilError(err) && NOT_SCANNED_NOW.has(err.code)) return heartbeatOnly();
-    if (!isVigilError(err)) await recordInternalError(ctx, host, body, now);
+    // SERVER_BUSY (too many in flight) is recorded nowhere: the agent backs off and sends it again.
+    if (!isVigilError(err) || err instanceof ScanFailedError) await recordInternalError(ctx, host, body, now);
     throw err;
   }
   return answer(ctx, false, now);
@@ -169,20 +176,55 @@ async function scanAndApply(
     inventorySource: 'agent',
   };
   const resource = { id: host.resourceId, type: 'HOST' as const, details };
-  const result = await scanTarget(
-    { kind: 'inventory', inventory },
-    { store, accountId: host.accountId, now, resource: () => resource },
-  );
+  const scanned = await matchCheckin(ctx, store, { inventory, accountId: host.accountId, now, resource });
   await applyFinishedScan(ctx.db, {
     accountId: host.accountId,
     scan: { id: randomUUID(), kind: 'inventory' },
     resource,
-    inventory: storedInventory(inventory),
-    findings: result.findings,
+    inventory: scanned.stored,
+    findings: scanned.findings,
     now,
-    outcome: outcomeOf(inventory, result.notes),
+    outcome: outcomeOf(inventory, scanned.notes),
     agent: { inventoryHash: body.inventoryHash, report, intervalSeconds: ctx.intervalSeconds },
   });
+}
+
+interface CheckinScan {
+  findings: Finding[];
+  notes: MatchNote[];
+  stored: StoredInventory;
+}
+
+/**
+ * THE scan service on the inventory: on a worker thread when there is a pool (its memo of DB reads
+ * makes a host that shares its packages with the fleet cheap), else here. A full pool is SERVER_BUSY
+ * as it is; any other failure to match is the server's (ScanFailedError: 500, INTERNAL_ERROR).
+ */
+async function matchCheckin(
+  ctx: CheckinContext,
+  store: VulnStore,
+  s: { inventory: Inventory; accountId: string; now: Date; resource: FindingResource },
+): Promise<CheckinScan> {
+  const { inventory, accountId, now, resource } = s;
+  try {
+    if (!ctx.pool) {
+      const result = await scanTarget(
+        { kind: 'inventory', inventory },
+        { store, accountId, now, resource: () => resource },
+      );
+      return { findings: result.findings, notes: result.notes, stored: storedInventory(inventory) };
+    }
+    const task = { kind: 'scan-checkin' as const, inventory, accountId, now: now.toISOString(), resource };
+    const r = await ctx.pool.run(task);
+    return {
+      findings: JSON.parse(r.findingsJson) as Finding[],
+      notes: r.notes,
+      stored: { json: r.inventoryJson, packages: r.packages, index: r.index },
+    };
+  } catch (err) {
+    if (isVigilError(err) && err.code === 'SERVER_BUSY') throw err;
+    throw new ScanFailedError(err);
+  }
 }
 
 /**

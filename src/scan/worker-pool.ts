@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import { isShareableUrl } from '../store/service-db-reader.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
+import { UploadFirstQueue, withQueueOptions } from './upload-first-queue.js';
 import { WorkerPoolBusyError } from './worker-pool-busy-error.js';
 import type { WorkerThreadData } from './worker-thread.js';
 import {
@@ -71,6 +72,7 @@ export class WorkerPool {
       // Threads wait for tasks on their own event loop (a PostgreSQL pool in a thread needs it).
       atomics: 'disabled',
       niceIncrement: THREAD_NICENESS,
+      taskQueue: new UploadFirstQueue(),
     });
   }
 
@@ -79,12 +81,15 @@ export class WorkerPool {
     signal?.throwIfAborted();
     const threaded = task.kind === 'report' ? this.serviceThreaded : this.vulnsThreaded;
     if (!threaded || !this.pool) return outcomeValue<T>(await runTask(task, this.inlineHandles()));
-    const submission = task.kind === 'scan-submission';
+    // Uploads (a submitted inventory, an agent's check-in) are bounded: past the bound the caller is
+    // told to come back (503 with Retry-After), which an agent takes as a backoff with its spool kept.
+    const submission = task.kind === 'scan-submission' || task.kind === 'scan-checkin';
     if (submission && this.queuedSubmissions >= this.opts.maxQueuedSubmissions)
       throw new WorkerPoolBusyError(this.queuedSubmissions);
     if (submission) this.queuedSubmissions++;
     try {
-      const outcome = (await this.pool.run(task, signal ? { signal } : {})) as TaskOutcome;
+      const queued = withQueueOptions({ ...task }, { upload: submission });
+      const outcome = (await this.pool.run(queued, signal ? { signal } : {})) as TaskOutcome;
       return outcomeValue<T>(outcome);
     } catch (err) {
       // Piscina reports an abort as its own AbortError; the caller wants the reason it gave.
@@ -101,11 +106,14 @@ export class WorkerPool {
 
   private inlineHandles(): TaskHandles {
     const { vulns, service } = this.opts;
+    const vulnStore = (): VulnStore => {
+      if (!vulns) throw new Error('no vulnerability DB');
+      return vulns;
+    };
+    // Inline, the caller's own store: it may be written by this process, so nothing is kept.
     return {
-      vulns: () => {
-        if (!vulns) throw new Error('no vulnerability DB');
-        return vulns;
-      },
+      vulns: vulnStore,
+      memoVulns: vulnStore,
       service: () => {
         if (!service) throw new Error('no service DB');
         return service.db;

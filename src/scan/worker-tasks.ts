@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Inventory } from '../core/inventory.js';
 import { isVigilError, VigilError } from '../core/errors/vigil-error.js';
 import type { FindingResource } from '../findings/finding-types.js';
+import type { MatchNote } from '../match/match-types.js';
 import { buildReport } from '../reports/exports/report-runner.js';
 import type { ReportHeader } from '../reports/exports/report-store.js';
 import type { ReportContent } from '../reports/exports/report-types.js';
@@ -34,13 +35,25 @@ export interface SubmissionTask {
   now: string;
 }
 
+/**
+ * An agent's full inventory (already checked by the route): matched by THE scan service against the
+ * thread's memo of DB reads (vuln-read-memo.ts), with what the event loop needs to store it.
+ */
+export interface CheckinScanTask {
+  kind: 'scan-checkin';
+  inventory: Inventory;
+  accountId: string;
+  now: string;
+  resource: FindingResource;
+}
+
 /** One queued report's content (findings CSV/JSON, SBOM export) read from the service DB. */
 export interface ReportTask {
   kind: 'report';
   job: ReportHeader;
 }
 
-export type WorkerTask = InventoryScanTask | SubmissionTask | ReportTask;
+export type WorkerTask = InventoryScanTask | SubmissionTask | CheckinScanTask | ReportTask;
 
 /** Findings travel as JSON text: one string copy across threads, parsed once by the applying side. */
 export interface ScannedFindings {
@@ -56,9 +69,18 @@ export interface SubmissionResult extends ScannedFindings {
   details: Record<string, unknown>;
 }
 
+/** A check-in's scan: its findings and notes, and the inventory as it is stored, with its index. */
+export interface CheckinScanResult extends ScannedFindings {
+  notes: MatchNote[];
+  inventoryJson: string;
+  index: PreparedIndex;
+  packages: number;
+}
+
 interface Results {
   'scan-inventory': ScannedFindings;
   'scan-submission': SubmissionResult;
+  'scan-checkin': CheckinScanResult;
   report: ReportContent;
 }
 export type ResultOf<T extends WorkerTask> = Results[T['kind']];
@@ -66,6 +88,8 @@ export type ResultOf<T extends WorkerTask> = Results[T['kind']];
 /** What a task reads: opened lazily (a thread that only builds reports never opens the vuln DB). */
 export interface TaskHandles {
   vulns(): VulnStore;
+  /** The DB for check-ins: with a memo of reads kept across tasks until the DB changes (a thread's). */
+  memoVulns(): VulnStore;
   service(): Kysely<ServiceDatabase>;
 }
 
@@ -116,9 +140,27 @@ async function perform(task: WorkerTask, h: TaskHandles): Promise<unknown> {
       };
       return result;
     }
+    case 'scan-checkin':
+      return scanCheckin(task, h);
     case 'report':
       return buildReport(h.service(), task.job);
   }
+}
+
+async function scanCheckin(task: CheckinScanTask, h: TaskHandles): Promise<CheckinScanResult> {
+  const { inventory, resource } = task;
+  const result = await scanTarget(
+    { kind: 'inventory', inventory },
+    { store: h.memoVulns(), accountId: task.accountId, now: new Date(task.now), resource: () => resource },
+  );
+  return {
+    findingsJson: JSON.stringify(result.findings),
+    matchCount: result.matchCount,
+    notes: result.notes,
+    inventoryJson: JSON.stringify(inventory),
+    index: prepareInventoryIndex(inventory),
+    packages: inventory.packages.length,
+  };
 }
 
 async function scanInventory(

@@ -8,6 +8,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import { wellFormed } from '../core/well-formed-text.js';
+import { preparedStatement } from './statement-cache.js';
 
 /** One holder at a time of the writer connection (a transaction, or one write outside any). */
 class WriterLock {
@@ -29,7 +30,7 @@ class WriterLock {
 
 /** Every string parameter well-formed first, as on every SQLite connection (sqlite-well-formed.ts). */
 function run(db: Database.Database, query: CompiledQuery): QueryResult<unknown> {
-  const stmt = db.prepare(query.sql);
+  const stmt = preparedStatement(db, query.sql);
   const params = query.parameters.map((p) => (typeof p === 'string' ? wellFormed(p) : p));
   if (stmt.reader) return { rows: stmt.all(params) };
   const { changes, lastInsertRowid } = stmt.run(params);

@@ -7,6 +7,11 @@ import type { VulnStore } from './vuln-types.js';
 
 export interface VulnDbReader {
   readonly store: VulnStore;
+  /**
+   * SQLite's `data_version` on this connection: it changes whenever another connection has committed
+   * to the DB since the last call (an import), so a memo of what was read knows when to forget.
+   */
+  generation(): number;
   close(): Promise<void>;
 }
 
@@ -30,5 +35,9 @@ export function openVulnDbReader(file: string): VulnDbReader {
     );
   }
   const kysely = new Kysely<VulnDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { store: new KyselyVulnStore(kysely, file), close: () => kysely.destroy() };
+  return {
+    store: new KyselyVulnStore(kysely, file),
+    generation: () => sqlite.pragma('data_version', { simple: true }) as number,
+    close: () => kysely.destroy(),
+  };
 }

@@ -149,6 +149,10 @@ export function installErrorMapping(app: FastifyInstance): void {
   app.setErrorHandler((err, _req, reply) => {
     const { status, body } = toHttp(err);
     if (status === 500) app.log.error({ err }, 'request failed');
+    // A refusal that says when to come back (SERVER_BUSY) says it in the header clients read too.
+    const retryAfter = body.details['retryAfterSeconds'];
+    if ((status === 503 || status === 429) && typeof retryAfter === 'number')
+      void reply.header('retry-after', String(retryAfter));
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../src/accounts/api-keys.js';
 import type { Finding } from '../../../src/findings/finding-types.js';
@@ -185,8 +186,11 @@ for (const make of BACKENDS) {
     });
 
     it('INTERNAL_ERROR when the server cannot scan (its vulnerability DB gone); the agent is asked again', async () => {
-      const broken = await openVulnDb(`${vulns.vulns.path}.broken.sqlite`);
+      // Gone for good: closed here and its file deleted, so a worker thread cannot open it either.
+      const brokenPath = `${vulns.vulns.path}.broken.sqlite`;
+      const broken = await openVulnDb(brokenPath);
       await broken.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${brokenPath}${suffix}`, { force: true });
       const other = await buildServer({
         db,
         store: broken.store,
