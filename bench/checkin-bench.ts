@@ -50,23 +50,30 @@ export const checkinBench: BenchSuite = {
       try {
         const [account] = (await seedFleet(db, 1)).accounts;
         const keys = await enrollAll(url, db.kysely, account ?? '', hosts);
-        const full = await runLoad({
+        const full = await measured({
           base: url,
           path: '/v1/agent/checkin',
           requests: inventories.map((inv, i) => prepared(keys[i] ?? '', inv, true)),
           rounds: 1,
           concurrency: 4,
         });
+        const stored = await storedBytes(db);
         const beats = inventories.map((inv, i) => prepared(keys[i] ?? '', inv, false));
         const spec = { base: url, requests: beats, rounds, concurrency: 16 };
-        const heartbeats = await runLoad({ ...spec, path: '/v1/agent/checkin' });
-        const health = await runLoad({ ...spec, path: '/health', method: 'GET' });
+        const heartbeats = await measured({ ...spec, path: '/v1/agent/checkin' });
+        const health = await measured({ ...spec, path: '/health', method: 'GET' });
         const rss = peakRssKb();
         const rows: BenchRow[] = [
           {
             workload: `${hosts} changed inventories (400 packages, gzip), 4 in flight`,
             results: [
-              { tool: 'check-in', wallMs: full.wallMs, peakRssKb: rss, note: figures(full) },
+              {
+                tool: 'check-in',
+                wallMs: full.wallMs,
+                cpuMs: full.cpuMs,
+                peakRssKb: rss,
+                note: figures(full),
+              },
               {
                 tool: 'in-process scan',
                 wallMs: baseline.perInventoryMs * hosts,
@@ -78,8 +85,20 @@ export const checkinBench: BenchSuite = {
           {
             workload: `${hosts * rounds} unchanged heartbeats, 16 in flight`,
             results: [
-              { tool: 'heartbeat', wallMs: heartbeats.wallMs, peakRssKb: rss, note: figures(heartbeats) },
-              { tool: 'GET /health', wallMs: health.wallMs, peakRssKb: rss, note: figures(health) },
+              {
+                tool: 'heartbeat',
+                wallMs: heartbeats.wallMs,
+                cpuMs: heartbeats.cpuMs,
+                peakRssKb: rss,
+                note: figures(heartbeats),
+              },
+              {
+                tool: 'GET /health',
+                wallMs: health.wallMs,
+                cpuMs: health.cpuMs,
+                peakRssKb: rss,
+                note: figures(health),
+              },
             ],
           },
         ];
@@ -89,6 +108,8 @@ export const checkinBench: BenchSuite = {
           notes: [
             `vulnerability DB: ${vuln.path}`,
             'peak RSS: the whole bench process (server; the load process not counted) so far',
+            'CPU: the server process (event loop and worker threads) while the phase ran; per request in the note',
+            `stored per changed check-in: ${stored.findings} findings, ${mib(stored.findingBytes / hosts)} of finding JSON and ${mib(stored.eventBytes / hosts)} of event payloads`,
             'a request that did not answer 200 is counted in the note (statuses); the figures are then void',
           ],
         };
@@ -149,11 +170,46 @@ function prepared(key: string, inventory: Inventory, full: boolean): PreparedChe
   return { key, body: gzipSync(JSON.stringify(body)) };
 }
 
-function figures(r: LoadResult): string {
+interface Measured extends LoadResult {
+  cpuMs: number;
+}
+
+/** The load, with the CPU the server process (this one: event loop and worker threads) spent meanwhile. */
+async function measured(spec: Parameters<typeof runLoad>[0]): Promise<Measured> {
+  const before = process.cpuUsage();
+  const r = await runLoad(spec);
+  const used = process.cpuUsage(before);
+  return { ...r, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** What the changed check-ins stored: findings, their JSON, and the outbox events' payloads. */
+async function storedBytes(
+  db: Awaited<ReturnType<typeof openServiceDb>>,
+): Promise<{ findings: number; findingBytes: number; eventBytes: number }> {
+  const f = await db.kysely
+    .selectFrom('findings')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>(eb.fn('length', ['finding_json'])).as('bytes'),
+    ])
+    .executeTakeFirstOrThrow();
+  const e = await db.kysely
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.sum<number>(eb.fn('length', ['payload_json'])).as('bytes'))
+    .executeTakeFirstOrThrow();
+  return { findings: Number(f.n), findingBytes: Number(f.bytes), eventBytes: Number(e.bytes) };
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+function figures(r: Measured): string {
   const rate = r.sent / (r.wallMs / 1000);
   const ok = r.statuses['200'] ?? 0;
   const other = Object.entries(r.statuses).filter(([s]) => s !== '200');
   const bad = other.length > 0 ? ` · NOT 200: ${JSON.stringify(Object.fromEntries(other))}` : '';
   const p = (q: number): string => `${percentile(r.latenciesMs, q).toFixed(1)} ms`;
-  return `${rate.toFixed(0)}/s · ${ok}/${r.sent} 200 · p50 ${p(50)} · p95 ${p(95)}${bad}`;
+  const cpu = `${(r.cpuMs / r.sent).toFixed(2)} ms CPU each`;
+  return `${rate.toFixed(rate < 10 ? 1 : 0)}/s · ${cpu} · ${ok}/${r.sent} 200 · p50 ${p(50)} · p95 ${p(95)}${bad}`;
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { hashKey } from '../../accounts/api-keys.js';
 import { isHostKey } from '../../accounts/host-keys.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
@@ -27,13 +27,11 @@ export interface HostCheckinState {
   outcome: string | null;
 }
 
-/**
- * The host a presented key belongs to: one query by the key's SHA-256 (a unique index), joined to the
- * host's check-in row and its coverage. Undefined for a revoked, unknown or malformed key.
- */
-export async function hostOfKey(db: Db, presented: string): Promise<HostCheckinState | undefined> {
-  if (!isHostKey(presented)) return undefined;
-  const r = await db
+/** Stands for the key's hash in the compiled lookup (a value no SHA-256 hex digest can be). */
+const KEY_PLACEHOLDER = '\u0000host-key-hash';
+
+function keyLookup(db: Db) {
+  return db
     .selectFrom('host_keys as k')
     .innerJoin('host_agents as h', (j) =>
       j.onRef('h.account_id', '=', 'k.account_id').onRef('h.resource_id', '=', 'k.resource_id'),
@@ -56,9 +54,34 @@ export async function hostOfKey(db: Db, presented: string): Promise<HostCheckinS
       'c.reason',
       'c.outcome',
     ])
-    .where('k.secret_hash', '=', hashKey(presented))
-    .where('k.revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('k.secret_hash', '=', KEY_PLACEHOLDER)
+    .where('k.revoked_at', 'is', null);
+}
+
+type KeyLookupRow = Awaited<ReturnType<ReturnType<typeof keyLookup>['executeTakeFirstOrThrow']>>;
+
+const compiledLookups = new WeakMap<Db, CompiledQuery<KeyLookupRow>>();
+
+/**
+ * The key lookup compiled once per connection: every check-in runs it, and building and compiling the
+ * query cost more than SQLite's indexed read.
+ */
+function keyLookupOf(db: Db): CompiledQuery<KeyLookupRow> {
+  let compiled = compiledLookups.get(db);
+  if (!compiled) compiledLookups.set(db, (compiled = keyLookup(db).compile()));
+  return compiled;
+}
+
+/**
+ * The host a presented key belongs to: one query by the key's SHA-256 (a unique index), joined to the
+ * host's check-in row and its coverage. Undefined for a revoked, unknown or malformed key.
+ */
+export async function hostOfKey(db: Db, presented: string): Promise<HostCheckinState | undefined> {
+  if (!isHostKey(presented)) return undefined;
+  const compiled = keyLookupOf(db);
+  const hash = hashKey(presented);
+  const parameters = compiled.parameters.map((p) => (p === KEY_PLACEHOLDER ? hash : p));
+  const r = (await db.executeQuery<KeyLookupRow>({ ...compiled, parameters })).rows[0];
   if (!r) return undefined;
   return {
     keyId: r.id,
