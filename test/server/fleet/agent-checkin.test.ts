@@ -143,9 +143,15 @@ describe('check-ins of an enrolled host', () => {
     } finally {
       counter.uninstall();
     }
-    expect(statements.map((s) => s.split(' ')[0]?.toLowerCase())).toEqual(['select', 'update']);
+    // The update is group-committed with whatever heartbeats arrive meanwhile (here, none).
+    expect(statements.map((s) => s.split(' ')[0]?.toLowerCase())).toEqual([
+      'select',
+      'begin',
+      'update',
+      'commit',
+    ]);
     expect(statements[0]).toMatch(/from "host_keys"/);
-    expect(statements[1]).toMatch(/^update "host_agents"/);
+    expect(statements[2]).toMatch(/^update "host_agents"/);
     expect(await lastSeq()).toBe(seqBefore);
     // And no audit row: heartbeats are not anyone's act.
     const audited = await db.kysely
@@ -239,12 +245,21 @@ async function coverageOf(resourceId: string): Promise<Record<string, unknown> |
 }
 
 /** Records the SQL of every statement better-sqlite3 prepares (what Kysely's driver runs) until uninstalled. */
+/** Every statement SQLite runs meanwhile (run or read, prepared now or kept from before), in order. */
 function countStatements(out: string[]): { uninstall(): void } {
-  const proto = Database.prototype as unknown as { prepare: (this: unknown, sql: string) => unknown };
-  const original = proto.prepare;
-  proto.prepare = function (this: unknown, sql: string) {
-    out.push(sql);
-    return original.call(this, sql);
-  };
-  return { uninstall: () => (proto.prepare = original) };
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<
+    'run' | 'all' | 'get',
+    (this: { source: string }, ...args: unknown[]) => unknown
+  >;
+  probe.close();
+  const originals = { run: proto.run, all: proto.all, get: proto.get };
+  for (const name of ['run', 'all', 'get'] as const) {
+    const original = originals[name];
+    proto[name] = function (this: { source: string }, ...args: unknown[]) {
+      out.push(this.source);
+      return original.apply(this, args);
+    };
+  }
+  return { uninstall: () => Object.assign(proto, originals) };
 }
