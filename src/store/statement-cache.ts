@@ -14,7 +14,7 @@ const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>()
  */
 export function preparedStatement(db: Database.Database, sql: string): Database.Statement {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
+  if (!cache) caches.set(db, (cache = new Map<string, Database.Statement>()));
   const hit = cache.get(sql);
   if (hit) {
     // Map order is insertion order: moving the hit to the end keeps the oldest first to drop.

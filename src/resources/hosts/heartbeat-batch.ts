@@ -7,8 +7,8 @@ type Beat = Parameters<typeof recordHeartbeat>[2];
 interface Waiting {
   host: HostCheckinState;
   beat: Beat;
-  resolve(): void;
-  reject(err: unknown): void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 /** Heartbeats written in one transaction at most; more wait for the next. */
