@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import type { Inventory } from '../src/core/inventory.js';
 import { scanTarget } from '../src/scan/scan-service.js';
 import { openServiceDb } from '../src/store/service-db.js';
 import { startWalCheckpointer } from '../src/store/wal-checkpointer.js';
+import { openVulnDb } from '../src/vulndb/vuln-db.js';
 import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
 import { runLoad, type LoadResult, type PreparedCheckin } from './checkin-load.js';
 import { openBenchVulnDb } from './service-bench.js';
@@ -32,7 +33,7 @@ export const checkinBench: BenchSuite = {
     const hosts = env('VIGIL_BENCH_CHECKIN_HOSTS', 1000);
     const rounds = env('VIGIL_BENCH_HEARTBEAT_ROUNDS', 10);
     const scratch = mkdtempSync(join(tmpdir(), 'vigil-bench-checkin-'));
-    const vuln = await openBenchVulnDb();
+    const vuln = await privateCopy(await openBenchVulnDb(), scratch);
     try {
       const base = await basePackages(vuln.db.store);
       if ('error' in base)
@@ -149,6 +150,23 @@ export const checkinBench: BenchSuite = {
     }
   },
 };
+
+/**
+ * The bench's own copy of the vulnerability DB: the worker threads open the file by its path (again
+ * after idling), and a shared fixture cache may prune that file during a long run (every check-in then
+ * fails, as with a DB really gone).
+ */
+async function privateCopy(
+  vuln: Awaited<ReturnType<typeof openBenchVulnDb>>,
+  scratch: string,
+): Promise<Awaited<ReturnType<typeof openBenchVulnDb>>> {
+  const file = vuln.db.store.file;
+  if (file === undefined || !existsSync(file)) return vuln;
+  const copy = join(scratch, 'vulndb.sqlite');
+  await vuln.db.close();
+  copyFileSync(file, copy);
+  return { db: await openVulnDb(copy), path: `${vuln.path} (copied for this run)` };
+}
 
 /** The scan service alone on the same inventories, one at a time: matching and enrichment, no HTTP. */
 async function scanBaseline(
