@@ -9,6 +9,7 @@ import { createWebhookDispatcher } from './webhook-dispatcher-job.js';
 import { createRematchTask } from './rematch-job.js';
 import { createVulnDbUpdateTask } from './vulndb-update-job.js';
 import { createNetworkAnalysisTask } from './network-analysis-job.js';
+import { createImageWindowTask } from './image-window-job.js';
 
 /**
  * Every background job the service runs beside the API, listed explicitly (no side-effect imports).
@@ -25,4 +26,5 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createRematchTask,
   createVulnDbUpdateTask,
   createNetworkAnalysisTask,
+  createImageWindowTask,
 ];

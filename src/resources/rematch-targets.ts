@@ -16,6 +16,8 @@ export interface RematchTarget extends ResourceRef {
   inventoryUpdatedAt: string;
   /** What the last full re-match left on it (inventories.findings_digest); null: unknown. */
   findingsDigest: string | null;
+  /** An image a watched registry told of: its scan frequency and rescan window (issue 13). */
+  image?: { frequency: string | null; eligibleUntil: string | null };
 }
 
 /**
@@ -31,6 +33,9 @@ export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Prom
     .innerJoin('inventories as i', (j) =>
       j.onRef('i.account_id', '=', 'r.account_id').onRef('i.resource_id', '=', 'r.id'),
     )
+    .leftJoin('registry_images as ri', (j) =>
+      j.onRef('ri.account_id', '=', 'r.account_id').onRef('ri.resource_id', '=', 'r.id'),
+    )
     .select([
       'r.account_id',
       'r.id',
@@ -41,6 +46,7 @@ export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Prom
       'i.updated_at',
       'i.findings_digest',
     ])
+    .select(['ri.repository as watched', 'ri.scan_frequency', 'ri.eligible_until'])
     .where(
       sql<boolean>`(r.account_id, r.id) in (${sql.join(refs.map((x) => sql`(${x.accountId}, ${x.resourceId})`))})`,
     )
@@ -63,6 +69,9 @@ export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Prom
     os: r.os_json === null ? undefined : (JSON.parse(r.os_json) as OsInfo),
     inventoryUpdatedAt: r.updated_at,
     findingsDigest: r.findings_digest ?? null,
+    ...(r.watched
+      ? { image: { frequency: r.scan_frequency ?? null, eligibleUntil: r.eligible_until ?? null } }
+      : {}),
   }));
 }
 

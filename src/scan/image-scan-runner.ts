@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { untilAborted } from '../core/abortable.js';
 import type { Inventory } from '../core/inventory.js';
 import type { Egress } from '../egress/egress-client.js';
+import type { Credentials } from '../source/image/registry/docker-config.js';
 import type { Finding, FindingResource } from '../findings/finding-types.js';
 import { imageResource } from '../resources/resource-details.js';
 import type { StoreContext } from '../store/store-context.js';
@@ -12,6 +13,13 @@ import { inventoryOfTarget } from './scan-service.js';
 import { failScan, requeueScan } from './scan-store.js';
 import { ScanTimeoutError } from './scan-timeout-error.js';
 import type { WorkerPool } from './worker-pool.js';
+import type { SecretBox } from '../store/secret-box.js';
+import {
+  recordWatchedFailure,
+  watchedAskOf,
+  watchedCredentials,
+  watchedDetailsForApply,
+} from './watched-image-scan.js';
 
 export interface ScanLimits {
   /** Wall-clock budget of one scan, in ms. */
@@ -36,7 +44,7 @@ function storable(inv: Inventory): Inventory {
  * FAILS with SCAN_TIMEOUT (a tarpit registry holds one scan slot for the budget, never longer).
  */
 export async function runImageScan(
-  ctx: StoreContext & { egress: Egress },
+  ctx: StoreContext & { egress: Egress; secrets?: SecretBox },
   pool: WorkerPool,
   row: Selectable<ScanTable>,
   limits: ScanLimits,
@@ -46,20 +54,31 @@ export async function runImageScan(
   const signal = limits.stop ? AbortSignal.any([budget.signal, limits.stop]) : budget.signal;
   const now = ctx.now();
   try {
-    const scanned = await untilAborted(scanImage(ctx.egress, pool, row, now, signal), signal);
+    // An image a watched registry told of is read with that registry's stored credentials.
+    const watched = watchedAskOf(JSON.parse(row.request_json) as Record<string, unknown>);
+    const credentials = watched && (await watchedCredentials(ctx.db, ctx.secrets, row.account_id, watched));
+    const scanned = await untilAborted(scanImage(ctx.egress, pool, row, now, signal, credentials), signal);
     // Past the budget nothing is written, even if the work came back in the same tick.
     signal.throwIfAborted();
+    const details = watched && (await watchedDetailsForApply(ctx.db, row.account_id, row.id, watched));
     await applyFinishedScan(ctx.db, {
       accountId: row.account_id,
       scan: { id: row.id, kind: 'image' },
-      resource: scanned.resource,
+      resource: details
+        ? { ...scanned.resource, details: { ...scanned.resource.details, ...details } }
+        : scanned.resource,
       inventory: storedInventory(storable(scanned.inventory)),
       findings: scanned.findings,
       now,
     });
   } catch (err) {
     if (limits.stop?.aborted && !budget.signal.aborted) await requeueScan(ctx.db, row.id);
-    else await failScan(ctx, row.id, budget.signal.aborted ? budget.signal.reason : err);
+    else {
+      const reason: unknown = budget.signal.aborted ? budget.signal.reason : err;
+      await failScan(ctx, row.id, reason);
+      const watched = watchedAskOf(JSON.parse(row.request_json) as Record<string, unknown>);
+      if (watched) await recordWatchedFailure(ctx, row.account_id, watched, reason);
+    }
   } finally {
     clearTimeout(timer);
   }
@@ -72,9 +91,10 @@ async function scanImage(
   row: Selectable<ScanTable>,
   now: Date,
   signal: AbortSignal,
+  credentials: Credentials | undefined,
 ): Promise<{ inventory: Inventory; resource: FindingResource; findings: Finding[] }> {
   const req = JSON.parse(row.request_json) as ImageScanAsk;
-  const options = serverImageOptions(req, egress);
+  const options = { ...serverImageOptions(req, egress), ...(credentials ? { credentials } : {}) };
   const inventory = await inventoryOfTarget({ kind: 'image', ref: req.reference, options }, { signal }, now);
   const resource = imageResource(inventory);
   const task = {

@@ -10,15 +10,23 @@ function notExcluded(t: RematchTarget): boolean {
 }
 
 /**
+ * An image a watched registry told of is re-matched only under a CONTINUOUS_SCAN rule and inside its
+ * rescan window (pushed, or pulled, recently enough: Inspector's rescan duration); SCAN_ON_PUSH images
+ * are scanned once per push. An image scanned by hand (POST …/image-scans) has no window: always.
+ */
+function inWindow(t: RematchTarget, now: Date): boolean {
+  if (!t.image) return notExcluded(t);
+  if (t.image.frequency !== 'CONTINUOUS_SCAN') return false;
+  return t.image.eligibleUntil === null || t.image.eligibleUntil > now.toISOString();
+}
+
+/**
  * THE hook for which stored inventories a data change re-matches, per resource type. Hosts: every
- * live, not excluded host (the account scans hosts: rematch-targets checks it). Images: every stored
- * image for now; the registries issue (13) replaces this entry with its rescan windows (an image is
- * re-matched while it was pushed or pulled within its repository's window, Inspector's "rescan
- * duration"), and nothing else needs to change.
+ * live, not excluded host (the account scans hosts: rematch-targets checks it). Images: see inWindow.
  */
 export const REMATCH_ELIGIBILITY: Readonly<Record<ResourceType, RematchEligibility>> = {
   HOST: notExcluded,
-  CONTAINER_IMAGE: notExcluded,
+  CONTAINER_IMAGE: inWindow,
   CONTAINER_REPOSITORY: () => false,
 };
 

@@ -28,6 +28,9 @@ import { registerCloudNetworkRoutes } from './routes/cloud-network-routes.js';
 import { registerEnrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { registerVulnDbImportRoutes } from './routes/vulndb-import-routes.js';
 import { registerInspector2Routes } from './inspector2/inspector2-routes.js';
+import { registerRegistryRoutes } from './routes/registry-routes.js';
+import { registerRegistryEventRoutes } from './routes/registry-event-routes.js';
+import { registerImageScanningRoutes } from './routes/image-scanning-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -65,6 +68,9 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerCloudNetworkRoutes,
   registerVulnDbImportRoutes,
   registerInspector2Routes,
+  registerRegistryRoutes,
+  registerRegistryEventRoutes,
+  registerImageScanningRoutes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),
 ];

@@ -11,3 +11,8 @@ export function webhookSecretContext(subscriptionId: string): string {
 export function awsSecretContext(accessKeyId: string): string {
   return `aws-access-key:${accessKeyId}`;
 }
+
+/** A watched registry's credentials (issue 13), by the registry's id. */
+export function registryCredentialsContext(registryId: string): string {
+  return `registry-credentials:${registryId}`;
+}

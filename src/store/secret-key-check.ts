@@ -6,8 +6,8 @@ import type { ServiceDatabase } from './service-db-schema.js';
 /**
  * At startup, before serving: every sealed secret in the DB must be under this key. A wrong key file
  * (or a new one made because the old one was lost) is a clear error now, rather than webhooks that
- * fail one by one later. Sealed columns: webhook secrets and AWS secret access keys; issue 13's
- * registry credentials join the list here.
+ * fail one by one later. Sealed columns: webhook secrets, AWS secret access keys and registry
+ * credentials.
  */
 export async function assertSecretsReadable(
   db: Kysely<ServiceDatabase>,
@@ -18,6 +18,12 @@ export async function assertSecretsReadable(
   const rows = [
     ...(await db.selectFrom('webhook_subscriptions').select('secret_sealed').execute()),
     ...(await db.selectFrom('aws_access_keys').select('secret_sealed').execute()),
+    ...(await db
+      .selectFrom('registries')
+      .select('credentials_sealed as secret_sealed')
+      .where('credentials_sealed', 'is not', null)
+      .$narrowType<{ secret_sealed: string }>()
+      .execute()),
   ];
   const foreign = new Set(
     rows.map((r) => envelopeKeyId(r.secret_sealed) ?? '?').filter((k) => k !== box.keyId),

@@ -2,9 +2,11 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable } from './fleet-schema.js';
 import type { CloudNetworkTable, HostNetworkTable } from './network-schema.js';
 import type { VexDocumentTable } from './vex-schema.js';
+import type { ImageScanConfigTable, RegistryImageTable, RegistryTable } from './registry-schema.js';
 
 export type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable, VexDocumentTable };
 export type { CloudNetworkTable, HostNetworkTable };
+export type { ImageScanConfigTable, RegistryImageTable, RegistryTable };
 
 /** A nullable column an insert may omit (columns added after 0001). */
 type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -355,4 +357,7 @@ export interface ServiceDatabase {
   host_network: HostNetworkTable;
   cloud_networks: CloudNetworkTable;
   vex_documents: VexDocumentTable;
+  registries: RegistryTable;
+  image_scan_configs: ImageScanConfigTable;
+  registry_images: RegistryImageTable;
 }

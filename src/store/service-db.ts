@@ -29,6 +29,7 @@ import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
 import { m0017NetworkReachability } from './migrations/m0017-network-reachability.js';
 import { m0019VexDocuments } from './migrations/m0019-vex-documents.js';
 import { m0020FindingsRangeIndexes } from './migrations/m0020-findings-range-indexes.js';
+import { m0013Registries } from './migrations/m0013-registries.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
 import { wellFormedSqlite } from './sqlite-well-formed.js';
@@ -65,6 +66,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0010-inspector2-compat': m0010Inspector2Compat(),
     '0011-finding-status-history': m0011FindingStatusHistory(dialect),
     '0012-rematch-scale': m0012RematchScale(),
+    '0013-registries': m0013Registries(),
     '0017-network-reachability': m0017NetworkReachability(),
     '0019-vex-documents': m0019VexDocuments(),
     '0020-findings-range-indexes': m0020FindingsRangeIndexes(),

@@ -23,6 +23,9 @@ afterAll(async () => {
   await backend.teardown();
 });
 
+/** Routes that take their own credentials, never an API key: an API key there is a 401. */
+const OWN_CREDENTIALS = new Set(['/v1/agent/checkin', '/v1/registry-events/{registryId}']);
+
 interface Operation {
   method: string;
   path: string;
@@ -59,9 +62,10 @@ it('walks every route in /openapi.json: account A member key gets nothing of acc
     );
     const text = JSON.stringify(r.json ?? '');
     const leaked = Object.values(idsB).some((id) => text.includes(id));
-    // The check-in route takes host keys only: an API key there is 401 HOST_KEY_INVALID.
+    // The check-in route takes host keys only: an API key there is 401 HOST_KEY_INVALID; a registry's
+    // notification route takes its notification secret only: 401 NOTIFICATION_SECRET_INVALID.
     const refused =
-      r.status === 403 || r.status === 404 || (op.path === '/v1/agent/checkin' && r.status === 401);
+      r.status === 403 || r.status === 404 || (OWN_CREDENTIALS.has(op.path) && r.status === 401);
     // A route that is not account-scoped (GET /v1/findings, POST /v1/reports) may answer 2xx, or 400 for
     // the empty body, but never with anything of B's.
     const harmless = (r.status >= 200 && r.status < 300) || r.status === 400;
@@ -81,6 +85,8 @@ it('walks every mutating route in /openapi.json: a read-only key gets 403', asyn
     'DELETE /v1/sessions/current',
     'POST /v1/agent/enroll',
     'POST /v1/agent/checkin',
+    // A registry's notifications: its notification secret, never an API key (walked in test/registries).
+    'POST /v1/registry-events/{registryId}',
   ]);
   const ops = (await operations()).filter(
     (o) => !['GET', 'HEAD', 'OPTIONS'].includes(o.method) && !SESSION_OPS.has(`${o.method} ${o.path}`),
@@ -117,6 +123,9 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('coverage').selectAll().orderBy('account_id').orderBy('resource_id').execute(),
     await k.selectFrom('host_network').selectAll().orderBy('account_id').orderBy('resource_id').execute(),
     await k.selectFrom('cloud_networks').selectAll().orderBy('account_id').execute(),
+    await k.selectFrom('registries').selectAll().orderBy('id').execute(),
+    await k.selectFrom('registry_images').selectAll().orderBy('resource_id').execute(),
+    await k.selectFrom('image_scan_configs').selectAll().orderBy('account_id').execute(),
   ];
   return JSON.stringify(tables);
 }
@@ -169,7 +178,13 @@ it('walks every route in /openapi.json with a host key: it can do nothing but ch
       const text = JSON.stringify(r.json ?? '');
       const leaked = Object.values(idsB).some((id) => text.includes(id));
       const own = `${op.method} ${op.path}`;
-      const expected = own === 'POST /v1/agent/checkin' || BODY_CREDENTIALS.has(own) ? [400] : [401, 403];
+      // A registry's notification route: 401 for B's registry (a host key is no secret), 404 for an unknown id.
+      const expected =
+        own === 'POST /v1/agent/checkin' || BODY_CREDENTIALS.has(own)
+          ? [400]
+          : own === 'POST /v1/registry-events/{registryId}'
+            ? [401, 404]
+            : [401, 403];
       expect({ op, path, leaked, ok: expected.includes(r.status) }).toEqual({
         op,
         path,

@@ -113,6 +113,12 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/scan/vulndb-import-view.ts': ['test/server/vulndb-upload.test.ts'],
   'src/scan/scan-claim.ts': ['test/server/job-stores.test.ts'],
   'src/scan/scan-store.ts': ['test/server/job-stores.test.ts', 'test/server/inventory-route.test.ts'],
+  'src/accounts/image-scan-config.ts': ['test/registries/registry-stores.test.ts'],
+  'src/resources/registries/registry-image-store.ts': ['test/registries/registry-stores.test.ts'],
+  'src/resources/registries/registry-store.ts': ['test/registries/registry-stores.test.ts'],
+  'src/scan/image-scanning-update.ts': ['test/registries/registry-stores.test.ts'],
+  'src/scan/registry-events.ts': ['test/registries/registry-stores.test.ts'],
+  'src/scan/watched-image-scan.ts': ['test/registries/registry-stores.test.ts'],
 };
 
 /** Folders above the store (domain and application) whose modules may hold repository code. */

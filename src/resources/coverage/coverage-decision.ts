@@ -7,6 +7,10 @@ export const SCAN_OUTCOMES = [
   'NO_INVENTORY',
   'UNSUPPORTED_OS',
   'INTERNAL_ERROR',
+  // An image's scan could not read it (issue 13).
+  'ACCESS_DENIED',
+  'IMAGE_SIZE_EXCEEDED',
+  'UNSUPPORTED_MEDIA_TYPE',
 ] as const;
 export type ScanOutcome = (typeof SCAN_OUTCOMES)[number];
 
@@ -19,6 +23,10 @@ export const COVERAGE_REASONS = [
   'SCAN_TYPE_DISABLED',
   'RESOURCE_TERMINATED',
   'UNMANAGED_EC2_INSTANCE',
+  // Images a registry told of (issue 13): no inclusion rule, scanned once per push, window lapsed.
+  'EXCLUDED_BY_RULE',
+  'SCAN_FREQUENCY_SCAN_ON_PUSH',
+  'SCAN_ELIGIBILITY_EXPIRED',
 ] as const;
 export type CoverageReason = (typeof COVERAGE_REASONS)[number];
 export type CoverageStatus = 'ACTIVE' | 'INACTIVE';
@@ -45,6 +53,15 @@ export interface CoverageFacts {
   outcomeMessage: string | null;
   /** A host known only from the account's cloud network: no agent, so no package scan can run. */
   unmanaged?: boolean;
+  /** Set for images a watched registry told of: the rule that covers it, and its rescan window. */
+  image?: ImageWatchFacts;
+}
+
+/** An image's scan frequency (null: no inclusion rule matches its repository) and window end (null: lifetime). */
+export interface ImageWatchFacts {
+  repository: string;
+  frequency: 'SCAN_ON_PUSH' | 'CONTINUOUS_SCAN' | null;
+  eligibleUntil: string | null;
 }
 
 export interface CoverageDecision {
@@ -78,7 +95,20 @@ function reasonOf(f: CoverageFacts, at: string): CoverageReason {
   if (f.unmanaged) return 'UNMANAGED_EC2_INSTANCE';
   if (f.agent && f.agent.offlineAt <= at) return 'AGENT_OFFLINE';
   if (f.agent?.staleAt && f.agent.staleAt <= at) return 'STALE_INVENTORY';
+  if (f.image) return imageReasonOf(f.image, f.outcome, at);
   return f.outcome;
+}
+
+/**
+ * A watched image: no rule → EXCLUDED_BY_RULE; a scan that failed says why; past its window →
+ * SCAN_ELIGIBILITY_EXPIRED; scanned once per push → SCAN_FREQUENCY_SCAN_ON_PUSH; else the scan's outcome.
+ */
+function imageReasonOf(image: ImageWatchFacts, outcome: ScanOutcome, at: string): CoverageReason {
+  if (image.frequency === null) return 'EXCLUDED_BY_RULE';
+  if (outcome !== 'SUCCESSFUL') return outcome;
+  if (image.eligibleUntil !== null && image.eligibleUntil <= at) return 'SCAN_ELIGIBILITY_EXPIRED';
+  if (image.frequency === 'SCAN_ON_PUSH') return 'SCAN_FREQUENCY_SCAN_ON_PUSH';
+  return outcome;
 }
 
 function messageOf(reason: CoverageReason, f: CoverageFacts): string | null {
@@ -95,6 +125,12 @@ function messageOf(reason: CoverageReason, f: CoverageFacts): string | null {
       return null;
     case 'UNMANAGED_EC2_INSTANCE':
       return 'known from the cloud network only: no agent reports this instance, so its packages cannot be scanned';
+    case 'EXCLUDED_BY_RULE':
+      return `no inclusion rule of the account's image scanning matches repository ${f.image?.repository ?? '?'}`;
+    case 'SCAN_FREQUENCY_SCAN_ON_PUSH':
+      return 'scanned once per push (SCAN_ON_PUSH): not re-matched when vulnerability data changes';
+    case 'SCAN_ELIGIBILITY_EXPIRED':
+      return `its rescan window ended at ${f.image?.eligibleUntil ?? '?'}`;
     default:
       return f.outcomeMessage;
   }

@@ -9,6 +9,7 @@ import {
   type CoverageFacts,
   type CoverageReason,
   type CoverageStatus,
+  type ImageWatchFacts,
   type ScanOutcome,
 } from './coverage-decision.js';
 import { isAgentlessDetails } from '../network/cloud-network-source.js';
@@ -57,7 +58,13 @@ async function loadFacts(db: Db, accountId: string, resourceId: string): Promise
     .leftJoin('coverage as c', (j) =>
       j.onRef('c.account_id', '=', 'r.account_id').onRef('c.resource_id', '=', 'r.id').on('c.scan_type', '=', PACKAGE),
     )
+    .leftJoin('registry_images as ri', (j) =>
+      j.onRef('ri.account_id', '=', 'r.account_id').onRef('ri.resource_id', '=', 'r.id'),
+    )
     .select([
+      'ri.repository as image_repository',
+      'ri.scan_frequency as image_frequency',
+      'ri.eligible_until as image_eligible_until',
       'r.type',
       'r.tags_json',
       'r.deleted_at',
@@ -95,6 +102,15 @@ async function loadFacts(db: Db, accountId: string, resourceId: string): Promise
             offlineAt: r.offline_at,
             inventoryWantedSince: r.inventory_wanted_since ?? null,
             staleAt: r.stale_at ?? null,
+          },
+        }
+      : {}),
+    ...(r.image_repository
+      ? {
+          image: {
+            repository: r.image_repository,
+            frequency: (r.image_frequency ?? null) as ImageWatchFacts['frequency'],
+            eligibleUntil: r.image_eligible_until ?? null,
           },
         }
       : {}),

@@ -7,6 +7,7 @@ import { seedSuppression } from './suppression-seed.js';
 import { seedVex } from './vex-seed.js';
 import { seedWebhooks } from './webhooks-seed.js';
 import { seedVulnDbImports } from './vulndb-imports-seed.js';
+import { seedRegistries } from './registries-seed.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
 
 /**
@@ -23,6 +24,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedFleet,
   seedVulnDbImports,
   seedCloudNetwork,
+  seedRegistries,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {

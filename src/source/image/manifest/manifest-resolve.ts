@@ -68,6 +68,12 @@ async function fromManifest(
     throw new ImageFormatError('Docker schema 1 manifests are not supported (deprecated since 2017)');
   if (!json.config || !Array.isArray(json.layers))
     throw new ImageFormatError('manifest has no config or layers');
+  // An OCI artifact (a Helm chart, a signature, an SBOM attestation) is a manifest too, but no image.
+  const configType = json.config.mediaType;
+  if (configType !== undefined && !IMAGE_CONFIG_TYPES.has(configType))
+    throw new ImageFormatError(`not a container image: its config is ${configType}`, {
+      configMediaType: configType,
+    });
   const configBytes = await store.getSmallBlob(json.config);
   const diffIds = diffIdsOf(configBytes);
   if (diffIds.length !== json.layers.length)
@@ -82,6 +88,12 @@ async function fromManifest(
   if (indexDigest) out.indexDigest = indexDigest;
   return out;
 }
+
+/** Config media types of a container image (OCI and Docker schema 2). */
+const IMAGE_CONFIG_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.oci.image.config.v1+json',
+  'application/vnd.docker.container.image.v1+json',
+]);
 
 export function diffIdsOf(configBytes: Buffer): string[] {
   const config = parseJson(configBytes, 'config') as { rootfs?: { diff_ids?: unknown } };

@@ -5,6 +5,11 @@ import { EgressTimeoutError } from '../../../egress/egress-timeout-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
 import { RegistryError } from '../errors/registry-error.js';
 
+/**
+ * How vigil names itself to registries: their logs and notifications (a pull event's
+ * `request.useragent`) can tell vigil's own reads from real pulls.
+ */
+export const REGISTRY_USER_AGENT = 'vigil-scanner/1';
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRIES = 3;
 const MAX_REDIRECTS = 5;
@@ -24,7 +29,7 @@ export async function fetchWithPolicy(
   signal?: AbortSignal,
 ): Promise<Response> {
   let current = new URL(url);
-  let hdrs = { ...headers };
+  let hdrs: Record<string, string> = { 'user-agent': REGISTRY_USER_AGENT, ...headers };
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const res = await fetchRetrying(egress, current, hdrs, retries, signal);
     if (res.status < 300 || res.status >= 400 || res.status === 304) return res;
