@@ -103,11 +103,20 @@ async function pushOne(
     .where('resource_id', '=', push.digest)
     .execute();
   const before = await registryImage(trx, push.accountId, push.digest);
+  // A repeat of what is already recorded and covered (a retried or duplicated delivery) writes nothing.
+  if (before && before.deleted_at === null && before.pushed_at >= push.at && hasTag(before, push.tag)) {
+    if (before.scan_frequency === null || !enabled) return 'excluded';
+    if (await covered(trx, before, push.at)) return 'deduplicated';
+  }
   const row = await recordPush(trx, push, config, ctx.now());
   if (row.scan_frequency === null || !enabled) return 'excluded';
   if (before && before.deleted_at === null && (await covered(trx, before, push.at))) return 'deduplicated';
   await queueWatchedScan(ctx, trx, push);
   return 'scansQueued';
+}
+
+function hasTag(row: { tags_json: string }, tag: string | null): boolean {
+  return tag === null || (JSON.parse(row.tags_json) as string[]).includes(tag);
 }
 
 /** Queues the scan of a watched image (its registry's credentials are opened when it runs). */

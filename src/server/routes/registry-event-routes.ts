@@ -11,8 +11,11 @@ import { bearerToken } from '../auth/auth-hook.js';
 import { jsonTooDeep } from '../http/json-body.js';
 import { errorResponses, ErrorSchema, IdString } from './route-schemas.js';
 
-/** The media type CNCF distribution posts its notification envelopes with. */
-export const DISTRIBUTION_EVENTS_TYPE = 'application/vnd.docker.distribution.events.v2+json';
+/** The media types CNCF distribution posts its envelopes with (2.x sends v1, the spec names v2). */
+export const DISTRIBUTION_EVENTS_TYPES = [
+  'application/vnd.docker.distribution.events.v1+json',
+  'application/vnd.docker.distribution.events.v2+json',
+];
 const Params = Type.Object({ registryId: IdString(100) });
 
 declare module 'fastify' {
@@ -39,7 +42,7 @@ const Outcome = Type.Object({
  */
 export function registerRegistryEventRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const parse = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser(DISTRIBUTION_EVENTS_TYPE, { parseAs: 'string' }, (req, body, done) => {
+  app.addContentTypeParser(DISTRIBUTION_EVENTS_TYPES, { parseAs: 'string' }, (req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(jsonTooDeep(), undefined);
     void parse(req, text, done);
