@@ -10,6 +10,7 @@ import { createRematchTask } from './rematch-job.js';
 import { createVulnDbUpdateTask } from './vulndb-update-job.js';
 import { createNetworkAnalysisTask } from './network-analysis-job.js';
 import { createImageWindowTask } from './image-window-job.js';
+import { createRegistryPollTask } from './registry-poll-job.js';
 
 /**
  * Every background job the service runs beside the API, listed explicitly (no side-effect imports).
@@ -27,4 +28,5 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createVulnDbUpdateTask,
   createNetworkAnalysisTask,
   createImageWindowTask,
+  createRegistryPollTask,
 ];

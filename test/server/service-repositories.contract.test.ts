@@ -118,6 +118,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/resources/registries/registry-store.ts': ['test/registries/registry-stores.test.ts'],
   'src/scan/image-scanning-update.ts': ['test/registries/registry-stores.test.ts'],
   'src/scan/registry-events.ts': ['test/registries/registry-stores.test.ts'],
+  'src/scan/registry-poll.ts': ['test/registries/registry-polling.test.ts'],
   'src/scan/watched-image-scan.ts': ['test/registries/registry-stores.test.ts'],
 };
 

@@ -12,10 +12,12 @@ import {
   updateRegistry,
   type RegistryInput,
 } from '../../resources/registries/registry-store.js';
+import { pollRegistry } from '../../scan/registry-poll.js';
 import { requireAccount, requireAdmin } from '../auth/auth-hook.js';
 import { AccountParams, errorResponses, type AccountParamsT } from './route-schemas.js';
 import {
   CreateRegistryBody,
+  PollOutcomeSchema,
   Registry,
   RegistryCheckSchema,
   RegistryParams,
@@ -39,10 +41,8 @@ function inputOf(b: UpdateRegistryBodyT): Partial<RegistryInput> {
  * server connect somewhere, plain HTTP included); any key of the account reads them, never their
  * credentials. The notification secret is in the create answer only.
  */
-export function registerRegistryRoutes(
-  app: FastifyInstance,
-  { db, now, egress, secrets }: ServiceContext,
-): void {
+export function registerRegistryRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const { db, now, egress, secrets } = ctx;
   /** The registry's host must pass the egress policy now, for a clear 403 rather than failing scans later. */
   const allowed = async (url: string, insecure: boolean): Promise<void> => {
     await egress.check(`https://${registryHostOf(url, insecure)}/`);
@@ -132,6 +132,15 @@ export function registerRegistryRoutes(
       const { accountId, registryId } = req.params as RegistryParamsT;
       requireAdmin(req, accountId);
       return checkRegistry(egress, secrets, await registryRow(db, accountId, registryId), now());
+    },
+  );
+  app.post(
+    `${ONE}/poll`,
+    { schema: { params: RegistryParams, response: { 200: PollOutcomeSchema, ...errorResponses } } },
+    async (req) => {
+      const { accountId, registryId } = req.params as RegistryParamsT;
+      requireAdmin(req, accountId);
+      return pollRegistry(ctx, await registryRow(db, accountId, registryId));
     },
   );
 }

@@ -88,3 +88,14 @@ export const RegistryCheckSchema = Type.Object({
   catalog: Type.Union([Type.Literal('OK'), Type.Literal('REFUSED'), Type.Null()]),
   checkedAt: Type.String(),
 });
+
+export const PollOutcomeSchema = Type.Object({
+  repositories: Type.Integer({ description: 'repositories listed that an inclusion rule matches' }),
+  tags: Type.Integer(),
+  scansQueued: Type.Integer(),
+  deduplicated: Type.Integer(),
+  excluded: Type.Integer(),
+  pulls: Type.Integer(),
+  deleted: Type.Integer(),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+});

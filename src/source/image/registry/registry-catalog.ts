@@ -19,6 +19,8 @@ export interface RegistryApiOptions {
   credentials?: Credentials;
   insecure?: boolean;
   signal?: AbortSignal;
+  /** Names asked per page (`n`); default 100. */
+  pageSize?: number;
 }
 
 /**
@@ -44,13 +46,17 @@ export class RegistryApi {
 
   /** Every repository `_catalog` lists (a registry may refuse: RegistryAuthError or RegistryError). */
   async *repositories(): AsyncGenerator<string> {
-    for await (const page of this.pages(`/v2/_catalog?n=${PAGE}`, 'registry:catalog:*', 'the catalog'))
+    for await (const page of this.pages(
+      `/v2/_catalog?n=${this.opts.pageSize ?? PAGE}`,
+      'registry:catalog:*',
+      'the catalog',
+    ))
       for (const name of arrayOf(page, 'repositories')) yield name;
   }
 
   /** Every tag of a repository. */
   async *tags(repository: string): AsyncGenerator<string> {
-    const path = `/v2/${repository}/tags/list?n=${PAGE}`;
+    const path = `/v2/${repository}/tags/list?n=${this.opts.pageSize ?? PAGE}`;
     for await (const page of this.pages(path, `repository:${repository}:pull`, `tags of ${repository}`))
       for (const tag of arrayOf(page, 'tags')) yield tag;
   }
