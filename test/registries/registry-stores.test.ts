@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import type { Finding } from '../../src/findings/finding-types.js';
-import { listCoverage } from '../../src/resources/coverage/coverage-query.js';
+import { coverageStatistics, listCoverage } from '../../src/resources/coverage/coverage-query.js';
 import { expireLapsedImages } from '../../src/resources/registries/image-window-sweep.js';
 import {
   parseRegistryEvents,
@@ -248,6 +248,19 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           reason: 'EXCLUDED_BY_RULE',
           message: expect.stringContaining('other/app') as unknown,
         },
+      });
+
+      const byRepo = await coverageStatistics(db.kysely, {
+        accountIds: [ACCOUNT],
+        criteria: {},
+        groupBy: 'REPOSITORY_NAME',
+      });
+      expect(byRepo).toEqual({
+        countsByGroup: ['cont/app', 'other/app', 'push/app'].map((r) => ({
+          count: 1,
+          groupKey: `registry.example.test:5000/${r}`,
+        })),
+        totalCounts: 3,
       });
 
       clock = T0 + 60_000;

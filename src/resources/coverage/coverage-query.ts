@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { ValidationError } from '../../core/errors/validation-error.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
 import { agentFactsOfRow } from '../hosts/host-agent-store.js';
@@ -137,6 +137,8 @@ export const COVERAGE_GROUP_BY = {
   SCAN_STATUS_REASON: 'reason',
   ACCOUNT_ID: 'account_id',
   RESOURCE_TYPE: 'resource_type',
+  // Images a watched registry told of, by `registry host/repository` (others are not counted).
+  REPOSITORY_NAME: 'repository',
 } as const;
 export type CoverageGroupBy = keyof typeof COVERAGE_GROUP_BY;
 
@@ -162,13 +164,40 @@ export async function coverageStatistics(
     const r = await base.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst();
     return { countsByGroup: [], totalCounts: Number(r?.n ?? 0) };
   }
+  if (q.groupBy === 'REPOSITORY_NAME') return byRepository(db, q);
   const col = COVERAGE_GROUP_BY[q.groupBy];
   const rows = await base
     .select([`coverage.${col} as group_key`, (eb) => eb.fn.countAll<string | number>().as('n')])
     .groupBy(`coverage.${col}`)
     .execute();
+  return grouped(rows);
+}
+
+function grouped(rows: ReadonlyArray<{ n: string | number; group_key: unknown }>): CoverageStatistics {
   const countsByGroup = rows
     .map((r) => ({ count: Number(r.n), groupKey: String(r.group_key) }))
     .sort((a, b) => b.count - a.count || (a.groupKey < b.groupKey ? -1 : a.groupKey > b.groupKey ? 1 : 0));
   return { countsByGroup, totalCounts: countsByGroup.reduce((sum, g) => sum + g.count, 0) };
+}
+
+/** Coverage of watched images by repository (`host/repository`), as Inspector's ECR_REPOSITORY_NAME. */
+async function byRepository(
+  db: Db,
+  q: { accountIds: readonly string[]; criteria: CoverageCriteria },
+): Promise<CoverageStatistics> {
+  const rows = await db
+    .selectFrom('coverage')
+    .innerJoin('registry_images as ri', (j) =>
+      j.onRef('ri.account_id', '=', 'coverage.account_id').onRef('ri.resource_id', '=', 'coverage.resource_id'),
+    )
+    .innerJoin('registries as rg', 'rg.id', 'ri.registry_id')
+    .where('coverage.account_id', 'in', q.accountIds)
+    .where(coverageWhere(q.criteria))
+    .select([
+      sql<string>`rg.host || '/' || ri.repository`.as('group_key'),
+      (eb) => eb.fn.countAll<string | number>().as('n'),
+    ])
+    .groupBy(['rg.host', 'ri.repository'])
+    .execute();
+  return grouped(rows);
 }
