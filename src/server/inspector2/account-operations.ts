@@ -1,11 +1,12 @@
 import { getAccount, type ScanningSettings } from '../../accounts/account-views.js';
 import {
   getImageRescan,
-  setImageRescan,
   type PullRescanDuration,
   type RescanDuration,
 } from '../../accounts/image-rescan-settings.js';
 import { updateScanning } from '../../accounts/scanning-settings.js';
+import { getImageScanConfig } from '../../accounts/image-scan-config.js';
+import { updateImageScanning } from '../../scan/image-scanning-update.js';
 import { accessDenied, invalidInput, notFoundAws } from './inspector2-errors.js';
 import { epochSeconds } from './inspector2-finding.js';
 import { requireAdminOf, type Operation, type OperationCall } from './inspector2-operation.js';
@@ -119,7 +120,7 @@ interface UpdateInput {
   ec2Configuration?: { scanMode: string };
 }
 
-/** The image rescan window goes to the account's scan settings (the registries issue acts on it). */
+/** The image rescan window goes to the account's image scan configuration, and re-decides every image's window. */
 export const updateConfigurationOperation: Operation = {
   mutates: true,
   run: async ({ ctx, principal, input }) => {
@@ -136,13 +137,15 @@ export const updateConfigurationOperation: Operation = {
         "vigil knows an image's last pull date only (LAST_PULL_DATE)",
         'ecrConfiguration.pullDateRescanMode',
       );
-    if (ecr)
-      await setImageRescan(ctx.db, {
-        accountId: principal.accountId,
+    // The same configuration PUT …/image-scanning writes (its rules kept): every image's window is
+    // decided again, so both APIs always agree.
+    const current = ecr && (await getImageScanConfig(ctx.db, principal.accountId));
+    if (ecr && current)
+      await updateImageScanning(ctx, principal.accountId, {
+        rules: current.rules,
         rescanDuration: ecr.rescanDuration,
         ...(ecr.pullDateRescanDuration ? { pullDateRescanDuration: ecr.pullDateRescanDuration } : {}),
         ...(ecr.pullDateRescanMode ? { pullDateRescanMode: 'LAST_PULL_DATE' as const } : {}),
-        now: ctx.now(),
       });
     return {};
   },

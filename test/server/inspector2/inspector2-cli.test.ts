@@ -497,6 +497,14 @@ describe('Inspector2-compatible API with the real AWS CLI and botocore (issue 18
         pullDateRescanDuration: 'DAYS_14',
         status: 'SUCCESS',
       });
+      // One stored configuration: /v1's image scanning shows what UpdateConfiguration set.
+      expect(
+        await expectStatus(200, e.base, e.keys.admin1, 'GET', `/v1/accounts/${M1}/image-scanning`),
+      ).toMatchObject({
+        rescanDuration: 'DAYS_30',
+        pullDateRescanDuration: 'DAYS_14',
+        pullDateRescanMode: 'LAST_PULL_DATE',
+      });
       const members = await e.aws.cli<{ members: unknown[] }>(c.root, ['list-members']);
       expect(members.members).toEqual(
         [M1, M2].map((accountId): unknown =>
