@@ -8,6 +8,7 @@ import { scanBench } from './scan-bench.js';
 import { serviceBench } from './service-bench.js';
 import { vulndbBench } from './vulndb-bench.js';
 import { fleetBench } from './fleet-bench.js';
+import { registryBench } from './registry-bench.js';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them; later capabilities add theirs. */
 export const BENCH_SUITES: readonly BenchSuite[] = [
@@ -19,6 +20,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   agentBench,
   checkinBench,
   fleetBench,
+  registryBench,
 ];
 
 /**
