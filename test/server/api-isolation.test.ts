@@ -117,6 +117,7 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('coverage').selectAll().orderBy('account_id').orderBy('resource_id').execute(),
     await k.selectFrom('host_network').selectAll().orderBy('account_id').orderBy('resource_id').execute(),
     await k.selectFrom('cloud_networks').selectAll().orderBy('account_id').execute(),
+    await k.selectFrom('network_settings').selectAll().orderBy('account_id').execute(),
   ];
   return JSON.stringify(tables);
 }

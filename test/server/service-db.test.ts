@@ -34,6 +34,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'host_network',
       'inventories',
       'inventory_packages',
+      'network_settings',
       'organizations',
       'outbox',
       'rematch_state',

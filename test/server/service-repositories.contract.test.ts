@@ -50,6 +50,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/findings/score-context.ts': ['test/server/network-reachability-service.test.ts'],
   'src/findings/finding-rescore.ts': ['test/server/network-reachability-service.test.ts'],
   'src/resources/network/host-network-store.ts': ['test/server/network-reachability-service.test.ts'],
+  'src/resources/network/network-settings-store.ts': ['test/server/network-settings-service.test.ts'],
   'src/findings/finding-rematch.ts': [
     'test/server/rematch-data-change.test.ts',
     'test/server/rematch-eligibility.test.ts',

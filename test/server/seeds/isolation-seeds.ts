@@ -1,6 +1,7 @@
 import { seedAccounts } from './accounts-seed.js';
 import { seedCloudNetwork } from './cloud-network-seed.js';
 import { seedFleet } from './fleet-seed.js';
+import { seedNetworkSettings } from './network-settings-seed.js';
 import { seedReports } from './reports-seed.js';
 import { seedResources } from './resources-seed.js';
 import { seedSuppression } from './suppression-seed.js';
@@ -23,6 +24,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedFleet,
   seedVulnDbImports,
   seedCloudNetwork,
+  seedNetworkSettings,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
