@@ -27,6 +27,7 @@ import {
   networkFactsOf,
   storeExposure,
 } from '../resources/network/host-network-store.js';
+import { networkSettingsOf } from '../resources/network/network-settings-store.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 
 /**
@@ -66,7 +67,8 @@ export async function analyseHostNetwork(
   const cloudResults =
     cloudCtx && instanceId ? cloudCtx.results.filter((r) => r.instanceId === instanceId) : [];
   const inCloud = cloudCtx !== null && instanceId !== undefined && cloudCtx.net.instances.has(instanceId);
-  const host = analyzeHostPaths(facts);
+  const { trustedCidrs } = await networkSettingsOf(db, at.accountId);
+  const host = analyzeHostPaths(facts, { trustedCidrs });
   const drafts = [
     ...hostReachabilityFindings(at.resourceId, host),
     ...(inCloud && cloudCtx ? cloudDrafts(cloudCtx, cloudResults, facts, at.resourceId) : []),
@@ -131,7 +133,8 @@ export async function cloudContextOf(
   const stored = await cloudNetworkOf(db, accountId);
   if (!stored) return null;
   const net = buildAwsNetwork(JSON.parse(stored.json));
-  return { net, results: analyzeAwsPaths(net) };
+  const { trustedCidrs } = await networkSettingsOf(db, accountId);
+  return { net, results: analyzeAwsPaths(net, { trustedCidrs }) };
 }
 
 /**

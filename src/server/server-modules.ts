@@ -25,6 +25,7 @@ import type { ServiceContext } from '../jobs/service-context.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCoverageRoutes } from './routes/coverage-routes.js';
 import { registerCloudNetworkRoutes } from './routes/cloud-network-routes.js';
+import { registerNetworkSettingsRoutes } from './routes/network-settings-routes.js';
 import { registerEnrollmentTokenRoutes } from './routes/enrollment-token-routes.js';
 import { registerVulnDbImportRoutes } from './routes/vulndb-import-routes.js';
 import { registerInspector2Routes } from './inspector2/inspector2-routes.js';
@@ -66,6 +67,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerAgentRoutes,
   registerCoverageRoutes,
   registerCloudNetworkRoutes,
+  registerNetworkSettingsRoutes,
   registerVulnDbImportRoutes,
   registerInspector2Routes,
   registerRegistryRoutes,

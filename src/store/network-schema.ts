@@ -25,3 +25,11 @@ export interface CloudNetworkTable {
   network_json: string;
   uploaded_at: string;
 }
+
+/** An account's network settings (`PUT /v1/accounts/{a}/network-settings`). */
+export interface NetworkSettingsTable {
+  account_id: string;
+  /** JSON array of the CIDRs the account names as trusted (its VPN, its office): not "the internet". */
+  trusted_cidrs_json: string;
+  updated_at: string;
+}

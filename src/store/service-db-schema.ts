@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable } from './fleet-schema.js';
-import type { CloudNetworkTable, HostNetworkTable } from './network-schema.js';
+import type { CloudNetworkTable, HostNetworkTable, NetworkSettingsTable } from './network-schema.js';
 import type { VexDocumentTable } from './vex-schema.js';
 import type { ImageScanConfigTable, RegistryImageTable, RegistryTable } from './registry-schema.js';
 
@@ -356,6 +356,7 @@ export interface ServiceDatabase {
   filter_annotations: FilterAnnotationTable;
   host_network: HostNetworkTable;
   cloud_networks: CloudNetworkTable;
+  network_settings: NetworkSettingsTable;
   vex_documents: VexDocumentTable;
   registries: RegistryTable;
   image_scan_configs: ImageScanConfigTable;

@@ -30,6 +30,7 @@ import { m0017NetworkReachability } from './migrations/m0017-network-reachabilit
 import { m0019VexDocuments } from './migrations/m0019-vex-documents.js';
 import { m0020FindingsRangeIndexes } from './migrations/m0020-findings-range-indexes.js';
 import { m0013Registries } from './migrations/m0013-registries.js';
+import { m0021NetworkSettings } from './migrations/m0021-network-settings.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
 import { wellFormedSqlite } from './sqlite-well-formed.js';
@@ -70,6 +71,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0017-network-reachability': m0017NetworkReachability(),
     '0019-vex-documents': m0019VexDocuments(),
     '0020-findings-range-indexes': m0020FindingsRangeIndexes(),
+    '0021-network-settings': m0021NetworkSettings(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

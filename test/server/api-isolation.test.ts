@@ -126,6 +126,7 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('registries').selectAll().orderBy('id').execute(),
     await k.selectFrom('registry_images').selectAll().orderBy('resource_id').execute(),
     await k.selectFrom('image_scan_configs').selectAll().orderBy('account_id').execute(),
+    await k.selectFrom('network_settings').selectAll().orderBy('account_id').execute(),
   ];
   return JSON.stringify(tables);
 }

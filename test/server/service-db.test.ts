@@ -35,6 +35,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'image_scan_configs',
       'inventories',
       'inventory_packages',
+      'network_settings',
       'organizations',
       'outbox',
       'registries',

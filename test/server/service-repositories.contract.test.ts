@@ -49,7 +49,9 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/findings/saved-filters.ts': ['test/server/inspector2-stores.test.ts'],
   'src/findings/score-context.ts': ['test/server/network-reachability-service.test.ts'],
   'src/findings/finding-rescore.ts': ['test/server/network-reachability-service.test.ts'],
+  'src/resources/network/agentless-instance-store.ts': ['test/server/network-agentless-service.test.ts'],
   'src/resources/network/host-network-store.ts': ['test/server/network-reachability-service.test.ts'],
+  'src/resources/network/network-settings-store.ts': ['test/server/network-settings-service.test.ts'],
   'src/findings/finding-rematch.ts': [
     'test/server/rematch-data-change.test.ts',
     'test/server/rematch-eligibility.test.ts',

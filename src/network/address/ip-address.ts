@@ -92,3 +92,9 @@ export function spaceOf(cidrs: readonly string[]): AddressSpace {
   }
   return { 4: IntervalSet.from(spans[4]), 6: IntervalSet.from(spans[6]) };
 }
+
+/** The space minus the CIDRs, family by family (the internet without an account's trusted ranges). */
+export function withoutCidrs(space: AddressSpace, cidrs: readonly string[]): AddressSpace {
+  const except = spaceOf(cidrs);
+  return { 4: space[4].subtract(except[4]), 6: space[6].subtract(except[6]) };
+}

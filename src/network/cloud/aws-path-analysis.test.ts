@@ -89,6 +89,22 @@ describe('AWS path analysis', () => {
     );
   });
 
+  it("takes the account's trusted CIDRs out of the internet", () => {
+    // SSH open only to 203.0.114.0/24 (public space): the internet reaches it until that range is trusted.
+    const vpc = VPC();
+    const groups = (vpc.securityGroups as { SecurityGroups: Array<Record<string, unknown>> }).SecurityGroups;
+    const perms = groups[0]?.IpPermissions as Array<{ FromPort: number; IpRanges: unknown[] }>;
+    const ssh = perms.find((p) => p.FromPort === 22);
+    if (!ssh) throw new Error('the fixture lost its SSH rule');
+    ssh.IpRanges = [{ CidrIp: '203.0.114.0/24' }];
+    const office = buildAwsNetwork(vpc);
+    expect(at(analyzeAwsPaths(office), 4, 'TCP', 22)?.verdict).toBe('REACHABLE');
+    const trusted = analyzeAwsPaths(office, { trustedCidrs: ['203.0.114.0/24'] });
+    expect(at(trusted, 4, 'TCP', 22)?.verdict).toBe('NOT_REACHABLE');
+    // 8000-8100 is open to 0.0.0.0/0: still reachable from the rest of the internet.
+    expect(at(trusted, 4, 'TCP', 8050)?.verdict).toBe('REACHABLE');
+  });
+
   it('says UNKNOWN for a prefix-list rule, naming it', () => {
     const pl = VPC() as { securityGroups: { SecurityGroups: { IpPermissions: unknown[] }[] } };
     pl.securityGroups.SecurityGroups[0]?.IpPermissions.push({

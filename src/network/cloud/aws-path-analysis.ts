@@ -3,6 +3,7 @@ import {
   formatAddress,
   parseCidr,
   spaceOf,
+  withoutCidrs,
   type AddressSpace,
   type IpFamily,
 } from '../address/ip-address.js';
@@ -25,6 +26,8 @@ import { groupDecide, groupPortBreaks } from './security-group-evaluator.js';
 export interface CloudAnalysisOptions {
   /** Who "the internet" is: every public address unless the caller says otherwise (tests do). */
   internetCidrs?: readonly string[];
+  /** The account's trusted CIDRs (VPN, office): taken out of the internet, they are not "the internet". */
+  trustedCidrs?: readonly string[];
   /** Client ports a reply may go to; an attacker picks any, hence 1-65535 by default. */
   clientPorts?: { begin: number; end: number };
 }
@@ -56,9 +59,8 @@ interface Stage {
 }
 
 export function analyzeAwsPaths(net: AwsNetwork, options: CloudAnalysisOptions = {}): CloudPathResult[] {
-  const internet: AddressSpace = options.internetCidrs
-    ? spaceOf(options.internetCidrs)
-    : publicInternetSpace();
+  const whole: AddressSpace = options.internetCidrs ? spaceOf(options.internetCidrs) : publicInternetSpace();
+  const internet = options.trustedCidrs ? withoutCidrs(whole, options.trustedCidrs) : whole;
   const client = options.clientPorts ?? { begin: 1, end: 65535 };
   const out: CloudPathResult[] = [];
   for (const eni of net.enis.values()) {

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labFacts } from '../testing/facts-builder.js';
 import { analyzeHostPaths, type HostPathResult } from './host-path-analysis.js';
-import type { SourceClass } from './source-classes.js';
+import { parseAddress } from '../address/ip-address.js';
+import { isPublicAddress } from '../address/public-space.js';
+import type { NetworkFacts } from '../network-facts.js';
+import { defaultSourceClasses, sourceClassSpace, type SourceClass } from './source-classes.js';
 
 const TESTDATA = join(import.meta.dirname, '..', 'firewall', 'testdata');
 // A real `nft -j list ruleset` and `nft -a list ruleset` of one ruleset (sets, maps, jumps, gotos,
@@ -92,5 +95,58 @@ describe('host path analysis over a real nft ruleset', () => {
       handle: 15,
     });
     expect(steps[3]?.process).toMatchObject({ comm: 'server', exe: '/usr/sbin/server' });
+  });
+});
+
+describe('trusted CIDRs are not the internet', () => {
+  // 203.0.114.0/24 is public space (unlike the TEST-NET blocks, which public-space.ts leaves out).
+  const OFFICE = '203.0.114.0/24';
+  const iptables = (rule: string): NetworkFacts['firewall'] => ({
+    iptables: [
+      {
+        family: 4,
+        flavour: 'nf_tables',
+        text: `*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n${rule}\nCOMMIT\n`,
+      },
+    ],
+    generatedBy: [],
+    active: true,
+  });
+  const internet22 = (firewall: NetworkFacts['firewall'], trustedCidrs?: string[]): HostPathResult =>
+    at(
+      analyzeHostPaths(labFacts({ firewall }, [22]), trustedCidrs ? { trustedCidrs } : {}).results,
+      'INTERNET',
+      'TCP',
+      22,
+    );
+
+  it('a port open only to a trusted range is reachable from the internet without the trust, not with it', () => {
+    const onlyOffice = iptables(`-A INPUT -s ${OFFICE} -p tcp -m tcp --dport 22 -j ACCEPT`);
+    expect(isPublicAddress(4, parseAddress('203.0.114.7')?.value ?? 0n)).toBe(true);
+    expect(internet22(onlyOffice).verdict).toBe('REACHABLE');
+    expect(internet22(onlyOffice, [OFFICE]).verdict).toBe('NOT_REACHABLE');
+    // The TRUSTED class itself still reaches it.
+    const withTrust = analyzeHostPaths(labFacts({ firewall: onlyOffice }, [22]), { trustedCidrs: [OFFICE] });
+    expect(at(withTrust.results, 'TRUSTED', 'TCP', 22).verdict).toBe('REACHABLE');
+  });
+
+  it('a port open to any source stays reachable from the internet with a trusted range', () => {
+    const anyone = iptables('-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT');
+    expect(internet22(anyone, [OFFICE]).verdict).toBe('REACHABLE');
+  });
+
+  it('the INTERNET class space is the public space minus the trusted CIDRs', () => {
+    const [internet] = defaultSourceClasses(labFacts(), [OFFICE, '2a00:1450::/32']);
+    const space = sourceClassSpace(internet as SourceClass);
+    const has = (a: string): boolean => {
+      const p = parseAddress(a);
+      return p ? space[p.family].has(p.value) : false;
+    };
+    expect([has('203.0.114.7'), has('203.0.115.7'), has('2a00:1450::1'), has('2a00:1451::1')]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 });

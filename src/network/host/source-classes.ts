@@ -4,6 +4,7 @@ import {
   parseAddress,
   prefixInterval,
   spaceOf,
+  withoutCidrs,
   type AddressSpace,
 } from '../address/ip-address.js';
 import { isPrivateAddress, publicInternetSpace } from '../address/public-space.js';
@@ -22,18 +23,30 @@ export interface SourceClass {
   kind: SourceClassKind;
   /** CIDRs of the class; for INTERNET, absent means every public address. */
   cidrs?: readonly string[];
+  /**
+   * CIDRs taken out of the class: the account's trusted ranges (its VPN, its office) are not "the
+   * internet", so a port open only to them is not reachable from the internet.
+   */
+  exceptCidrs?: readonly string[];
 }
 
 export function sourceClassSpace(c: SourceClass): AddressSpace {
-  if (c.kind === 'INTERNET' && c.cidrs === undefined) return publicInternetSpace();
-  return c.cidrs ? spaceOf(c.cidrs) : emptySpace();
+  const space =
+    c.kind === 'INTERNET' && c.cidrs === undefined
+      ? publicInternetSpace()
+      : c.cidrs
+        ? spaceOf(c.cidrs)
+        : emptySpace();
+  return c.exceptCidrs && c.exceptCidrs.length > 0 ? withoutCidrs(space, c.exceptCidrs) : space;
 }
 
 export function defaultSourceClasses(
   facts: NetworkFacts,
   trustedCidrs: readonly string[] = [],
 ): SourceClass[] {
-  const out: SourceClass[] = [{ id: 'INTERNET', kind: 'INTERNET' }];
+  const out: SourceClass[] = [
+    { id: 'INTERNET', kind: 'INTERNET', ...(trustedCidrs.length > 0 ? { exceptCidrs: trustedCidrs } : {}) },
+  ];
   const seen = new Set<string>();
   for (const iface of facts.interfaces) {
     for (const a of iface.addresses) {

@@ -1,6 +1,7 @@
 import { seedAccounts } from './accounts-seed.js';
 import { seedCloudNetwork } from './cloud-network-seed.js';
 import { seedFleet } from './fleet-seed.js';
+import { seedNetworkSettings } from './network-settings-seed.js';
 import { seedReports } from './reports-seed.js';
 import { seedResources } from './resources-seed.js';
 import { seedSuppression } from './suppression-seed.js';
@@ -25,6 +26,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedVulnDbImports,
   seedCloudNetwork,
   seedRegistries,
+  seedNetworkSettings,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
