@@ -7,6 +7,7 @@ import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { coverageStatistics, listCoverage } from '../../src/resources/coverage/coverage-query.js';
 import { expireLapsedImages } from '../../src/resources/registries/image-window-sweep.js';
+import { registryImage } from '../../src/resources/registries/registry-image-store.js';
 import {
   parseRegistryEvents,
   type RegistryEvent,
@@ -385,6 +386,26 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         },
       });
       expect(await open()).toEqual({});
+    });
+
+    it('a tag pushed onto a new digest leaves the old image, which stays; a late older event moves nothing back', async () => {
+      const reg = await registryRow(
+        db.kysely,
+        ACCOUNT,
+        (await db.kysely.selectFrom('registries').select('id').executeTakeFirstOrThrow()).id,
+      );
+      const [d1, d2] = ['e', 'f'].map((c) => `sha256:${c.repeat(64)}`) as [string, string];
+      const tagsOf = async (d: string): Promise<string[]> =>
+        JSON.parse((await registryImage(db.kysely, ACCOUNT, d))?.tags_json ?? 'null') as string[];
+      await applyRegistryEvents(ctx(), reg, [push('cont/moving', d1, 'stable', T0 + 1000)]);
+      await applyRegistryEvents(ctx(), reg, [push('cont/moving', d1, 'v1', T0 + 1000)]);
+      await applyRegistryEvents(ctx(), reg, [push('cont/moving', d2, 'stable', T0 + 3000)]);
+      expect(await tagsOf(d1)).toEqual(['v1']);
+      expect(await tagsOf(d2)).toEqual(['stable']);
+      expect((await registryImage(db.kysely, ACCOUNT, d1))?.deleted_at).toBeNull();
+      await applyRegistryEvents(ctx(), reg, [push('cont/moving', d1, 'stable', T0 + 2000)]);
+      expect(await tagsOf(d2)).toEqual(['stable']);
+      expect(await tagsOf(d1)).toEqual(['v1']);
     });
   },
 );

@@ -84,7 +84,7 @@ export async function recordPush(
   const old = await registryImage(trx, p.accountId, p.digest);
   const revived = !old || old.deleted_at !== null;
   const tags = new Set<string>(revived ? [] : (JSON.parse(old.tags_json) as string[]));
-  if (p.tag) tags.add(p.tag);
+  if (p.tag && !(await taggedLater(trx, p))) tags.add(p.tag);
   const pushedAt = !revived && old.pushed_at > p.at ? old.pushed_at : p.at;
   const frequency = frequencyOf(config.rules, p.repository);
   const lastPulledAt = revived ? null : old.last_pulled_at;
@@ -115,7 +115,45 @@ export async function recordPush(
   }
   await writeDetails(trx, p.registryHost, row, now.toISOString());
   await refreshCoverage(trx, { accountId: p.accountId, resourceId: p.digest, now });
+  await moveTag(trx, p, now);
   return row;
+}
+
+/** Another image of the repository got this tag by a later push: a late notification does not take it back. */
+async function taggedLater(trx: Trx, p: ImagePush): Promise<boolean> {
+  const later = await trx
+    .selectFrom('registry_images')
+    .select('tags_json')
+    .where('account_id', '=', p.accountId)
+    .where('registry_id', '=', p.registryId)
+    .where('repository', '=', p.repository)
+    .where('resource_id', '!=', p.digest)
+    .where('deleted_at', 'is', null)
+    .where('pushed_at', '>', p.at)
+    .execute();
+  return later.some((o) => (JSON.parse(o.tags_json) as string[]).includes(p.tag ?? ''));
+}
+
+/**
+ * A tag names one digest at a time: pushed onto a new digest, it leaves the image it named before,
+ * which stays an image of its own with its findings until it is deleted or its window lapses. An
+ * image pushed later than this event keeps the tag (a notification delivered late moves nothing).
+ */
+async function moveTag(trx: Trx, p: ImagePush, now: Date): Promise<void> {
+  if (!p.tag) return;
+  const others = await trx
+    .selectFrom('registry_images')
+    .select(['resource_id', 'tags_json'])
+    .where('account_id', '=', p.accountId)
+    .where('registry_id', '=', p.registryId)
+    .where('repository', '=', p.repository)
+    .where('resource_id', '!=', p.digest)
+    .where('deleted_at', 'is', null)
+    .where('pushed_at', '<=', p.at)
+    .execute();
+  for (const o of others)
+    if ((JSON.parse(o.tags_json) as string[]).includes(p.tag))
+      await recordUntag(trx, p.registryHost, p.accountId, o.resource_id, p.tag, now);
 }
 
 /** Notes the scan a push queued, so further events of the same digest are covered by it. */
