@@ -10,7 +10,7 @@ import tar from 'tar-stream';
 import { layerStoreTotals } from '../src/source/image/layer-cache.js';
 import type { BenchRow } from './bench-suite.js';
 import { measureOnce, median } from './measure.js';
-import { startWatchedRegistry } from './registry-harness.js';
+import { startWatchedRegistry, type WatchedRegistry } from './registry-harness.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const run = promisify(execFile);
@@ -120,11 +120,85 @@ export function burstSize(): number {
   return n;
 }
 
+interface BurstOutcome {
+  wallMs: number;
+  cpuMs: number;
+  peakRssKb: number;
+  /** Coverage reason → images, as the last poll saw it. */
+  counts: Map<string, number>;
+  layersRead: number;
+  layersFromCache: number;
+}
+
+/** Pushes b0…b(n-1) 8 at a time and polls coverage until every image is settled (or GIVE_UP_MS). */
+async function pushAndWait(reg: WatchedRegistry, layoutDir: string, n: number): Promise<BurstOutcome> {
+  const layers0 = { ...layerStoreTotals };
+  const cpu0 = process.cpuUsage();
+  let peakRss = process.memoryUsage.rss();
+  const started = performance.now();
+  const pushes = bounded(n, PUSH_CONCURRENCY, async (i) => {
+    await run('skopeo', [
+      'copy',
+      '-q',
+      '--dest-tls-verify=false',
+      `oci:${layoutDir}:b${i}`,
+      `docker://${reg.host}/team/burst:b${i}`,
+    ]);
+  });
+  let pushError: Error | undefined;
+  pushes.catch((err: unknown) => (pushError = err instanceof Error ? err : new Error(String(err))));
+  let counts = new Map<string, number>();
+  for (;;) {
+    if (pushError) throw pushError;
+    counts = await coverageByReason(reg.base, reg.apiKey);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const settled = [...counts].filter(([k]) => k !== 'PENDING_INITIAL_SCAN').reduce((a, [, c]) => a + c, 0);
+    if (settled >= n || performance.now() - started > GIVE_UP_MS) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const wallMs = performance.now() - started;
+  await pushes;
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssKb: Math.round(peakRss / 1024),
+    counts,
+    layersRead: layerStoreTotals.layersRead - layers0.layersRead,
+    layersFromCache: layerStoreTotals.layersFromCache - layers0.layersFromCache,
+  };
+}
+
+/** `vigil scan image` of one image of the burst, the layer cache off: median wall and peak RSS. */
+async function baselineScan(ref: string, vulnDbPath: string, runs: number): Promise<[number, number]> {
+  const wall: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const m = await measureOnce({
+      argv: [
+        process.execPath,
+        join(REPO, 'bin/vigil.js'),
+        'scan',
+        'image',
+        ref,
+        '--db',
+        vulnDbPath,
+        '--format',
+        'json',
+      ],
+      env: { ...process.env, VIGIL_LAYER_CACHE: '0' },
+    });
+    wall.push(m.wallMs);
+    rss.push(m.peakRssKb);
+  }
+  return [median(wall), median(rss)];
+}
+
 /**
  * Burst: `n` distinct images sharing the bookworm base pushed with skopeo (8 at a time) to
  * docker-registry, whose notifications reach the in-process server (layer cache on, empty at the
  * start, server defaults otherwise); timed from the first push to coverage SUCCESSFUL for all `n`
- * (polled through the API). Baseline: one `vigil scan image` of b0 with the layer cache off.
+ * (polled through the API). Baseline: `vigil scan image` of b0 with the layer cache off.
  */
 export async function burstRow(layout: string, vulnDbPath: string, runs: number): Promise<BenchRow> {
   const n = burstSize();
@@ -133,84 +207,31 @@ export async function burstRow(layout: string, vulnDbPath: string, runs: number)
   try {
     await writeBurstLayout(layout, join(dir, 'layout'), n);
     const load = loadavg()[0] ?? 0;
-    const layers0 = { ...layerStoreTotals };
-    const cpu0 = process.cpuUsage();
-    let peakRss = process.memoryUsage.rss();
-    const started = performance.now();
-    const pushes = bounded(n, PUSH_CONCURRENCY, async (i) => {
-      await run('skopeo', [
-        'copy',
-        '-q',
-        '--dest-tls-verify=false',
-        `oci:${join(dir, 'layout')}:b${i}`,
-        `docker://${reg.host}/team/burst:b${i}`,
-      ]);
-    });
-    let pushError: Error | undefined;
-    pushes.catch((err: unknown) => (pushError = err instanceof Error ? err : new Error(String(err))));
-    let counts = new Map<string, number>();
-    for (;;) {
-      if (pushError) throw pushError;
-      counts = await coverageByReason(reg.base, reg.apiKey);
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      const settled = [...counts]
-        .filter(([k]) => k !== 'PENDING_INITIAL_SCAN')
-        .reduce((a, [, c]) => a + c, 0);
-      if (settled >= n || performance.now() - started > GIVE_UP_MS) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const wallMs = performance.now() - started;
-    await pushes;
-    const cpu = process.cpuUsage(cpu0);
-    const read = layerStoreTotals.layersRead - layers0.layersRead;
-    const cached = layerStoreTotals.layersFromCache - layers0.layersFromCache;
-    const ok = counts.get('SUCCESSFUL') ?? 0;
+    const b = await pushAndWait(reg, join(dir, 'layout'), n);
     const withFindings = await reg.db.kysely
       .selectFrom('findings')
       .select((eb) => eb.fn.count<number>('resource_id').distinct().as('n'))
       .where('repository_name', '=', `${reg.host}/team/burst`)
       .executeTakeFirstOrThrow();
-    const baseline: number[] = [];
-    const baselineRss: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const m = await measureOnce({
-        argv: [
-          process.execPath,
-          join(REPO, 'bin/vigil.js'),
-          'scan',
-          'image',
-          `${reg.host}/team/burst:b0`,
-          '--db',
-          vulnDbPath,
-          '--format',
-          'json',
-        ],
-        env: { ...process.env, VIGIL_LAYER_CACHE: '0' },
-      });
-      baseline.push(m.wallMs);
-      baselineRss.push(m.peakRssKb);
-    }
-    const perImage = wallMs / n;
-    const share = read + cached === 0 ? 0 : cached / (read + cached);
+    const [baseWall, baseRss] = await baselineScan(`${reg.host}/team/burst:b0`, vulnDbPath, runs);
+    const reads = b.layersRead + b.layersFromCache;
+    const share = reads === 0 ? 0 : b.layersFromCache / reads;
     // Per image, so the table's ratio column reads as time per image vs. one scan of one image.
     return {
       workload: `burst of ${n} images (bookworm base + 1 layer)`,
       results: [
         {
           tool: `push ×${n} → findings, per image`,
-          wallMs: perImage,
-          peakRssKb: Math.round(peakRss / 1024),
-          cpuMs: (cpu.user + cpu.system) / 1000 / n,
+          wallMs: b.wallMs / n,
+          peakRssKb: b.peakRssKb,
+          cpuMs: b.cpuMs / n,
           note:
-            `${(wallMs / 1000).toFixed(1)} s in all, ${(n / (wallMs / 1000)).toFixed(2)} images/s; ` +
-            `${ok}/${n} SUCCESSFUL, ${Number(withFindings.n)} with findings; layers: ${cached} from cache, ` +
-            `${read} read (${(share * 100).toFixed(1)}% of layer reads saved); load ${load.toFixed(1)} at start`,
+            `${(b.wallMs / 1000).toFixed(1)} s in all, ${(n / (b.wallMs / 1000)).toFixed(2)} images/s; ` +
+            `${b.counts.get('SUCCESSFUL') ?? 0}/${n} SUCCESSFUL, ${Number(withFindings.n)} with findings; ` +
+            `layers: ${b.layersFromCache} from cache, ${b.layersRead} read ` +
+            `(${(share * 100).toFixed(1)}% of layer reads saved); load ${load.toFixed(1)} at start`,
         },
-        {
-          tool: 'vigil scan image b0 (baseline, cache off)',
-          wallMs: median(baseline),
-          peakRssKb: median(baselineRss),
-        },
+        { tool: 'vigil scan image b0 (baseline, cache off)', wallMs: baseWall, peakRssKb: baseRss },
       ],
     };
   } finally {
