@@ -25,6 +25,12 @@ export interface LayerStoreStats {
   lateReads: number;
 }
 
+/**
+ * Totals over every LayerStore of this process since it started: the server's share of layer reads the
+ * cache saved (`npm run bench -- registry` reads it around a burst of pushes). Counters only.
+ */
+export const layerStoreTotals: LayerStoreStats = { layersRead: 0, layersFromCache: 0, lateReads: 0 };
+
 export type LayerOpener = (layer: LayerDescriptor) => Promise<Readable>;
 
 /**
@@ -69,6 +75,7 @@ export class LayerStore implements BodyStore {
       this.charge(record.bytes);
       this.dirs[index] = final;
       this.stats.layersFromCache++;
+      layerStoreTotals.layersFromCache++;
       return record;
     }
     const work = this.persistent
@@ -99,6 +106,7 @@ export class LayerStore implements BodyStore {
 
   private async read(layer: LayerDescriptor, dir: string): Promise<LayerRecord> {
     this.stats.layersRead++;
+    layerStoreTotals.layersRead++;
     const decoded = await decodeLayer(
       await this.opener(layer),
       `layer ${layer.digest}`,
@@ -139,6 +147,7 @@ export class LayerStore implements BodyStore {
   /** Streams layer `index` again and returns one entry's body (bounded by maxBytes). */
   async readLate(index: number, path: string, maxBytes: number): Promise<Buffer> {
     this.stats.lateReads++;
+    layerStoreTotals.lateReads++;
     const layer = this.layers[index] as LayerDescriptor;
     const decoded = await decodeLayer(
       await this.opener(layer),
