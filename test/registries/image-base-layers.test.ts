@@ -1,0 +1,215 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/findings/finding-types.js';
+import { buildServer } from '../../src/server/server-app.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
+import type { VulnDb } from '../../src/vulndb/vuln-db.js';
+import { debianRootfs } from '../fixtures/debian-rootfs.js';
+import { tarBytes, writeOciLayout } from '../image/fixtures/oci-layout-writer.js';
+import { push, startRegistry, type RunningRegistry } from '../image/fixtures/registry-server.js';
+import { openMatchingDb } from '../matching/fixtures/matching-db.js';
+import { call, LOOPBACK_EGRESS, seedAndListen, type Seeded } from '../server/api-server.js';
+import { BACKENDS } from '../server/service-db-backends.js';
+
+/**
+ * Images built FROM another image, pushed with skopeo to Debian's docker-registry and scanned by a real
+ * vigil server on each backend: findings whose package lies in the base's layers name the base and say
+ * to rebuild on a newer one, findings of the top layer do not; the IMAGE_LAYER aggregation equals the
+ * counts of the findings list; an image of Debian sid (no vulnerability data) is UNSUPPORTED_OS with
+ * its npm package still matched.
+ */
+const A = '/v1/accounts/acct-a';
+let tmp: string;
+let vulns: VulnDb;
+let reg: RunningRegistry;
+const layouts: Record<string, string> = {};
+const cacheBefore = process.env['VIGIL_CACHE_DIR'];
+
+const lodash = (version: string): Promise<Buffer> =>
+  tarBytes([
+    {
+      name: 'usr/lib/node_modules/lodash/package.json',
+      body: JSON.stringify({ name: 'lodash', version }),
+    },
+  ]);
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'vigil-base-layers-'));
+  process.env['VIGIL_CACHE_DIR'] = join(tmp, 'cache');
+  vulns = await openMatchingDb();
+  const root = await debianRootfs({ suite: 'bookworm' });
+  // glibc set back to bookworm's first version, so the base layer has findings.
+  const status = readFileSync(join(root, 'var/lib/dpkg/status'), 'utf8').replace(
+    /^(Package: (?:libc6|libc-bin)\n(?:(?!\n\n)[\s\S])*?^Version: ).+$/gm,
+    '$12.36-9',
+  );
+  const osRelease = readFileSync(join(root, 'usr/lib/os-release'), 'utf8');
+  const os = await tarBytes([
+    { name: 'etc/os-release', body: osRelease },
+    { name: 'var/lib/dpkg/status', body: status },
+  ]);
+  const sidRelease =
+    'PRETTY_NAME="Debian GNU/Linux sid"\nNAME="Debian GNU/Linux"\nID=debian\nVERSION_CODENAME=sid\n';
+  const sid = await tarBytes([
+    { name: 'etc/os-release', body: sidRelease },
+    { name: 'var/lib/dpkg/status', body: status },
+  ]);
+  const app = await lodash('4.17.15');
+  layouts['base'] = writeOciLayout(join(tmp, 'base'), [{ tar: os }], 'v1').dir;
+  layouts['app'] = writeOciLayout(join(tmp, 'app'), [{ tar: os }, { tar: app }], 'v1').dir;
+  layouts['sid'] = writeOciLayout(join(tmp, 'sid'), [{ tar: sid }, { tar: app }], 'v1').dir;
+  reg = await startRegistry('none');
+  await push(layouts['base'], 'v1', reg, 'team/base:bookworm');
+  await push(layouts['app'], 'v1', reg, 'team/app:1.0');
+  await push(layouts['sid'], 'v1', reg, 'team/sid:1.0');
+}, 600_000);
+
+afterAll(async () => {
+  await reg?.stop();
+  await vulns?.close();
+  rmSync(tmp, { recursive: true, force: true });
+  if (cacheBefore === undefined) delete process.env['VIGIL_CACHE_DIR'];
+  else process.env['VIGIL_CACHE_DIR'] = cacheBefore;
+});
+
+interface Agg {
+  key?: Record<string, string>;
+  severityCounts: { all: number };
+}
+
+describe.each(BACKENDS.map((make) => [make().name, make] as const))(
+  'base images and layers (%s)',
+  (_n, make) => {
+    const backend = make();
+    let db: ServiceDb;
+    let s: Seeded;
+    let server: FastifyInstance;
+    let base: string;
+
+    beforeAll(async () => {
+      await backend.setup();
+      db = (await backend.fresh()).db;
+      s = await seedAndListen(db, 0);
+      await s.app.close();
+      server = await buildServer({ db, store: vulns.store, background: false, config: LOOPBACK_EGRESS });
+      base = await server.listen({ port: 0, host: '127.0.0.1' });
+    }, 120_000);
+    afterAll(async () => {
+      await server?.close();
+      await db?.close();
+      await backend.teardown();
+    });
+
+    const scan = async (reference: string): Promise<string> => {
+      const r = await call(base, s.keys.adminA, 'POST', `${A}/image-scans`, { reference, insecure: true });
+      expect(r.status).toBe(202);
+      const id = (r.json as { scanId: string }).scanId;
+      await server.vigil.tasks.find((t) => t.name === 'scan-worker')!.runOnce();
+      const done = await call(base, s.keys.adminA, 'GET', `${A}/scans/${id}`);
+      expect(done.json).toMatchObject({ status: 'SUCCEEDED' });
+      return (done.json as { resourceId: string }).resourceId;
+    };
+    const findingsOf = async (digest: string): Promise<Finding[]> => {
+      const filter = encodeURIComponent(
+        JSON.stringify({ resourceId: [{ comparison: 'EQUALS', value: digest }] }),
+      );
+      const out: Finding[] = [];
+      let token: string | undefined;
+      do {
+        const q = `/v1/findings?filter=${filter}&maxResults=100${token ? `&nextToken=${token}` : ''}`;
+        const r = (await call(base, s.keys.readOnlyA, 'GET', q)).json as {
+          findings: Finding[];
+          nextToken?: string;
+        };
+        out.push(...r.findings);
+        token = r.nextToken;
+      } while (token);
+      return out;
+    };
+
+    it('findings of the base layers name the base image and say rebuild; the top layer’s do not', async () => {
+      const baseDigest = await scan(`${reg.host}/team/base:bookworm`);
+      const appDigest = await scan(`${reg.host}/team/app:1.0`);
+      const findings = await findingsOf(appDigest);
+      const osLayer = (await findingsOf(baseDigest))[0]?.packageVulnerabilityDetails?.vulnerablePackages[0]
+        ?.layerDigest;
+      expect(osLayer).toMatch(/^sha256:/);
+      const fromBase = findings.filter(
+        (f) => f.packageVulnerabilityDetails?.vulnerablePackages[0]?.layerDigest === osLayer,
+      );
+      const top = findings.filter(
+        (f) => f.packageVulnerabilityDetails?.vulnerablePackages[0]?.layerDigest !== osLayer,
+      );
+      expect(fromBase.length).toBeGreaterThan(5);
+      expect(top.length).toBeGreaterThan(0);
+      expect(top.every((f) => f.packageVulnerabilityDetails?.vulnerablePackages[0]?.name === 'lodash')).toBe(
+        true,
+      );
+      const ref = { repositoryName: `${reg.host}/team/base`, imageTags: ['bookworm'], imageHash: baseDigest };
+      for (const f of fromBase) {
+        expect(f.packageVulnerabilityDetails?.baseImage).toEqual(ref);
+        expect(f.remediation.recommendation.text).toContain(
+          `base image ${reg.host}/team/base:bookworm@${baseDigest}: rebuild the image on a newer base image`,
+        );
+      }
+      for (const f of top) {
+        expect(f.packageVulnerabilityDetails?.baseImage).toBeUndefined();
+        expect(f.remediation.recommendation.text).not.toContain('base image');
+      }
+      // The base itself has no base (its layers are no strict prefix of its own).
+      expect((await findingsOf(baseDigest)).some((f) => f.packageVulnerabilityDetails?.baseImage)).toBe(
+        false,
+      );
+    }, 180_000);
+
+    it('IMAGE_LAYER counts equal the findings list, on /v1', async () => {
+      const r = await call(
+        base,
+        s.keys.readOnlyA,
+        'GET',
+        '/v1/findings/aggregations?groupBy=IMAGE_LAYER&maxResults=500',
+      );
+      expect(r.status).toBe(200);
+      const groups = (r.json as { groups: Agg[] }).groups;
+      const got = Object.fromEntries(
+        groups.map((g) => [
+          `${g.key?.['resourceId']} ${g.key?.['layerDigest']} ${g.key?.['repositoryName']}`,
+          g,
+        ]),
+      );
+      const expected: Record<string, number> = {};
+      for (const digest of new Set(groups.map((g) => g.key?.['resourceId'] ?? ''))) {
+        for (const f of await findingsOf(digest)) {
+          if (f.status !== 'ACTIVE') continue;
+          const layer = f.packageVulnerabilityDetails?.vulnerablePackages[0]?.layerDigest;
+          const k = `${digest} ${layer} ${String(f.resources[0]?.details['repositoryName'])}`;
+          expected[k] = (expected[k] ?? 0) + 1;
+        }
+      }
+      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(3);
+      expect(Object.fromEntries(Object.entries(got).map(([k, g]) => [k, g.severityCounts.all]))).toEqual(
+        expected,
+      );
+    }, 120_000);
+
+    it('an image of Debian sid is UNSUPPORTED_OS with its npm package still matched', async () => {
+      const digest = await scan(`${reg.host}/team/sid:1.0`);
+      const filter = encodeURIComponent(
+        JSON.stringify({ resourceId: [{ comparison: 'EQUALS', value: digest }] }),
+      );
+      const cov = (await call(base, s.keys.readOnlyA, 'GET', `/v1/coverage?filter=${filter}`)).json as {
+        coveredResources: Array<{ scanStatus: { statusCode: string; reason: string; message?: string } }>;
+      };
+      expect(cov.coveredResources[0]?.scanStatus).toMatchObject({ reason: 'UNSUPPORTED_OS' });
+      expect(cov.coveredResources[0]?.scanStatus.message).toMatch(/its 1 language packages were matched$/);
+      const findings = await findingsOf(digest);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(
+        new Set(findings.map((f) => f.packageVulnerabilityDetails?.vulnerablePackages[0]?.name)),
+      ).toEqual(new Set(['lodash']));
+    }, 120_000);
+  },
+);
