@@ -109,8 +109,11 @@ export async function aggregateFindings(
   const rows = (await query.execute()) as Array<Record<string, unknown>>;
   const groups = rows.slice(0, limit).map((row) => ({
     key: Object.fromEntries(
-      keys.flatMap(([name, col]) => (row[col] === null ? [] : [[name, String(row[col])]])),
-    ) as Record<string, string>,
+      keys.flatMap(([name, col]): Array<[string, string]> => {
+        const v = row[col] as string | number | null;
+        return v === null ? [] : [[name, String(v)]];
+      }),
+    ),
     severityCounts: Object.fromEntries(Object.keys(COUNTS).map((c) => [c, Number(row[c] ?? 0)])) as Record<
       CountName,
       number
