@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
+import { applyRematch } from '../../src/scan/scan-apply.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { VulnDb } from '../../src/vulndb/vuln-db.js';
@@ -164,6 +165,58 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         false,
       );
     }, 180_000);
+
+    it('a re-match keeps the hint: the same findings without it change nothing', async () => {
+      const app = await call(
+        base,
+        s.keys.readOnlyA,
+        'GET',
+        `/v1/findings?maxResults=1&filter=${encodeURIComponent(
+          JSON.stringify({ repositoryName: [{ comparison: 'EQUALS', value: `${reg.host}/team/app` }] }),
+        )}`,
+      );
+      const resourceId = (app.json as { findings: Finding[] }).findings[0]?.resources[0]?.id ?? '';
+      const rows = await db.kysely
+        .selectFrom('findings')
+        .select(['finding_json', 'identity_key'])
+        .where('account_id', '=', 'acct-a')
+        .where('resource_id', '=', resourceId)
+        .execute();
+      // A matched finding's id is its identity within the resource (the stored id is derived from it).
+      const stored = rows.map((r) => ({ ...(JSON.parse(r.finding_json) as Finding), id: r.identity_key }));
+      // What the worker's matching gives back: the findings as matched, before any hint.
+      const matched = stored.map((f): Finding => {
+        const d = f.packageVulnerabilityDetails;
+        if (!d?.baseImage) return f;
+        const { baseImage: _b, ...rest } = d;
+        const text = f.remediation.recommendation.text.replace(
+          / The package comes from the base image .*$/,
+          '',
+        );
+        return { ...f, packageVulnerabilityDetails: rest, remediation: { recommendation: { text } } };
+      });
+      expect(matched.filter((f) => f.packageVulnerabilityDetails?.baseImage).length).toBe(0);
+      const inv = await db.kysely
+        .selectFrom('inventories')
+        .select('updated_at')
+        .where('account_id', '=', 'acct-a')
+        .where('resource_id', '=', resourceId)
+        .executeTakeFirstOrThrow();
+      const changes = await applyRematch(db.kysely, db.dialect, {
+        accountId: 'acct-a',
+        resourceId,
+        inventoryUpdatedAt: inv.updated_at,
+        findings: matched,
+        now: new Date(),
+      });
+      expect(changes?.updated).toEqual([]);
+      expect(changes?.closed).toEqual([]);
+      expect(changes?.created).toEqual([]);
+      const after = await findingsOf(resourceId);
+      expect(after.filter((f) => f.packageVulnerabilityDetails?.baseImage).length).toBe(
+        stored.filter((f) => f.packageVulnerabilityDetails?.baseImage).length,
+      );
+    }, 60_000);
 
     it('IMAGE_LAYER counts equal the findings list, on /v1', async () => {
       const r = await call(
