@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding-types.js';
+import type { ServiceContext } from '../../src/jobs/service-context.js';
 import { applyRematch } from '../../src/scan/scan-apply.js';
+import { listFindingAggregationsOperation } from '../../src/server/inspector2/aggregation-operations.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { VulnDb } from '../../src/vulndb/vuln-db.js';
@@ -218,7 +220,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       );
     }, 60_000);
 
-    it('IMAGE_LAYER counts equal the findings list, on /v1', async () => {
+    it('IMAGE_LAYER counts equal the findings list, on /v1 and Inspector2', async () => {
       const r = await call(
         base,
         s.keys.readOnlyA,
@@ -246,6 +248,29 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(Object.fromEntries(Object.entries(got).map(([k, g]) => [k, g.severityCounts.all]))).toEqual(
         expected,
       );
+      // Inspector2's ListFindingAggregations (the operation as its route runs it) answers the same groups.
+      const aws = await listFindingAggregationsOperation.run({
+        ctx: { db: db.kysely } as unknown as ServiceContext,
+        principal: { keyId: 'k', role: 'member', accountId: 'acct-a', visibleAccountIds: ['acct-a'] },
+        region: 'us-east-1',
+        input: { aggregationType: 'IMAGE_LAYER', maxResults: 100 },
+        baseUrl: base,
+      });
+      const layers = (
+        aws['responses'] as Array<{
+          imageLayerAggregation: {
+            resourceId: string;
+            layerHash: string;
+            repository: string;
+            severityCounts: { all: number };
+          };
+        }>
+      ).map((x) => x.imageLayerAggregation);
+      expect(
+        Object.fromEntries(
+          layers.map((l) => [`${l.resourceId} ${l.layerHash} ${l.repository}`, l.severityCounts.all]),
+        ),
+      ).toEqual(expected);
     }, 120_000);
 
     it('an image of Debian sid is UNSUPPORTED_OS with its npm package still matched', async () => {
