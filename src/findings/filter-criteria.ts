@@ -106,6 +106,8 @@ export interface FilterableColumns {
   network_protocol: string | null;
   port_begin: number | null;
   port_end: number | null;
+  /** CONTAINER_IMAGE findings: the layer that added the first vulnerable package; null otherwise. */
+  layer_digest: string | null;
   fix_available: string;
   exploit_available: string;
   score: number | null;
@@ -131,6 +133,7 @@ export function filterableColumns(f: Finding): FilterableColumns {
     network_protocol: f.networkReachabilityDetails?.protocol ?? null,
     port_begin: f.networkReachabilityDetails?.openPortRange.begin ?? null,
     port_end: f.networkReachabilityDetails?.openPortRange.end ?? null,
+    layer_digest: f.packageVulnerabilityDetails?.vulnerablePackages[0]?.layerDigest ?? null,
     fix_available: f.fixAvailable,
     exploit_available: f.exploitAvailable,
     score: f.score ?? null,

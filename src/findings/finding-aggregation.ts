@@ -11,9 +11,19 @@ export const GROUP_KEYS = {
   PACKAGE: { packageName: 'package_name' },
   RESOURCE: { accountId: 'account_id', resourceId: 'resource_id' },
   REPOSITORY: { repositoryName: 'repository_name' },
+  /** An image's layer (the one that added the package), with the image and its repository. */
+  IMAGE_LAYER: {
+    accountId: 'account_id',
+    layerDigest: 'layer_digest',
+    resourceId: 'resource_id',
+    repositoryName: 'repository_name',
+  },
   ACCOUNT: { accountId: 'account_id' },
 } as const satisfies Record<string, Record<string, keyof FindingTable>>;
 export type GroupBy = keyof typeof GROUP_KEYS;
+
+/** Key columns that may be null in a group (an image scanned from an archive has no repository). */
+const OPTIONAL_KEY_COLUMNS: ReadonlySet<keyof FindingTable> = new Set(['repository_name']);
 
 /** Count columns: the select alias of each, and the severity it counts (undefined = every finding). */
 export const COUNTS = {
@@ -92,10 +102,18 @@ export async function aggregateFindings(
     .orderBy(sql.ref(sortAlias), 'desc')
     .limit(limit + 1)
     .offset(offset);
-  for (const col of cols) query = query.where(col, 'is not', null).orderBy(col, 'asc');
+  for (const col of cols) {
+    if (cols.length === 1 || !OPTIONAL_KEY_COLUMNS.has(col)) query = query.where(col, 'is not', null);
+    query = query.orderBy(col, 'asc');
+  }
   const rows = (await query.execute()) as Array<Record<string, unknown>>;
   const groups = rows.slice(0, limit).map((row) => ({
-    key: Object.fromEntries(keys.map(([name, col]) => [name, String(row[col])])),
+    key: Object.fromEntries(
+      keys.flatMap(([name, col]): Array<[string, string]> => {
+        const v = row[col] as string | number | null;
+        return v === null ? [] : [[name, String(v)]];
+      }),
+    ),
     severityCounts: Object.fromEntries(Object.keys(COUNTS).map((c) => [c, Number(row[c] ?? 0)])) as Record<
       CountName,
       number

@@ -55,6 +55,15 @@ export interface PackageVulnerabilityDetails {
   /** Why each package matched (record, range or fixed version, comparator): DESIGN §4. */
   matches: MatchReason[];
   cwes: string[];
+  /** CONTAINER_IMAGE findings whose package came from a base image vigil knows (its layers a prefix). */
+  baseImage?: BaseImageRef;
+}
+
+/** The image another image was built on: its repository, tags and manifest digest. */
+export interface BaseImageRef {
+  repositoryName: string | null;
+  imageTags: string[];
+  imageHash: string;
 }
 
 /** A finding as DESIGN §3 shapes it (Amazon Inspector v2's, so its users feel at home). */

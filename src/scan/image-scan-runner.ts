@@ -13,6 +13,8 @@ import { inventoryOfTarget } from './scan-service.js';
 import { failScan, requeueScan } from './scan-store.js';
 import { ScanTimeoutError } from './scan-timeout-error.js';
 import type { WorkerPool } from './worker-pool.js';
+import type { MatchNote } from '../match/match-types.js';
+import { outcomeOf } from './host-checkin.js';
 import type { SecretBox } from '../store/secret-box.js';
 import {
   recordWatchedFailure,
@@ -70,6 +72,9 @@ export async function runImageScan(
       inventory: storedInventory(storable(scanned.inventory)),
       findings: scanned.findings,
       now,
+      // UNSUPPORTED_OS when the data has nothing for the image's OS (its language packages still matched).
+      outcome: outcomeOf(scanned.inventory, scanned.notes),
+      imageLayers: layerDigestsOf(scanned.inventory),
     });
   } catch (err) {
     if (limits.stop?.aborted && !budget.signal.aborted) await requeueScan(ctx.db, row.id);
@@ -84,6 +89,16 @@ export async function runImageScan(
   }
 }
 
+/** The image's layer digests in order (the manifest's), as its packages' `layerDigest` name them. */
+function layerDigestsOf(inv: Inventory): string[] {
+  const layers = inv.source.image?.['layers'];
+  if (!Array.isArray(layers)) return [];
+  return layers.flatMap((l: unknown) => {
+    const d = (l as { digest?: unknown } | null)?.digest;
+    return typeof d === 'string' ? [d] : [];
+  });
+}
+
 /** The image read here (I/O: the event loop waits on the registry), matched on a worker thread. */
 async function scanImage(
   egress: Egress,
@@ -92,7 +107,7 @@ async function scanImage(
   now: Date,
   signal: AbortSignal,
   credentials: Credentials | undefined,
-): Promise<{ inventory: Inventory; resource: FindingResource; findings: Finding[] }> {
+): Promise<{ inventory: Inventory; resource: FindingResource; findings: Finding[]; notes: MatchNote[] }> {
   const req = JSON.parse(row.request_json) as ImageScanAsk;
   const options = { ...serverImageOptions(req, egress), ...(credentials ? { credentials } : {}) };
   const inventory = await inventoryOfTarget({ kind: 'image', ref: req.reference, options }, { signal }, now);
@@ -105,5 +120,6 @@ async function scanImage(
     resource,
   };
   const scanned = await pool.run(task, signal);
-  return { inventory, resource, findings: JSON.parse(scanned.findingsJson) as Finding[] };
+  const findings = JSON.parse(scanned.findingsJson) as Finding[];
+  return { inventory, resource, findings, notes: scanned.notes ?? [] };
 }

@@ -18,6 +18,7 @@ import { applyRematchesIn } from '../findings/finding-rematch.js';
 import { recordFindingsDigests } from '../findings/finding-digest-store.js';
 import { inventoriesStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDialect } from '../store/service-db.js';
+import { hintRematchedImages, hintScannedImage } from '../resources/registries/base-image-hint.js';
 
 /** An inventory as it is stored: its JSON (made where the scan ran) and its package count. */
 export interface StoredInventory {
@@ -42,6 +43,8 @@ export interface FinishedScan {
   outcome?: { outcome: ScanOutcome; message: string | null };
   /** An agent's check-in: the host's facts are recorded with it, and a deregistered host is refused. */
   agent?: { inventoryHash: string; report: AgentReport; intervalSeconds: number };
+  /** An image's ordered layer digests: recorded, and its findings named with a base image's (if any). */
+  imageLayers?: readonly string[];
 }
 
 export interface ScanSummary {
@@ -101,7 +104,8 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     // stayed there); else it is computed from the JSON.
     await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now, s.inventory.index);
     const resource = { ...s.resource, tags };
-    const findings = s.findings.map((f) => ({ ...f, resources: [resource] }));
+    const scanned = s.imageLayers ? await hintScannedImage(trx, at, s.imageLayers, s.findings) : s.findings;
+    const findings = scanned.map((f) => ({ ...f, resources: [resource] }));
     const c: LifecycleChanges = await applyScanOfResourceIn(trx, {
       accountId: s.accountId,
       resourceId: s.resource.id,
@@ -178,6 +182,23 @@ export async function applyRematch(
 }
 
 /**
+ * Images get the base-image hint their scan gave them; their precomputed digests are dropped, since
+ * they were computed from the findings without it (the lifecycle computes them from the hinted ones).
+ */
+async function withImageHints(
+  db: Kysely<ServiceDatabase>,
+  rs: readonly FinishedRematch[],
+): Promise<FinishedRematch[]> {
+  const hinted = new Map((await hintRematchedImages(db, rs)).map((h) => [h.r, h.findings]));
+  return rs.map((r) => {
+    const findings = hinted.get(r);
+    if (!findings) return r;
+    const { digests: _stale, ...rest } = r;
+    return { ...rest, findings };
+  });
+}
+
+/**
  * Writes what re-matching many stored inventories changed, in ONE transaction with their events,
  * through the scan lifecycle (findings/finding-rematch.ts): all of it is visible or none of it, so a
  * re-match that dies between two batches is simply run again (what a batch applied compares equal the
@@ -196,7 +217,7 @@ export async function applyRematches(
       const current = rs.filter(
         (r) => storedAt.get(`${r.accountId}\0${r.resourceId}`) === r.inventoryUpdatedAt,
       );
-      const changes = await applyRematchesIn(trx, current);
+      const changes = await applyRematchesIn(trx, await withImageHints(trx, current));
       // After the writes (which clear it): the resource's open findings are now exactly `findings`.
       await recordFindingsDigests(
         trx,

@@ -59,6 +59,8 @@ export type WorkerTask = InventoryScanTask | SubmissionTask | CheckinScanTask | 
 export interface ScannedFindings {
   findingsJson: string;
   matchCount: number;
+  /** What the matching noted (an OS release the vulnerability data has nothing for). */
+  notes?: MatchNote[];
 }
 
 export interface SubmissionResult extends ScannedFindings {
@@ -172,5 +174,9 @@ async function scanInventory(
     { kind: 'inventory', inventory },
     { store: h.vulns(), accountId: t.accountId, now: new Date(t.now), resource: () => t.resource },
   );
-  return { findingsJson: JSON.stringify(result.findings), matchCount: result.matchCount };
+  return {
+    findingsJson: JSON.stringify(result.findings),
+    matchCount: result.matchCount,
+    notes: result.notes,
+  };
 }

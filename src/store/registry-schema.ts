@@ -50,3 +50,12 @@ export interface RegistryImageTable {
   scan_queued_at: string | null;
   deleted_at: string | null;
 }
+
+/** An image's ordered layer digests and their chain (SHA-256 of the list): migration 0022. */
+export interface ImageLayerChainTable {
+  account_id: string;
+  resource_id: string;
+  chain_digest: string;
+  layer_count: number;
+  layers_json: string;
+}

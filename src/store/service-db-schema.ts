@@ -2,11 +2,16 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable } from './fleet-schema.js';
 import type { CloudNetworkTable, HostNetworkTable, NetworkSettingsTable } from './network-schema.js';
 import type { VexDocumentTable } from './vex-schema.js';
-import type { ImageScanConfigTable, RegistryImageTable, RegistryTable } from './registry-schema.js';
+import type {
+  ImageLayerChainTable,
+  ImageScanConfigTable,
+  RegistryImageTable,
+  RegistryTable,
+} from './registry-schema.js';
 
 export type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable, VexDocumentTable };
 export type { CloudNetworkTable, HostNetworkTable };
-export type { ImageScanConfigTable, RegistryImageTable, RegistryTable };
+export type { ImageLayerChainTable, ImageScanConfigTable, RegistryImageTable, RegistryTable };
 
 /** A nullable column an insert may omit (columns added after 0001). */
 type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -241,6 +246,8 @@ export interface FindingTable {
   network_protocol: string | null;
   port_begin: number | null;
   port_end: number | null;
+  /** CONTAINER_IMAGE findings: the layer that added the first vulnerable package (0022); else null. */
+  layer_digest: string | null;
 }
 
 export interface AuditLogTable {
@@ -361,4 +368,5 @@ export interface ServiceDatabase {
   registries: RegistryTable;
   image_scan_configs: ImageScanConfigTable;
   registry_images: RegistryImageTable;
+  image_layer_chains: ImageLayerChainTable;
 }

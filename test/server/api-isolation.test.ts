@@ -127,6 +127,7 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('registry_images').selectAll().orderBy('resource_id').execute(),
     await k.selectFrom('image_scan_configs').selectAll().orderBy('account_id').execute(),
     await k.selectFrom('network_settings').selectAll().orderBy('account_id').execute(),
+    await k.selectFrom('image_layer_chains').selectAll().orderBy('resource_id').execute(),
   ];
   return JSON.stringify(tables);
 }

@@ -32,6 +32,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'host_agents',
       'host_keys',
       'host_network',
+      'image_layer_chains',
       'image_scan_configs',
       'inventories',
       'inventory_packages',

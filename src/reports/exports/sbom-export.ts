@@ -51,6 +51,7 @@ function resourceMatches(k: InventoryKey, filter: ResourceFilter, tags: Resource
     network_protocol: null,
     port_begin: null,
     port_end: null,
+    layer_digest: null,
     fix_available: '',
     exploit_available: '',
     score: null,

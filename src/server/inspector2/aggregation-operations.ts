@@ -63,6 +63,18 @@ const KINDS: Readonly<Record<string, AggregationKind>> = {
       severityCounts,
     }),
   },
+  IMAGE_LAYER: {
+    groupBy: 'IMAGE_LAYER',
+    member: 'imageLayerAggregation',
+    filters: { resourceIds: 'resourceId', repositories: 'repositoryName' },
+    answer: (g, severityCounts) => ({
+      accountId: g.key['accountId'],
+      layerHash: g.key['layerDigest'],
+      repository: g.key['repositoryName'] ?? '',
+      resourceId: g.key['resourceId'],
+      severityCounts,
+    }),
+  },
   // vigil's titles name the package too, so findings are grouped by vulnerability id, the title's core.
   TITLE: {
     groupBy: 'VULNERABILITY',
