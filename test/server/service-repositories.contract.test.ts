@@ -116,6 +116,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/scan/scan-claim.ts': ['test/server/job-stores.test.ts'],
   'src/scan/scan-store.ts': ['test/server/job-stores.test.ts', 'test/server/inventory-route.test.ts'],
   'src/accounts/image-scan-config.ts': ['test/registries/registry-stores.test.ts'],
+  'src/resources/registries/base-image-hint.ts': ['test/registries/image-base-layers.test.ts'],
   'src/resources/registries/registry-image-store.ts': ['test/registries/registry-stores.test.ts'],
   'src/resources/registries/registry-store.ts': ['test/registries/registry-stores.test.ts'],
   'src/scan/image-scanning-update.ts': ['test/registries/registry-stores.test.ts'],
