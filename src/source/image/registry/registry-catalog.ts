@@ -5,7 +5,7 @@ import { RegistryError } from '../errors/registry-error.js';
 import { MANIFEST_ACCEPT } from '../manifest/media-types.js';
 import { parseAuthChallenge, type AuthChallenge } from './auth-challenge.js';
 import type { Credentials } from './docker-config.js';
-import { fetchWithPolicy, isFinal, readLimited } from './registry-http.js';
+import { fetchWithPolicy, isFinal, readLimited, refusalOf } from './registry-http.js';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const PAGE = 100;
@@ -139,11 +139,8 @@ export class RegistryApi {
     );
     if (res.ok) return res;
     await res.body?.cancel();
-    if (res.status === 401 || res.status === 403)
-      throw new RegistryAuthError(
-        `${this.host} refused ${what} (${res.status})${this.opts.credentials ? '' : ': no credentials given'}`,
-        { status: res.status },
-      );
+    const refused = refusalOf(this.host, what, res.status, Boolean(this.opts.credentials));
+    if (refused) throw refused;
     throw new RegistryError(`${this.host} answered ${res.status} for ${what}`, { status: res.status });
   }
 

@@ -10,7 +10,7 @@ import type { Descriptor, ManifestStore } from '../manifest/manifest-resolve.js'
 import { MANIFEST_ACCEPT } from '../manifest/media-types.js';
 import { parseAuthChallenge, type AuthChallenge } from './auth-challenge.js';
 import type { Credentials } from './docker-config.js';
-import { fetchWithPolicy, isFinal, readLimited } from './registry-http.js';
+import { fetchWithPolicy, isFinal, readLimited, refusalOf } from './registry-http.js';
 
 export interface RegistryClientOptions {
   /** Every request goes through it: the server's policy, or the CLI's open egress. */
@@ -145,11 +145,8 @@ export class RegistryClient implements ManifestStore {
     }
     if (res.ok) return res;
     await res.body?.cancel();
-    if (res.status === 401 || res.status === 403)
-      throw new RegistryAuthError(
-        `${this.registry} refused ${what} (${res.status})${this.opts.credentials ? '' : ': no credentials given'}`,
-        { status: res.status },
-      );
+    const refused = refusalOf(this.registry, what, res.status, Boolean(this.opts.credentials));
+    if (refused) throw refused;
     if (res.status === 404)
       throw new ImageNotFoundError(`${this.registry}/${this.repository}: ${what} not found`);
     throw new RegistryError(`${this.registry} answered ${res.status} for ${what}`, { status: res.status });

@@ -3,6 +3,7 @@ import type { Egress } from '../../../egress/egress-client.js';
 import { EgressDeniedError } from '../../../egress/egress-denied-error.js';
 import { EgressTimeoutError } from '../../../egress/egress-timeout-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
+import { RegistryAuthError } from '../errors/registry-auth-error.js';
 import { RegistryError } from '../errors/registry-error.js';
 
 /**
@@ -113,4 +114,18 @@ function tooLarge(what: string, size: number, limit: number): ManifestTooLargeEr
     size,
     limit,
   });
+}
+
+/** A registry's 401/403 as the auth error (saying when no credentials were given), undefined otherwise. */
+export function refusalOf(
+  host: string,
+  what: string,
+  status: number,
+  hadCredentials: boolean,
+): RegistryAuthError | undefined {
+  if (status !== 401 && status !== 403) return undefined;
+  return new RegistryAuthError(
+    `${host} refused ${what} (${status})${hadCredentials ? '' : ': no credentials given'}`,
+    { status },
+  );
 }
