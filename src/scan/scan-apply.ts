@@ -13,7 +13,7 @@ import type { ScanOutcome } from '../resources/coverage/coverage-decision.js';
 import { requireScannable } from '../resources/coverage/coverage-guard.js';
 import { refreshCoverage } from '../resources/coverage/coverage-store.js';
 import { recordInventoryReceived, type AgentReport } from '../resources/hosts/host-agent-store.js';
-import { isUniqueViolation } from '../store/unique-violation.js';
+import { isDeadlock, isUniqueViolation } from '../store/unique-violation.js';
 import { applyRematchesIn } from '../findings/finding-rematch.js';
 import { recordFindingsDigests } from '../findings/finding-digest-store.js';
 import { inventoriesStoredAt } from '../resources/rematch-targets.js';
@@ -73,8 +73,9 @@ export async function applyFinishedScan(db: Kysely<ServiceDatabase>, s: Finished
     return await applyOnce(db, s);
   } catch (err) {
     // Two submissions for one resource at once: both may create the resource or the same finding;
-    // the loser runs again and sees what the winner wrote (an update, not a duplicate).
-    if (!isUniqueViolation(err)) throw err;
+    // the loser runs again and sees what the winner wrote (an update, not a duplicate). A deadlock's
+    // victim (another path locking the same rows in another order) wrote nothing and runs again too.
+    if (!isUniqueViolation(err) && !isDeadlock(err)) throw err;
     return applyOnce(db, s);
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { appendEvents } from '../../events/event-outbox.js';
 import type { ResourceType } from '../../findings/finding-types.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
@@ -18,12 +18,18 @@ type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 const PACKAGE = 'PACKAGE';
 
 /**
- * Takes the coverage row's lock first thing in a transaction that changes what coverage depends on
- * (a scan being applied, a tag change, a deletion), so those serialize per resource on PostgreSQL.
- * A no-op UPDATE locks on both dialects (SQLite has one writer anyway) where SELECT … FOR UPDATE is
- * PostgreSQL only.
+ * Takes the resource's lock first thing in a transaction that changes what coverage depends on (a scan
+ * being applied, a tag change, a deletion), so those serialize per resource on PostgreSQL (SQLite has
+ * one writer anyway). A row lock alone is not enough: a resource's first scans find no coverage row to
+ * lock, run side by side, and deadlock on the rows each of them creates. So on PostgreSQL a
+ * transaction-scoped advisory lock on the resource's name comes first (a hash collision only makes two
+ * resources wait for each other); the no-op UPDATE still takes the row lock where one exists.
  */
 export async function lockCoverage(trx: Transaction<ServiceDatabase>, accountId: string, resourceId: string): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    const key = JSON.stringify(['coverage', accountId, resourceId]);
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  }
   await trx
     .updateTable('coverage')
     .set((eb) => ({ updated_at: eb.ref('updated_at') }))
