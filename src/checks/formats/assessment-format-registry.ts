@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors/usage-error.js';
 import type { AssessmentFormat } from './assessment-format.js';
 import { csvAssessmentFormat } from './csv-assessment-format.js';
+import { htmlAssessmentFormat } from './html-assessment-format.js';
 import { jsonAssessmentFormat } from './json-assessment-format.js';
 import { sarifAssessmentFormat } from './sarif-assessment-format.js';
 import { tableAssessmentFormat } from './table-assessment-format.js';
@@ -11,6 +12,7 @@ export const ASSESSMENT_FORMATS: readonly AssessmentFormat[] = [
   jsonAssessmentFormat,
   csvAssessmentFormat,
   sarifAssessmentFormat,
+  htmlAssessmentFormat,
 ];
 
 export function assessmentFormat(name: string): AssessmentFormat {

@@ -6,6 +6,8 @@ import { AssessmentFactsError } from '../../checks/errors/assessment-facts-error
 import { CommandHostProbe } from '../../checks/facts/live/live-host-probe.js';
 import type { AssessmentFacts } from '../../checks/facts/fact-model.js';
 import { assessmentFormat } from '../../checks/formats/assessment-format-registry.js';
+import { htmlAssessmentFormat } from '../../checks/formats/html-assessment-format.js';
+import { htmlToPdf } from '../../reports/pdf/html-pdf-printer.js';
 import { CHECK_PROFILES, type CheckProfile } from '../../checks/model/check-model.js';
 import { CHECK_STATUSES, type AssessmentResult, type CheckStatus } from '../../checks/model/check-result.js';
 import { ScanTargetError } from '../../core/errors/scan-target-error.js';
@@ -32,6 +34,7 @@ export async function assessPath(
   io: CliIo,
   version: string,
 ): Promise<void> {
+  parseSelection(opts); // a flag typo is reported before the target is even looked at
   await run(path === 'host' ? 'host' : await directoryOf(path), opts, io, version);
 }
 
@@ -48,7 +51,11 @@ export async function assessFactsFile(
 
 /** Every flag is checked before anything is read: a typo must not cost an assessment. */
 function parseSelection(opts: AssessCliOptions): AssessmentSelection {
-  assessmentFormat(opts.format);
+  if (opts.format === 'pdf') {
+    // A PDF on a terminal is noise; it is printed to a file, atomically like every other output.
+    if (opts.output === undefined || opts.output === '-')
+      throw new UsageError('--format pdf needs --output FILE');
+  } else assessmentFormat(opts.format);
   if (!BENCHMARKS.some((b) => b.id === opts.benchmark)) {
     throw new UsageError(
       `unknown benchmark "${opts.benchmark}" (one of ${BENCHMARKS.map((b) => b.id).join(', ')})`,
@@ -104,8 +111,10 @@ async function report(
   io: CliIo,
   version: string,
 ): Promise<void> {
-  const format = assessmentFormat(opts.format);
-  await writeOutput(io, format.render({ ...result, tool: { name: 'vigil', version } }), opts.output);
+  const doc = { ...result, tool: { name: 'vigil', version } };
+  if (opts.format === 'pdf')
+    await writeOutput(io, [await htmlToPdf(htmlAssessmentFormat.render(doc))], opts.output);
+  else await writeOutput(io, assessmentFormat(opts.format).render(doc), opts.output);
   if (opts.format !== 'table' || opts.output) {
     const c = result.summary.counts;
     io.stderr.write(

@@ -53,7 +53,11 @@ function withOptions(cmd: Command): Command {
     .option('-b, --benchmark <id>', `benchmark: ${ASSESS_BENCHMARK_IDS.join(', ')}`, 'cis-debian12')
     .option('-l, --level <level>', 'profile level, 1 or 2 (2 includes 1)', '1')
     .option('-p, --profile <profile>', CHECK_PROFILES.join(' or '), 'server')
-    .option('-f, --format <format>', 'table, json, csv or sarif', 'table')
+    .option(
+      '-f, --format <format>',
+      'table, json, csv, sarif, html or pdf (pdf needs --output and Chromium)',
+      'table',
+    )
     .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
     .option('--fail-on [statuses]', 'exit 3 when a check ends in one of these statuses (default FAILED)')
     .option('--facts-out <file>', 'also write the collected facts (JSON) to FILE');
