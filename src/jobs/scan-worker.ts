@@ -11,13 +11,15 @@ import { UnsupportedScanError } from '../scan/unsupported-scan-error.js';
  * The scan worker: up to `scanConcurrency` queued image scans at once, claimed fairly across accounts
  * (scan-claim.ts), each within its time budget, so a scan that waits on a slow registry holds one slot
  * and never the queue. A scan left RUNNING by a server that stopped mid-scan is queued again when this
- * worker first runs (a scan is idempotent: same image, same result); stopping abandons the scans in
- * flight and queues them again.
+ * worker first runs (a scan is idempotent: same image, same result); stopping claims no more, lets
+ * the scans in flight run on for `shutdownGraceMs`, then abandons the rest and queues them again.
  */
 export function createScanWorker(ctx: ServiceContext, log: JobLogger): BackgroundTask {
   let recovered = false;
   let lastServed: string | undefined;
   let stopping = new AbortController();
+  /** Stopping with a grace: claims nothing more, lets the scans in hand run on. */
+  let draining = false;
   const running = new Set<Promise<void>>();
 
   const runClaimed = async (scan: ScanRow): Promise<void> => {
@@ -39,7 +41,7 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
       recovered = true;
     }
     let started = 0;
-    while (running.size < ctx.config.scanConcurrency && !stopping.signal.aborted) {
+    while (running.size < ctx.config.scanConcurrency && !stopping.signal.aborted && !draining) {
       const scan = await claimFairScan(ctx, { maxPerAccount: scanShareOf(ctx.config), lastServed });
       if (!scan) break;
       lastServed = scan.account_id;
@@ -63,6 +65,12 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
   const settle = async (): Promise<void> => {
     while (running.size > 0) await Promise.all([...running]);
   };
+  const settleWithin = async (ms: number): Promise<void> => {
+    if (ms <= 0 || running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([settle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  };
   return {
     name: task.name,
     start() {
@@ -70,9 +78,13 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
       task.start();
     },
     async stop() {
-      stopping.abort();
+      // No new claims; the scans in hand may finish within the grace, the rest go back to the queue.
+      draining = true;
       await task.stop();
+      await settleWithin(ctx.config.shutdownGraceMs);
+      stopping.abort();
       await settle();
+      draining = false;
     },
     async runOnce() {
       // For tests: everything claimable runs to its end before this resolves.

@@ -52,6 +52,11 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   scanMaxPerAccount?: number;
   /** One scan's wall-clock budget, in ms; past it the scan FAILS with SCAN_TIMEOUT. */
   scanTimeoutMs: number;
+  /**
+   * On stop (SIGTERM), how long scans in flight may run on before they are abandoned and queued
+   * again, in ms; 0: abandoned at once. `vigil server` sets it from --shutdown-grace-ms.
+   */
+  shutdownGraceMs: number;
 }
 
 /** The share of the scan slots one account may hold (see ServiceConfig.scanMaxPerAccount). */
@@ -75,6 +80,7 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   maxQueuedSubmissions: 64,
   scanConcurrency: Math.max(2, availableParallelism()),
   scanTimeoutMs: 15 * 60_000,
+  shutdownGraceMs: 0,
   webhookBackoffMs: 1000,
   webhookMaxBackoffMs: 10 * 60 * 1000,
   webhookMaxAttempts: 12,

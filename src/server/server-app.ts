@@ -15,7 +15,11 @@ import {
   type ServiceContext,
   type ServiceVulnDb,
 } from '../jobs/service-context.js';
-import { BACKGROUND_JOBS } from '../jobs/job-registry.js';
+import { servesApi, type ProcessRole } from '../jobs/process-role.js';
+import { databaseCheck, type ReadinessCheck } from '../jobs/readiness.js';
+import { RoleTasks } from '../jobs/role-tasks.js';
+import { soleScheduler, type SchedulerElection } from '../jobs/scheduler-election.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
 import { ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
 import type { ServiceDb } from '../store/service-db.js';
 import { WorkerPool } from '../scan/worker-pool.js';
@@ -42,11 +46,20 @@ export interface ServerOptions {
   secrets?: SecretBox;
   /** How the egress resolves names; default the system resolver. Tests inject one (no network). */
   egressLookup?: EgressLookup;
+  /**
+   * What this process does (process-role.ts), default `all`. Without the API (`worker`,
+   * `scheduler`) only /health and /ready are served.
+   */
+  role?: ProcessRole;
+  /** Who runs the scheduler's tasks; default this process (right for one process on SQLite). */
+  election?: SchedulerElection;
+  /** More dependencies /ready checks beside the service DB (the job queue). */
+  readiness?: readonly ReadinessCheck[];
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    vigil: { ctx: ServiceContext; tasks: BackgroundTask[] };
+    vigil: { ctx: ServiceContext; tasks: BackgroundTask[]; roleTasks: RoleTasks };
   }
 }
 
@@ -63,7 +76,10 @@ const LOG_REDACT = {
   censor: '[redacted]',
 };
 
-/** Builds the API (not listening): auth on every route but /health, one error mapping, OpenAPI. */
+/**
+ * Builds the API (not listening): auth on every route but the probes, one error mapping, OpenAPI; and
+ * the background tasks of the process's role, started once it is ready.
+ */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   // No request logging by default; when on, the Authorization header and key/secret fields are redacted.
   const app = Fastify({
@@ -104,6 +120,34 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     secrets: opts.secrets ?? SecretBox.ephemeral(),
     pool,
   };
+  const role = opts.role ?? 'all';
+  // OpenAPI first: it records the routes registered after it.
+  if (servesApi(role)) await registerOpenApi(app);
+  installErrorMapping(app);
+  if (servesApi(role)) await registerApi(app, ctx);
+  registerHealthRoutes(app, [databaseCheck(ctx), ...(opts.readiness ?? [])]);
+  const roleTasks = new RoleTasks(ctx, app.log, role, opts.election ?? soleScheduler());
+  app.decorate('vigil', { ctx, tasks: roleTasks.tasks, roleTasks });
+  let checkpointer: WalCheckpointer | undefined;
+  if (opts.background !== false) {
+    app.addHook('onReady', async () => {
+      roleTasks.start();
+      checkpointer = await startWalCheckpointer(opts.db, (err) =>
+        app.log.error({ err }, 'WAL checkpoint failed'),
+      );
+    });
+  }
+  app.addHook('onClose', async () => {
+    await roleTasks.stop();
+    await ctx.egress.close();
+    await checkpointer?.stop();
+    await pool.close();
+  });
+  await app.ready();
+  return app;
+}
+
+async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -112,30 +156,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       security: [{ apiKey: [] }],
     },
   });
-  installErrorMapping(app);
+}
+
+/** The API: the rate limit and auth on every route, the route modules. */
+async function registerApi(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   // Before auth: the rate limit turns a flood away before it costs a key lookup.
   for (const hook of SERVER_HOOKS) await hook(app, ctx);
   installAuth(app, ctx.db, ctx.now);
-  app.get('/health', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   for (const register of ROUTE_MODULES) register(app, ctx);
-  const tasks = BACKGROUND_JOBS.map((create) => create(ctx, app.log));
-  app.decorate('vigil', { ctx, tasks });
-  let checkpointer: WalCheckpointer | undefined;
-  if (opts.background !== false) {
-    app.addHook('onReady', async () => {
-      for (const t of tasks) t.start();
-      checkpointer = await startWalCheckpointer(opts.db, (err) =>
-        app.log.error({ err }, 'WAL checkpoint failed'),
-      );
-    });
-  }
-  app.addHook('onClose', async () => {
-    for (const t of tasks) await t.stop();
-    await ctx.egress.close();
-    await checkpointer?.stop();
-    await pool.close();
-  });
-  await app.ready();
-  return app;
 }

@@ -18,6 +18,8 @@ export function isShareableUrl(url: string | undefined): url is string {
 export function openServiceDbReader(url: string): ServiceDb {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
+    // As in service-db.ts: a dropped idle connection must not end the worker thread.
+    pool.on('error', () => undefined);
     const kysely = new Kysely<ServiceDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { dialect: 'postgres', kysely, url, close: () => kysely.destroy() };
   }

@@ -113,6 +113,9 @@ export async function openServiceDb({
 function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<ServiceDatabase> } {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server drops (a restart, a failover) is an 'error' on the pool: without a
+    // listener it would end the process. The pool discards that connection; the next query opens one.
+    pool.on('error', () => undefined);
     return {
       dialect: 'postgres',
       kysely: new Kysely<ServiceDatabase>({ dialect: new PostgresDialect({ pool }) }),

@@ -10,11 +10,65 @@ import { EgressAllowInvalidError } from '../../egress/egress-allow-invalid-error
 import { defaultSecretKeyPath, loadOrCreateSecretKey } from '../../store/secret-key-file.js';
 import { assertSecretsReadable } from '../../store/secret-key-check.js';
 import type { SecretBox } from '../../store/secret-box.js';
+import { servesApi, type ProcessRole } from '../../jobs/process-role.js';
+import {
+  advisoryLockElection,
+  soleScheduler,
+  type SchedulerElection,
+} from '../../jobs/scheduler-election.js';
 
-/** `vigil server`: the API on the service DB until SIGINT/SIGTERM. */
+/** Scans in flight get this long to finish on SIGTERM (under Kubernetes' default 30 s grace period). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * `vigil server` (and `vigil worker`): the process's role (process-role.ts) on the service DB until
+ * SIGINT/SIGTERM. The API roles listen on --host/--port; `worker` and `scheduler` serve nothing, or
+ * only /health and /ready on --health-port (for probes). On SIGTERM the listener stops taking
+ * requests, the workers claim no more and finish what they hold within --shutdown-grace-ms (the rest
+ * goes back to the queue), and the scheduler lock is released.
+ */
 export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
+  const role = opts.role ?? 'all';
   const config = configOf(opts);
   const { db, secrets } = await openWithSecrets(opts, io);
+  if (db.dialect !== 'postgres' && role !== 'all') {
+    await db.close();
+    throw new UsageError(
+      `--role ${role} needs a PostgreSQL service DB (--database postgres://…); on SQLite one process runs everything`,
+      { role },
+    );
+  }
+  if (servesApi(role)) await sayIfNoKey(io, db);
+  // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
+  const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
+  const notice = (line: string): void => void io.stderr.write(`${line}\n`);
+  const app = await buildServer({
+    db,
+    store: vulns.store,
+    vulnDb: vulns,
+    secrets,
+    config,
+    role,
+    election: electionOf(db, opts, notice),
+    ...(opts.logRequests ? { logStream: process.stderr } : {}),
+  });
+  const port = servesApi(role) ? opts.port : opts.healthPort;
+  if (port !== undefined) {
+    const address = await app.listen({ port: Number(port), host: opts.host });
+    notice(`vigil ${servesApi(role) ? 'server' : role} (role ${role}) listening on ${address}`);
+  } else notice(`vigil ${role} started (role ${role}, no HTTP listener)`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  notice(`vigil ${role} stopping`);
+  await app.close();
+  await db.close();
+  await vulns.close();
+}
+
+async function sayIfNoKey(io: CliIo, db: ServiceDb): Promise<void> {
   const keys = await db.kysely
     .selectFrom('api_keys')
     .select('id')
@@ -26,29 +80,20 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
       'no API key yet: create the first one with `vigil admin create-key --account ID --role admin`\n',
     );
   }
-  // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
-  const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
-  const app = await buildServer({
-    db,
-    store: vulns.store,
-    vulnDb: vulns,
-    secrets,
-    config,
-    ...(opts.logRequests ? { logStream: process.stderr } : {}),
-  });
-  const address = await app.listen({ port: Number(opts.port), host: opts.host });
-  io.stderr.write(`vigil server listening on ${address}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await app.close();
-  await db.close();
-  await vulns.close();
+}
+
+/** PostgreSQL: the scheduler acts while it holds the advisory lock; SQLite: this process is it. */
+function electionOf(db: ServiceDb, opts: ServerOptions, notice: (line: string) => void): SchedulerElection {
+  if (db.dialect !== 'postgres' || !db.url) return soleScheduler();
+  return advisoryLockElection({ url: db.url, retryMs: opts.schedulerRetryMs ?? 5000, notice });
 }
 
 export interface ServerOptions {
+  role?: ProcessRole;
+  /** worker/scheduler roles: serve /health and /ready on this port (none: no listener). */
+  healthPort?: string;
+  shutdownGraceMs?: number;
+  schedulerRetryMs?: number;
   database?: string;
   db?: string;
   host: string;
@@ -131,6 +176,7 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.scanConcurrency) config.scanConcurrency = opts.scanConcurrency;
   if (opts.scanMaxPerAccount) config.scanMaxPerAccount = opts.scanMaxPerAccount;
   if (opts.scanTimeoutMs) config.scanTimeoutMs = opts.scanTimeoutMs;
+  config.shutdownGraceMs = opts.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   return config;
 }
 

@@ -4,12 +4,30 @@ import { UsageError } from '../../core/errors/usage-error.js';
 import { parseDurationSeconds } from '../../core/duration.js';
 import { DEFAULT_SERVICE_DB_URL } from '../../store/service-db-defaults.js';
 import type { ServerOptions } from './server-action.js';
+import { isProcessRole, PROCESS_ROLES, type ProcessRole } from '../../jobs/process-role.js';
 
 /** `vigil server`: flags and help only; Fastify and the service load when it runs (server-action.ts). */
 export function registerServerCommand(program: Command, io: CliIo): void {
-  program
+  const server = program
     .command('server')
     .description('run the vigil API server')
+    .option(
+      '--role <role>',
+      'api (HTTP only), worker (queued work), scheduler (timer tasks, one acting at a time), all',
+      role,
+      'all',
+    )
+    .option('--health-port <port>', 'worker/scheduler roles: serve only /health and /ready on this port')
+    .option(
+      '--shutdown-grace-ms <ms>',
+      'on SIGTERM, how long scans in flight may finish before they are queued again (default 10000)',
+      count,
+    )
+    .option(
+      '--scheduler-retry-ms <ms>',
+      'PostgreSQL: how often a standby scheduler tries for the lock (default 5000)',
+      positive,
+    )
     .option('--database <url>', `sqlite:PATH or postgres://… (default ${DEFAULT_SERVICE_DB_URL})`)
     .option('--db <file>', 'vulnerability DB file (default: $VIGIL_DB or ~/.cache/vigil/vulndb.sqlite)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -69,6 +87,26 @@ export function registerServerCommand(program: Command, io: CliIo): void {
     .action(async (opts: ServerOptions) => {
       await (await import('./server-action.js')).runServer(io, opts);
     });
+  registerWorkerCommand(program, server, io);
+}
+
+/** `vigil worker` = `vigil server --role worker`: the same flags but the role and the API port. */
+function registerWorkerCommand(program: Command, server: Command, io: CliIo): void {
+  const worker = program
+    .command('worker')
+    .description('run a vigil worker: queued scans, reports and webhook deliveries (PostgreSQL)');
+  for (const option of server.options) {
+    if (option.long !== '--role' && option.long !== '--port') worker.addOption(option);
+  }
+  worker.action(async (opts: ServerOptions) => {
+    await (await import('./server-action.js')).runServer(io, { ...opts, role: 'worker' });
+  });
+}
+
+function role(value: string): ProcessRole {
+  if (!isProcessRole(value))
+    throw new UsageError(`--role is one of ${PROCESS_ROLES.join(', ')}, got ${value}`);
+  return value;
 }
 
 function duration(value: string): number {

@@ -25,11 +25,11 @@ declare module 'fastify' {
 }
 
 /**
- * Routes anyone may call: liveness, the OpenAPI document (it describes the API, not data; client
+ * Routes anyone may call: liveness and readiness, the OpenAPI document (it describes the API, not data; client
  * generators and Swagger UI fetch it without credentials), and the sign-in that trades a key for a
  * session. Everything else needs a key or a session.
  */
-const PUBLIC = new Set(['/health', '/openapi.json', 'POST /v1/sessions', `POST ${ENROLL_ROUTE}`]);
+const PUBLIC = new Set(['/health', '/ready', '/openapi.json', 'POST /v1/sessions', `POST ${ENROLL_ROUTE}`]);
 /** Ending one's own console session changes no data: read-only keys may sign out too. */
 const READ_ONLY_ALLOWED = new Set(['DELETE /v1/sessions/current']);
 
