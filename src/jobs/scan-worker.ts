@@ -1,7 +1,7 @@
 import { pollingTask } from './polling-task.js';
 import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 import { runImageScan } from '../scan/image-scan-runner.js';
-import { failScan, requeueRunningScans, type ScanRow } from '../scan/scan-store.js';
+import { failScan, requeueRunningScans, requeueScan, type ScanRow } from '../scan/scan-store.js';
 import { claimFairScan } from '../scan/scan-claim.js';
 import { ScanningDisabledError } from '../accounts/scanning-disabled-error.js';
 import { scanningEnabled } from '../accounts/scanning-settings.js';
@@ -33,6 +33,15 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
     }
   };
 
+  /** Scans whose outcome could not be written (the DB was down): queued again, a scan being idempotent. */
+  const unrecorded = new Set<string>();
+  const requeueUnrecorded = async (): Promise<void> => {
+    for (const id of [...unrecorded]) {
+      await requeueScan(ctx.db, id);
+      unrecorded.delete(id);
+    }
+  };
+
   /** Claims scans into the free slots and starts them; returns how many it started. */
   const fill = async (): Promise<number> => {
     if (!ctx.store) return 0;
@@ -40,13 +49,18 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
       await requeueRunningScans(ctx.db);
       recovered = true;
     }
+    await requeueUnrecorded();
     let started = 0;
     while (running.size < ctx.config.scanConcurrency && !stopping.signal.aborted && !draining) {
       const scan = await claimFairScan(ctx, { maxPerAccount: scanShareOf(ctx.config), lastServed });
       if (!scan) break;
       lastServed = scan.account_id;
       const run: Promise<void> = runClaimed(scan)
-        .catch((err: unknown) => log.error({ err, scanId: scan.id }, 'scan failed to record its outcome'))
+        .catch((err: unknown) => {
+          // The database went away under the scan: it is queued again once it answers, not left RUNNING.
+          unrecorded.add(scan.id);
+          log.error({ err, scanId: scan.id }, 'scan failed to record its outcome: it will be queued again');
+        })
         .finally(() => running.delete(run));
       running.add(run);
       started++;
@@ -85,6 +99,10 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
       stopping.abort();
       await settle();
       draining = false;
+      // Still unreachable: the scan stays RUNNING until a worker starts (requeueRunningScans).
+      await requeueUnrecorded().catch((err: unknown) =>
+        log.error({ err }, 'scans whose outcome was not recorded stay RUNNING until a worker starts'),
+      );
     },
     async runOnce() {
       // For tests: everything claimable runs to its end before this resolves.

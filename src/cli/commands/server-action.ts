@@ -30,14 +30,15 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
   const role = opts.role ?? 'all';
   const config = configOf(opts);
-  const { db, secrets } = await openWithSecrets(opts, io);
-  if (db.dialect !== 'postgres' && role !== 'all') {
-    await db.close();
+  const url = opts.database ?? DEFAULT_SERVICE_DB_URL;
+  if (!/^postgres(ql)?:\/\//.test(url) && role !== 'all') {
+    // Without a lock server, nothing could keep two schedulers from acting at once.
     throw new UsageError(
       `--role ${role} needs a PostgreSQL service DB (--database postgres://…); on SQLite one process runs everything`,
       { role },
     );
   }
+  const { db, secrets } = await openWithSecrets(opts, io);
   if (servesApi(role)) await sayIfNoKey(io, db);
   // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
   const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
