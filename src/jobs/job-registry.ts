@@ -11,7 +11,7 @@ import { createVulnDbUpdateTask } from './vulndb-update-job.js';
 import { createNetworkAnalysisTask } from './network-analysis-job.js';
 import { createImageWindowTask } from './image-window-job.js';
 import { createRegistryPollTask } from './registry-poll-job.js';
-import { runsTasks, type ProcessRole, type TaskRole } from './process-role.js';
+import { runsTasks, type ProcessRole, type TaskRole } from '../core/process-role.js';
 
 export interface BackgroundJob {
   /**

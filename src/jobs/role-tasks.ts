@@ -1,5 +1,5 @@
 import { jobsForRole } from './job-registry.js';
-import type { ProcessRole, TaskRole } from './process-role.js';
+import type { ProcessRole, TaskRole } from '../core/process-role.js';
 import type { SchedulerElection } from './scheduler-election.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
 

@@ -15,7 +15,7 @@ import {
   type ServiceContext,
   type ServiceVulnDb,
 } from '../jobs/service-context.js';
-import { servesApi, type ProcessRole } from '../jobs/process-role.js';
+import { servesApi, type ProcessRole } from '../core/process-role.js';
 import { databaseCheck, type ReadinessCheck } from '../jobs/readiness.js';
 import { RoleTasks } from '../jobs/role-tasks.js';
 import { soleScheduler, type SchedulerElection } from '../jobs/scheduler-election.js';

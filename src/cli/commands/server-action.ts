@@ -10,7 +10,7 @@ import { EgressAllowInvalidError } from '../../egress/egress-allow-invalid-error
 import { defaultSecretKeyPath, loadOrCreateSecretKey } from '../../store/secret-key-file.js';
 import { assertSecretsReadable } from '../../store/secret-key-check.js';
 import type { SecretBox } from '../../store/secret-box.js';
-import { servesApi, type ProcessRole } from '../../jobs/process-role.js';
+import { servesApi, type ProcessRole } from '../../core/process-role.js';
 import {
   advisoryLockElection,
   soleScheduler,
@@ -56,7 +56,11 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
   const port = servesApi(role) ? opts.port : opts.healthPort;
   if (port !== undefined) {
     const address = await app.listen({ port: Number(port), host: opts.host });
-    notice(`vigil ${servesApi(role) ? 'server' : role} (role ${role}) listening on ${address}`);
+    notice(
+      servesApi(role)
+        ? `vigil server listening on ${address} (role ${role})`
+        : `vigil ${role} listening on ${address} (/health and /ready only)`,
+    );
   } else notice(`vigil ${role} started (role ${role}, no HTTP listener)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors/usage-error.js';
 import { parseDurationSeconds } from '../../core/duration.js';
 import { DEFAULT_SERVICE_DB_URL } from '../../store/service-db-defaults.js';
 import type { ServerOptions } from './server-action.js';
-import { isProcessRole, PROCESS_ROLES, type ProcessRole } from '../../jobs/process-role.js';
+import { isProcessRole, PROCESS_ROLES, type ProcessRole } from '../../core/process-role.js';
 
 /** `vigil server`: flags and help only; Fastify and the service load when it runs (server-action.ts). */
 export function registerServerCommand(program: Command, io: CliIo): void {
