@@ -20,6 +20,7 @@ export function openServiceDbReader(url: string): ServiceDb {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     // As in service-db.ts: a dropped idle connection must not end the worker thread.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const kysely = new Kysely<ServiceDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { dialect: 'postgres', kysely, url, close: () => kysely.destroy() };
   }

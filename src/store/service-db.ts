@@ -113,9 +113,11 @@ export async function openServiceDb({
 function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<ServiceDatabase> } {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    // An idle connection the server drops (a restart, a failover) is an 'error' on the pool: without a
-    // listener it would end the process. The pool discards that connection; the next query opens one.
+    // A connection the server drops (a restart, a failover) emits 'error': on the pool while idle, on
+    // the client while checked out (between a transaction's queries). Unheard, either ends the process.
+    // The query in flight fails on its own; the pool discards the dead client and opens a new one.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return {
       dialect: 'postgres',
       kysely: new Kysely<ServiceDatabase>({ dialect: new PostgresDialect({ pool }) }),

@@ -89,9 +89,9 @@ describe('what each command loads', () => {
       const dist = modules.filter((m) => m.startsWith('dist/'));
       const packages = modules.filter((m) => m.startsWith('node_modules/'));
       // The registrations, and the small modules their flags are parsed and their defaults shown with
-      // (durations; the agent's defaults and limits, without its spool or child-process code): no packages.
+      // (durations, process roles; the agent's defaults and limits, without its spool or child-process code): no packages.
       const registrations = new RegExp(
-        '^dist/(cli/|core/(errors/|json-error-reason\\.js|identifier-text\\.js|duration\\.js)|' +
+        '^dist/(cli/|core/(errors/|json-error-reason\\.js|identifier-text\\.js|duration\\.js|process-role\\.js)|' +
           'reports/formats/sbom/sbom-formats\\.js|store/service-db-defaults\\.js|checks/model/check-model\\.js|' +
           'agent/(agent-config|agent-limits)\\.js)',
       );
