@@ -12,6 +12,10 @@ import { tarBytes, writeOciLayout } from '../../image/fixtures/oci-layout-writer
 import { call } from '../api-server.js';
 import { startGatedRegistry, type GatedRegistry } from './gated-registry.js';
 import { killAll, RoleProcess } from './role-process.js';
+import { SCHEDULER_LOCK_KEY } from '../../../src/store/advisory-lock.js';
+
+/** pg_locks shows a 64-bit advisory key as two 32-bit halves (classid high, objid low, objsubid 1). */
+const SCHEDULER_LOCK_PARTS = [Number(SCHEDULER_LOCK_KEY >> 32n), Number(SCHEDULER_LOCK_KEY & 0xffffffffn)];
 
 /**
  * A scaled-out vigil as it is deployed: one PostgreSQL, an api process, two workers and two
@@ -190,7 +194,8 @@ it('a role other than all needs PostgreSQL; an unknown role is a usage error', a
 async function lockHolders(): Promise<number[]> {
   const r = await client.query<{ application_name: string }>(
     `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-     WHERE l.locktype = 'advisory' AND l.granted`,
+     WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1`,
+    SCHEDULER_LOCK_PARTS,
   );
   return r.rows.map((row) => Number(/pid (\d+)/.exec(row.application_name)?.[1]));
 }

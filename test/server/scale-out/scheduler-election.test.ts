@@ -2,6 +2,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { advisoryLockElection, type SchedulerElection } from '../../../src/jobs/scheduler-election.js';
 import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js';
+import { SCHEDULER_LOCK_KEY } from '../../../src/store/advisory-lock.js';
+
+/** pg_locks shows a 64-bit advisory key as two 32-bit halves (classid high, objid low, objsubid 1). */
+const SCHEDULER_LOCK_PARTS = [Number(SCHEDULER_LOCK_KEY >> 32n), Number(SCHEDULER_LOCK_KEY & 0xffffffffn)];
 
 let pgc: PrivatePostgres;
 let admin: pg.Client;
@@ -45,7 +49,8 @@ function candidate(name: string): {
 async function holder(): Promise<{ pid: number; name: string } | undefined> {
   const r = await admin.query<{ pid: number; application_name: string }>(
     `SELECT l.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-     WHERE l.locktype = 'advisory' AND l.granted`,
+     WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 1`,
+    SCHEDULER_LOCK_PARTS,
   );
   const row = r.rows[0];
   return row && { pid: row.pid, name: row.application_name };
