@@ -14,7 +14,6 @@ export interface RoleTask {
  */
 export class RoleTasks {
   readonly entries: readonly RoleTask[];
-  private schedulerRunning = false;
 
   constructor(
     ctx: ServiceContext,
@@ -38,19 +37,12 @@ export class RoleTasks {
     if (this.of('scheduler').length === 0) return;
     this.election.start({
       acting: () => {
-        this.schedulerRunning = true;
         for (const t of this.of('scheduler')) t.start();
       },
       standby: async () => {
-        this.schedulerRunning = false;
         for (const t of this.of('scheduler')) await t.stop();
       },
     });
-  }
-
-  /** Whether this process runs the scheduler's tasks now. */
-  isScheduling(): boolean {
-    return this.schedulerRunning;
   }
 
   async stop(): Promise<void> {

@@ -18,7 +18,7 @@ import {
 } from '../../jobs/scheduler-election.js';
 
 /** Scans in flight get this long to finish on SIGTERM (under Kubernetes' default 30 s grace period). */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * `vigil server` (and `vigil worker`): the process's role (process-role.ts) on the service DB until
@@ -67,7 +67,12 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  notice(`vigil ${role} stopping`);
+  const name = servesApi(role) ? 'server' : role;
+  notice(`vigil ${name} stopping: no new work; scans in hand get --shutdown-grace-ms to finish`);
+  // A second signal does not wait for the grace: what is left RUNNING is queued again at the next start.
+  const now = (): never => process.exit(1);
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
   await app.close();
   await db.close();
   await vulns.close();
