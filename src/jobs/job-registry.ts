@@ -11,6 +11,7 @@ import { createVulnDbUpdateTask } from './vulndb-update-job.js';
 import { createNetworkAnalysisTask } from './network-analysis-job.js';
 import { createImageWindowTask } from './image-window-job.js';
 import { createRegistryPollTask } from './registry-poll-job.js';
+import { createCisScanTask } from './cis-scan-job.js';
 
 /**
  * Every background job the service runs beside the API, listed explicitly (no side-effect imports).
@@ -29,4 +30,5 @@ export const BACKGROUND_JOBS: ReadonlyArray<(ctx: ServiceContext, log: JobLogger
   createNetworkAnalysisTask,
   createImageWindowTask,
   createRegistryPollTask,
+  createCisScanTask,
 ];
