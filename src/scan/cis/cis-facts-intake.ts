@@ -22,6 +22,12 @@ export interface AssessmentRequest {
 
 const levelOf = (securityLevel: string): 1 | 2 => (securityLevel === 'LEVEL_2' ? 2 : 1);
 
+/** The request for a security level (the key lookup of a check-in reads the level some scan waits on). */
+export function assessmentRequestFor(securityLevel: string | undefined): AssessmentRequest | undefined {
+  if (securityLevel === undefined) return undefined;
+  return { benchmark: CIS_BENCHMARK, level: levelOf(securityLevel), profile: CIS_PROFILE };
+}
+
 /** The request for a host some scan waits on (the highest level asked: its facts serve both); else undefined. */
 export async function pendingAssessment(
   db: Db,

@@ -8,6 +8,7 @@ import { enrollHost } from '../../resources/hosts/host-enrollment.js';
 import { checkIn, type CheckinBody as CheckinInput } from '../../scan/host-checkin.js';
 import { checkInNetwork, readCheckinFacts } from '../../scan/network-checkin.js';
 import {
+  assessmentRequestFor,
   pendingAssessment,
   readCheckinAssessmentFacts,
   receiveAssessmentFacts,
@@ -128,7 +129,10 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
         const answer = await checkIn({ ...ctx, intervalSeconds }, host, input);
         // CIS scans: facts the agent was asked for are assessed; a host a scan waits on is asked for them.
         if (assessment) await receiveAssessmentFacts(ctx.db, host, assessment, ctx.now());
-        const request = await pendingAssessment(ctx.db, host);
+        // The key lookup read what scans wait for; only facts just taken can have changed it.
+        const request = assessment
+          ? await pendingAssessment(ctx.db, host)
+          : assessmentRequestFor(host.cisPendingLevel);
         const asked = { ...answer, ...(request ? { assessmentRequest: request } : {}) };
         if (body.networkFacts === undefined && body.networkFactsHash === undefined) return asked;
         const network = await checkInNetwork(
