@@ -62,5 +62,7 @@ export interface CisScanTargetTable {
   status_reason: string | null;
   /** JSON CheckResult[] of the assessment (COMPLETED only). */
   results_json: string | null;
+  /** `rootfs` or `host`: what the assessed facts were read from (COMPLETED only). */
+  facts_mode: string | null;
   updated_at: string;
 }

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/accounts/api-keys.js';
 import { assessFacts, assessRoot } from '../../src/checks/assess-root.js';
@@ -6,6 +10,7 @@ import type { CheckResult } from '../../src/checks/model/check-result.js';
 import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { debianRootfs } from '../fixtures/debian-rootfs.js';
+import { requireTool } from '../fixtures/required-tool.js';
 import { call } from '../server/api-server.js';
 import { checkin, post, type Host, type Reply } from '../server/fleet/agent-client.js';
 import { INTERVAL_SECONDS, startFleetServer, type FleetServer } from '../server/fleet/fleet-server.js';
@@ -280,6 +285,37 @@ for (const make of BACKENDS) {
         [old.resourceId]: 'UNSUPPORTED_OS',
         'pushed-1': 'AGENT_OFFLINE',
       });
+    });
+
+    it('the PDF report holds the summary of the assessed host and every failed check', async () => {
+      requireTool('chromium');
+      requireTool('pdftotext');
+      const expected = assessFacts(facts, { benchmark: 'cis-debian12', level: 1, profile: 'server' });
+      const res = await fetch(`${f.base}${SCANS}/${scanId}/report.pdf`, {
+        headers: { authorization: `Bearer ${f.keys.member}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-cis-pdf-'));
+      try {
+        writeFileSync(join(dir, 'scan.pdf'), bytes);
+        const read = execFileSync('pdftotext', [join(dir, 'scan.pdf'), '-'], { encoding: 'utf8' });
+        const text = read.replace(/\s+/g, ' ');
+        const c = expected.summary.counts;
+        expect(text).toContain('CIS scan "once" (COMPLETED, 1 of 3 hosts assessed)');
+        expect(text).toContain(
+          `${expected.summary.total} checks: ${c.PASSED} passed, ${c.FAILED} failed, ${c.SKIPPED} skipped, ` +
+            `${c.NOT_APPLICABLE} not applicable, ${c.ERROR} error`,
+        );
+        const joined = read.replace(/\s+/g, '');
+        for (const r of expected.results.filter((x) => x.status === 'FAILED'))
+          expect(joined, r.checkId).toContain(r.checkId);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect((await api('GET', `${SCANS}/${scanId}/report.pdf`, undefined, otherAdmin)).status).toBe(404);
     });
 
     it('a daily schedule fires when the clock reaches it; a host that never answers fails the scan at its deadline', async () => {

@@ -125,6 +125,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/scan/watched-image-scan.ts': ['test/registries/registry-stores.test.ts'],
   'src/scan/cis/cis-coverage.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-facts-intake.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-scan-document.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-scan-configs.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-scan-progress.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-scan-results.ts': ['test/cis/cis-scans.test.ts'],

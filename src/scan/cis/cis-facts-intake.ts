@@ -110,6 +110,7 @@ export async function receiveAssessmentFacts(
           status: 'COMPLETED',
           status_reason: `assessed from the agent's facts (${read.facts.target.mode}: ${read.facts.target.description})`,
           results_json: JSON.stringify(result.results),
+          facts_mode: read.facts.target.mode,
           updated_at: at,
         })
         .where('scan_id', '=', w.scan_id)

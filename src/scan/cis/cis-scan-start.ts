@@ -84,6 +84,7 @@ export async function startCisScan(
         resource_id: h.resourceId,
         ...targetState(h),
         results_json: null,
+        facts_mode: null,
         updated_at: at,
       })
       .execute();

@@ -19,6 +19,9 @@ import {
   getCisScan,
   listCisScans,
 } from '../../scan/cis/cis-scan-results.js';
+import { renderAssessmentHtml } from '../../checks/formats/html-assessment-format.js';
+import { htmlToPdf } from '../../reports/pdf/html-pdf-printer.js';
+import { cisScanDocument } from '../../scan/cis/cis-scan-document.js';
 import { requireAccount, requireAdmin } from '../auth/auth-hook.js';
 import { notFound } from '../http/http-error.js';
 import {
@@ -39,6 +42,9 @@ import {
   type ScanResourceParamsT,
 } from './cis-scan-schemas.js';
 import { AccountParams, errorResponses, ErrorSchema, type AccountParamsT } from './route-schemas.js';
+
+/** The version the OpenAPI document states (server-app.ts): transports do not import each other. */
+const VERSION = '0.1.0';
 
 /** An admin of the account targets it alone; the delegated administrator's admin in its own account targets its members too. */
 function scopeOf(req: FastifyRequest, accountId: string): TargetScope {
@@ -250,6 +256,29 @@ function registerResultRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${cisScanId}.csv"`)
         .send(csv);
+    },
+  );
+  app.get(
+    `${base}/report.pdf`,
+    {
+      schema: {
+        params: ScanParams,
+        description:
+          'The scan as a PDF (summary chart, then each assessed host, failures first), printed by Chromium; 503 PDF_RENDERER_UNAVAILABLE without one.',
+        produces: ['application/pdf'],
+        response: { 200: Type.String(), 503: ErrorSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const { accountId, cisScanId } = req.params as ScanParamsT;
+      requireAccount(req, accountId);
+      const doc = await cisScanDocument(db, accountId, cisScanId, { name: 'vigil server', version: VERSION });
+      if (!doc) throw notFound(`CIS scan ${cisScanId}`);
+      const pdf = await htmlToPdf(renderAssessmentHtml(doc));
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="${cisScanId}.pdf"`)
+        .send(pdf);
     },
   );
 }

@@ -69,6 +69,7 @@ export function m0024CisScans(): Migration {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('status_reason', 'text')
         .addColumn('results_json', 'text')
+        .addColumn('facts_mode', 'text')
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('cis_scan_targets_pk', ['scan_id', 'resource_account_id', 'resource_id'])
         .execute();
