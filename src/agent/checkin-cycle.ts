@@ -9,6 +9,8 @@ import { cached, enqueueCached, refreshInventory } from './inventory-refresh.js'
 import type { SpoolEntry } from './inventory-spool.js';
 import { checkinAnswerOf } from './server-answers.js';
 import { networkFields, networkOutcome, prepareNetworkReport } from './network-report.js';
+import { collectAssessmentFacts } from './assessment-report.js';
+import type { AssessmentRequest } from './server-answers.js';
 
 const gunzipAsync = promisify(gunzip);
 /** SHA-256 of nothing: the hash a heartbeat carries before any inventory could be built. */
@@ -33,12 +35,40 @@ export async function checkinCycle(ctx: AgentContext): Promise<CycleResult> {
   const out = await sendCheckin(ctx, heartbeatBody(ctx, meta), 'heartbeat');
   if (out.kind !== 'ok') return 'retry';
   const answer = checkinAnswerOf(out.body);
+  if (answer.assessmentRequest) await sendAssessmentFacts(ctx, meta, answer.assessmentRequest);
   if (answer.wantInventory && meta) {
     await enqueueCached(ctx, meta);
     const again = await drainSpool(ctx);
     return again === 'retry' ? 'retry' : 'done';
   }
   return 'done';
+}
+
+/**
+ * A CIS scan asked for assessment facts: they go at once, in one more heartbeat. A refusal is logged
+ * and not retried in this cycle; the server asks again at the next check-in while its scan waits.
+ */
+async function sendAssessmentFacts(
+  ctx: AgentContext,
+  meta: InventoryMeta | undefined,
+  request: AssessmentRequest,
+): Promise<void> {
+  const facts = await collectAssessmentFacts(ctx, request);
+  if (!facts) return;
+  const body = JSON.stringify({
+    ...common(ctx),
+    inventoryHash: meta?.hash ?? NO_INVENTORY_HASH,
+    assessmentFacts: facts,
+  });
+  const out = await postCheckin(ctx, body);
+  if (out.kind === 'ok') ctx.log('info', 'assessment-facts.sent', { status: out.status });
+  else if (out.kind === 'refused')
+    ctx.log('error', 'assessment-facts.refused', {
+      status: out.status,
+      code: out.code,
+      message: out.message,
+    });
+  else ctx.log('warn', 'assessment-facts.unreachable', { reason: out.reason });
 }
 
 /** Sends every queued inventory, oldest first; `empty` when there was nothing to send. */

@@ -59,4 +59,25 @@ describe('server answers', () => {
     ])
       expect(checkinAnswerOf(body)).toEqual({ wantInventory: false, wantNetworkFacts: false });
   });
+
+  it('takes an assessment request only for a benchmark it has, level 1 or 2 and a known profile', () => {
+    const request = { benchmark: 'cis-debian12', level: 2, profile: 'server' };
+    expect(checkinAnswerOf({ wantInventory: false, assessmentRequest: request })).toEqual({
+      wantInventory: false,
+      wantNetworkFacts: false,
+      assessmentRequest: request,
+    });
+    for (const bad of [
+      { ...request, benchmark: 'cis-rhel9' },
+      { ...request, level: 3 },
+      { ...request, level: '1' },
+      { ...request, profile: 'desktop' },
+      'cis-debian12',
+      null,
+    ])
+      expect(checkinAnswerOf({ assessmentRequest: bad })).toEqual({
+        wantInventory: false,
+        wantNetworkFacts: false,
+      });
+  });
 });

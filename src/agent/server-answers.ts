@@ -1,3 +1,6 @@
+import { BENCHMARKS } from '../checks/benchmarks/benchmark-registry.js';
+import { CHECK_PROFILES, type CheckProfile } from '../checks/model/check-model.js';
+
 /** The parts of the server's answers the agent acts on, checked field by field: a bad field is dropped, never trusted. */
 
 export interface EnrollAnswer {
@@ -12,6 +15,14 @@ export interface CheckinAnswer {
   wantInventory: boolean;
   /** The server holds other network facts than the agent's digest: send them. */
   wantNetworkFacts: boolean;
+  /** A CIS scan waits for this host: the facts of this benchmark, level and profile are wanted. */
+  assessmentRequest?: AssessmentRequest;
+}
+
+export interface AssessmentRequest {
+  benchmark: string;
+  level: 1 | 2;
+  profile: CheckProfile;
 }
 
 /** Header-safe, bounded: a key goes into `Authorization` on every request. */
@@ -41,7 +52,20 @@ export function checkinAnswerOf(body: unknown): CheckinAnswer {
     wantInventory: o?.['wantInventory'] === true,
     wantNetworkFacts: o?.['wantNetworkFacts'] === true,
     ...(interval !== undefined ? { checkinIntervalSeconds: interval } : {}),
+    ...assessmentRequestOf(o?.['assessmentRequest']),
   };
+}
+
+/** Only a benchmark this agent has, a level of 1 or 2 and a known profile: anything else asks nothing. */
+function assessmentRequestOf(v: unknown): { assessmentRequest?: AssessmentRequest } {
+  const o = objectOf(v);
+  const benchmark = o?.['benchmark'];
+  const level = o?.['level'];
+  const profile = o?.['profile'];
+  if (typeof benchmark !== 'string' || !BENCHMARKS.some((b) => b.id === benchmark)) return {};
+  if (level !== 1 && level !== 2) return {};
+  if (!CHECK_PROFILES.includes(profile as CheckProfile)) return {};
+  return { assessmentRequest: { benchmark, level, profile: profile as CheckProfile } };
 }
 
 function objectOf(body: unknown): Record<string, unknown> | undefined {

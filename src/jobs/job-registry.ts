@@ -11,6 +11,7 @@ import { createVulnDbUpdateTask } from './vulndb-update-job.js';
 import { createNetworkAnalysisTask } from './network-analysis-job.js';
 import { createImageWindowTask } from './image-window-job.js';
 import { createRegistryPollTask } from './registry-poll-job.js';
+import { createCisScanTask } from './cis-scan-job.js';
 import { runsTasks, type ProcessRole, type TaskRole } from '../core/process-role.js';
 
 export interface BackgroundJob {
@@ -44,6 +45,8 @@ export const BACKGROUND_JOBS: readonly BackgroundJob[] = [
   { role: 'scheduler', create: createNetworkAnalysisTask },
   { role: 'scheduler', create: createImageWindowTask },
   { role: 'scheduler', create: createRegistryPollTask },
+  // Starts due CIS scans and closes timed-out ones (facts are assessed where they arrive: the check-in).
+  { role: 'scheduler', create: createCisScanTask },
 ];
 
 /** The jobs a process in `role` runs. */

@@ -32,6 +32,7 @@ import { registerInspector2Routes } from './inspector2/inspector2-routes.js';
 import { registerRegistryRoutes } from './routes/registry-routes.js';
 import { registerRegistryEventRoutes } from './routes/registry-event-routes.js';
 import { registerImageScanningRoutes } from './routes/image-scanning-routes.js';
+import { registerCisScanRoutes } from './routes/cis-scan-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -73,6 +74,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerRegistryRoutes,
   registerRegistryEventRoutes,
   registerImageScanningRoutes,
+  registerCisScanRoutes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),
 ];

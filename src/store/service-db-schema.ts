@@ -3,6 +3,12 @@ import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable 
 import type { CloudNetworkTable, HostNetworkTable, NetworkSettingsTable } from './network-schema.js';
 import type { VexDocumentTable } from './vex-schema.js';
 import type {
+  CisScanConfigTable,
+  CisScanTable,
+  CisScanTargetTable,
+  HostAssessmentFactsTable,
+} from './cis-schema.js';
+import type {
   ImageLayerChainTable,
   ImageScanConfigTable,
   RegistryImageTable,
@@ -369,4 +375,8 @@ export interface ServiceDatabase {
   image_scan_configs: ImageScanConfigTable;
   registry_images: RegistryImageTable;
   image_layer_chains: ImageLayerChainTable;
+  host_assessment_facts: HostAssessmentFactsTable;
+  cis_scan_configs: CisScanConfigTable;
+  cis_scans: CisScanTable;
+  cis_scan_targets: CisScanTargetTable;
 }

@@ -29,6 +29,7 @@ import { m0010Inspector2Compat } from './migrations/m0010-inspector2-compat.js';
 import { m0017NetworkReachability } from './migrations/m0017-network-reachability.js';
 import { m0019VexDocuments } from './migrations/m0019-vex-documents.js';
 import { m0020FindingsRangeIndexes } from './migrations/m0020-findings-range-indexes.js';
+import { m0024CisScans } from './migrations/m0024-cis-scans.js';
 import { m0022ImageLayers } from './migrations/m0022-image-layers.js';
 import { m0013Registries } from './migrations/m0013-registries.js';
 import { m0021NetworkSettings } from './migrations/m0021-network-settings.js';
@@ -74,6 +75,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0020-findings-range-indexes': m0020FindingsRangeIndexes(),
     '0021-network-settings': m0021NetworkSettings(),
     '0022-image-layers': m0022ImageLayers(),
+    '0024-cis-scans': m0024CisScans(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

@@ -128,6 +128,15 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('image_scan_configs').selectAll().orderBy('account_id').execute(),
     await k.selectFrom('network_settings').selectAll().orderBy('account_id').execute(),
     await k.selectFrom('image_layer_chains').selectAll().orderBy('resource_id').execute(),
+    await k.selectFrom('cis_scan_configs').selectAll().orderBy('id').execute(),
+    await k.selectFrom('cis_scans').selectAll().orderBy('id').execute(),
+    await k.selectFrom('cis_scan_targets').selectAll().orderBy('scan_id').orderBy('resource_id').execute(),
+    await k
+      .selectFrom('host_assessment_facts')
+      .selectAll()
+      .orderBy('account_id')
+      .orderBy('resource_id')
+      .execute(),
   ];
   return JSON.stringify(tables);
 }

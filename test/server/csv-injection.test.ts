@@ -167,6 +167,7 @@ it('refuses control and bidi characters in a resource id on every route that tak
     .flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })));
   expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
     'DELETE /v1/accounts/{accountId}/resources/{resourceId}',
+    'GET /v1/accounts/{accountId}/cis-scans/{cisScanId}/resources/{resourceId}/checks',
     'GET /v1/accounts/{accountId}/resources/{resourceId}',
     'GET /v1/accounts/{accountId}/resources/{resourceId}/packages',
     'PATCH /v1/accounts/{accountId}/resources/{resourceId}',
@@ -183,7 +184,10 @@ it('refuses control and bidi characters in a resource id on every route that tak
   const bodies: Record<string, unknown> = { PATCH: { tags: {} }, POST: inventory };
   for (const bad of BAD_IDS) {
     for (const r of routes) {
-      const path = r.path.replace('{accountId}', 'a').replace('{resourceId}', encodeURIComponent(bad));
+      const path = r.path
+        .replace('{accountId}', 'a')
+        .replace('{cisScanId}', 'cisscan-1')
+        .replace('{resourceId}', encodeURIComponent(bad));
       const res = await call(rs.base, admin, r.method, path, bodies[r.method]);
       expect({ route: r, bad, status: res.status, code: (res.json as { code?: string }).code }).toEqual({
         route: r,

@@ -123,6 +123,14 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/scan/registry-events.ts': ['test/registries/registry-stores.test.ts'],
   'src/scan/registry-poll.ts': ['test/registries/registry-polling.test.ts'],
   'src/scan/watched-image-scan.ts': ['test/registries/registry-stores.test.ts'],
+  'src/scan/cis/cis-coverage.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-facts-intake.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-scan-document.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-scan-configs.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-scan-progress.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-scan-results.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-scan-settle.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-scan-start.ts': ['test/cis/cis-scans.test.ts'],
 };
 
 /** Folders above the store (domain and application) whose modules may hold repository code. */

@@ -135,3 +135,66 @@ function messageOf(reason: CoverageReason, f: CoverageFacts): string | null {
       return f.outcomeMessage;
   }
 }
+
+/** CIS scans (issue 16): coverage of a host for scan type `CIS`, decided from what the service DB holds. */
+export const CIS_COVERAGE_REASONS = [
+  'PENDING_INITIAL_SCAN',
+  'SUCCESSFUL',
+  'SCAN_IN_PROGRESS',
+  'UNSUPPORTED_OS',
+  'AGENT_OFFLINE',
+  'RESOURCE_TERMINATED',
+] as const;
+export type CisCoverageReason = (typeof CIS_COVERAGE_REASONS)[number];
+
+const CIS_ACTIVE: ReadonlySet<CisCoverageReason> = new Set([
+  'SUCCESSFUL',
+  'PENDING_INITIAL_SCAN',
+  'SCAN_IN_PROGRESS',
+]);
+
+/** `debian 11`, for messages: an OS from resource details, whatever its field types. */
+export function osLabel(os: { family?: unknown; version?: unknown } | null | undefined): string {
+  const part = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  return `${part(os?.family)} ${part(os?.version)}`.trim() || 'an unknown OS';
+}
+
+/** The benchmarks vigil has: CIS Debian 12 only. Unknown OS (no inventory yet) is not refused. */
+export function cisOsSupported(os: { family?: unknown; version?: unknown } | null | undefined): boolean {
+  if (!os || typeof os.family !== 'string') return true;
+  return os.family === 'debian' && typeof os.version === 'string' && /^12(\.|$)/.test(os.version);
+}
+
+export interface CisCoverageFacts {
+  deleted: boolean;
+  os: { family?: unknown; version?: unknown } | null | undefined;
+  /** Absent: no agent reports this host (pushed inventories, cloud network only). */
+  agent?: { lastCheckinAt: string; offlineAt: string };
+  /** A scan waits for this host's facts. */
+  inProgress: boolean;
+  /** When the host's last assessment facts arrived (null: never). */
+  lastFactsAt: string | null;
+}
+
+/**
+ * A host's CIS coverage, by precedence: gone; an OS no benchmark covers; no agent, or a silent one
+ * (facts come only from an agent); a scan waiting for it; then whether facts ever arrived.
+ */
+export function decideCisCoverage(
+  f: CisCoverageFacts,
+  now: Date,
+): { status: CoverageStatus; reason: CisCoverageReason; message: string | null } {
+  const at = now.toISOString();
+  const decide = (reason: CisCoverageReason, message: string | null) => {
+    const status: CoverageStatus = CIS_ACTIVE.has(reason) ? 'ACTIVE' : 'INACTIVE';
+    return { status, reason, message };
+  };
+  if (f.deleted) return decide('RESOURCE_TERMINATED', null);
+  if (!cisOsSupported(f.os))
+    return decide('UNSUPPORTED_OS', `no CIS benchmark for ${osLabel(f.os)}`);
+  if (!f.agent) return decide('AGENT_OFFLINE', 'no vigil agent reports this host: CIS facts come from an agent');
+  if (f.agent.offlineAt <= at) return decide('AGENT_OFFLINE', `no check-in from the agent since ${f.agent.lastCheckinAt}`);
+  if (f.inProgress) return decide('SCAN_IN_PROGRESS', 'a CIS scan waits for the agent to send its facts');
+  if (f.lastFactsAt === null) return decide('PENDING_INITIAL_SCAN', null);
+  return decide('SUCCESSFUL', `facts received ${f.lastFactsAt}`);
+}

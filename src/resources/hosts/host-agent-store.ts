@@ -25,6 +25,8 @@ export interface HostCheckinState {
   /** The coverage reason now shown, and the last scan's own outcome (null: no coverage row). */
   reason: string | null;
   outcome: string | null;
+  /** Set when a CIS scan waits for this host's assessment facts: the highest security level asked. */
+  cisPendingLevel?: string;
 }
 
 /** Stands for the key's hash in the compiled lookup (a value no SHA-256 hex digest can be). */
@@ -53,6 +55,17 @@ function keyLookup(db: Db) {
       'h.stale_at',
       'c.reason',
       'c.outcome',
+      // The highest level a CIS scan waits on this host for (LEVEL_2 > LEVEL_1): a heartbeat stays one query.
+      (eb) =>
+        eb
+          .selectFrom('cis_scan_targets as t')
+          .innerJoin('cis_scans as s', 's.id', 't.scan_id')
+          .select((e) => e.fn.max('s.security_level').as('level'))
+          .whereRef('t.resource_account_id', '=', 'k.account_id')
+          .whereRef('t.resource_id', '=', 'k.resource_id')
+          .where('t.status', '=', 'PENDING')
+          .where('s.status', '=', 'IN_PROGRESS')
+          .as('cis_pending_level'),
     ])
     .where('k.secret_hash', '=', KEY_PLACEHOLDER)
     .where('k.revoked_at', 'is', null);
@@ -94,6 +107,7 @@ export async function hostOfKey(db: Db, presented: string): Promise<HostCheckinS
     staleAt: r.stale_at,
     reason: r.reason ?? null,
     outcome: r.outcome ?? null,
+    ...(r.cis_pending_level ? { cisPendingLevel: r.cis_pending_level } : {}),
   };
 }
 

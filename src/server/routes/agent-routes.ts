@@ -7,6 +7,12 @@ import type { ServiceContext } from '../../jobs/service-context.js';
 import { enrollHost } from '../../resources/hosts/host-enrollment.js';
 import { checkIn, type CheckinBody as CheckinInput } from '../../scan/host-checkin.js';
 import { checkInNetwork, readCheckinFacts } from '../../scan/network-checkin.js';
+import {
+  assessmentRequestFor,
+  pendingAssessment,
+  readCheckinAssessmentFacts,
+  receiveAssessmentFacts,
+} from '../../scan/cis/cis-facts-intake.js';
 import { CHECKIN_ROUTE, ENROLL_ROUTE, hostOf } from '../auth/host-auth.js';
 import { acceptGzipBodies } from '../http/gzip-body.js';
 import { HttpError } from '../http/http-error.js';
@@ -118,8 +124,17 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
           ...(body.hostname !== undefined ? { hostname: body.hostname } : {}),
           ...(body.ipAddresses !== undefined ? { ipAddresses: body.ipAddresses } : {}),
         };
+        const assessment =
+          body.assessmentFacts === undefined ? undefined : readCheckinAssessmentFacts(body.assessmentFacts);
         const answer = await checkIn({ ...ctx, intervalSeconds }, host, input);
-        if (body.networkFacts === undefined && body.networkFactsHash === undefined) return answer;
+        // CIS scans: facts the agent was asked for are assessed; a host a scan waits on is asked for them.
+        if (assessment) await receiveAssessmentFacts(ctx.db, host, assessment, ctx.now());
+        // The key lookup read what scans wait for; only facts just taken can have changed it.
+        const request = assessment
+          ? await pendingAssessment(ctx.db, host)
+          : assessmentRequestFor(host.cisPendingLevel);
+        const asked = { ...answer, ...(request ? { assessmentRequest: request } : {}) };
+        if (body.networkFacts === undefined && body.networkFactsHash === undefined) return asked;
         const network = await checkInNetwork(
           ctx.db,
           host,
@@ -129,7 +144,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
           },
           ctx.now(),
         );
-        return { ...answer, wantNetworkFacts: network.wantNetworkFacts };
+        return { ...asked, wantNetworkFacts: network.wantNetworkFacts };
       },
     );
     done();

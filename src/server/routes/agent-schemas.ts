@@ -68,6 +68,16 @@ export const CheckinBody = Type.Object(
         { additionalProperties: true, description: 'vigil.network-facts v1 (src/network/network-facts.ts)' },
       ),
     ),
+    assessmentFacts: Type.Optional(
+      Type.Object(
+        {},
+        {
+          additionalProperties: true,
+          description:
+            'vigil.assessment-facts/v1 (src/checks/facts/fact-model.ts), sent when a check-in answer asked',
+        },
+      ),
+    ),
     networkFactsHash: Type.Optional(
       Type.String({
         pattern: '^[0-9a-f]{64}$',
@@ -90,4 +100,14 @@ export const CheckinAnswer = Type.Object({
   wantInventory: Type.Boolean(),
   serverTime: Type.String(),
   wantNetworkFacts: Type.Optional(Type.Boolean()),
+  assessmentRequest: Type.Optional(
+    Type.Object(
+      {
+        benchmark: Type.String(),
+        level: Type.Union([Type.Literal(1), Type.Literal(2)]),
+        profile: Type.String(),
+      },
+      { description: 'A CIS scan waits for this host: collect these facts and send them as assessmentFacts' },
+    ),
+  ),
 });

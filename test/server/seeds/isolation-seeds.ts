@@ -9,6 +9,7 @@ import { seedVex } from './vex-seed.js';
 import { seedWebhooks } from './webhooks-seed.js';
 import { seedVulnDbImports } from './vulndb-imports-seed.js';
 import { seedRegistries } from './registries-seed.js';
+import { seedCisScans } from './cis-scan-seed.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
 
 /**
@@ -27,6 +28,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedCloudNetwork,
   seedRegistries,
   seedNetworkSettings,
+  seedCisScans,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
