@@ -1,3 +1,4 @@
+import { runAsJob } from '../core/log/job-context.js';
 import type { BackgroundTask } from './service-context.js';
 
 /**
@@ -15,13 +16,15 @@ export function pollingTask(
   /** A run asked for by runOnce (an upload's re-match): the loop's next tick waits for it. */
   let asked: Promise<void> | undefined;
   let stopped = true;
-  const run = async (): Promise<void> => {
-    try {
-      await once();
-    } catch (err) {
-      onError(err);
-    }
-  };
+  // Each run is one job run for the logs: its lines, and its error's, carry the job's name and a run id.
+  const run = (): Promise<void> =>
+    runAsJob(name, async () => {
+      try {
+        await once();
+      } catch (err) {
+        onError(err);
+      }
+    });
   const tick = (): void => {
     if (stopped) return;
     running = (asked ?? Promise.resolve()).then(run).finally(() => {
@@ -45,7 +48,7 @@ export function pollingTask(
     async runOnce() {
       // Serialized with the loop both ways: it waits for a scheduled run, and a tick due meanwhile waits for it.
       while (running ?? asked) await (running ?? asked);
-      const p = once();
+      const p = runAsJob(name, once);
       const settled = p.then(
         () => undefined,
         () => undefined,

@@ -1,3 +1,4 @@
+import { publishMetric } from '../core/metrics/metric-events.js';
 import { rematchFromImportLog } from '../scan/rematch-from-log.js';
 import { pollingTask } from './polling-task.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
@@ -15,7 +16,11 @@ export function createRematchTask(ctx: ServiceContext, log: JobLogger): Backgrou
     const vulnDb = ctx.vulnDb;
     if (!vulnDb) return;
     // The run's summary is kept in rematch_state.last_run_json (JobLogger only reports failures).
-    await rematchFromImportLog(ctx, vulnDb, { signal: abort.signal });
+    const started = performance.now();
+    const run = await rematchFromImportLog(ctx, vulnDb, { signal: abort.signal });
+    // Only runs that had imports to re-match: an idle poll is not a re-match.
+    if (run)
+      publishMetric('rematchFinished', { mode: run.mode, seconds: (performance.now() - started) / 1000 });
   };
   const loop = pollingTask('rematch', ctx.config.pollIntervalMs, once, (err) => {
     if (!abort.signal.aborted) log.error({ err }, 're-match after a vulnerability DB import failed');

@@ -1,3 +1,4 @@
+import { runAsJob } from '../core/log/job-context.js';
 import { pollingTask } from './polling-task.js';
 import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 import { runImageScan } from '../scan/image-scan-runner.js';
@@ -55,7 +56,8 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
       const scan = await claimFairScan(ctx, { maxPerAccount: scanShareOf(ctx.config), lastServed });
       if (!scan) break;
       lastServed = scan.account_id;
-      const run: Promise<void> = runClaimed(scan)
+      // The scan's own id is its job id: its log lines are found by the id the API gave the caller.
+      const run: Promise<void> = runAsJob('scan', () => runClaimed(scan), scan.id)
         .catch((err: unknown) => {
           // The database went away under the scan: it is queued again once it answers, not left RUNNING.
           unrecorded.add(scan.id);

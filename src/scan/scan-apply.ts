@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { publishMetric } from '../core/metrics/metric-events.js';
 import type { Inventory } from '../core/inventory.js';
 import {
   applyScanOfResourceIn,
@@ -69,6 +70,12 @@ export interface ScanSummary {
  * shows coverage NO_INVENTORY until an inventory with packages arrives.
  */
 export async function applyFinishedScan(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<ScanSummary> {
+  const summary = await applyRetryingRace(db, s);
+  publishMetric('scanFinished', { kind: s.scan.kind, outcome: 'succeeded' });
+  return summary;
+}
+
+async function applyRetryingRace(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<ScanSummary> {
   try {
     return await applyOnce(db, s);
   } catch (err) {

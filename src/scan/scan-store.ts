@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { publishMetric } from '../core/metrics/metric-events.js';
 import type { Kysely, Selectable } from 'kysely';
 import { isVigilError } from '../core/errors/vigil-error.js';
 import type { JobStatus, ScanTable, ServiceDatabase } from '../store/service-db-schema.js';
@@ -112,9 +113,11 @@ export async function failScan(ctx: StoreContext, id: string, err: unknown): Pro
   const error = isVigilError(err)
     ? { code: err.code, message: err.message }
     : { code: 'INTERNAL', message: 'internal error' };
-  await ctx.db
+  const failed = await ctx.db
     .updateTable('scans')
     .set({ status: 'FAILED', error_json: JSON.stringify(error), finished_at: ctx.now().toISOString() })
     .where('id', '=', id)
-    .execute();
+    .returning('kind')
+    .executeTakeFirst();
+  if (failed) publishMetric('scanFinished', { kind: failed.kind, outcome: 'failed' });
 }

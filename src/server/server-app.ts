@@ -8,6 +8,9 @@ import { SecretBox } from '../store/secret-box.js';
 import { installAuth } from './auth/auth-hook.js';
 import { FRAMING_OPTIONS, installErrorMapping } from './http/error-mapping.js';
 import { requestForLog, scrubbingStream } from './http/log-redaction.js';
+import { REQUEST_ID_OPTIONS } from './http/request-id.js';
+import { installMetrics, type MetricsOptions } from './metrics/metrics-routes.js';
+import { jobLogFields } from '../core/log/job-context.js';
 import {
   DEFAULT_SERVICE_CONFIG,
   type BackgroundTask,
@@ -55,6 +58,8 @@ export interface ServerOptions {
   election?: SchedulerElection;
   /** More dependencies /ready checks beside the service DB (the job queue). */
   readiness?: readonly ReadinessCheck[];
+  /** GET /metrics with its scrape token; none → /metrics answers 404 and no metric is kept. */
+  metrics?: MetricsOptions;
 }
 
 declare module 'fastify' {
@@ -84,12 +89,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // No request logging by default; when on, the Authorization header and key/secret fields are redacted.
   const app = Fastify({
     ...FRAMING_OPTIONS,
+    ...REQUEST_ID_OPTIONS,
     logger: opts.logStream
       ? {
           level: 'info',
           stream: scrubbingStream(opts.logStream),
           redact: LOG_REDACT,
           serializers: { req: requestForLog },
+          // A line written while a background job runs names the job and its run (job-context.ts).
+          mixin: () => ({ ...jobLogFields() }),
         }
       : false,
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
@@ -124,6 +132,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // OpenAPI first: it records the routes registered after it.
   if (servesApi(role)) await registerOpenApi(app);
   installErrorMapping(app);
+  // Every role: a worker's scans and a scheduler's jobs are counted where they run (its --health-port).
+  installMetrics(app, ctx, opts.metrics);
   if (servesApi(role)) await registerApi(app, ctx);
   registerHealthRoutes(app, [databaseCheck(ctx), ...(opts.readiness ?? [])]);
   const roleTasks = new RoleTasks(ctx, app.log, role, opts.election ?? soleScheduler());

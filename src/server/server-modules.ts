@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { installAuditLog } from './http/audit-hook.js';
+import { installRequestIdHeader } from './http/request-id.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { registerConsole } from './http/console-static.js';
@@ -40,6 +41,8 @@ import { registerCisScanRoutes } from './routes/cis-scan-routes.js';
  * one line here plus its own files.
  */
 export const SERVER_HOOKS: ReadonlyArray<(app: FastifyInstance, ctx: ServiceContext) => Promise<void>> = [
+  // First: every answer names its request, a refusal by a hook below too.
+  installRequestIdHeader,
   installJsonBodyParser,
   installRateLimit,
   installAuditLog,

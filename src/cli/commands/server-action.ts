@@ -16,6 +16,7 @@ import {
   soleScheduler,
   type SchedulerElection,
 } from '../../jobs/scheduler-election.js';
+import { readMetricsToken } from '../../server/metrics/metrics-token-file.js';
 
 /** Scans in flight get this long to finish on SIGTERM (under Kubernetes' default 30 s grace period). */
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
@@ -38,6 +39,9 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
       { role },
     );
   }
+  // Before the DB is opened: a bad token file stops the start with nothing done.
+  const metricsToken =
+    opts.metricsTokenFile !== undefined ? readMetricsToken(opts.metricsTokenFile) : undefined;
   const { db, secrets } = await openWithSecrets(opts, io);
   if (servesApi(role)) await sayIfNoKey(io, db);
   // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
@@ -52,6 +56,7 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
     role,
     election: electionOf(db, opts, notice),
     ...(opts.logRequests ? { logStream: process.stderr } : {}),
+    ...(metricsToken !== undefined ? { metrics: { token: metricsToken } } : {}),
   });
   const port = servesApi(role) ? opts.port : opts.healthPort;
   if (port !== undefined) {
@@ -129,6 +134,7 @@ export interface ServerOptions {
   egressIdleTimeoutMs?: number;
   egressMinBytesPerSecond?: number;
   secretKeyFile?: string;
+  metricsTokenFile?: string;
   updateCron?: string;
   importMaxBytes?: number;
   updateSource?: string[];

@@ -84,6 +84,10 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       '--secret-key-file <file>',
       'the key secrets are stored under (made on first start, mode 0600; default beside the SQLite DB)',
     )
+    .option(
+      '--metrics-token-file <file>',
+      'turn on GET /metrics (Prometheus) for scrapers that send this bearer token (one line, ≥16 chars)',
+    )
     .action(async (opts: ServerOptions) => {
       await (await import('./server-action.js')).runServer(io, opts);
     });

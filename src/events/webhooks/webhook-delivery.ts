@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { publishMetric } from '../../core/metrics/metric-events.js';
 import type { Egress } from '../../egress/egress-client.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { webhookSecretContext } from '../../store/secret-contexts.js';
@@ -87,4 +88,5 @@ async function record(
     .where('seq', '=', Number(head.seq))
     .where('status', '=', 'PENDING')
     .execute();
+  if (!outcome.ok) publishMetric('webhookAttemptFailed', { final: failed });
 }
