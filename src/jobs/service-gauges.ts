@@ -6,7 +6,7 @@ type Db = Kysely<ServiceDatabase>;
 
 /** One kind of queued work: how many wait, and since when the oldest does. */
 export interface QueueDepth {
-  /** `scan:image`, `report`, `webhook-delivery`, `event-fanout`, `rematch`. */
+  /** `scan:image` (`scan:KIND`), `report`, `webhook-delivery`, `rematch`. */
   jobType: string;
   depth: number;
   /** When the oldest waiting one was queued (ISO text); undefined when none waits. */
@@ -21,22 +21,21 @@ export interface CoverageCount {
 
 /**
  * The work waiting in the service DB, per job type, for /metrics. Each is an indexed read of the
- * waiting rows only (scans and reports by (status, created_at), undelivered events by (delivered_at,
- * seq), deliveries by (subscription_id, status, …) joined from the few subscriptions), so a scrape
+ * waiting rows only (scans and reports by (status, created_at), deliveries by (subscription_id,
+ * status, …) joined from the few subscriptions, the re-match by the import log's seq), so a scrape
  * costs the backlog, not the history. Every job type is listed, at 0 when nothing waits.
  */
 export async function queueDepths(db: Db, vulnDb?: LoggedVulnDb): Promise<QueueDepth[]> {
-  const [scans, reports, deliveries, events, rematch] = await Promise.all([
+  const [scans, reports, deliveries, rematch] = await Promise.all([
     queuedScans(db),
     queuedReports(db),
     pendingDeliveries(db),
-    pendingEvents(db),
     vulnDb ? pendingRematch(db, vulnDb) : Promise.resolve({ jobType: 'rematch', depth: 0 }),
   ]);
   const imageScans = scans.some((s) => s.jobType === 'scan:image')
     ? []
     : [{ jobType: 'scan:image', depth: 0 }];
-  return [...scans, ...imageScans, reports, deliveries, events, rematch];
+  return [...scans, ...imageScans, reports, deliveries, rematch];
 }
 
 async function queuedScans(db: Db): Promise<QueueDepth[]> {
@@ -76,16 +75,6 @@ async function pendingDeliveries(db: Db): Promise<QueueDepth> {
   return depthOf('webhook-delivery', r?.n, r?.oldest);
 }
 
-/** Events in the outbox not yet fanned out to the subscriptions' delivery lanes. */
-async function pendingEvents(db: Db): Promise<QueueDepth> {
-  const pending = db.selectFrom('outbox').where('delivered_at', 'is', null);
-  const [count, oldest] = await Promise.all([
-    pending.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirst(),
-    pending.select('created_at').orderBy('seq').limit(1).executeTakeFirst(),
-  ]);
-  return depthOf('event-fanout', count?.n, oldest?.created_at);
-}
-
 /** Imports of the vulnerability DB committed since the last re-match covered (its import log). */
 async function pendingRematch(db: Db, vulnDb: LoggedVulnDb): Promise<QueueDepth> {
   const state = await db
@@ -102,7 +91,8 @@ async function pendingRematch(db: Db, vulnDb: LoggedVulnDb): Promise<QueueDepth>
 
 function depthOf(jobType: string, n: string | number | undefined, oldest: unknown): QueueDepth {
   const depth = Number(n ?? 0);
-  return { jobType, depth, ...(depth > 0 && typeof oldest === 'string' ? { oldestAt: oldest } : {}) };
+  const at = oldest instanceof Date ? oldest.toISOString() : oldest;
+  return { jobType, depth, ...(depth > 0 && typeof at === 'string' ? { oldestAt: at } : {}) };
 }
 
 /** Coverage rows by status and reason, all accounts together (an index-only read of coverage_status). */

@@ -98,7 +98,7 @@ function registerGauges(ctx: ServiceContext, registers: Registry[]): void {
   };
   new Gauge({
     name: 'vigil_queue_depth',
-    help: 'Jobs waiting, by job type (scan:KIND, report, webhook-delivery, event-fanout, rematch)',
+    help: 'Jobs waiting, by job type (scan:KIND, report, webhook-delivery, rematch)',
     labelNames: ['job_type'] as const,
     registers,
     async collect() {
