@@ -7,8 +7,9 @@
 # ruby + ruby-bundler and composer (lockfile oracles), tinyproxy
 # (the agent behind a proxy), systemd (systemd-analyze verify of the agent's unit), awscli +
 # python3-botocore (the real clients of the Inspector2-compatible API; a newer AWS CLI or botocore already
-# on PATH is used first), faketime (a client with a moved clock) and poppler-utils (pdftotext reads back the
-# PDF reports vigil prints with chromium). No test skips when one is missing: it fails
+# on PATH is used first), faketime (a client with a moved clock), poppler-utils (pdftotext reads back the
+# PDF reports vigil prints with chromium) and python3-prometheus-client (the Prometheus project's parser
+# reads GET /metrics). No test skips when one is missing: it fails
 # naming the tool and its package (test/fixtures/required-tool.ts). Needs root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -19,4 +20,4 @@ apt-get install -y -qq --no-install-recommends \
   postgresql chromium fonts-dejavu-core nftables iptables iproute2 nmap socat ca-certificates strace \
   default-jdk-headless unzip libguava-java libcommons-lang3-java libwagon-http-shaded-java gcc binutils \
   ruby python3-packaging python3-pip libmaven3-core-java php-cli php-composer-semver golang-golang-x-mod-dev composer \
-  cargo ruby-bundler tinyproxy systemd awscli python3-botocore faketime poppler-utils >/dev/null
+  cargo ruby-bundler tinyproxy systemd awscli python3-botocore faketime poppler-utils python3-prometheus-client >/dev/null

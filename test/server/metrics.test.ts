@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
+import { openVulnDb } from '../../src/vulndb/vuln-db.js';
 import { checkin, debianInventory, enroll, inventoryHash } from './fleet/agent-client.js';
 import { openFleetVulnDb } from './fleet/fleet-server.js';
 import {
@@ -15,7 +16,7 @@ import {
   startMetricsServer,
   type MetricsServer,
 } from './metrics-harness.js';
-import { BACKENDS } from './service-db-backends.js';
+import { BACKENDS, sqliteBackend } from './service-db-backends.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -235,3 +236,41 @@ for (const makeBackend of BACKENDS) {
     });
   });
 }
+
+describe('job ids in the logs', () => {
+  it('a background job’s log lines name the job and its run: two failing runs, two ids', async () => {
+    const backend = sqliteBackend();
+    await backend.setup();
+    const { db } = await backend.fresh();
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-metrics-job-'));
+    const vulnDb = await openVulnDb(join(dir, 'vulndb.sqlite'));
+    const failures: Array<Record<string, unknown>> = [];
+    const app = await buildServer({
+      db,
+      vulnDb,
+      store: vulnDb.store,
+      config: { pollIntervalMs: 20 },
+      logStream: {
+        write: (l) => {
+          const line = JSON.parse(l) as Record<string, unknown>;
+          if (line['msg'] === 're-match after a vulnerability DB import failed') failures.push(line);
+        },
+      },
+    });
+    try {
+      // A vulnerability DB closed under the running server: every re-match run fails and says so.
+      await vulnDb.close();
+      while (failures.length < 2) await new Promise((r) => setTimeout(r, 20));
+      expect(failures.slice(0, 2).map((l) => l['job'])).toEqual(['rematch', 'rematch']);
+      const ids = failures.map((l) => l['jobId']);
+      expect(ids[0]).toMatch(UUID);
+      expect(ids[1]).toMatch(UUID);
+      expect(ids[0]).not.toBe(ids[1]);
+    } finally {
+      await app.close();
+      await db.close();
+      await backend.teardown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -65,6 +65,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/findings/vex/vex-load.ts': ['test/vex/vex-server.test.ts'],
   'src/jobs/history-purge.ts': ['test/server/history-purge.test.ts'],
   'src/jobs/retention-task.ts': ['test/server/retention-purge.test.ts'],
+  'src/jobs/service-gauges.ts': ['test/server/metrics.test.ts'],
   'src/reports/exports/findings-export.ts': ['test/server/reports-findings.test.ts'],
   'src/reports/exports/report-list.ts': ['test/server/job-stores.test.ts'],
   'src/reports/exports/report-store.ts': [
