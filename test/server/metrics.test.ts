@@ -159,6 +159,19 @@ for (const makeBackend of BACKENDS) {
       expect(scan.json['status']).toBe('FAILED');
     });
 
+    it('a findings report waits in the queue until the report worker runs it', async () => {
+      const queued = await api(m.base, m.key, 'POST', '/v1/reports', { format: 'CSV' });
+      expect(queued.status).toBe(202);
+      m.advance(30);
+      const waiting = await m.scrape();
+      expect(waiting.value('vigil_queue_depth', { job_type: 'report' })).toBe(1);
+      expect(waiting.value('vigil_queue_oldest_age_seconds', { job_type: 'report' })).toBe(30);
+      await m.runJob('report-worker');
+      const done = await m.scrape();
+      expect(done.value('vigil_queue_depth', { job_type: 'report' })).toBe(0);
+      expect(done.value('vigil_queue_oldest_age_seconds', { job_type: 'report' })).toBe(0);
+    });
+
     it('a webhook to a refusing 127.0.0.1 endpoint: each failed attempt +1, the last one final', async () => {
       const port = await refusingPort();
       const sub = await api(m.base, m.key, 'POST', `/v1/accounts/${ACCOUNT}/webhooks`, {
