@@ -16,6 +16,7 @@ import {
   startMetricsServer,
   type MetricsServer,
 } from './metrics-harness.js';
+import { Scrape } from './metrics-scrape.js';
 import { BACKENDS, sqliteBackend } from './service-db-backends.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -75,6 +76,23 @@ for (const makeBackend of BACKENDS) {
       // The requests above, by route template and status class.
       const label = { method: 'GET', route: '/metrics', status_class: '4xx' };
       expect(s.count('vigil_http_request_duration_seconds', label)).toBe(3);
+
+      // A worker serves no API, only the probes and, given the token, its own counters.
+      const worker = await buildServer({
+        db,
+        role: 'worker',
+        background: false,
+        metrics: { token: METRICS_TOKEN },
+      });
+      try {
+        const base = await worker.listen({ port: 0, host: '127.0.0.1' });
+        expect((await api(base, m.key, 'GET', `/v1/accounts/${ACCOUNT}/resources`)).status).toBe(404);
+        expect((await Scrape.of(base, METRICS_TOKEN)).types()).toMatchObject({
+          vigil_scans_completed_total: 'counter',
+        });
+      } finally {
+        await worker.close();
+      }
 
       const off = await buildServer({ db, background: false });
       try {
