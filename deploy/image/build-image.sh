@@ -55,6 +55,10 @@ mkdir -p "$WORK/app"
 tar -xzf "$WORK/vigil-$VERSION.tgz" -C "$WORK/app" --strip-components=1
 cp "$REPO/package-lock.json" "$WORK/app/"
 (cd "$WORK/app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >&2)
+# The lockfile also declares the dev dependencies, which are not installed: left in, it would make every
+# scanner (vigil's too) report the test runner and the linter as part of the image.
+# node_modules/.package-lock.json, which npm writes, lists what is installed.
+rm "$WORK/app/package-lock.json"
 
 # better-sqlite3's addon: the one the repository's `npm ci` built is reused when it is the same
 # better-sqlite3 version for the same Node ABI as the image's Node; otherwise it is compiled here.
