@@ -58,6 +58,17 @@ export function unitServerArgs(unit: Unit): string[] {
   return argv.slice(UNIT_PREFIX.length).map((a) => a.replace(/^%d\//, '/run/secrets/'));
 }
 
+/**
+ * The arguments a container of ROLE runs with: the unit's, plus `--health-port 8081` for the roles
+ * without an API (in a container they serve /health and /ready there for the runtime's probes; under
+ * systemd the unit is supervised instead, and several workers on one host would collide on one port).
+ */
+export function containerArgs(role: Role): string[] {
+  const args = unitServerArgs(readUnit(ROLE_UNITS[role]));
+  return role === 'api' ? args : [...args.slice(0, 2), '--health-port', HEALTH_PORT, ...args.slice(2)];
+}
+export const HEALTH_PORT = '8081';
+
 /** Environment= lines of a unit as a record. */
 export function unitEnvironment(unit: Unit): Record<string, string> {
   const env: Record<string, string> = {};

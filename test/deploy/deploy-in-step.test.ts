@@ -4,6 +4,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import {
   COMPOSE_FILE,
+  HEALTH_PORT,
+  containerArgs,
   K8S_FILE,
   ROLES,
   ROLE_UNITS,
@@ -12,7 +14,6 @@ import {
   readManifests,
   readUnit,
   unitEnvironment,
-  unitServerArgs,
 } from './deploy-files.js';
 
 /** The Kubernetes kinds the manifests may hold, each with its schema-checked model (kubernetes-models). */
@@ -33,8 +34,9 @@ interface Container {
   args: string[];
   image: string;
   env: { name: string; value: string }[];
-  livenessProbe?: { httpGet: { path: string } };
-  readinessProbe?: { httpGet: { path: string } };
+  ports?: { name: string; containerPort: number }[];
+  livenessProbe?: { httpGet: { path: string; port: string } };
+  readinessProbe?: { httpGet: { path: string; port: string } };
 }
 interface DeploymentShape {
   kind: 'Deployment';
@@ -74,7 +76,7 @@ describe('deploy/compose.yaml is in step with the systemd units', () => {
   it.each(ROLES)('%s: the same command line, environment and stop timeout as its unit', (role) => {
     const unit = readUnit(ROLE_UNITS[role]);
     const service = compose.services[role];
-    expect(service?.command).toEqual(unitServerArgs(unit));
+    expect(service?.command).toEqual(containerArgs(role));
     expect(service?.environment).toEqual(unitEnvironment(unit));
     expect(service?.stop_grace_period).toBe(one(unit, 'Service.TimeoutStopSec'));
     // Every credential the unit loads is a compose secret of that service, under the same name.
@@ -86,9 +88,7 @@ describe('deploy/compose.yaml is in step with the systemd units', () => {
   it('the check can fail: a command that drifts from the unit is caught', () => {
     const text = readFileSync(COMPOSE_FILE, 'utf8');
     const drifted = readCompose(text.replace('- scheduler\n', '- all\n'));
-    expect(drifted.services['scheduler']?.command).not.toEqual(
-      unitServerArgs(readUnit(ROLE_UNITS.scheduler)),
-    );
+    expect(drifted.services['scheduler']?.command).not.toEqual(containerArgs('scheduler'));
   });
 });
 
@@ -116,7 +116,7 @@ describe('deploy/kubernetes/vigil.yaml', () => {
   });
 
   it.each(ROLES)('%s: the same arguments as compose and the unit, as the non-root image user', (role) => {
-    expect(container(role).args).toEqual(readCompose().services[role]?.command);
+    expect(container(role).args).toEqual(containerArgs(role));
     expect(container(role).image).toBe(readCompose().services[role]?.image);
     const env = Object.fromEntries(container(role).env.map((e) => [e.name, e.value]));
     expect(env).toEqual(unitEnvironment(readUnit(ROLE_UNITS[role])));
@@ -125,11 +125,15 @@ describe('deploy/kubernetes/vigil.yaml', () => {
     expect(security.runAsUser).toBe(10001);
   });
 
-  it('runs two workers, and probes the api on /health (alive) and /ready (serving)', () => {
+  it('runs two workers, and probes every role on /health (alive) and /ready (serving)', () => {
     expect(deployment('worker').spec.replicas).toBe(2);
     expect(deployment('scheduler').spec.replicas).toBe(1);
-    expect(container('api').livenessProbe?.httpGet.path).toBe('/health');
-    expect(container('api').readinessProbe?.httpGet.path).toBe('/ready');
+    for (const role of ROLES) {
+      expect(container(role).livenessProbe?.httpGet.path).toBe('/health');
+      expect(container(role).readinessProbe?.httpGet.path).toBe('/ready');
+      const port = container(role).ports?.find((p) => p.name === container(role).livenessProbe?.httpGet.port);
+      expect(String(port?.containerPort)).toBe(role === 'api' ? '8080' : HEALTH_PORT);
+    }
     const service = readManifests().find((m) => m['kind'] === 'Service') as {
       spec: { selector: Record<string, string> };
     };
