@@ -5,7 +5,8 @@
 # nftables + iptables + iproute2 (network namespaces: firewalls under test), nmap + socat (the
 # reachability proof's scanner and listeners), python3-pip (pip's requirements parser as an oracle), cargo,
 # ruby + ruby-bundler and composer (lockfile oracles), tinyproxy
-# (the agent behind a proxy), systemd (systemd-analyze verify of the agent's unit), awscli +
+# (the agent behind a proxy), systemd (systemd-analyze verify of the agent's and the server's units;
+# debootstrap + umoci + skopeo also build vigil's own image, deploy/image/build-image.sh), awscli +
 # python3-botocore (the real clients of the Inspector2-compatible API; a newer AWS CLI or botocore already
 # on PATH is used first), faketime (a client with a moved clock), poppler-utils (pdftotext reads back the
 # PDF reports vigil prints with chromium) and python3-prometheus-client (the Prometheus project's parser
