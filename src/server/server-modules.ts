@@ -34,6 +34,7 @@ import { registerRegistryRoutes } from './routes/registry-routes.js';
 import { registerRegistryEventRoutes } from './routes/registry-event-routes.js';
 import { registerImageScanningRoutes } from './routes/image-scanning-routes.js';
 import { registerCisScanRoutes } from './routes/cis-scan-routes.js';
+import { registerAppliedObjectRoutes } from './routes/applied-object-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -78,6 +79,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerRegistryEventRoutes,
   registerImageScanningRoutes,
   registerCisScanRoutes,
+  registerAppliedObjectRoutes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),
 ];

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable } from './fleet-schema.js';
 import type { CloudNetworkTable, HostNetworkTable, NetworkSettingsTable } from './network-schema.js';
 import type { VexDocumentTable } from './vex-schema.js';
+import type { AppliedObjectTable } from './applied-schema.js';
 import type {
   CisScanConfigTable,
   CisScanTable,
@@ -379,4 +380,5 @@ export interface ServiceDatabase {
   cis_scan_configs: CisScanConfigTable;
   cis_scans: CisScanTable;
   cis_scan_targets: CisScanTargetTable;
+  applied_objects: AppliedObjectTable;
 }

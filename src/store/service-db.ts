@@ -33,6 +33,7 @@ import { m0024CisScans } from './migrations/m0024-cis-scans.js';
 import { m0022ImageLayers } from './migrations/m0022-image-layers.js';
 import { m0013Registries } from './migrations/m0013-registries.js';
 import { m0021NetworkSettings } from './migrations/m0021-network-settings.js';
+import { m0025AppliedObjects } from './migrations/m0025-applied-objects.js';
 import { ServiceDbError } from './service-db-error.js';
 import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
 import { wellFormedSqlite } from './sqlite-well-formed.js';
@@ -76,6 +77,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0021-network-settings': m0021NetworkSettings(),
     '0022-image-layers': m0022ImageLayers(),
     '0024-cis-scans': m0024CisScans(),
+    '0025-applied-objects': m0025AppliedObjects(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

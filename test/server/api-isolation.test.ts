@@ -137,6 +137,7 @@ async function dataSnapshot(): Promise<string> {
       .orderBy('account_id')
       .orderBy('resource_id')
       .execute(),
+    await k.selectFrom('applied_objects').selectAll().orderBy('account_id').orderBy('object_id').execute(),
   ];
   return JSON.stringify(tables);
 }

@@ -19,6 +19,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
     expect(names.sort()).toEqual([
       'accounts',
       'api_keys',
+      'applied_objects',
       'audit_log',
       'aws_access_keys',
       'cis_scan_configs',

@@ -10,6 +10,7 @@ const REPO = join(import.meta.dirname, '../..');
  * A new repository module fails the first test below until it is listed here with such a suite.
  */
 const SUITES: Readonly<Record<string, readonly string[]>> = {
+  'src/accounts/applied-objects.ts': ['test/apply/applied-objects.test.ts'],
   'src/accounts/account-views.ts': ['test/server/accounts-scanning.test.ts'],
   'src/accounts/api-keys.ts': ['test/server/keys-lifecycle.test.ts', 'test/server/audit-log.test.ts'],
   'src/accounts/aws-access-keys.ts': ['test/server/inspector2-stores.test.ts'],

@@ -10,6 +10,7 @@ import { seedWebhooks } from './webhooks-seed.js';
 import { seedVulnDbImports } from './vulndb-imports-seed.js';
 import { seedRegistries } from './registries-seed.js';
 import { seedCisScans } from './cis-scan-seed.js';
+import { seedAppliedObjects } from './applied-objects-seed.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
 
 /**
@@ -29,6 +30,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedRegistries,
   seedNetworkSettings,
   seedCisScans,
+  seedAppliedObjects,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
