@@ -8,6 +8,7 @@ import { runProgram } from './program-runner.js';
 import { VIGIL_VERSION } from './vigil-version.js';
 import { registerAdminCommand } from './commands/admin-command.js';
 import { registerAgentCommand } from './commands/agent-command.js';
+import { registerApplyCommand } from './commands/apply-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 
 /** A command module adds its subcommand to the program; the list below is every command vigil has. */
@@ -21,6 +22,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerServerCommand,
   registerAdminCommand,
   registerAgentCommand,
+  registerApplyCommand,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -1,0 +1,81 @@
+import { enc, defined, type CollectionKind, type Desired, type LiveObject } from '../apply-kind.js';
+
+interface WebhookDecl {
+  url: string;
+  eventTypes?: string[];
+  enabled?: boolean;
+}
+interface Webhook {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  enabled: boolean;
+  secret?: string;
+}
+
+export const WEBHOOK_EVENT_TYPES = [
+  'vigil.finding.created',
+  'vigil.finding.updated',
+  'vigil.finding.closed',
+  'vigil.scan.completed',
+  'vigil.coverage.changed',
+  'vigil.suppression-rule.created',
+  'vigil.suppression-rule.updated',
+  'vigil.suppression-rule.deleted',
+  'vigil.vex-document.created',
+  'vigil.vex-document.deleted',
+];
+
+const path = (a: string): string => `/v1/accounts/${enc(a)}/webhooks`;
+const sorted = (l: string[] | undefined): string[] | undefined => (l ? [...l].sort() : undefined);
+
+/**
+ * Webhook subscriptions, known by their URL (`/v1/accounts/{a}/webhooks`). The signing secret is made
+ * by the server and shown once, when apply creates the subscription.
+ */
+export const webhooksKind: CollectionKind = {
+  shape: 'collection',
+  key: 'webhooks',
+  title: 'webhook',
+  itemSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['url'],
+    properties: {
+      url: { type: 'string', minLength: 1, maxLength: 2000, pattern: '^https?://' },
+      eventTypes: {
+        type: 'array',
+        uniqueItems: true,
+        maxItems: 10,
+        items: { enum: WEBHOOK_EVENT_TYPES },
+        description: 'Left out: every event type.',
+      },
+      enabled: { type: 'boolean' },
+    },
+  },
+  identityOf: (item) => (item as WebhookDecl).url,
+  desired(item): Promise<Desired> {
+    const w = item as WebhookDecl;
+    const fields = defined({ eventTypes: sorted(w.eventTypes), enabled: w.enabled });
+    return Promise.resolve({ identity: w.url, fields, body: { url: w.url, ...fields } });
+  },
+  async list(ctx): Promise<LiveObject[]> {
+    const { webhooks } = await ctx.client.get<{ webhooks: Webhook[] }>(path(ctx.accountId));
+    return webhooks.map((w) => ({
+      id: w.id,
+      identity: w.url,
+      fields: { eventTypes: sorted(w.eventTypes), enabled: w.enabled },
+    }));
+  },
+  async create(ctx, d) {
+    const w = await ctx.client.post<Webhook>(path(ctx.accountId), d.body);
+    return { id: w.id, shownOnce: w.secret === undefined ? {} : { secret: w.secret } };
+  },
+  async update(ctx, live, d, changed) {
+    const body = Object.fromEntries(changed.map((k) => [k, d.fields[k]]));
+    await ctx.client.patch(`${path(ctx.accountId)}/${enc(live.id)}`, body);
+  },
+  async remove(ctx, live) {
+    await ctx.client.delete(`${path(ctx.accountId)}/${enc(live.id)}`);
+  },
+};
