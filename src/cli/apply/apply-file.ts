@@ -55,7 +55,7 @@ let validator: ReturnType<Ajv2020['compile']> | undefined;
 
 function schemaProblems(data: unknown): Array<{ at: Segment[]; message: string }> {
   if (!validator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
     addFormats.default(ajv, ['date-time']);
     validator = ajv.compile(applySchema());
   }
