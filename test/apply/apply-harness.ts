@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/accounts/api-keys.js';
 import { main } from '../../src/cli/cli-main.js';
 import { buildServer } from '../../src/server/server-app.js';
-import { openServiceDb, type ServiceDb } from '../../src/store/service-db.js';
+import type { ServiceDb } from '../../src/store/service-db.js';
 import { call, insertAccount } from '../server/api-server.js';
 
-/** A real server on 127.0.0.1 (port 0) over a fresh SQLite file, with one account and its admin key. */
+/** A real server on 127.0.0.1 (port 0) over a fresh service DB, with one account and its admin key. */
 export interface ApplyServer {
   dir: string;
   db: ServiceDb;
@@ -20,9 +20,8 @@ export interface ApplyServer {
   close(): Promise<void>;
 }
 
-export async function startApplyServer(adminAccount = 'security', url?: string): Promise<ApplyServer> {
+export async function startApplyServer(db: ServiceDb, adminAccount = 'security'): Promise<ApplyServer> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-apply-'));
-  const db = await openServiceDb({ url: url ?? `sqlite:${join(dir, 'vigil.sqlite')}` });
   await insertAccount(db, adminAccount);
   const { key } = await createApiKey(db.kysely, { accountId: adminAccount, role: 'admin' });
   const keyFile = join(dir, 'admin.key');
@@ -81,8 +80,14 @@ export async function get<T>(s: ApplyServer, path: string): Promise<T> {
   return r.json as T;
 }
 
-/** The audit log's entries (every mutating call leaves one). */
+/**
+ * Rows in the audit log, read from the service DB: every mutating call leaves one (refused ones
+ * included), in whichever account it touched.
+ */
 export async function auditCount(s: ApplyServer): Promise<number> {
-  const r = await get<{ entries: unknown[] }>(s, '/v1/audit-log?maxResults=1000');
-  return r.entries.length;
+  const r = await s.db.kysely
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
