@@ -1,16 +1,19 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call } from '../server/api-server.js';
 import { BACKENDS, type Backend } from '../server/service-db-backends.js';
 import {
   applyArgs,
-  auditCount,
+  auditMark,
+  auditSince,
   get,
+  MARK,
   startApplyServer,
   vigil,
   writeFile,
   type ApplyServer,
+  type CliRun,
 } from './apply-harness.js';
 
 /**
@@ -57,6 +60,27 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     await backend.teardown();
   });
 
+  /** Runs vigil and returns it with the actions of the audit rows its writes left, sorted. */
+  async function withWrites(args: string[]): Promise<CliRun & { writes: string[] }> {
+    const last = (await auditSince(s, 0)).at(-1)?.seq ?? 0;
+    const run = await vigil(args);
+    await auditMark(s);
+    const rows = await vi.waitFor(async () => {
+      const r = await auditSince(s, last);
+      expect(r.map((a) => a.action)).toContain(MARK);
+      return r;
+    });
+    // The mark is the last row of its action (apply's own ownership deletes share that route).
+    const mark = rows.filter((r) => r.action === MARK).at(-1);
+    return {
+      ...run,
+      writes: rows
+        .filter((r) => r !== mark)
+        .map((r) => r.action)
+        .sort(),
+    };
+  }
+
   it('refuses a file with typos, naming each path and line, and applies nothing', async () => {
     let bad = edit(EXAMPLE, 'reason: Triaged weekly', 'resaon: Triaged weekly');
     bad = edit(
@@ -66,7 +90,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     );
     const file = writeFile(s, 'typo.yaml', bad);
     const lineOf = (needle: string): number => bad.split('\n').findIndex((l) => l.includes(needle)) + 1;
-    const r = await vigil(applyArgs(s, file));
+    const r = await withWrites(applyArgs(s, file));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
@@ -81,13 +105,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     expect(r.stderr).toContain(
       `  accounts[1].imageScanning.rules[0].scanFrequency (line ${lineOf('CONTINUOUS }')}): must be one of "SCAN_ON_PUSH", "CONTINUOUS_SCAN"\n`,
     );
-    expect(await auditCount(s)).toBe(0);
+    expect(r.writes).toEqual([]);
     const { accounts } = await get<{ accounts: Account[] }>(s, '/v1/accounts');
     expect(accounts).toMatchObject([{ id: 'security', organizationId: null }]);
   });
 
   it('--dry-run prints the whole plan and writes nothing', async () => {
-    const r = await vigil(applyArgs(s, example, '--dry-run'));
+    const r = await withWrites(applyArgs(s, example, '--dry-run'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
@@ -95,14 +119,17 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     );
     expect(r.stdout).toContain('  + VEX document "vex/payments-cyclonedx.json" in account "production"\n');
     expect(r.stdout).toContain('\nPlan: 14 to add, 6 to change, 0 to destroy.\n');
-    expect(await auditCount(s)).toBe(0);
+    expect(r.writes).toEqual([]);
   });
 
   it('creates the whole organization of the example on an empty server', async () => {
-    const r = await vigil(applyArgs(s, example));
+    const r = await withWrites(applyArgs(s, example));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Apply complete: 14 added, 6 changed, 0 destroyed.\n');
+    // The organization, 2 accounts, 6 settings, and 11 objects each created and recorded as owned.
+    console.log(JSON.stringify(r.writes, null, 1));
+    expect(r.writes).toHaveLength(1 + 2 + 6 + 11 * 2);
     expect(r.stdout).toMatch(
       /webhook "https:\/\/hooks.example.org\/vigil\/production" of account "production": secret \(shown once\): \S{20,}/,
     );
@@ -171,11 +198,134 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
   });
 
   it('a second apply prints "No changes" and writes nothing', async () => {
-    const before = await auditCount(s);
-    expect(before).toBeGreaterThan(20);
-    const r = await vigil(applyArgs(s, example));
+    const r = await withWrites(applyArgs(s, example));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`No changes. The server matches ${example}.\n`);
-    expect(await auditCount(s)).toBe(before);
+    expect(r.writes).toEqual([]);
+  });
+
+  /** The example with a few changes, and without staging's suppression rule (which apply created). */
+  const changed = (): string => {
+    let t = edit(
+      EXAMPLE,
+      'trustedCidrs: [10.8.0.0/16, 192.0.2.0/24]',
+      'trustedCidrs: [10.8.0.0/16, 192.0.2.0/24, 198.51.100.0/24]',
+    );
+    t = edit(t, 'reason: Triaged weekly, not paged.', 'reason: Triaged monthly.');
+    t = edit(t, '        enabled: true\n', '        enabled: false\n');
+    t = edit(t, '        maxUses: 10\n', '        maxUses: 20\n');
+    return edit(
+      t,
+      '    suppressionRules:\n      - name: staging low severity\n        reason: Staging is rebuilt nightly; low findings are fixed by the next build.\n        filter:\n          severity: [{ comparison: EQUALS, value: LOW }]\n',
+      '',
+    );
+  };
+
+  it('a changed file prints the exact diff, applies just that, and then matches', async () => {
+    const file = writeFile(s, 'changed.yaml', changed());
+    const plan = await vigil(applyArgs(s, file, '--dry-run'));
+    expect(plan.stderr).toBe('');
+    expect(plan.stdout).toBe(
+      [
+        'vigil apply will perform these actions:',
+        '',
+        '  ~ network settings of account "security"',
+        '      ~ trustedCidrs: ["10.8.0.0/16","192.0.2.0/24"] -> ["10.8.0.0/16","192.0.2.0/24","198.51.100.0/24"]',
+        '',
+        '  ~ suppression rule "informational findings" in account "production"',
+        '      ~ reason: "Triaged weekly, not paged." -> "Triaged monthly."',
+        '',
+        '  ~ webhook "https://hooks.example.org/vigil/production" in account "production"',
+        '      ~ enabled: true -> false',
+        '',
+        '-/+ enrollment token "production databases" in account "production" (cannot change in place: replaced)',
+        '      ~ maxUses: 10 -> 20',
+        '',
+        'Plan: 1 to add, 3 to change, 1 to destroy.',
+        'Note: suppression rule "staging low severity" of account "staging" was created by apply and is no longer declared; kept (--prune deletes it).',
+        '',
+      ].join('\n'),
+    );
+    const r = await withWrites(applyArgs(s, file));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Apply complete: 1 added, 3 changed, 1 destroyed.\n');
+    const owned = '/v1/accounts/{accountId}/applied-objects/{appliedKind}/{appliedObjectId}';
+    expect(r.writes).toEqual(
+      [
+        'PUT /v1/accounts/{accountId}/network-settings',
+        'PATCH /v1/accounts/{accountId}/suppression-rules/{ruleId}',
+        'PATCH /v1/accounts/{accountId}/webhooks/{subscriptionId}',
+        'DELETE /v1/accounts/{accountId}/enrollment-tokens/{tokenId}',
+        `DELETE ${owned}`,
+        'POST /v1/accounts/{accountId}/enrollment-tokens',
+        `PUT ${owned}`,
+      ].sort(),
+    );
+    const tokens = await get<{ tokens: Array<{ name: string; maxUses: number; revokedAt: string | null }> }>(
+      s,
+      '/v1/accounts/production/enrollment-tokens',
+    );
+    expect(
+      tokens.tokens.filter((t) => t.name === 'production databases' && t.revokedAt === null),
+    ).toMatchObject([{ maxUses: 20 }]);
+    const again = await withWrites(applyArgs(s, file));
+    expect(again.stdout).toMatch(/^No changes\. /);
+    expect(again.writes).toEqual([]);
+    expect(await names(s, '/v1/accounts/staging/suppression-rules', 'rules')).toEqual([
+      'staging low severity',
+    ]);
+  });
+
+  it('--prune deletes only what apply created; a declared hand-made object becomes owned', async () => {
+    const rule = {
+      reason: 'made by hand',
+      filter: { severity: [{ comparison: 'EQUALS', value: 'MEDIUM' }] },
+    };
+    for (const [path, body] of [
+      ['/v1/accounts/staging/suppression-rules', { name: 'hand-made', ...rule }],
+      ['/v1/accounts/production/webhooks', { url: 'https://hooks.example.org/hand-made' }],
+    ] as const)
+      expect((await call(s.base, s.key, 'POST', path, body)).status).toBe(201);
+    const file = writeFile(s, 'changed.yaml', changed());
+    const r = await withWrites(applyArgs(s, file, '--prune'));
+    expect(r.writes).toEqual([
+      'DELETE /v1/accounts/{accountId}/applied-objects/{appliedKind}/{appliedObjectId}',
+      'DELETE /v1/accounts/{accountId}/suppression-rules/{ruleId}',
+    ]);
+    expect(r.stdout).toBe(
+      [
+        'vigil apply will perform these actions:',
+        '',
+        '  - suppression rule "staging low severity" in account "staging"',
+        '',
+        'Plan: 0 to add, 0 to change, 1 to destroy.',
+        '',
+        'Apply complete: 0 added, 0 changed, 1 destroyed.',
+        '',
+      ].join('\n'),
+    );
+    expect(await names(s, '/v1/accounts/staging/suppression-rules', 'rules')).toEqual(['hand-made']);
+    expect(await names(s, '/v1/accounts/production/webhooks', 'webhooks', 'url')).toEqual([
+      'https://hooks.example.org/hand-made',
+      'https://hooks.example.org/vigil/production',
+    ]);
+    expect(await names(s, '/v1/accounts/staging/applied-objects', 'objects', 'identity')).toEqual([
+      'staging hosts',
+    ]);
+
+    const adopting = edit(
+      changed(),
+      '    enrollmentTokens:\n      - name: staging hosts',
+      '    suppressionRules:\n      - name: hand-made\n        reason: now declared\n        filter: { severity: [{ comparison: EQUALS, value: MEDIUM }] }\n    enrollmentTokens:\n      - name: staging hosts',
+    );
+    const adopt = await vigil(applyArgs(s, writeFile(s, 'adopt.yaml', adopting), '--prune'));
+    expect(adopt.stdout).toContain(
+      '  ~ suppression rule "hand-made" in account "staging" (now owned by apply)\n      ~ reason: "made by hand" -> "now declared"\n',
+    );
+    expect(adopt.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy.\n');
+    expect(await names(s, '/v1/accounts/staging/applied-objects', 'objects', 'identity')).toEqual([
+      'hand-made',
+      'staging hosts',
+    ]);
   });
 });

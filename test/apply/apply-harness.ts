@@ -81,13 +81,29 @@ export async function get<T>(s: ApplyServer, path: string): Promise<T> {
 }
 
 /**
- * Rows in the audit log, read from the service DB: every mutating call leaves one (refused ones
- * included), in whichever account it touched.
+ * The actions of the audit log after row `seq`, oldest first, read from the service DB: every mutating
+ * call leaves one (refused ones included). The server writes a row just after its response, so the
+ * callers wait (vi.waitFor) for the rows they expect rather than read once.
  */
-export async function auditCount(s: ApplyServer): Promise<number> {
-  const r = await s.db.kysely
+export async function auditSince(
+  s: ApplyServer,
+  seq: number,
+): Promise<Array<{ seq: number; action: string }>> {
+  return s.db.kysely
     .selectFrom('audit_log')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+    .select(['seq', 'action'])
+    .where('seq', '>', seq)
+    .orderBy('seq')
+    .execute();
 }
+
+/**
+ * A write that changes nothing (forgetting an object apply never owned: a 404), whose audit row marks
+ * a point in the log: once it is there, the rows of every write before it are there too.
+ */
+export async function auditMark(s: ApplyServer): Promise<void> {
+  const r = await call(s.base, s.key, 'DELETE', '/v1/accounts/security/applied-objects/mark/mark');
+  if (r.status !== 404) throw new Error(`audit mark: ${r.status}`);
+}
+
+export const MARK = 'DELETE /v1/accounts/{accountId}/applied-objects/{appliedKind}/{appliedObjectId}';
