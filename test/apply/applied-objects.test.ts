@@ -85,8 +85,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     let bad = edit(EXAMPLE, 'reason: Triaged weekly', 'resaon: Triaged weekly');
     bad = edit(
       bad,
-      '{ repositoryFilter: "prod/*", scanFrequency: CONTINUOUS_SCAN }',
-      '{ repositoryFilter: "prod/*", scanFrequency: CONTINUOUS }',
+      "{ repositoryFilter: 'prod/*', scanFrequency: CONTINUOUS_SCAN }",
+      "{ repositoryFilter: 'prod/*', scanFrequency: CONTINUOUS }",
     );
     const file = writeFile(s, 'typo.yaml', bad);
     const lineOf = (needle: string): number => bad.split('\n').findIndex((l) => l.includes(needle)) + 1;

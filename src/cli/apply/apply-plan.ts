@@ -10,7 +10,7 @@ import {
   type SettingKind,
 } from './apply-kind.js';
 import { APPLY_KINDS } from './apply-kinds.js';
-import type { Change, Kept, Plan } from './apply-plan-types.js';
+import type { Kept, Plan } from './apply-plan-types.js';
 import { planOrganization } from './apply-plan-organization.js';
 
 interface Owned {
