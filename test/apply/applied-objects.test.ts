@@ -8,11 +8,12 @@ import {
   auditMark,
   auditSince,
   get,
-  MARK,
+  isMark,
   startApplyServer,
   vigil,
   writeFile,
   type ApplyServer,
+  type AuditRow,
   type CliRun,
 } from './apply-harness.js';
 
@@ -60,22 +61,27 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     await backend.teardown();
   });
 
-  /** Runs vigil and returns it with the actions of the audit rows its writes left, sorted. */
-  async function withWrites(args: string[]): Promise<CliRun & { writes: string[] }> {
-    const last = (await auditSince(s, 0)).at(-1)?.seq ?? 0;
-    const run = await vigil(args);
+  const lastSeq = async (): Promise<number> => (await auditSince(s, 0)).at(-1)?.seq ?? 0;
+
+  /** Marks the log and waits for the mark: the rows after `seq` of every earlier write are then there. */
+  async function settled(seq: number): Promise<AuditRow[]> {
     await auditMark(s);
-    const rows = await vi.waitFor(async () => {
-      const r = await auditSince(s, last);
-      expect(r.map((a) => a.action)).toContain(MARK);
+    return vi.waitFor(async () => {
+      const r = await auditSince(s, seq);
+      expect(r.some(isMark)).toBe(true);
       return r;
     });
-    // The mark is the last row of its action (apply's own ownership deletes share that route).
-    const mark = rows.filter((r) => r.action === MARK).at(-1);
+  }
+
+  /** Runs vigil and returns it with the actions of the audit rows its writes left, sorted. */
+  async function withWrites(args: string[]): Promise<CliRun & { writes: string[] }> {
+    const last = (await settled(await lastSeq())).at(-1)?.seq ?? 0;
+    const run = await vigil(args);
+    const rows = await settled(last);
     return {
       ...run,
       writes: rows
-        .filter((r) => r !== mark)
+        .filter((r) => !isMark(r))
         .map((r) => r.action)
         .sort(),
     };
@@ -313,8 +319,14 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
       'staging hosts',
     ]);
 
-    const adopting = edit(
+    // The webhook as a person may type it: the server keeps the URL's WHATWG form, and so does apply.
+    const withHook = edit(
       changed(),
+      '      - url: https://hooks.example.org/vigil/production\n',
+      '      - url: https://HOOKS.example.org/hand-made\n      - url: https://hooks.example.org/vigil/production\n',
+    );
+    const adopting = edit(
+      withHook,
       '    enrollmentTokens:\n      - name: staging hosts',
       '    suppressionRules:\n      - name: hand-made\n        reason: now declared\n        filter: { severity: [{ comparison: EQUALS, value: MEDIUM }] }\n    enrollmentTokens:\n      - name: staging hosts',
     );
@@ -322,7 +334,14 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     expect(adopt.stdout).toContain(
       '  ~ suppression rule "hand-made" in account "staging" (now owned by apply)\n      ~ reason: "made by hand" -> "now declared"\n',
     );
-    expect(adopt.stdout).toContain('Plan: 0 to add, 1 to change, 0 to destroy.\n');
+    expect(adopt.stdout).toContain(
+      '  ~ webhook "https://hooks.example.org/hand-made" in account "production" (now owned by apply)\n\n',
+    );
+    expect(adopt.stdout).toContain('Plan: 0 to add, 2 to change, 0 to destroy.\n');
+    expect(await names(s, '/v1/accounts/production/webhooks', 'webhooks', 'url')).toEqual([
+      'https://hooks.example.org/hand-made',
+      'https://hooks.example.org/vigil/production',
+    ]);
     expect(await names(s, '/v1/accounts/staging/applied-objects', 'objects', 'identity')).toEqual([
       'hand-made',
       'staging hosts',

@@ -80,18 +80,21 @@ export async function get<T>(s: ApplyServer, path: string): Promise<T> {
   return r.json as T;
 }
 
+export interface AuditRow {
+  seq: number;
+  action: string;
+  target: string | null;
+}
+
 /**
  * The actions of the audit log after row `seq`, oldest first, read from the service DB: every mutating
  * call leaves one (refused ones included). The server writes a row just after its response, so the
  * callers wait (vi.waitFor) for the rows they expect rather than read once.
  */
-export async function auditSince(
-  s: ApplyServer,
-  seq: number,
-): Promise<Array<{ seq: number; action: string }>> {
+export async function auditSince(s: ApplyServer, seq: number): Promise<AuditRow[]> {
   return s.db.kysely
     .selectFrom('audit_log')
-    .select(['seq', 'action'])
+    .select(['seq', 'action', 'target'])
     .where('seq', '>', seq)
     .orderBy('seq')
     .execute();
@@ -102,8 +105,16 @@ export async function auditSince(
  * a point in the log: once it is there, the rows of every write before it are there too.
  */
 export async function auditMark(s: ApplyServer): Promise<void> {
-  const r = await call(s.base, s.key, 'DELETE', '/v1/accounts/security/applied-objects/mark/mark');
+  const r = await call(
+    s.base,
+    s.key,
+    'DELETE',
+    '/v1/accounts/security/applied-objects/audit-mark/audit-mark',
+  );
   if (r.status !== 404) throw new Error(`audit mark: ${r.status}`);
 }
 
-export const MARK = 'DELETE /v1/accounts/{accountId}/applied-objects/{appliedKind}/{appliedObjectId}';
+/** The mark's row (apply's own ownership deletes share its route, not its target). */
+export const isMark = (r: AuditRow): boolean =>
+  r.action === 'DELETE /v1/accounts/{accountId}/applied-objects/{appliedKind}/{appliedObjectId}' &&
+  (r.target ?? '').includes('audit-mark');

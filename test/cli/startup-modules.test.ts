@@ -81,6 +81,7 @@ describe('what each command loads', () => {
     ['assess', 'fs', '--help'],
     ['admin', 'create-enrollment-token', '--help'],
     ['agent', '--help'],
+    ['apply', '--help'],
   ];
   it.each(light.map((args) => [args.join(' '), args]))(
     'vigil %s loads commander and the command registrations only',

@@ -53,11 +53,11 @@ export const webhooksKind: CollectionKind = {
       enabled: { type: 'boolean' },
     },
   },
-  identityOf: (item) => (item as WebhookDecl).url,
+  identityOf: (item) => urlOf((item as WebhookDecl).url),
   desired(item): Promise<Desired> {
     const w = item as WebhookDecl;
     const fields = defined({ eventTypes: sorted(w.eventTypes), enabled: w.enabled });
-    return Promise.resolve({ identity: w.url, fields, body: { url: w.url, ...fields } });
+    return Promise.resolve({ identity: urlOf(w.url), fields, body: { url: w.url, ...fields } });
   },
   async list(ctx): Promise<LiveObject[]> {
     const { webhooks } = await ctx.client.get<{ webhooks: Webhook[] }>(path(ctx.accountId));
@@ -79,3 +79,12 @@ export const webhooksKind: CollectionKind = {
     await ctx.client.delete(`${path(ctx.accountId)}/${enc(live.id)}`);
   },
 };
+
+/** The URL as the server stores it (WHATWG serialization: `https://Hooks.example` → `https://hooks.example/`). */
+function urlOf(text: string): string {
+  try {
+    return new URL(text).toString();
+  } catch {
+    return text;
+  }
+}
