@@ -124,7 +124,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
       '  + organization "Example Corp" (delegated administrator: account "security")\n',
     );
     expect(r.stdout).toContain('  + VEX document "vex/payments-cyclonedx.json" in account "production"\n');
-    expect(r.stdout).toContain('\nPlan: 14 to add, 6 to change, 0 to destroy.\n');
+    expect(r.stdout).toContain('\nPlan: 16 to add, 6 to change, 0 to destroy.\n');
     expect(r.writes).toEqual([]);
   });
 
@@ -132,10 +132,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     const r = await withWrites(applyArgs(s, example));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Apply complete: 14 added, 6 changed, 0 destroyed.\n');
-    // The organization, 2 accounts, 6 settings, and 11 objects each created and recorded as owned.
-    console.log(JSON.stringify(r.writes, null, 1));
-    expect(r.writes).toHaveLength(1 + 2 + 6 + 11 * 2);
+    expect(r.stdout).toContain('Apply complete: 16 added, 6 changed, 0 destroyed.\n');
+    // The organization, 2 accounts, 6 settings, and 13 objects each created and recorded as owned.
+    expect(r.writes).toHaveLength(1 + 2 + 6 + 13 * 2);
     expect(r.stdout).toMatch(
       /webhook "https:\/\/hooks.example.org\/vigil\/production" of account "production": secret \(shown once\): \S{20,}/,
     );
@@ -184,6 +183,21 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
       'production databases',
       'production web hosts',
     ]);
+    expect(await get(s, '/v1/accounts/security/cis-scan-configurations')).toMatchObject({
+      scanConfigurations: [
+        {
+          scanName: 'weekly web hosts',
+          securityLevel: 'LEVEL_1',
+          schedule: {
+            weekly: { startTime: { timeOfDay: '02:30', timezone: 'Europe/Paris' }, days: ['MON', 'THU'] },
+          },
+          targets: { accountIds: ['production', 'staging'], targetResourceTags: { tier: ['web'] } },
+        },
+      ],
+    });
+    expect(
+      await names(s, '/v1/accounts/production/cis-scan-configurations', 'scanConfigurations', 'scanName'),
+    ).toEqual(['nightly production level 2']);
     expect(await names(s, '/v1/accounts/production/vex', 'documents', 'format')).toEqual([
       'cyclonedx',
       'openvex',
@@ -194,6 +208,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
       'accepted glibc risk on web images',
       'https://hooks.example.org/vigil/production',
       'informational findings',
+      'nightly production level 2',
       'production databases',
       'production registry',
       'production web hosts',
@@ -220,6 +235,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     t = edit(t, 'reason: Triaged weekly, not paged.', 'reason: Triaged monthly.');
     t = edit(t, '        enabled: true\n', '        enabled: false\n');
     t = edit(t, '        maxUses: 10\n', '        maxUses: 20\n');
+    t = edit(t, "timeOfDay: '01:00'", "timeOfDay: '03:00'");
     return edit(
       t,
       '    suppressionRules:\n      - name: staging low severity\n        reason: Staging is rebuilt nightly; low findings are fixed by the next build.\n        filter:\n          severity: [{ comparison: EQUALS, value: LOW }]\n',
@@ -247,20 +263,24 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
         '-/+ enrollment token "production databases" in account "production" (cannot change in place: replaced)',
         '      ~ maxUses: 10 -> 20',
         '',
-        'Plan: 1 to add, 3 to change, 1 to destroy.',
+        '  ~ CIS scan configuration "nightly production level 2" in account "production"',
+        '      ~ schedule: {"daily":{"startTime":{"timeOfDay":"01:00","timezone":"UTC"}}} -> {"daily":{"startTime":{"timeOfDay":"03:00","timezone":"UTC"}}}',
+        '',
+        'Plan: 1 to add, 4 to change, 1 to destroy.',
         'Note: suppression rule "staging low severity" of account "staging" was created by apply and is no longer declared; kept (--prune deletes it).',
         '',
       ].join('\n'),
     );
     const r = await withWrites(applyArgs(s, file));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Apply complete: 1 added, 3 changed, 1 destroyed.\n');
+    expect(r.stdout).toContain('Apply complete: 1 added, 4 changed, 1 destroyed.\n');
     const owned = '/v1/accounts/{accountId}/applied-objects/{appliedKind}/{appliedObjectId}';
     expect(r.writes).toEqual(
       [
         'PUT /v1/accounts/{accountId}/network-settings',
         'PATCH /v1/accounts/{accountId}/suppression-rules/{ruleId}',
         'PATCH /v1/accounts/{accountId}/webhooks/{subscriptionId}',
+        'PUT /v1/accounts/{accountId}/cis-scan-configurations/{scanConfigurationId}',
         'DELETE /v1/accounts/{accountId}/enrollment-tokens/{tokenId}',
         `DELETE ${owned}`,
         'POST /v1/accounts/{accountId}/enrollment-tokens',

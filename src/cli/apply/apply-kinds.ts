@@ -1,4 +1,5 @@
 import type { ApplyKind } from './apply-kind.js';
+import { cisScanConfigurationsKind } from './kinds/cis-scan-configurations-kind.js';
 import { enrollmentTokensKind } from './kinds/enrollment-tokens-kind.js';
 import { imageScanningKind } from './kinds/image-scanning-kind.js';
 import { networkSettingsKind } from './kinds/network-settings-kind.js';
@@ -23,4 +24,5 @@ export const APPLY_KINDS: readonly ApplyKind[] = [
   webhooksKind,
   enrollmentTokensKind,
   vexDocumentsKind,
+  cisScanConfigurationsKind,
 ];
