@@ -138,5 +138,5 @@ function targetsOf(t: Targets): Targets {
     targetResourceTags: tags
       ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, [...new Set(v)]]))
       : undefined,
-  }) as Targets;
+  });
 }
