@@ -4,6 +4,9 @@ import { printable } from '../core/json-error-reason.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT } from './exit-codes.js';
 
+/** Errors in what the caller gave: a flag, or a setting from the environment or a config file. */
+const USAGE_CODES: ReadonlySet<string> = new Set(['USAGE', 'CONFIG_INVALID']);
+
 /** Parses and runs a program; the only place errors become exit codes (`vigil` and `vigil-agent`). */
 export async function runProgram(program: Command, argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -16,7 +19,7 @@ export async function runProgram(program: Command, argv: readonly string[], io: 
     }
     if (isVigilError(err)) {
       io.stderr.write(`vigil: error [${err.code}]: ${err.message}\n`);
-      return err.code === 'USAGE' ? EXIT.USAGE : EXIT.FATAL;
+      return USAGE_CODES.has(err.code) ? EXIT.USAGE : EXIT.FATAL;
     }
     // A bug, not bad input (bad input is a coded VigilError): one line, no stack unless asked for,
     // and never raw bytes the message may quote.
