@@ -40,7 +40,10 @@ export async function runSbom(
       throw new UsageError(`unexpected argument ${image.ref} (did you mean: vigil sbom image REF?)`);
     if (exclude.length > 0) throw new UsageError('--exclude applies to directories and hosts, not images');
     const { inventoryImage } = await import('../../catalog/image-inventory.js');
-    const inventory = await inventoryImage(image.ref, imageOptionsFrom(image.flags));
+    const inventory = await inventoryImage(
+      image.ref,
+      imageOptionsFrom(image.flags, (t) => io.stderr.write(t)),
+    );
     const writer = await format.load();
     await writeOutput(io, writer.write(inventory, { toolName: 'vigil', toolVersion }), opts.output);
     reportSummary(io, inventory);

@@ -29,7 +29,12 @@ export function registerScanCommand(program: Command, io: CliIo): void {
       .argument('<ref>', 'image reference'),
   ).action(async (ref: string, opts: ScanCliOptions & ImageCliFlags) => {
     const { runScan } = await action();
-    await runScan({ kind: 'image', ref, options: imageOptionsFrom(opts) }, opts, io, version);
+    await runScan(
+      { kind: 'image', ref, options: imageOptionsFrom(opts, (t) => io.stderr.write(t)) },
+      opts,
+      io,
+      version,
+    );
   });
   withScanOptions(
     scan.command('host').description('scan this machine (/ without /proc, /sys, /dev, /run, /tmp, …)'),
