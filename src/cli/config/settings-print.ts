@@ -44,15 +44,16 @@ function redactUrl(text: string): string {
 /** The README's configuration table of one command, generated from its settings table. */
 export function settingsMarkdown(table: SettingTable): string {
   const lines = [
-    '| setting (file key) | flag | environment | type | default | description |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| setting | config file | flag | environment | type | default | description |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const setting of Object.values(table)) {
     const flags = [setting.flag, setting.fileForm?.flag].filter((x): x is string => x !== undefined);
     const envs = [setting.env, setting.fileForm?.env].filter((x): x is string => x !== undefined);
     const keys = [setting.fileKey, setting.fileForm?.fileKey].filter((x): x is string => x !== undefined);
     const cells = [
-      keys.length > 0 ? keys.map(code).join(', ') : `— (${settingName(setting)})`,
+      settingName(setting),
+      keys.length > 0 ? keys.map(code).join(', ') : '—',
       flags.map(code).join(', '),
       envs.length > 0 ? envs.map(code).join(', ') : '—',
       setting.kind.name,
@@ -75,8 +76,10 @@ function defaultText(setting: Setting): string {
 
 function describe(setting: Setting): string {
   const notes: string[] = [];
-  if (setting.secret === 'value') notes.push('**secret**: give the file form; the plain flag warns');
-  if (setting.secret === 'url-password') notes.push('a password in it is a **secret**: give the file form');
+  const instead = setting.fileForm ? 'the file form' : 'the environment variable';
+  if (setting.secret === 'value') notes.push(`**secret**: give ${instead}; the plain flag warns`);
+  if (setting.secret === 'url-password')
+    notes.push(`a password in it is a **secret**: give ${instead}; the plain flag then warns`);
   if (setting.fileForm?.read === 'by-consumer') notes.push('the file is read again at each use');
   return [setting.description, ...notes].join('; ');
 }
