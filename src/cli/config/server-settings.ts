@@ -20,7 +20,7 @@ export const SERVER_SETTINGS = settingTable({
     env: 'VIGIL_DATABASE_URL',
     fileKey: 'database_url',
     default: DEFAULT_SERVICE_DB_URL,
-    description: 'service DB: sqlite:PATH or postgres://… (a password: use the file form)',
+    description: 'service DB: sqlite:PATH or postgres://…',
     secret: 'url-password',
     fileForm: {
       flag: '--database-url-file',
