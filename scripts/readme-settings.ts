@@ -7,4 +7,6 @@ const path = new URL('../README.md', import.meta.url);
 const before = readFileSync(path, 'utf8');
 const after = withSettingsTables(before);
 if (after !== before) writeFileSync(path, after);
-process.stdout.write(after === before ? 'README.md: tables already current\n' : 'README.md: tables written\n');
+process.stdout.write(
+  after === before ? 'README.md: tables already current\n' : 'README.md: tables written\n',
+);

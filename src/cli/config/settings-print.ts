@@ -71,7 +71,7 @@ function defaultText(setting: Setting): string {
   if (setting.default === undefined) return '—';
   if (Array.isArray(setting.default))
     return setting.default.length === 0 ? 'none' : setting.default.join(', ');
-  return code(String(setting.default as string | number | boolean));
+  return code(String(setting.default));
 }
 
 function describe(setting: Setting): string {

@@ -114,9 +114,8 @@ describe('secrets and their file forms', () => {
     expect(r.rows.database.source).toBe(`env VIGIL_DATABASE_URL_FILE (${secret})`);
     const printed = printableSettings(SERVER_SETTINGS, r, undefined);
     expect(printed).not.toContain('s3cret');
-    expect(JSON.parse(printed).settings.database_url.value).toBe(
-      'postgres://vigil:REDACTED@db.internal:5432/vigil',
-    );
+    const shown = JSON.parse(printed) as { settings: Record<string, { value: unknown }> };
+    expect(shown.settings['database_url']?.value).toBe('postgres://vigil:REDACTED@db.internal:5432/vigil');
   });
 
   it('a value and its file form from one source is an error; from two, the higher wins', () => {
