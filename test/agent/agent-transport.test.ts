@@ -113,6 +113,6 @@ describe('the agent on the wire', () => {
     expect(r.stderr).toMatch(/\[USAGE\].*plain HTTP to another machine/);
     const bad = await runCli(agentArgs(plain.base, 'bad-interval').map((x) => (x === '1s' ? 'soon' : x)));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--interval expects a duration/);
+    expect(bad.stderr).toMatch(/--interval: expects a duration/);
   });
 });

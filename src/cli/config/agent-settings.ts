@@ -15,9 +15,11 @@ function problemOf(parse: () => unknown): string | undefined {
 }
 
 const DURATION = checked(TEXT, 'duration (90s, 30m, 1h; ≤ 7d)', (text) =>
-  problemOf(() => parseDuration(text, 'a duration')),
+  problemOf(() => parseDuration(text, ''))?.trim(),
 );
-const SERVER_URL = checked(TEXT, 'URL', (text) => problemOf(() => parseServerUrl(text)));
+const SERVER_URL = checked(TEXT, 'URL', (text) =>
+  problemOf(() => parseServerUrl(text))?.replace(/^--server /, ''),
+);
 const INSTANCE_ID = checked(TEXT, 'EC2 instance id', (text) =>
   /^i-[0-9a-f]{8,32}$/.test(text)
     ? undefined
