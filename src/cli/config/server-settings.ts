@@ -10,10 +10,10 @@ const POSITIVE = integer(1);
  * `--print-config`. Defaults of tunables equal DEFAULT_SERVICE_CONFIG (a test holds them together).
  */
 export const SERVER_SETTINGS = settingTable({
-  role: row(choice(['all', 'api', 'worker', 'scheduler']), {
+  role: row(choice(['api', 'worker', 'scheduler', 'all']), {
     arg: '<role>',
     default: 'all',
-    description: 'what this process runs: the API, jobs, the schedule, or all three',
+    description: 'api (HTTP only), worker (queued work), scheduler (timer tasks, one acting at a time), all',
   }),
   database: row(TEXT, {
     arg: '<url>',

@@ -92,11 +92,12 @@ export const LIST: SettingKind<readonly string[]> = {
 };
 
 /** One of a fixed set of words. */
-export function choice(values: readonly string[]): SettingKind<string> {
-  const kind: SettingKind<string> = {
+export function choice<const T extends readonly string[]>(values: T): SettingKind<T[number]> {
+  const isOne = (text: string): text is T[number] => values.includes(text);
+  const kind: SettingKind<T[number]> = {
     name: values.join(' | '),
     fromText: (text) =>
-      values.includes(text) ? ok(text) : problem(`expected one of ${values.join(', ')}, got "${text}"`),
+      isOne(text) ? ok(text) : problem(`expected one of ${values.join(', ')}, got "${text}"`),
     fromFile: (value) =>
       typeof value === 'string' ? kind.fromText(value) : wrongType(`one of ${values.join(', ')}`, value),
   };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { AGENT_SETTINGS } from './agent-settings.js';
 import { readConfigFile } from './config-file.js';
 import { SERVER_SETTINGS } from './server-settings.js';
@@ -45,6 +45,10 @@ describe('precedence: flag > environment > config file > default', () => {
     expect(r.values.retentionDays).toBe(9);
     expect(r.rows.retentionDays.source).toBe('env VIGIL_RETENTION_DAYS');
     expect(r.values.role).toBe('worker');
+    // The table types each value: a role is one of the roles, not any text.
+    expectTypeOf(r.values.role).toEqualTypeOf<'api' | 'worker' | 'scheduler' | 'all'>();
+    expectTypeOf(r.values.port).toEqualTypeOf<number>();
+    expectTypeOf(r.values.db).toEqualTypeOf<string | undefined>();
     expect(r.rows.role.source).toBe(`file ${sample('server-all-kinds.yaml')}:2`);
     expect(r.values.logRequests).toBe(true);
     expect(r.values.checkinInterval).toBe(300);
@@ -81,7 +85,7 @@ describe('bad values from the environment or the file', () => {
     [{ VIGIL_LOG_REQUESTS: 'maybe' }, 'VIGIL_LOG_REQUESTS: expected true or false, got "maybe"'],
     [
       { VIGIL_ROLE: 'everything' },
-      'VIGIL_ROLE: expected one of all, api, worker, scheduler, got "everything"',
+      'VIGIL_ROLE: expected one of api, worker, scheduler, all, got "everything"',
     ],
     [
       { VIGIL_CHECKIN_INTERVAL: '5 weeks' },
