@@ -8,18 +8,20 @@ const KEYS = fileKeys(SERVER_SETTINGS);
 const sample = (name: string): string => new URL(`testdata/${name}`, import.meta.url).pathname;
 
 /** The error a config file raises, for its code, message and details. */
-async function refusal(name: string): Promise<ConfigInvalidError> {
-  const err: unknown = await readConfigFile(sample(name), KEYS).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+function refusal(name: string): ConfigInvalidError {
+  let err: unknown;
+  try {
+    readConfigFile(sample(name), KEYS);
+  } catch (e) {
+    err = e;
+  }
   expect(err).toBeInstanceOf(ConfigInvalidError);
   return err as ConfigInvalidError;
 }
 
 describe('the YAML config file', () => {
-  it('reads each key with its value as YAML types it and the line it is on', async () => {
-    const file = await readConfigFile(sample('server-all-kinds.yaml'), KEYS);
+  it('reads each key with its value as YAML types it and the line it is on', () => {
+    const file = readConfigFile(sample('server-all-kinds.yaml'), KEYS);
     expect(Object.fromEntries(file.entries)).toEqual({
       role: { value: 'worker', line: 2 },
       port: { value: 9091, line: 3 },
@@ -31,8 +33,8 @@ describe('the YAML config file', () => {
     });
   });
 
-  it('refuses a key the command does not know, naming it, its line and the known keys', async () => {
-    const err = await refusal('unknown-key.yaml');
+  it('refuses a key the command does not know, naming it, its line and the known keys', () => {
+    const err = refusal('unknown-key.yaml');
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.details).toEqual({ source: sample('unknown-key.yaml'), path: 'retention', line: 2 });
     expect(err.message).toContain(`${sample('unknown-key.yaml')}:2: unknown key "retention"`);
@@ -42,15 +44,15 @@ describe('the YAML config file', () => {
   it.each([
     ['duplicate-key.yaml', /is not valid YAML: Map keys must be unique/, 3],
     ['not-yaml.yaml', /is not valid YAML: /, 2],
-  ])('refuses %s with its line', async (name, message, line) => {
-    const err = await refusal(name);
+  ])('refuses %s with its line', (name, message, line) => {
+    const err = refusal(name);
     expect(err.message).toMatch(message);
     expect(err.details['line']).toBe(line);
   });
 
-  it('refuses a file that is not a mapping, and one that cannot be read', async () => {
-    expect((await refusal('not-a-mapping.yaml')).message).toMatch(/must be a mapping of settings/);
-    expect((await refusal('no-such-file.yaml')).message).toMatch(
+  it('refuses a file that is not a mapping, and one that cannot be read', () => {
+    expect(refusal('not-a-mapping.yaml').message).toMatch(/must be a mapping of settings/);
+    expect(refusal('no-such-file.yaml').message).toMatch(
       /cannot read config file .*no-such-file\.yaml \(ENOENT\)/,
     );
   });

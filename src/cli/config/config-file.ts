@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigInvalidError } from './config-invalid-error.js';
 
 /** One value from the config file, with the line it is on (for messages and `--print-config`). */
@@ -16,11 +17,10 @@ export interface ConfigFile {
 /**
  * Reads a YAML config file: a mapping of known keys to values. Anything else — not YAML, a duplicate
  * key, a key the command does not know, nesting where none is expected — is a CONFIG_INVALID error
- * naming the key and its line, before anything starts. `yaml` is loaded here only, so commands
- * that take no config file never load it.
+ * naming the key and its line, before anything starts. This module (and `yaml`) loads only when a
+ * command runs, never for `--help`.
  */
-export async function readConfigFile(path: string, knownKeys: ReadonlySet<string>): Promise<ConfigFile> {
-  const { LineCounter, parseDocument, isMap, isScalar } = await import('yaml');
+export function readConfigFile(path: string, knownKeys: ReadonlySet<string>): ConfigFile {
   const text = readText(path);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });

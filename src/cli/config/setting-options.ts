@@ -51,7 +51,7 @@ export async function loadSettings<T extends SettingTable>(
   ]);
   const opts = cmd.opts<{ config?: string; printConfig?: boolean }>();
   const configPath = opts.config ?? (env[CONFIG_ENV] || undefined);
-  const file = configPath === undefined ? undefined : await readConfigFile(configPath, fileKeys(table));
+  const file = configPath === undefined ? undefined : readConfigFile(configPath, fileKeys(table));
   const settings = resolveSettings(table, { flags: givenFlags(cmd, table), env, ...(file ? { file } : {}) });
   for (const warning of settings.warnings) io.stderr.write(`${warning}\n`);
   if (opts.printConfig) io.stdout.write(printableSettings(table, settings, configPath));

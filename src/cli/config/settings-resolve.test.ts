@@ -33,8 +33,8 @@ function thrown(run: () => unknown): { code: string; message: string } {
 }
 
 describe('precedence: flag > environment > config file > default', () => {
-  it('takes each setting from the highest source that has it and says which', async () => {
-    const file = await serverFile('server-all-kinds.yaml');
+  it('takes each setting from the highest source that has it and says which', () => {
+    const file = serverFile('server-all-kinds.yaml');
     const r = server({
       flags: new Map<string, unknown>([['--port', 7000]]),
       env: { VIGIL_PORT: '7100', VIGIL_RETENTION_DAYS: '9', VIGIL_HOST: '' },
@@ -95,13 +95,13 @@ describe('bad values from the environment or the file', () => {
     expect(thrown(() => server({ env }))).toMatchObject({ code: 'CONFIG_INVALID', message });
   });
 
-  it('a value of the wrong YAML type names the file, line and key', async () => {
-    const file = await serverFile('wrong-type.yaml');
+  it('a value of the wrong YAML type names the file, line and key', () => {
+    const file = serverFile('wrong-type.yaml');
     expect(thrown(() => server({ file }))).toMatchObject({
       code: 'CONFIG_INVALID',
       message: `config file ${sample('wrong-type.yaml')}:2: log_requests: expected true or false, got a string`,
     });
-    const list = await serverFile('list-item.yaml');
+    const list = serverFile('list-item.yaml');
     expect(thrown(() => server({ file: list })).message).toBe(
       `config file ${sample('list-item.yaml')}:1: egress_allow: item 1: expected non-empty text, got 5`,
     );
