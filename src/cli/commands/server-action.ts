@@ -4,22 +4,20 @@ import { UsageError } from '../../core/errors/usage-error.js';
 import { buildServer } from '../../server/server-app.js';
 import type { ServiceConfig } from '../../jobs/service-context.js';
 import { defaultDbPath, ensureVulnDb } from '../../vulndb/default-db.js';
-import { DEFAULT_SERVICE_DB_URL, openServiceDb, type ServiceDb } from '../../store/service-db.js';
+import { openServiceDb, type ServiceDb } from '../../store/service-db.js';
 import { parseEgressAllowList } from '../../egress/egress-allow-list.js';
 import { EgressAllowInvalidError } from '../../egress/egress-allow-invalid-error.js';
 import { defaultSecretKeyPath, loadOrCreateSecretKey } from '../../store/secret-key-file.js';
 import { assertSecretsReadable } from '../../store/secret-key-check.js';
 import type { SecretBox } from '../../store/secret-box.js';
-import { servesApi, type ProcessRole } from '../../core/process-role.js';
+import type { ServerSettings } from '../config/server-settings.js';
+import { servesApi } from '../../core/process-role.js';
 import {
   advisoryLockElection,
   soleScheduler,
   type SchedulerElection,
 } from '../../jobs/scheduler-election.js';
 import { readMetricsToken } from '../../server/metrics/metrics-token-file.js';
-
-/** Scans in flight get this long to finish on SIGTERM (under Kubernetes' default 30 s grace period). */
-const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 /**
  * `vigil server` (and `vigil worker`): the process's role (process-role.ts) on the service DB until
@@ -29,9 +27,9 @@ const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
  * goes back to the queue), and the scheduler lock is released.
  */
 export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
-  const role = opts.role ?? 'all';
+  const role = opts.role;
   const config = configOf(opts);
-  const url = opts.database ?? DEFAULT_SERVICE_DB_URL;
+  const url = opts.database;
   if (!/^postgres(ql)?:\/\//.test(url) && role !== 'all') {
     // Without a lock server, nothing could keep two schedulers from acting at once.
     throw new UsageError(
@@ -100,46 +98,11 @@ async function sayIfNoKey(io: CliIo, db: ServiceDb): Promise<void> {
 /** PostgreSQL: the scheduler acts while it holds the advisory lock; SQLite: this process is it. */
 function electionOf(db: ServiceDb, opts: ServerOptions, notice: (line: string) => void): SchedulerElection {
   if (db.dialect !== 'postgres' || !db.url) return soleScheduler();
-  return advisoryLockElection({ url: db.url, retryMs: opts.schedulerRetryMs ?? 5000, notice });
+  return advisoryLockElection({ url: db.url, retryMs: opts.schedulerRetryMs, notice });
 }
 
-export interface ServerOptions {
-  role?: ProcessRole;
-  /** worker/scheduler roles: serve /health and /ready on this port (none: no listener). */
-  healthPort?: string;
-  shutdownGraceMs?: number;
-  schedulerRetryMs?: number;
-  database?: string;
-  db?: string;
-  host: string;
-  port: string;
-  pollIntervalMs?: number;
-  webhookBackoffMs?: number;
-  webhookMaxBackoffMs?: number;
-  webhookMaxAttempts?: number;
-  webhookTimeoutMs?: number;
-  retentionDays?: number;
-  rateLimitPerMinute?: number;
-  sessionTtlMinutes?: number;
-  authFailuresPerMinute?: number;
-  checkinInterval?: number;
-  workerThreads?: number;
-  scanConcurrency?: number;
-  scanMaxPerAccount?: number;
-  scanTimeoutMs?: number;
-  logRequests?: boolean;
-  egressAllow?: string;
-  egressConnectTimeoutMs?: number;
-  egressHeadersTimeoutMs?: number;
-  egressIdleTimeoutMs?: number;
-  egressMinBytesPerSecond?: number;
-  secretKeyFile?: string;
-  metricsTokenFile?: string;
-  updateCron?: string;
-  importMaxBytes?: number;
-  updateSource?: string[];
-  updateConfig?: string;
-}
+/** Every setting of `vigil server`, merged from flags, environment, config file and defaults. */
+export type ServerOptions = ServerSettings;
 
 /**
  * The service DB and the key its secrets are sealed under: the key is loaded (or made, on first
@@ -150,7 +113,7 @@ async function openWithSecrets(
   opts: ServerOptions,
   io: CliIo,
 ): Promise<{ db: ServiceDb; secrets: SecretBox }> {
-  const url = opts.database ?? DEFAULT_SERVICE_DB_URL;
+  const url = opts.database;
   const key = loadOrCreateSecretKey(opts.secretKeyFile ?? defaultSecretKeyPath(url));
   let db: ServiceDb | undefined;
   try {
@@ -166,7 +129,11 @@ async function openWithSecrets(
   return { db, secrets: key.box };
 }
 
-/** Only the tunables given on the command line; the rest keep DEFAULT_SERVICE_CONFIG. */
+/**
+ * The tunables: those with a table default are always set (the table's defaults equal
+ * DEFAULT_SERVICE_CONFIG's, a test holds them together); those whose default depends on the machine
+ * only when given.
+ */
 function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   const config: Partial<ServiceConfig> = {};
   if (opts.pollIntervalMs) config.pollIntervalMs = opts.pollIntervalMs;
@@ -181,25 +148,25 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.egressHeadersTimeoutMs) config.egressHeadersTimeoutMs = opts.egressHeadersTimeoutMs;
   if (opts.egressIdleTimeoutMs) config.egressIdleTimeoutMs = opts.egressIdleTimeoutMs;
   if (opts.egressMinBytesPerSecond) config.egressMinBytesPerSecond = opts.egressMinBytesPerSecond;
-  config.egressAllow = egressAllowOf(opts.egressAllow ?? process.env['VIGIL_EGRESS_ALLOW'] ?? '');
+  config.egressAllow = egressAllowOf(opts.egressAllow);
   if (opts.authFailuresPerMinute) config.authFailuresPerMinute = opts.authFailuresPerMinute;
   if (opts.checkinInterval) config.agentCheckinIntervalSeconds = opts.checkinInterval;
   if (opts.importMaxBytes) config.vulnDbUploadMaxBytes = opts.importMaxBytes;
   if (opts.updateCron) config.updateCron = checkUpdateCron(opts.updateCron);
-  if (opts.updateSource) config.updateSources = opts.updateSource;
+  if (opts.updateSource) config.updateSources = [...opts.updateSource];
   if (opts.updateConfig) config.updateConfigFile = opts.updateConfig;
   if (opts.workerThreads !== undefined) config.workerThreads = opts.workerThreads;
   if (opts.scanConcurrency) config.scanConcurrency = opts.scanConcurrency;
   if (opts.scanMaxPerAccount) config.scanMaxPerAccount = opts.scanMaxPerAccount;
   if (opts.scanTimeoutMs) config.scanTimeoutMs = opts.scanTimeoutMs;
-  config.shutdownGraceMs = opts.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  config.shutdownGraceMs = opts.shutdownGraceMs;
   return config;
 }
 
-/** The flag wins over the environment; a bad entry is a usage error before anything starts. */
-function egressAllowOf(list: string): string[] {
+/** A bad entry is a usage error before anything starts. */
+function egressAllowOf(list: readonly string[]): string[] {
   try {
-    return [...parseEgressAllowList([list]).entries];
+    return [...parseEgressAllowList(list).entries];
   } catch (err) {
     if (err instanceof EgressAllowInvalidError) throw new UsageError(err.message, { ...err.details });
     throw err;

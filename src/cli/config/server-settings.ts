@@ -1,3 +1,4 @@
+import { PROCESS_ROLES } from '../../core/process-role.js';
 import { DEFAULT_SERVICE_DB_URL } from '../../store/service-db-defaults.js';
 import { choice, DURATION_SECONDS, integer, LIST, SWITCH, TEXT } from './setting-kinds.js';
 import { row, settingTable, type SettingValues } from './setting-table.js';
@@ -10,10 +11,25 @@ const POSITIVE = integer(1);
  * `--print-config`. Defaults of tunables equal DEFAULT_SERVICE_CONFIG (a test holds them together).
  */
 export const SERVER_SETTINGS = settingTable({
-  role: row(choice(['api', 'worker', 'scheduler', 'all']), {
+  role: row(choice(PROCESS_ROLES), {
     arg: '<role>',
     default: 'all',
     description: 'api (HTTP only), worker (queued work), scheduler (timer tasks, one acting at a time), all',
+  }),
+  healthPort: row(integer(0, 65535), {
+    arg: '<port>',
+    description: 'worker/scheduler roles: serve only /health and /ready on this port',
+  }),
+  shutdownGraceMs: row(integer(0), {
+    arg: '<ms>',
+    // Under Kubernetes' default 30 s grace period.
+    default: 10_000,
+    description: 'on SIGTERM, how long scans in flight may finish before they are queued again',
+  }),
+  schedulerRetryMs: row(POSITIVE, {
+    arg: '<ms>',
+    default: 5000,
+    description: 'PostgreSQL: how often a standby scheduler tries for the lock',
   }),
   database: row(TEXT, {
     arg: '<url>',
@@ -39,6 +55,11 @@ export const SERVER_SETTINGS = settingTable({
     arg: '<file>',
     defaultDoc: 'beside the SQLite DB',
     description: 'the key secrets are stored under (made on first start, mode 0600)',
+  }),
+  metricsTokenFile: row(TEXT, {
+    arg: '<file>',
+    description:
+      'turn on GET /metrics (Prometheus) for scrapers that send the bearer token this file holds (one line, ≥16 chars)',
   }),
   host: row(TEXT, { arg: '<host>', default: '127.0.0.1', description: 'address to listen on' }),
   port: row(integer(0, 65535), { arg: '<port>', default: 8080, description: 'port (0: any free port)' }),
@@ -167,3 +188,8 @@ export const SERVER_SETTINGS = settingTable({
 
 /** What `vigil server` runs with, every source merged. */
 export type ServerSettings = SettingValues<typeof SERVER_SETTINGS>;
+
+const { role: _role, port: _port, ...workerSettings } = SERVER_SETTINGS;
+
+/** `vigil worker`: the server's settings but the role (it is `worker`) and the API port (it serves none). */
+export const WORKER_SETTINGS = workerSettings;

@@ -187,7 +187,7 @@ it('a role other than all needs PostgreSQL; an unknown role is a usage error', a
   expect(onSqlite.stderr).toContain('--role worker needs a PostgreSQL service DB');
   const bogus = await runCli(['server', '--role', 'cron', '--database', sqlite]);
   expect(bogus.code).toBe(2);
-  expect(bogus.stderr).toContain('--role is one of api, worker, scheduler, all, got cron');
+  expect(bogus.stderr).toContain('--role: expected one of api, worker, scheduler, all, got "cron"');
 }, 120_000);
 
 /** The pids of the processes holding the scheduler lock (from pg_locks, beside their application_name). */
