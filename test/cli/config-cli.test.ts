@@ -144,6 +144,24 @@ describe('vigil server: flag > environment > config file > default', () => {
   });
 });
 
+describe('vigil worker', () => {
+  it('takes the server settings but role and port, from the same sources', async () => {
+    const config = written('worker.yaml', 'scheduler_retry_ms: 2500\nhealth_port: 8081\n');
+    const { config: c } = await printed({ VIGIL_SHUTDOWN_GRACE_MS: '0' }, 'worker', '--config', config);
+    expect(c.settings['shutdown_grace_ms']).toEqual({ value: 0, source: 'env VIGIL_SHUTDOWN_GRACE_MS' });
+    expect(c.settings['scheduler_retry_ms']).toEqual({ value: 2500, source: `file ${config}:1` });
+    expect(c.settings['health_port']).toEqual({ value: 8081, source: `file ${config}:2` });
+    expect(c.settings['role']).toBeUndefined();
+    const shared = written('shared.yaml', 'role: api\nport: 8080\n');
+    const refused = await vigil({}, 'worker', '--config', shared, '--print-config');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/shared\.yaml:1: unknown key "role"/);
+    // The shared file serves a worker through `vigil server --role worker`: the flag wins over the file.
+    const { config: s } = await printed({}, 'server', '--role', 'worker', '--config', shared);
+    expect(s.settings['role']).toEqual({ value: 'worker', source: 'flag --role' });
+  });
+});
+
 describe('vigil agent', () => {
   it('takes its server from the environment, its token file from the config file, a switch from a flag', async () => {
     const config = written(

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { AGENT_DEFAULTS } from '../../agent/agent-config.js';
 import { DEFAULT_SERVICE_CONFIG } from '../../jobs/service-context.js';
 import { AGENT_SETTINGS } from './agent-settings.js';
-import { SERVER_SETTINGS } from './server-settings.js';
+import { SERVER_SETTINGS, WORKER_SETTINGS } from './server-settings.js';
 import { addSettingOptions } from './setting-options.js';
 import type { SettingTable } from './setting-table.js';
 import { withSettingsTables } from './settings-readme.js';
 
 const TABLES: Array<[string, SettingTable]> = [
   ['server', SERVER_SETTINGS],
+  ['worker', WORKER_SETTINGS],
   ['agent', AGENT_SETTINGS],
 ];
 
