@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,20 @@ describe('vigil server: flag > environment > config file > default', () => {
       'warning: --database puts a secret where ps shows it to every user of this host; use --database-url-file or VIGIL_DATABASE_URL instead\n',
     );
     expect(run.stdout).not.toContain('hunter2-flag');
+  });
+
+  it('a password in a config file other users can read warns; in a 0600 file it does not', async () => {
+    const text = 'database_url: postgres://vigil:hunter2-file@db/vigil\n';
+    const open = written('open.yaml', text);
+    chmodSync(open, 0o644);
+    const loose = await printed({}, 'server', '--config', open);
+    expect(loose.run.stderr).toBe(
+      `warning: ${open} holds a secret (database_url) and other users can read it (mode 0644); chmod 600 it or give database_url_file instead\n`,
+    );
+    expect(loose.run.stdout).not.toContain('hunter2-file');
+    const closed = written('closed.yaml', text);
+    chmodSync(closed, 0o600);
+    expect((await printed({}, 'server', '--config', closed)).run.stderr).toBe('');
   });
 
   it.each([

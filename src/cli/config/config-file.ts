@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigInvalidError } from './config-invalid-error.js';
 
@@ -11,6 +11,8 @@ export interface ConfigFileEntry {
 /** The config file's top-level keys, each checked to be one the command knows. */
 export interface ConfigFile {
   readonly path: string;
+  /** Its permission bits: a file other users can read must not hold a secret. */
+  readonly mode: number;
   readonly entries: ReadonlyMap<string, ConfigFileEntry>;
 }
 
@@ -22,6 +24,7 @@ export interface ConfigFile {
  */
 export function readConfigFile(path: string, knownKeys: ReadonlySet<string>): ConfigFile {
   const text = readText(path);
+  const mode = statSync(path).mode & 0o777;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   const first = doc.errors[0];
@@ -38,7 +41,7 @@ export function readConfigFile(path: string, knownKeys: ReadonlySet<string>): Co
     );
   }
   const entries = new Map<string, ConfigFileEntry>();
-  if (doc.contents === null) return { path, entries };
+  if (doc.contents === null) return { path, mode, entries };
   if (!isMap(doc.contents))
     throw new ConfigInvalidError(`config file ${path} must be a mapping of settings (key: value)`, {
       source: path,
@@ -57,7 +60,7 @@ export function readConfigFile(path: string, knownKeys: ReadonlySet<string>): Co
       );
     entries.set(key, { value: data[key], line });
   }
-  return { path, entries };
+  return { path, mode, entries };
 }
 
 function readText(path: string): string {

@@ -15,6 +15,8 @@ export interface ResolvedSetting {
   readonly source: string;
   /** The file the value is in, for a file form its consumer reads itself (`--enroll-token-file`). */
   readonly valueFile?: string;
+  /** The file the value was read from at start (`--database-url-file`). */
+  readonly readFrom?: string;
 }
 
 export interface ResolvedSettings<T extends SettingTable> {
@@ -54,7 +56,12 @@ export function resolveSettings<T extends SettingTable>(
       throw new UsageError(
         `${setting.flag} is required (${[setting.env, setting.fileKey && `${setting.fileKey}: in the config file`].filter(Boolean).join(', or ')})`,
       );
-    const warning = row.origin === 'flag' ? plainSecretWarning(setting, row.value) : undefined;
+    const warning =
+      row.origin === 'flag'
+        ? plainSecretWarning(setting, row.value)
+        : row.origin === 'file' && inputs.file
+          ? readableSecretWarning(setting, row, inputs.file)
+          : undefined;
     if (warning) warnings.push(warning);
     values[key] = row.value;
     rows[key] = row;
@@ -163,7 +170,7 @@ function readValueFile(
       source,
       path,
     });
-  return { value: parsed.value, origin, source: `${source} (${path})` };
+  return { value: parsed.value, origin, source: `${source} (${path})`, readFrom: path };
 }
 
 /** A problem as the error says it: without the value when the value may be a secret. */
@@ -177,6 +184,17 @@ function plainSecretWarning(setting: Setting, value: SettingValue | undefined): 
   if (setting.secret === 'url-password' && !urlHasPassword(value)) return undefined;
   const better = [setting.fileForm?.flag, setting.env].filter(Boolean).join(' or ');
   return `warning: ${setting.flag} puts a secret where ps shows it to every user of this host; use ${better} instead`;
+}
+
+/** A secret written into a config file that other users of the host can read. */
+function readableSecretWarning(setting: Setting, row: ResolvedSetting, file: ConfigFile): string | undefined {
+  // The file is private, or the value sits in a file of its own.
+  if ((file.mode & 0o077) === 0 || row.valueFile !== undefined || row.readFrom !== undefined)
+    return undefined;
+  if (setting.secret === undefined || typeof row.value !== 'string') return undefined;
+  if (setting.secret === 'url-password' && !urlHasPassword(row.value)) return undefined;
+  const mode = file.mode.toString(8).padStart(4, '0');
+  return `warning: ${file.path} holds a secret (${settingName(setting)}) and other users can read it (mode ${mode}); chmod 600 it or give ${setting.fileForm?.fileKey ?? 'the environment variable'} instead`;
 }
 
 export function urlHasPassword(text: string): boolean {
