@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesForPaths } from '../../src/feeds/feed-import.js';
 import { openVulnDb } from '../../src/vulndb/vuln-db.js';
+import { readUnit, ROLE_UNITS, unitServerArgs } from '../deploy/deploy-files.js';
 import { BIN, buildCli, REPO, runCli, type CliRun } from './built-cli.js';
 
 /**
@@ -156,6 +157,29 @@ describe('vigil server: flag > environment > config file > default', () => {
     expect(run.stderr).toMatch(/^vigil: error \[CONFIG_INVALID\]: /);
     expect(run.stderr).toMatch(message);
   });
+});
+
+describe('the deployed units', () => {
+  it.each(Object.entries(ROLE_UNITS))(
+    'the %s unit (%s): its command line is taken, the database URL from its systemd credential',
+    async (role, name) => {
+      const credentials = join(dir, `credentials-${role}`);
+      mkdirSync(credentials, { recursive: true });
+      writeFileSync(join(credentials, 'database-url'), 'postgres://vigil:hunter2-unit@db.internal/vigil\n');
+      // unitServerArgs spells the credentials directory (%d) as the container's /run/secrets.
+      const args = unitServerArgs(readUnit(name)).map((a) =>
+        a.replace(/^\/run\/secrets\//, `${credentials}/`),
+      );
+      const { run, config } = await printed({}, 'server', ...args);
+      expect(config.settings['role']).toEqual({ value: role, source: 'flag --role' });
+      expect(config.settings['database_url']).toEqual({
+        value: 'postgres://vigil:REDACTED@db.internal/vigil',
+        source: `flag --database-url-file (${join(credentials, 'database-url')})`,
+      });
+      expect(config.settings['secret_key_file']?.value).toBe(join(credentials, 'secret-key'));
+      expect(run.stderr).toBe('');
+    },
+  );
 });
 
 describe('vigil worker', () => {

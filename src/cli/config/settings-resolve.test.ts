@@ -138,6 +138,8 @@ describe('secrets and their file forms', () => {
       env: { VIGIL_DATABASE_URL: 'sqlite:/tmp/x.sqlite' },
     });
     expect(r.values.database).toBe(url);
+    // The file form on the command line shows only a path in ps: no warning.
+    expect(r.warnings).toEqual([]);
   });
 
   it('an unreadable secret file stops the start without printing what it holds', () => {

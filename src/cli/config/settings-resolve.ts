@@ -56,8 +56,11 @@ export function resolveSettings<T extends SettingTable>(
       throw new UsageError(
         `${setting.flag} is required (${[setting.env, setting.fileKey && `${setting.fileKey}: in the config file`].filter(Boolean).join(', or ')})`,
       );
-    const warning =
-      row.origin === 'flag'
+    // A value read from a file of its own (the file form) is where a secret belongs: no warning.
+    const inOwnFile = row.readFrom !== undefined || row.valueFile !== undefined;
+    const warning = inOwnFile
+      ? undefined
+      : row.origin === 'flag'
         ? plainSecretWarning(setting, row.value)
         : row.origin === 'file' && inputs.file
           ? readableSecretWarning(setting, row, inputs.file)
@@ -188,9 +191,7 @@ function plainSecretWarning(setting: Setting, value: SettingValue | undefined): 
 
 /** A secret written into a config file that other users of the host can read. */
 function readableSecretWarning(setting: Setting, row: ResolvedSetting, file: ConfigFile): string | undefined {
-  // The file is private, or the value sits in a file of its own.
-  if ((file.mode & 0o077) === 0 || row.valueFile !== undefined || row.readFrom !== undefined)
-    return undefined;
+  if ((file.mode & 0o077) === 0) return undefined;
   if (setting.secret === undefined || typeof row.value !== 'string') return undefined;
   if (setting.secret === 'url-password' && !urlHasPassword(row.value)) return undefined;
   const mode = file.mode.toString(8).padStart(4, '0');
