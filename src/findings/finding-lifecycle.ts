@@ -40,8 +40,11 @@ export interface ScanOfResource {
   findingTypes?: readonly FindingType[];
 }
 
-/** What a scan of packages speaks for: everything but network reachability. */
-export const PACKAGE_SCAN_TYPES: readonly FindingType[] = ['PACKAGE_VULNERABILITY', 'CONFIGURATION'];
+/**
+ * What a scan of packages speaks for: package vulnerabilities only. NETWORK_REACHABILITY belongs to
+ * the network analysis and CONFIGURATION to Classic assessment runs (scan/classic).
+ */
+export const PACKAGE_SCAN_TYPES: readonly FindingType[] = ['PACKAGE_VULNERABILITY'];
 
 export interface LifecycleChanges {
   created: Finding[];

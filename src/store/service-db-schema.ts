@@ -4,6 +4,11 @@ import type { CloudNetworkTable, HostNetworkTable, NetworkSettingsTable } from '
 import type { VexDocumentTable } from './vex-schema.js';
 import type { AppliedObjectTable } from './applied-schema.js';
 import type {
+  AssessmentRunTable,
+  AssessmentTargetTable,
+  AssessmentTemplateTable,
+} from './classic-schema.js';
+import type {
   CisScanConfigTable,
   CisScanTable,
   CisScanTargetTable,
@@ -381,4 +386,7 @@ export interface ServiceDatabase {
   cis_scans: CisScanTable;
   cis_scan_targets: CisScanTargetTable;
   applied_objects: AppliedObjectTable;
+  assessment_targets: AssessmentTargetTable;
+  assessment_templates: AssessmentTemplateTable;
+  assessment_runs: AssessmentRunTable;
 }
