@@ -3,11 +3,7 @@ import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable 
 import type { CloudNetworkTable, HostNetworkTable, NetworkSettingsTable } from './network-schema.js';
 import type { VexDocumentTable } from './vex-schema.js';
 import type { AppliedObjectTable } from './applied-schema.js';
-import type {
-  AssessmentRunTable,
-  AssessmentTargetTable,
-  AssessmentTemplateTable,
-} from './classic-schema.js';
+import type { AssessmentRunTable, AssessmentTargetTable, AssessmentTemplateTable } from './classic-schema.js';
 import type {
   CisScanConfigTable,
   CisScanTable,
