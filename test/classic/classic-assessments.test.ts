@@ -67,8 +67,8 @@ for (const make of BACKENDS) {
       return (r.json as { findings: Finding[] }).findings;
     };
     /** A manual run, the web host's answer with `sent` facts, and the scheduler's evaluation. */
-    const runWith = async (sent: AssessmentFacts): Promise<Run> => {
-      const started = await api('POST', `${A}/assessment-templates/${templateId}/runs`);
+    const runWith = async (sent: AssessmentFacts, template = templateId): Promise<Run> => {
+      const started = await api('POST', `${A}/assessment-templates/${template}/runs`);
       expect(started.status).toBe(201);
       const id = (started.json as Run).assessmentRunId;
       expect((await heartbeat(web)).json['assessmentRequest']).toMatchObject({
@@ -227,6 +227,30 @@ for (const make of BACKENDS) {
       expect(open.every((x) => x.configurationDetails?.assessmentRunId === r.assessmentRunId)).toBe(true);
     });
 
+    it('a run of the CIS package alone leaves the best-practice findings as they are', async () => {
+      const before = await configFindings();
+      const targetId = (
+        (await api('GET', `${A}/assessment-templates/${templateId}`)).json as { assessmentTargetId: string }
+      ).assessmentTargetId;
+      const cisOnly = await api('POST', `${A}/assessment-templates`, {
+        name: 'cis only',
+        assessmentTargetId: targetId,
+        rulesPackages: ['CIS'],
+        durationInSeconds: 600,
+      });
+      const r = await runWith(facts, (cisOnly.json as { assessmentTemplateId: string }).assessmentTemplateId);
+      expect(r.state).toBe('COMPLETED');
+      const sbp = (list: Finding[]) =>
+        list
+          .filter((x) => x.configurationDetails?.rulesPackage === 'SECURITY_BEST_PRACTICES')
+          .map((x) => [x.id, x.status, x.lastObservedAt]);
+      const after = await configFindings();
+      expect(sbp(after)).toEqual(sbp(before));
+      expect(sbp(after).filter(([, status]) => status === 'SUPPRESSED').length).toBeGreaterThan(0);
+      expect(Object.keys(r.packages ?? {})).toEqual(['CIS']);
+      expect(r.packages?.['CIS']?.findingCount).toBeGreaterThan(20);
+    });
+
     it('a cron schedule fires when the moved clock reaches it; an agent that never answers is excluded', async () => {
       const target = await api('POST', `${A}/assessment-targets`, { name: 'all' });
       const made = await api('POST', `${A}/assessment-templates`, {
@@ -275,7 +299,7 @@ for (const make of BACKENDS) {
       const other = (await createApiKey(db.kysely, { accountId: 'acct-g', role: 'admin' })).key;
       const runs = ((await api('GET', `${A}/assessment-runs`)).json as { assessmentRuns: Run[] })
         .assessmentRuns;
-      expect(runs.length).toBe(3);
+      expect(runs.length).toBe(4);
       const id = runs[0]?.assessmentRunId ?? '';
       expect((await api('GET', `${A}/assessment-runs/${id}`, undefined, other)).status).toBe(404);
       expect((await api('GET', `/v1/accounts/acct-g/assessment-runs/${id}`, undefined, other)).status).toBe(

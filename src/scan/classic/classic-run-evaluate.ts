@@ -93,6 +93,11 @@ async function evaluateRun(trx: Trx, run: AssessmentRunTable, now: Date): Promis
       findings: found,
       now,
       findingTypes: ['CONFIGURATION'],
+      // A package the template does not run says nothing about its findings: they stay as they are.
+      speaksFor: (stored) => {
+        const p = stored.configurationDetails?.rulesPackage;
+        return p === undefined || template.rulesPackages.includes(p);
+      },
     });
     for (const f of [...changes.created, ...changes.updated, ...changes.observed]) {
       const p = packages[f.configurationDetails?.rulesPackage ?? 'CIS'];
