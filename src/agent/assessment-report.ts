@@ -1,4 +1,5 @@
-import { assessRoot } from '../checks/assess-root.js';
+import { factsNeeded } from '../checks/assess-root.js';
+import { collectFacts } from '../checks/facts/fact-collector.js';
 import { CommandHostProbe } from '../checks/facts/live/live-host-probe.js';
 import type { AssessmentFacts } from '../checks/facts/fact-model.js';
 import { DirectoryResolver, HOST_EXCLUDES } from '../source/directory/directory-resolver.js';
@@ -20,10 +21,11 @@ export async function collectAssessmentFacts(
     const resolver = live
       ? new DirectoryResolver('/', { exclude: HOST_EXCLUDES })
       : new DirectoryResolver(ctx.config.root);
-    const { facts } = await assessRoot(resolver, {
-      benchmark: request.benchmark,
-      level: request.level,
-      profile: request.profile,
+    // One document for every benchmark asked (a Classic run reads best practices from it too).
+    const keys = [request.benchmark, ...(request.alsoBenchmarks ?? [])].flatMap((benchmark) =>
+      factsNeeded({ benchmark, level: request.level, profile: request.profile }),
+    );
+    const facts = await collectFacts(resolver, [...new Set(keys)].sort(), {
       mode: live ? 'host' : 'rootfs',
       ...(live ? { probe: new CommandHostProbe() } : {}),
       description: live ? `host ${ctx.identity.hostname}` : `root ${ctx.config.root}`,

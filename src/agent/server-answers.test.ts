@@ -80,4 +80,16 @@ describe('server answers', () => {
         wantNetworkFacts: false,
       });
   });
+
+  it('keeps only further benchmarks it has (a Classic run wants best practices in the same facts)', () => {
+    const request = { benchmark: 'cis-debian12', level: 1, profile: 'server' };
+    const answer = (alsoBenchmarks: unknown) =>
+      checkinAnswerOf({ assessmentRequest: { ...request, alsoBenchmarks } }).assessmentRequest;
+    expect(answer(['security-best-practices', 'cis-rhel9', 7])).toEqual({
+      ...request,
+      alsoBenchmarks: ['security-best-practices'],
+    });
+    expect(answer(['cis-rhel9'])).toEqual(request);
+    expect(answer('security-best-practices')).toEqual(request);
+  });
 });

@@ -23,6 +23,8 @@ export interface AssessmentRequest {
   benchmark: string;
   level: 1 | 2;
   profile: CheckProfile;
+  /** Further benchmarks (same level and profile) whose facts go in the same document. */
+  alsoBenchmarks?: string[];
 }
 
 /** Header-safe, bounded: a key goes into `Authorization` on every request. */
@@ -65,7 +67,16 @@ function assessmentRequestOf(v: unknown): { assessmentRequest?: AssessmentReques
   if (typeof benchmark !== 'string' || !BENCHMARKS.some((b) => b.id === benchmark)) return {};
   if (level !== 1 && level !== 2) return {};
   if (!CHECK_PROFILES.includes(profile as CheckProfile)) return {};
-  return { assessmentRequest: { benchmark, level, profile: profile as CheckProfile } };
+  const known = (b: unknown): b is string => typeof b === 'string' && BENCHMARKS.some((x) => x.id === b);
+  const also = Array.isArray(o?.['alsoBenchmarks']) ? (o['alsoBenchmarks'] as unknown[]).filter(known) : [];
+  return {
+    assessmentRequest: {
+      benchmark,
+      level,
+      profile: profile as CheckProfile,
+      ...(also.length ? { alsoBenchmarks: also } : {}),
+    },
+  };
 }
 
 function objectOf(body: unknown): Record<string, unknown> | undefined {

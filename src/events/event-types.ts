@@ -13,6 +13,10 @@ export const EVENT_TYPES = [
   'vigil.suppression-rule.deleted',
   'vigil.vex-document.created',
   'vigil.vex-document.deleted',
+  // Classic assessment runs, each only when the run's template subscribes (ASSESSMENT_RUN_STARTED, …).
+  'vigil.assessment-run.started',
+  'vigil.assessment-run.completed',
+  'vigil.assessment-run.finding-reported',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -38,10 +38,18 @@ export interface ScanOfResource {
    * that one leaves package findings alone.
    */
   findingTypes?: readonly FindingType[];
+  /**
+   * Narrower than a type: the stored findings this scan can judge (a Classic run of the CIS package
+   * alone leaves the best-practice findings of the same host open). Default: all of `findingTypes`.
+   */
+  speaksFor?: (stored: Finding) => boolean;
 }
 
-/** What a scan of packages speaks for: everything but network reachability. */
-export const PACKAGE_SCAN_TYPES: readonly FindingType[] = ['PACKAGE_VULNERABILITY', 'CONFIGURATION'];
+/**
+ * What a scan of packages speaks for: package vulnerabilities only. NETWORK_REACHABILITY belongs to
+ * the network analysis and CONFIGURATION to Classic assessment runs (scan/classic).
+ */
+export const PACKAGE_SCAN_TYPES: readonly FindingType[] = ['PACKAGE_VULNERABILITY'];
 
 export interface LifecycleChanges {
   created: Finding[];
@@ -114,6 +122,7 @@ export async function applyScanOfResourceIn(
   }
   for (const [identity, old] of stored) {
     if (scan.keepUnseen || seen.has(identity) || old.status === 'CLOSED') continue;
+    if (scan.speaksFor && !scan.speaksFor(old)) continue;
     const f: Finding = { ...old, status: 'CLOSED', closedAt: now, updatedAt: now };
     rewrites.push(findingRow(f, identity));
     changes.closed.push(f);

@@ -92,9 +92,25 @@ export interface Finding {
   packageVulnerabilityDetails?: PackageVulnerabilityDetails;
   /** NETWORK_REACHABILITY findings: the open port range, protocol and the path (src/network). */
   networkReachabilityDetails?: NetworkReachabilityDetails;
+  /** CONFIGURATION findings of Classic assessment runs: the rule, its package and the run. */
+  configurationDetails?: ConfigurationDetails;
   suppressedBy?: string;
   /** Why it is SUPPRESSED, when the suppressor says more than an id: a VEX statement (findings/vex). */
   suppression?: FindingSuppression;
+}
+
+/** What a Classic assessment run says about a failed rule (Inspector Classic's finding fields). */
+export interface ConfigurationDetails {
+  rulesPackage: 'CIS' | 'SECURITY_BEST_PRACTICES';
+  checkId: string;
+  /** Inspector Classic's severity word (High, Medium, Low, Informational). */
+  classicSeverity: 'High' | 'Medium' | 'Low' | 'Informational';
+  statusReason: string;
+  cisSection?: string;
+  assessmentRunId: string;
+  assessmentTemplateId: string;
+  /** The template's user attributes, copied into every finding it reports. */
+  userAttributes: Array<{ key: string; value: string }>;
 }
 
 /** A VEX statement that suppresses a finding: the reason in words and where it was said. */

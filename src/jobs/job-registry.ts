@@ -12,6 +12,7 @@ import { createNetworkAnalysisTask } from './network-analysis-job.js';
 import { createImageWindowTask } from './image-window-job.js';
 import { createRegistryPollTask } from './registry-poll-job.js';
 import { createCisScanTask } from './cis-scan-job.js';
+import { createClassicAssessmentTask } from './classic-assessment-job.js';
 import { runsTasks, type ProcessRole, type TaskRole } from '../core/process-role.js';
 
 export interface BackgroundJob {
@@ -47,6 +48,8 @@ export const BACKGROUND_JOBS: readonly BackgroundJob[] = [
   { role: 'scheduler', create: createRegistryPollTask },
   // Starts due CIS scans and closes timed-out ones (facts are assessed where they arrive: the check-in).
   { role: 'scheduler', create: createCisScanTask },
+  // Starts Classic runs on their cron schedule and evaluates runs whose facts are in (once across replicas).
+  { role: 'scheduler', create: createClassicAssessmentTask },
 ];
 
 /** The jobs a process in `role` runs. */

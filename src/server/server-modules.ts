@@ -35,6 +35,7 @@ import { registerRegistryEventRoutes } from './routes/registry-event-routes.js';
 import { registerImageScanningRoutes } from './routes/image-scanning-routes.js';
 import { registerCisScanRoutes } from './routes/cis-scan-routes.js';
 import { registerAppliedObjectRoutes } from './routes/applied-object-routes.js';
+import { registerClassicRoutes } from './routes/classic-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -80,6 +81,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerImageScanningRoutes,
   registerCisScanRoutes,
   registerAppliedObjectRoutes,
+  registerClassicRoutes,
   // Last: its catch-all GET serves the SPA for every address that is not a route above.
   (app) => registerConsole(app),
 ];

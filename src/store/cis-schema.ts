@@ -35,7 +35,10 @@ export interface CisScanConfigTable {
 export interface CisScanTable {
   id: string;
   account_id: string;
-  /** The configuration that started it (null once that configuration is deleted). */
+  /**
+   * The configuration that started it (null once that configuration is deleted), or the Classic
+   * assessment run (`arun-…`, scan/classic) whose facts it gathers.
+   */
   config_id: string | null;
   scan_name: string;
   security_level: string;

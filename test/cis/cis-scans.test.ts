@@ -189,6 +189,7 @@ for (const make of BACKENDS) {
         benchmark: 'cis-debian12',
         level: 1,
         profile: 'server',
+        alsoBenchmarks: ['security-best-practices'],
       });
       // Only the hosts a scan waits on are asked; the configuration ran once and is spent.
       expect((await heartbeat(old)).json['assessmentRequest']).toBeUndefined();

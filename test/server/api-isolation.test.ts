@@ -130,6 +130,9 @@ async function dataSnapshot(): Promise<string> {
     await k.selectFrom('image_layer_chains').selectAll().orderBy('resource_id').execute(),
     await k.selectFrom('cis_scan_configs').selectAll().orderBy('id').execute(),
     await k.selectFrom('cis_scans').selectAll().orderBy('id').execute(),
+    await k.selectFrom('assessment_targets').selectAll().orderBy('id').execute(),
+    await k.selectFrom('assessment_templates').selectAll().orderBy('id').execute(),
+    await k.selectFrom('assessment_runs').selectAll().orderBy('id').execute(),
     await k.selectFrom('cis_scan_targets').selectAll().orderBy('scan_id').orderBy('resource_id').execute(),
     await k
       .selectFrom('host_assessment_facts')

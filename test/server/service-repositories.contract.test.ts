@@ -133,6 +133,11 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/scan/cis/cis-scan-results.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-scan-settle.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-scan-start.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/classic/classic-hosts.ts': ['test/classic/classic-assessments.test.ts'],
+  'src/scan/classic/classic-run-evaluate.ts': ['test/classic/classic-assessments.test.ts'],
+  'src/scan/classic/classic-run-start.ts': ['test/classic/classic-assessments.test.ts'],
+  'src/scan/classic/classic-runs.ts': ['test/classic/classic-assessments.test.ts'],
+  'src/scan/classic/classic-store.ts': ['test/classic/classic-assessments.test.ts'],
 };
 
 /** Folders above the store (domain and application) whose modules may hold repository code. */

@@ -18,14 +18,24 @@ export interface AssessmentRequest {
   benchmark: string;
   level: 1 | 2;
   profile: string;
+  /** Also wanted in the same document: best practices, which Classic runs evaluate from these facts. */
+  alsoBenchmarks: string[];
 }
+
+/** A dozen more facts than CIS Level 1 reads (NX, system directories, three sshd options). */
+const ALSO = ['security-best-practices'];
 
 const levelOf = (securityLevel: string): 1 | 2 => (securityLevel === 'LEVEL_2' ? 2 : 1);
 
 /** The request for a security level (the key lookup of a check-in reads the level some scan waits on). */
 export function assessmentRequestFor(securityLevel: string | undefined): AssessmentRequest | undefined {
   if (securityLevel === undefined) return undefined;
-  return { benchmark: CIS_BENCHMARK, level: levelOf(securityLevel), profile: CIS_PROFILE };
+  return {
+    benchmark: CIS_BENCHMARK,
+    level: levelOf(securityLevel),
+    profile: CIS_PROFILE,
+    alsoBenchmarks: ALSO,
+  };
 }
 
 /** The request for a host some scan waits on (the highest level asked: its facts serve both); else undefined. */
@@ -44,7 +54,7 @@ export async function pendingAssessment(
     .execute();
   if (rows.length === 0) return undefined;
   const level = rows.some((r) => r.security_level === 'LEVEL_2') ? 2 : 1;
-  return { benchmark: CIS_BENCHMARK, level, profile: CIS_PROFILE };
+  return { benchmark: CIS_BENCHMARK, level, profile: CIS_PROFILE, alsoBenchmarks: ALSO };
 }
 
 /**

@@ -106,6 +106,7 @@ export const CheckinAnswer = Type.Object({
         benchmark: Type.String(),
         level: Type.Union([Type.Literal(1), Type.Literal(2)]),
         profile: Type.String(),
+        alsoBenchmarks: Type.Optional(Type.Array(Type.String())),
       },
       { description: 'A CIS scan waits for this host: collect these facts and send them as assessmentFacts' },
     ),
