@@ -24,7 +24,8 @@ const AppliedObject = Type.Object({
 });
 const ObjectParams = Type.Object({
   accountId: AccountIdString,
-  appliedKind: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,63}$' }),
+  // A label apply chooses (its kind's name); the one id schema of every path parameter.
+  appliedKind: IdString(64),
   appliedObjectId: IdString(200),
 });
 type ObjectParamsT = Static<typeof ObjectParams>;
