@@ -20,7 +20,7 @@ export async function planRematchBatches(
   const refs: ResourceRef[] = [];
   if (keys) refs.push(...(await resourcesHoldingKeys(ctx.db, keys)));
   else
-    for (let after: ResourceRef | undefined; ; ) {
+    for (let after: ResourceRef | undefined; ;) {
       const page = await storedInventoryPage(ctx.db, after, 1000);
       if (page.length === 0) break;
       refs.push(...page.map((r) => ({ accountId: r.accountId, resourceId: r.resourceId })));

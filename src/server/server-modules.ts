@@ -35,6 +35,7 @@ import { registerRegistryEventRoutes } from './routes/registry-event-routes.js';
 import { registerImageScanningRoutes } from './routes/image-scanning-routes.js';
 import { registerCisScanRoutes } from './routes/cis-scan-routes.js';
 import { registerAppliedObjectRoutes } from './routes/applied-object-routes.js';
+import { registerJobRoutes } from './routes/job-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -63,6 +64,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerVexRoutes,
   registerReportRoutes,
   registerWebhookRoutes,
+  registerJobRoutes,
   registerAuditRoutes,
   registerSessionRoutes,
   registerTrendRoutes,

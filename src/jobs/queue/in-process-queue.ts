@@ -110,8 +110,8 @@ export class InProcessJobQueue implements JobQueue {
     return Promise.resolve(rows);
   }
 
-  retryDeadLetter(id: string): Promise<string> {
-    const i = this.dead.findIndex((d) => d.id === id);
+  retryDeadLetter(id: string, filter: DeadLetterFilter = {}): Promise<string> {
+    const i = this.dead.findIndex((d) => d.id === id && visibleTo(filter, d.accountId));
     const found = this.dead[i];
     if (!found) return Promise.reject(new JobNotFoundError(id));
     this.dead.splice(i, 1);

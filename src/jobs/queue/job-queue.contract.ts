@@ -157,6 +157,14 @@ export function jobQueueContract(name: string, maker: QueueMaker): void {
       expect(await payloads({ accountIds: ['a1', 'a2'] })).toEqual([1, 2]);
       expect(await payloads({ accountIds: ['a2'], includeSystem: true })).toEqual([2, 3]);
       expect(await payloads({ accountIds: [] })).toEqual([]);
+      // A retry through a scope that cannot see the job is refused as if it did not exist.
+      const ofA2 = (await q.deadLetters({ accountIds: ['a2'] }))[0]?.id ?? '';
+      await expect(
+        q.retryDeadLetter(ofA2, { accountIds: ['a1'], includeSystem: true }),
+      ).rejects.toMatchObject({
+        code: 'JOB_NOT_FOUND',
+      });
+      expect(await payloads({ accountIds: ['a2'] })).toEqual([2]);
     });
 
     it('a graceful stop waits for the job in flight; the store is reachable while started', async () => {

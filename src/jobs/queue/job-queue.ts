@@ -27,8 +27,11 @@ export interface JobQueue {
   work(type: string, handler: JobHandler): Promise<void>;
   /** Jobs that failed past their retries, newest first (`id`: the dead letter's own, for a retry). */
   deadLetters(filter?: DeadLetterFilter): Promise<DeadLetter[]>;
-  /** Queues a dead-lettered job again (fresh retries) and removes it from the dead letters. */
-  retryDeadLetter(id: string): Promise<string>;
+  /**
+   * Queues a dead-lettered job again (fresh retries) and removes it from the dead letters; JOB_NOT_FOUND
+   * when there is none with this id that `filter` lets through.
+   */
+  retryDeadLetter(id: string, filter?: DeadLetterFilter): Promise<string>;
 }
 
 export type JobPayload = Record<string, unknown>;

@@ -105,26 +105,25 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async deadLetters(filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
-    const accounts = filter.accountIds ? [...filter.accountIds] : null;
     const { rows } = await this.pool.query<DeadRow>(
       `SELECT id, data, output, retry_limit, created_on FROM ${PG_BOSS_SCHEMA}.job
         WHERE name = $1 AND state = 'created'
-          AND ($2::text[] IS NULL OR data->>'accountId' = ANY($2)
-               OR (data->>'accountId' IS NULL AND $3::boolean))
-        ORDER BY created_on DESC, id LIMIT $4`,
-      [DEAD, accounts, filter.includeSystem === true, filter.limit ?? 100],
+          AND ${VISIBLE}
+        ORDER BY created_on DESC, id LIMIT $2`,
+      [DEAD, filter.limit ?? 100, ...visibleParams(filter)],
     );
     return rows.map(deadLetterOf);
   }
 
   /** In one transaction: the dead letter is taken out and its job sent again, or neither. */
-  async retryDeadLetter(id: string): Promise<string> {
+  async retryDeadLetter(id: string, filter: DeadLetterFilter = {}): Promise<string> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<{ data: JobEnvelope }>(
-        `DELETE FROM ${PG_BOSS_SCHEMA}.job WHERE name = $1 AND state = 'created' AND id::text = $2 RETURNING data`,
-        [DEAD, id],
+        `DELETE FROM ${PG_BOSS_SCHEMA}.job WHERE name = $1 AND state = 'created' AND id::text = $2
+           AND ${VISIBLE} RETURNING data`,
+        [DEAD, id, ...visibleParams(filter)],
       );
       const env = rows[0]?.data;
       if (!env) throw new JobNotFoundError(id);
@@ -163,6 +162,13 @@ export class PgBossJobQueue implements JobQueue {
       });
     }
   }
+}
+
+/** A dead letter the filter lets through ($3: account ids or null for all, $4: include system jobs). */
+const VISIBLE = `($3::text[] IS NULL OR data->>'accountId' = ANY($3) OR (data->>'accountId' IS NULL AND $4::boolean))`;
+
+function visibleParams(filter: DeadLetterFilter): [string[] | null, boolean] {
+  return [filter.accountIds ? [...filter.accountIds] : null, filter.includeSystem === true];
 }
 
 interface DeadRow {

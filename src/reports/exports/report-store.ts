@@ -115,7 +115,10 @@ export async function claimReport(db: Db, id: string, nowIso: string): Promise<R
 }
 
 /** The reports waiting for a worker, oldest first, with their account (what the queue feeder sends). */
-export async function queuedReports(db: Db, limit: number): Promise<Array<{ id: string; account_id: string }>> {
+export async function queuedReports(
+  db: Db,
+  limit: number,
+): Promise<Array<{ id: string; account_id: string }>> {
   return db
     .selectFrom('reports')
     .select(['id', 'account_id'])
