@@ -11,6 +11,7 @@ import { seedVulnDbImports } from './vulndb-imports-seed.js';
 import { seedRegistries } from './registries-seed.js';
 import { seedCisScans } from './cis-scan-seed.js';
 import { seedAppliedObjects } from './applied-objects-seed.js';
+import { seedJobs } from './jobs-seed.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
 
 /**
@@ -31,6 +32,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedNetworkSettings,
   seedCisScans,
   seedAppliedObjects,
+  seedJobs,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {
