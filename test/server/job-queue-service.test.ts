@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/accounts/api-keys.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
@@ -12,6 +13,7 @@ import { until } from '../../src/jobs/queue/job-queue.contract.js';
 import { PgBossJobQueue } from '../../src/jobs/queue/pg-boss-queue.js';
 import { rematchFromImportLog } from '../../src/scan/rematch-from-log.js';
 import { rematchStoredInventories } from '../../src/scan/rematch-run.js';
+import { queueScan } from '../../src/scan/scan-store.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
@@ -240,4 +242,49 @@ describe('job queue in the service (pg-boss)', () => {
       (await queue.deadLetters()).some((d) => d.accountId === null && d.id !== poison?.['id']),
     );
   }, 120_000);
+
+  it('a queued scan is sent once and run once: a repeat of its job finds it claimed; a scan left RUNNING past its budget waits again', async () => {
+    const queue = app.vigil.ctx.queue;
+    if (!queue) throw new Error('no queue');
+    // A kind no worker runs: the real path claims it and FAILS it with its reason, all the same.
+    const scanId = await queueScan(ctx(), { accountId: MEMBER, kind: 'sbom-upload', request: {} });
+    await feeder().runOnce();
+    const row = () =>
+      db.kysely.selectFrom('scans').selectAll().where('id', '=', scanId).executeTakeFirstOrThrow();
+    await until('the scan to finish', async () => (await row()).status === 'FAILED');
+    const done = await row();
+    expect(JSON.parse(done.error_json ?? '{}')).toMatchObject({ code: 'UNSUPPORTED_SCAN' });
+    await queue.send('image-scan', { scanId });
+    await until('the repeated job to be consumed', queueIdle);
+    expect(await row()).toEqual(done);
+
+    // A worker killed mid-scan leaves its row RUNNING: past the budget, the feeder queues it again.
+    await db.kysely
+      .updateTable('scans')
+      .set({ status: 'RUNNING', started_at: '2026-05-01T00:00:00.000Z', error_json: null, finished_at: null })
+      .where('id', '=', scanId)
+      .execute();
+    await feeder().runOnce();
+    await until('the stale scan to run again', async () => (await row()).status === 'FAILED');
+    expect((await row()).started_at).toBe(NOW.toISOString());
+    expect(feederErrors).toEqual([]);
+  }, 120_000);
+
+  /** No image-scan job of the service's queue waits or runs (pg-boss's own table). */
+  async function queueIdle(): Promise<boolean> {
+    const { rows } = await poolQuery(
+      "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'vigil-jobs' AND data->>'type' = 'image-scan' AND state IN ('created', 'retry', 'active')",
+    );
+    return rows[0]?.n === 0;
+  }
+
+  async function poolQuery(text: string): Promise<{ rows: Array<{ n: number }> }> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await client.query<{ n: number }>(text);
+    } finally {
+      await client.end();
+    }
+  }
 });
