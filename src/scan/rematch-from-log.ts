@@ -58,10 +58,7 @@ export async function rematchFromImportLog(
   if (state && entries.length === 0) return undefined;
   const toSeq = entries.at(-1)?.seq ?? (await vulndb.latestImportSeq());
   const plan = planOf(state !== undefined, entries);
-  const summary =
-    plan.keys?.length === 0
-      ? emptySummary()
-      : await run(plan.keys, opts);
+  const summary = plan.keys?.length === 0 ? emptySummary() : await run(plan.keys, opts);
   const result: LogRematch = {
     ...summary,
     fromSeq,
