@@ -7,12 +7,17 @@ import { QUEUE_JOBS } from '../../src/jobs/queue-jobs.js';
 import { until } from '../../src/jobs/queue/job-queue.contract.js';
 import { buildServer } from '../../src/server/server-app.js';
 import { openServiceDb, type ServiceDb } from '../../src/store/service-db.js';
-import { insertAccount } from './api-server.js';
+import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
+import type { Finding } from '../../src/findings/finding-types.js';
+import { insertAccount, LOOPBACK_EGRESS } from './api-server.js';
+import { randomFinding, rng } from './random-findings.js';
+import { startReceiver } from './webhooks-receiver.js';
 
 /**
  * Queue mode on the embedded SQLite with the in-process queue: the polling workers give way to the
  * feeder and the queue's consumers, and a report asked for over the API is built by a queue job;
- * the same job delivered again finds the report claimed and builds nothing.
+ * the same job delivered again finds the report claimed and builds nothing; webhook events reach a
+ * real receiver through delivery jobs, each once.
  */
 describe('queue mode with the in-process queue (sqlite)', () => {
   let dir: string;
@@ -82,6 +87,64 @@ describe('queue mode with the in-process queue (sqlite)', () => {
       });
     } finally {
       await app.close();
+    }
+  }, 60_000);
+
+  it('webhook events go out through delivery jobs, each event once, signed', async () => {
+    const key = (await createApiKey(db.kysely, { accountId: 'acct-1', role: 'admin' })).key;
+    const app = await buildServer({
+      db,
+      config: { jobQueue: 'in-process', pollIntervalMs: 20, workerThreads: 0, ...LOOPBACK_EGRESS },
+    });
+    const receiver = await startReceiver();
+    try {
+      expect(app.vigil.tasks.map((t) => t.name)).not.toContain('webhook-dispatcher');
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/accounts/acct-1/webhooks',
+        headers: { authorization: `Bearer ${key}` },
+        payload: { url: receiver.url },
+      });
+      expect(res.statusCode).toBe(201);
+      receiver.secret = res.json<{ secret: string }>().secret;
+      const now = new Date();
+      await db.kysely
+        .insertInto('resources')
+        .values({
+          id: 'h-1',
+          account_id: 'acct-1',
+          type: 'HOST',
+          tags_json: '{}',
+          details_json: '{}',
+          created_at: now.toISOString(),
+          updated_at: now.toISOString(),
+        })
+        .execute();
+      const findings: Finding[] = ['f-1', 'f-2', 'f-3'].map((id, i) => ({
+        ...randomFinding(rng(i + 7), i),
+        id,
+        status: 'ACTIVE',
+        resources: [{ id: 'h-1', type: 'HOST', details: {} }],
+      }));
+      await applyScanOfResource(db.kysely, { accountId: 'acct-1', resourceId: 'h-1', findings, now });
+      const pending = async (): Promise<number> =>
+        (
+          await db.kysely
+            .selectFrom('webhook_deliveries')
+            .select('seq')
+            .where('status', '!=', 'DELIVERED')
+            .execute()
+        ).length;
+      await until('the deliveries', async () => receiver.arrivals.length >= 3 && (await pending()) === 0);
+      // Several more feeder polls: nothing delivered is sent again.
+      await new Promise((r) => setTimeout(r, 300));
+      const ids = receiver.arrivals.map((a) => a.event.id);
+      expect(ids.length).toBe(3);
+      expect(new Set(ids).size).toBe(3);
+      expect(receiver.arrivals.every((a) => a.signatureOk)).toBe(true);
+    } finally {
+      await app.close();
+      await receiver.close();
     }
   }, 60_000);
 });

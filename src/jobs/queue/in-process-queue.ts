@@ -75,7 +75,8 @@ export class InProcessJobQueue implements JobQueue {
 
   send(type: string, payload: JobPayload, opts: SendOptions = {}): Promise<string | undefined> {
     const key = opts.singletonKey;
-    if (key !== undefined && this.waiting.some((e) => e.type === type && e.singletonKey === key))
+    const same = (e: Entry): boolean => e.type === type && e.singletonKey === key;
+    if (key !== undefined && (this.waiting.some(same) || [...this.active.values()].some(same)))
       return Promise.resolve(undefined);
     const entry: Entry = {
       id: randomUUID(),

@@ -89,6 +89,32 @@ export function jobQueueContract(name: string, maker: QueueMaker): void {
       expect(runs.sort()).toEqual(['s1', 's2']);
     });
 
+    it('drops a send of a singleton key while its job runs, and does not stall other jobs meanwhile', async () => {
+      const q = await make(2);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let running = false;
+      const done: string[] = [];
+      await q.work('deliver', async (job) => {
+        running = true;
+        await held;
+        done.push(String(job.payload['n']));
+      });
+      await q.work('other', (job) => Promise.resolve(void done.push(String(job.payload['n']))));
+      await q.start();
+      await q.send('deliver', { n: 'first' }, { singletonKey: 'sub-1', priority: 10 });
+      await until('the first to run', () => running);
+      expect(
+        await q.send('deliver', { n: 'again' }, { singletonKey: 'sub-1', priority: 10 }),
+      ).toBeUndefined();
+      await q.send('other', { n: 'low' }, { priority: 0 });
+      await until('the other job while the first still runs', () => done.includes('low'));
+      release();
+      await until('the first', () => done.includes('first'));
+      expect(done).toEqual(['low', 'first']);
+      expect(await q.send('deliver', { n: 'later' }, { singletonKey: 'sub-1' })).toBeTypeOf('string');
+    });
+
     it('retries a failing job with backoff, dead-letters it after its retries, and keeps the queue moving', async () => {
       const q = await make(1);
       const attempts: number[] = [];

@@ -16,8 +16,8 @@ export interface JobQueue {
   /** Whether the queue's store answers now (the /ready probe). */
   reachable(): Promise<boolean>;
   /**
-   * Queues a job; undefined when a job of this type with the same singleton key is already waiting to
-   * run (the second send is the same work, so it is dropped; one may still wait while another runs).
+   * Queues a job; undefined when a job of this type with the same singleton key is already waiting or
+   * running (the second send is the same work, so it is dropped): jobs of one key never overlap.
    */
   send(type: string, payload: JobPayload, opts?: SendOptions): Promise<string | undefined>;
   /**
@@ -39,7 +39,7 @@ export type JobPayload = Record<string, unknown>;
 export interface SendOptions {
   /** Higher runs first (across every type of the queue). Default 0. */
   priority?: number;
-  /** At most one job with this key queued or running at once. */
+  /** At most one job of this type with this key waiting or running at once. */
   singletonKey?: string;
   /** Attempts after the first. Default 3. */
   retryLimit?: number;

@@ -33,8 +33,10 @@ export interface PgBossQueueOptions {
 
 /**
  * The queue on PostgreSQL: pg-boss (SKIP LOCKED fetches, so N processes share one queue; retries with
- * backoff; a dead-letter queue). Every type travels in one pg-boss queue under the `stately` policy:
- * a singleton key allows one job waiting and one running (keyless jobs get a unique key).
+ * backoff; a dead-letter queue). Every type travels in one pg-boss queue under the `short` policy
+ * (one waiting job per key, enforced by its unique index; keyless jobs get a unique key). Not
+ * `stately`: a job waiting behind a running one of its key makes every fetch of pg-boss 10 fail on
+ * that index until the running one ends, which stalls the whole queue.
  */
 export class PgBossJobQueue implements JobQueue {
   readonly kind = 'pg-boss' as const;
@@ -69,7 +71,7 @@ export class PgBossJobQueue implements JobQueue {
     await this.boss.start();
     await this.boss.createQueue(DEAD).catch(ignoreExisting);
     await this.boss
-      .createQueue(QUEUE, { name: QUEUE, policy: 'stately', deadLetter: DEAD })
+      .createQueue(QUEUE, { name: QUEUE, policy: 'short', deadLetter: DEAD })
       .catch(ignoreExisting);
     this.started = true;
     if (this.handlers.size > 0) await this.startWorkers();
@@ -95,6 +97,17 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async send(type: string, payload: JobPayload, opts: SendOptions = {}): Promise<string | undefined> {
+    if (opts.singletonKey !== undefined) {
+      // Waiting or running already: the same work, dropped. (Waiting twice is also refused by the
+      // queue's unique index, so a race between two senders queues one job; running and waiting at
+      // once may happen in that race only, and costs a repeat that the handlers absorb.)
+      const { rows } = await this.pool.query(
+        `SELECT 1 FROM ${PG_BOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = $2
+           AND state IN ('created', 'retry', 'active') LIMIT 1`,
+        [QUEUE, keyOf(type, opts.singletonKey)],
+      );
+      if (rows.length > 0) return undefined;
+    }
     const id = await this.boss.send(QUEUE, envelope(type, payload, opts), bossOptions(type, opts));
     return id ?? undefined;
   }
@@ -194,6 +207,11 @@ function deadLetterOf(r: DeadRow): DeadLetter {
   };
 }
 
+/** Keys are per type (every type shares one pg-boss queue). */
+function keyOf(type: string, key: string): string {
+  return `${type}:${key}`;
+}
+
 function envelope(type: string, payload: JobPayload, opts: SendOptions): JobEnvelope {
   return { type, payload, accountId: opts.accountId ?? null, opts };
 }
@@ -201,7 +219,7 @@ function envelope(type: string, payload: JobPayload, opts: SendOptions): JobEnve
 function bossOptions(type: string, opts: SendOptions): PgBoss.SendOptions {
   return {
     priority: opts.priority ?? 0,
-    singletonKey: `${type}:${opts.singletonKey ?? randomUUID()}`,
+    singletonKey: keyOf(type, opts.singletonKey ?? randomUUID()),
     retryLimit: opts.retryLimit ?? DEFAULT_RETRY_LIMIT,
     retryDelay: opts.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS,
     retryBackoff: true,
