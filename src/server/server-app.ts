@@ -130,7 +130,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }),
     secrets: opts.secrets ?? SecretBox.ephemeral(),
     pool,
-    ...(config.jobQueue ? { queue: openJobQueue(config.jobQueue, opts.db, config.scanConcurrency) } : {}),
+    ...(config.jobQueue
+      ? {
+          queue: openJobQueue(config.jobQueue, opts.db, config.scanConcurrency, (err) =>
+            app.log.error({ err }, 'job queue error'),
+          ),
+        }
+      : {}),
   };
   const role = opts.role ?? 'all';
   // OpenAPI first: it records the routes registered after it.

@@ -11,9 +11,10 @@ export function openJobQueue(
   kind: 'in-process' | 'pg-boss',
   db: { dialect: string; url?: string },
   concurrency: number,
+  onError: (err: unknown) => void = () => undefined,
 ): JobQueue {
   if (kind === 'in-process') return new InProcessJobQueue({ concurrency });
   if (db.dialect !== 'postgres' || db.url === undefined)
     throw new JobQueueConfigError('the pg-boss job queue needs a PostgreSQL service DB');
-  return new PgBossJobQueue({ connectionString: db.url, concurrency });
+  return new PgBossJobQueue({ connectionString: db.url, concurrency, onError });
 }

@@ -29,6 +29,8 @@ export interface PgBossQueueOptions {
   concurrency?: number;
   /** How often an idle worker polls, in seconds (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
+  /** Where pg-boss's background errors go (a lost connection: the next poll tries again). */
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -61,9 +63,10 @@ export class PgBossJobQueue implements JobQueue {
       application_name: 'vigil-queue',
     });
     // pg-boss reports background errors (a lost connection) as events; the next poll retries.
-    this.boss.on('error', () => undefined);
+    const onError = opts.onError ?? ((): void => undefined);
+    this.boss.on('error', onError);
     this.pool = new pg.Pool({ connectionString: opts.connectionString, max: 2 });
-    this.pool.on('error', () => undefined);
+    this.pool.on('error', onError);
   }
 
   async start(): Promise<void> {
