@@ -156,9 +156,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const queueStop = new AbortController();
   if (opts.background !== false) {
     app.addHook('onReady', async () => {
-      // The worker role consumes the queue's jobs; the scheduler's feeder sends to it.
+      // The worker role consumes the queue's jobs; the scheduler's feeder and the API's retry send.
       if (ctx.queue && runsTasks(role, 'worker')) await consumeQueueJobs(ctx, queueStop.signal);
-      if (ctx.queue && role !== 'api') await ctx.queue.start();
+      await ctx.queue?.start();
       roleTasks.start();
       checkpointer = await startWalCheckpointer(opts.db, (err) =>
         app.log.error({ err }, 'WAL checkpoint failed'),
