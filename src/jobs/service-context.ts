@@ -61,7 +61,7 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   /**
    * How scans, re-matches, reports and webhooks run: unset, each worker polls its rows (the embedded
    * default); `in-process` or `pg-boss`, they are jobs of that queue (job-registry.ts, queue-jobs.ts).
-   * `vigil server` picks `pg-boss` on PostgreSQL.
+   * Not yet a `vigil server` setting (README: Jobs and the queue).
    */
   jobQueue?: 'in-process' | 'pg-boss';
   /** Stored inventories per re-match batch job (queue mode): N workers share a re-match by batches. */

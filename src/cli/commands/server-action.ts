@@ -41,8 +41,6 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
   const metricsToken =
     opts.metricsTokenFile !== undefined ? readMetricsToken(opts.metricsTokenFile) : undefined;
   const { db, secrets } = await openWithSecrets(opts, io);
-  // On PostgreSQL the background work goes through pg-boss, so N processes share it (queue-jobs.ts).
-  if (db.dialect === 'postgres') config.jobQueue ??= 'pg-boss';
   if (servesApi(role)) await sayIfNoKey(io, db);
   // Filled from the shipped snapshot on first use, like `vigil scan`: the server scans offline.
   const vulns = await ensureVulnDb(opts.db ?? defaultDbPath());
