@@ -21,7 +21,10 @@ export class RoleTasks {
     role: ProcessRole,
     private readonly election: SchedulerElection,
   ) {
-    this.entries = jobsForRole(role).map((job) => ({ role: job.role, task: job.create(ctx, log) }));
+    this.entries = jobsForRole(role, ctx.queue !== undefined).map((job) => ({
+      role: job.role,
+      task: job.create(ctx, log),
+    }));
   }
 
   get tasks(): BackgroundTask[] {

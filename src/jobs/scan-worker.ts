@@ -9,6 +9,21 @@ import { scanningEnabled } from '../accounts/scanning-settings.js';
 import { UnsupportedScanError } from '../scan/unsupported-scan-error.js';
 
 /**
+ * Runs a scan this process claimed (RUNNING): an image scan within its time budget; a scan of another
+ * kind, or of an account whose image scanning was switched off since, FAILS with its reason.
+ */
+export async function runClaimedScan(ctx: ServiceContext, scan: ScanRow, stop: AbortSignal): Promise<void> {
+  if (scan.kind !== 'image') {
+    await failScan(ctx, scan.id, new UnsupportedScanError(scan.kind));
+  } else if (!(await scanningEnabled(ctx.db, scan.account_id, 'image'))) {
+    // Switched off after the scan was queued: nothing is written for the account.
+    await failScan(ctx, scan.id, new ScanningDisabledError(scan.account_id, 'image'));
+  } else {
+    await runImageScan(ctx, ctx.pool, scan, { budgetMs: ctx.config.scanTimeoutMs, stop });
+  }
+}
+
+/**
  * The scan worker: up to `scanConcurrency` queued image scans at once, claimed fairly across accounts
  * (scan-claim.ts), each within its time budget, so a scan that waits on a slow registry holds one slot
  * and never the queue. A scan left RUNNING by a server that stopped mid-scan is queued again when this
@@ -23,16 +38,7 @@ export function createScanWorker(ctx: ServiceContext, log: JobLogger): Backgroun
   let draining = false;
   const running = new Set<Promise<void>>();
 
-  const runClaimed = async (scan: ScanRow): Promise<void> => {
-    if (scan.kind !== 'image') {
-      await failScan(ctx, scan.id, new UnsupportedScanError(scan.kind));
-    } else if (!(await scanningEnabled(ctx.db, scan.account_id, 'image'))) {
-      // Switched off after the scan was queued: nothing is written for the account.
-      await failScan(ctx, scan.id, new ScanningDisabledError(scan.account_id, 'image'));
-    } else {
-      await runImageScan(ctx, ctx.pool, scan, { budgetMs: ctx.config.scanTimeoutMs, stop: stopping.signal });
-    }
-  };
+  const runClaimed = (scan: ScanRow): Promise<void> => runClaimedScan(ctx, scan, stopping.signal);
 
   /** Scans whose outcome could not be written (the DB was down): queued again, a scan being idempotent. */
   const unrecorded = new Set<string>();

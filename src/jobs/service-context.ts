@@ -8,6 +8,7 @@ import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 import type { LoggedVulnDb } from '../scan/rematch-from-log.js';
 import type { ChangeSet, FeedBatch } from '../vulndb/import-types.js';
+import type { JobQueue } from './queue/job-queue.js';
 
 /** The server's vulnerability DB as the jobs use it: its import log, and imports (the update schedule). */
 export interface ServiceVulnDb extends LoggedVulnDb {
@@ -57,6 +58,14 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
    * again, in ms; 0: abandoned at once. `vigil server` sets it from --shutdown-grace-ms.
    */
   shutdownGraceMs: number;
+  /**
+   * How scans, re-matches, reports and webhooks run: unset, each worker polls its rows (the embedded
+   * default); `in-process` or `pg-boss`, they are jobs of that queue (job-registry.ts, queue-jobs.ts).
+   * Not yet a `vigil server` setting (README: Jobs and the queue).
+   */
+  jobQueue?: 'in-process' | 'pg-boss';
+  /** Stored inventories per re-match batch job (queue mode): N workers share a re-match by batches. */
+  rematchBatchSize: number;
 }
 
 /** The share of the scan slots one account may hold (see ServiceConfig.scanMaxPerAccount). */
@@ -81,6 +90,7 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   scanConcurrency: Math.max(2, availableParallelism()),
   scanTimeoutMs: 15 * 60_000,
   shutdownGraceMs: 0,
+  rematchBatchSize: 200,
   webhookBackoffMs: 1000,
   webhookMaxBackoffMs: 10 * 60 * 1000,
   webhookMaxAttempts: 12,
@@ -102,6 +112,8 @@ export interface ServiceContext extends StoreContext {
   secrets: SecretBox;
   /** Where CPU-heavy work runs (worker threads, or inline when its DB cannot be opened from one). */
   pool: WorkerPool;
+  /** The job queue (queue mode, config.jobQueue): the feeder sends to it, the workers consume it. */
+  queue?: JobQueue;
 }
 
 /** Where jobs report failures: the server passes its request logger (pino), the CLI a console shim. */

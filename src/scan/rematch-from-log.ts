@@ -20,7 +20,15 @@ export interface LogRematch extends RematchSummary {
   toSeq: number;
   /** Why every stored inventory was re-matched (mode `full`). */
   fullBecause?: 'first-run' | 'unknown-change' | 'enrichment-changed';
+  /** Queued as this many batch jobs instead of run here (the job queue's re-match). */
+  queuedBatches?: number;
 }
+
+/** Does the re-match of a plan: here and now (the default), or by queuing its batches. */
+export type RematchRunner = (
+  keys: readonly PackageKey[] | undefined,
+  opts: RematchOptions,
+) => Promise<RematchSummary & { queuedBatches?: number }>;
 
 /** Log entries taken per run; a longer backlog is taken by the next run. */
 const ENTRIES_PER_RUN = 1000;
@@ -37,6 +45,7 @@ export async function rematchFromImportLog(
   ctx: StoreContext,
   vulndb: LoggedVulnDb,
   opts: RematchOptions = {},
+  run: RematchRunner = (keys, o) => rematchStoredInventories(ctx, vulndb.store, keys, o),
 ): Promise<LogRematch | undefined> {
   const identity = await vulndb.identity();
   const state = await ctx.db
@@ -49,10 +58,7 @@ export async function rematchFromImportLog(
   if (state && entries.length === 0) return undefined;
   const toSeq = entries.at(-1)?.seq ?? (await vulndb.latestImportSeq());
   const plan = planOf(state !== undefined, entries);
-  const summary =
-    plan.keys?.length === 0
-      ? emptySummary()
-      : await rematchStoredInventories(ctx, vulndb.store, plan.keys, opts);
+  const summary = plan.keys?.length === 0 ? emptySummary() : await run(plan.keys, opts);
   const result: LogRematch = {
     ...summary,
     fromSeq,

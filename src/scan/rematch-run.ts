@@ -91,7 +91,7 @@ export async function rematchStoredInventories(
   return { ...run.summary, ...run.memo.stats, ms: Math.round(performance.now() - started) };
 }
 
-class RematchRun {
+export class RematchRun {
   readonly batchSize: number;
   readonly rowsPerTransaction: number;
   readonly memo: ScanMemo;

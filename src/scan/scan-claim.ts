@@ -80,3 +80,48 @@ export async function claimFairScan(ctx: StoreContext, share: FairShare): Promis
   }
   return undefined;
 }
+
+/**
+ * Claims one named scan (a queue job's): QUEUED → RUNNING where it is still QUEUED. Undefined when it
+ * is not (already run, running elsewhere, or gone), so a job delivered twice runs the scan once.
+ */
+export async function claimScanById(ctx: StoreContext, id: string): Promise<ScanRow | undefined> {
+  const startedAt = ctx.now().toISOString();
+  const r = await ctx.db
+    .updateTable('scans')
+    .set({ status: 'RUNNING', started_at: startedAt })
+    .where('id', '=', id)
+    .where('status', '=', 'QUEUED')
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return undefined;
+  return ctx.db.selectFrom('scans').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Ids of the scans waiting for a worker, oldest first (what the queue feeder sends as jobs). */
+export async function queuedScans(
+  ctx: StoreContext,
+  limit: number,
+): Promise<Array<{ id: string; account_id: string }>> {
+  return ctx.db
+    .selectFrom('scans')
+    .select(['id', 'account_id'])
+    .where('status', '=', 'QUEUED')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Scans RUNNING since before `startedBefore` go back to QUEUED: their worker died mid-scan (a live one
+ * ends or fails a scan within its budget). Used by the queue feeder; returns how many.
+ */
+export async function requeueStaleScans(ctx: StoreContext, startedBefore: Date): Promise<number> {
+  const r = await ctx.db
+    .updateTable('scans')
+    .set({ status: 'QUEUED', started_at: null })
+    .where('status', '=', 'RUNNING')
+    .where('started_at', '<', startedBefore.toISOString())
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -23,6 +23,9 @@ import { databaseCheck, type ReadinessCheck } from '../jobs/readiness.js';
 import { RoleTasks } from '../jobs/role-tasks.js';
 import { soleScheduler, type SchedulerElection } from '../jobs/scheduler-election.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { openJobQueue } from '../jobs/queue/job-queue-factory.js';
+import { consumeQueueJobs, queueCheck } from '../jobs/queue-workers.js';
+import { runsTasks } from '../core/process-role.js';
 import { ROUTE_MODULES, SERVER_HOOKS } from './server-modules.js';
 import type { ServiceDb } from '../store/service-db.js';
 import { WorkerPool } from '../scan/worker-pool.js';
@@ -127,6 +130,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }),
     secrets: opts.secrets ?? SecretBox.ephemeral(),
     pool,
+    ...(config.jobQueue
+      ? {
+          queue: openJobQueue(config.jobQueue, opts.db, config.scanConcurrency, (err) =>
+            app.log.error({ err }, 'job queue error'),
+          ),
+        }
+      : {}),
   };
   const role = opts.role ?? 'all';
   // OpenAPI first: it records the routes registered after it.
@@ -135,12 +145,20 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // Every role: a worker's scans and a scheduler's jobs are counted where they run (its --health-port).
   installMetrics(app, ctx, opts.metrics);
   if (servesApi(role)) await registerApi(app, ctx);
-  registerHealthRoutes(app, [databaseCheck(ctx), ...(opts.readiness ?? [])]);
+  registerHealthRoutes(app, [
+    databaseCheck(ctx),
+    ...(ctx.queue ? [queueCheck(ctx.queue)] : []),
+    ...(opts.readiness ?? []),
+  ]);
   const roleTasks = new RoleTasks(ctx, app.log, role, opts.election ?? soleScheduler());
   app.decorate('vigil', { ctx, tasks: roleTasks.tasks, roleTasks });
   let checkpointer: WalCheckpointer | undefined;
+  const queueStop = new AbortController();
   if (opts.background !== false) {
     app.addHook('onReady', async () => {
+      // The worker role consumes the queue's jobs; the scheduler's feeder and the API's retry send.
+      if (ctx.queue && runsTasks(role, 'worker')) await consumeQueueJobs(ctx, queueStop.signal);
+      await ctx.queue?.start();
       roleTasks.start();
       checkpointer = await startWalCheckpointer(opts.db, (err) =>
         app.log.error({ err }, 'WAL checkpoint failed'),
@@ -149,6 +167,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   }
   app.addHook('onClose', async () => {
     await roleTasks.stop();
+    // Handlers in flight end (a scan goes back QUEUED) and the queue lets go of them.
+    queueStop.abort();
+    await ctx.queue?.stop({ graceful: true });
     await ctx.egress.close();
     await checkpointer?.stop();
     await pool.close();

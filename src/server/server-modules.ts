@@ -36,6 +36,7 @@ import { registerImageScanningRoutes } from './routes/image-scanning-routes.js';
 import { registerCisScanRoutes } from './routes/cis-scan-routes.js';
 import { registerAppliedObjectRoutes } from './routes/applied-object-routes.js';
 import { registerClassicRoutes } from './routes/classic-routes.js';
+import { registerJobRoutes } from './routes/job-routes.js';
 
 /**
  * Everything the server is made of, listed explicitly (no side-effect imports): hooks that wrap every
@@ -64,6 +65,7 @@ export const ROUTE_MODULES: ReadonlyArray<(app: FastifyInstance, ctx: ServiceCon
   registerVexRoutes,
   registerReportRoutes,
   registerWebhookRoutes,
+  registerJobRoutes,
   registerAuditRoutes,
   registerSessionRoutes,
   registerTrendRoutes,

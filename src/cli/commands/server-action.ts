@@ -160,6 +160,7 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.scanMaxPerAccount) config.scanMaxPerAccount = opts.scanMaxPerAccount;
   if (opts.scanTimeoutMs) config.scanTimeoutMs = opts.scanTimeoutMs;
   config.shutdownGraceMs = opts.shutdownGraceMs;
+  if (opts.jobQueue === 'pg-boss') config.jobQueue = 'pg-boss';
   return config;
 }
 

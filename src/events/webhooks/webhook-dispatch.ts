@@ -6,7 +6,7 @@ import { fanOut } from './webhook-fanout.js';
 type Subscription = Selectable<WebhookSubscriptionTable>;
 
 /** Fans the outbox out to deliveries, then lists the enabled subscriptions with deliveries pending. */
-async function dueSubscriptions(ctx: WebhookContext): Promise<Subscription[]> {
+export async function dueSubscriptions(ctx: WebhookContext): Promise<Subscription[]> {
   await fanOut(ctx.db, ctx.dialect, ctx.now().toISOString());
   return ctx.db
     .selectFrom('webhook_subscriptions')

@@ -5,6 +5,7 @@ import type { StoreContext } from '../../store/store-context.js';
 import { exportFindings } from './findings-export.js';
 import {
   claimNextReport,
+  claimReport,
   markReportFailed,
   markReportSucceeded,
   purgeReportsBefore,
@@ -39,6 +40,17 @@ export async function runQueuedReports(
     await runReport(ctx.db, job, ctx.now, build);
   }
   await purgeReportsBefore(ctx.db, new Date(ctx.now().getTime() - REPORT_RETENTION_MS).toISOString());
+}
+
+/**
+ * Runs one named report (a queue job) if it is still QUEUED; returns whether it ran. A report already
+ * claimed or finished is left alone, so a job delivered twice builds the report once.
+ */
+export async function runReportById(ctx: StoreContext, id: string, build: ReportBuilder): Promise<boolean> {
+  const job = await claimReport(ctx.db, id, ctx.now().toISOString());
+  if (!job) return false;
+  await runReport(ctx.db, job, ctx.now, build);
+  return true;
 }
 
 async function runReport(

@@ -103,6 +103,32 @@ export async function claimNextReport(db: Db, nowIso: string): Promise<ReportHea
   return undefined;
 }
 
+/** Claims one named report (a queue job's) if it is still QUEUED; undefined otherwise (run once). */
+export async function claimReport(db: Db, id: string, nowIso: string): Promise<ReportHeader | undefined> {
+  const res = await db
+    .updateTable('reports')
+    .set({ status: 'RUNNING', started_at: nowIso })
+    .where('id', '=', id)
+    .where('status', '=', 'QUEUED')
+    .executeTakeFirst();
+  return res.numUpdatedRows === 1n ? findReportHeader(db, id) : undefined;
+}
+
+/** The reports waiting for a worker, oldest first, with their account (what the queue feeder sends). */
+export async function queuedReports(
+  db: Db,
+  limit: number,
+): Promise<Array<{ id: string; account_id: string }>> {
+  return db
+    .selectFrom('reports')
+    .select(['id', 'account_id'])
+    .where('status', '=', 'QUEUED')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /** Crash recovery at startup: a report left RUNNING by a dead worker is run again from the start. */
 export async function requeueRunningReports(db: Db): Promise<number> {
   const res = await db

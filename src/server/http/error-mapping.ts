@@ -45,6 +45,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   EGRESS_DENIED: 403,
   IMAGE_SCAN_FORBIDDEN: 403,
   NOT_FOUND: 404,
+  JOB_NOT_FOUND: 404,
   SCANNING_DISABLED: 409,
   ALREADY_IN_ORGANIZATION: 409,
   ACCOUNT_EXISTS: 409,
@@ -55,6 +56,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   SCANNING_UNAVAILABLE: 503,
   PDF_RENDERER_UNAVAILABLE: 503,
   SERVER_BUSY: 503,
+  JOB_QUEUE_CONFIG: 500,
 };
 
 /** Fastify's body-framing refusals, under stable codes of ours rather than Fastify's internal ones. */

@@ -12,6 +12,7 @@ import { seedRegistries } from './registries-seed.js';
 import { seedCisScans } from './cis-scan-seed.js';
 import { seedAppliedObjects } from './applied-objects-seed.js';
 import { seedClassicAssessments } from './classic-seed.js';
+import { seedJobs } from './jobs-seed.js';
 import type { SeedContext, SeededIds } from './seed-context.js';
 
 /**
@@ -33,6 +34,7 @@ const SEEDS: ReadonlyArray<(c: SeedContext) => Promise<SeededIds>> = [
   seedCisScans,
   seedAppliedObjects,
   seedClassicAssessments,
+  seedJobs,
 ];
 
 export async function seedAccountB(c: SeedContext): Promise<SeededIds> {

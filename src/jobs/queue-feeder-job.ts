@@ -1,0 +1,132 @@
+import { queuedReports } from '../reports/exports/report-store.js';
+import { dueSubscriptions } from '../events/webhooks/webhook-dispatch.js';
+import { planRematchBatches } from '../scan/rematch-batches.js';
+import { rematchFromImportLog, type RematchRunner } from '../scan/rematch-from-log.js';
+import { queuedScans, requeueStaleScans } from '../scan/scan-claim.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { pollingTask } from './polling-task.js';
+import { JOB_PRIORITY, QUEUE_JOB } from './queue-jobs.js';
+import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
+
+/** Rows looked at per poll; a longer backlog is sent by the next polls. */
+const ROWS_PER_POLL = 500;
+/** A row still waiting this long after its job was sent is sent again (a job lost with a queue restart). */
+const RESEND_AFTER_MS = 60_000;
+
+/**
+ * The scheduler side of queue mode: turns the durable rows into jobs every poll — QUEUED scans and
+ * reports (one job each, the row id as singleton key), the import log into re-match batch jobs (the
+ * log position moves once the batches are queued), the outbox into deliveries and one delivery job per
+ * subscription with some due. The rows stay the truth: a job lost or sent twice costs a repeat, never
+ * a loss, because every handler claims its row by state (queue-jobs.ts).
+ */
+export function createQueueFeeder(ctx: ServiceContext, log: JobLogger): BackgroundTask {
+  const sent = new Map<string, number>();
+  const once = async (): Promise<void> => {
+    const queue = ctx.queue;
+    if (!queue) return;
+    const now = Date.now();
+    for (const [key, at] of sent) if (now - at > RESEND_AFTER_MS) sent.delete(key);
+    await feedScans(ctx, queue, sent, now);
+    await feedReports(ctx, queue, sent, now);
+    await feedWebhooks(ctx, queue);
+    await feedRematch(ctx, queue);
+  };
+  return pollingTask('queue-feeder', ctx.config.pollIntervalMs, once, (err) =>
+    log.error({ err }, 'queue feeder run failed'),
+  );
+}
+
+async function feedScans(
+  ctx: ServiceContext,
+  queue: JobQueue,
+  sent: Map<string, number>,
+  now: number,
+): Promise<void> {
+  // A scan RUNNING past its budget and a margin has lost its worker (kill -9): it waits again.
+  await requeueStaleScans(ctx, new Date(ctx.now().getTime() - ctx.config.scanTimeoutMs - 60_000));
+  for (const scan of await queuedScans(ctx, ROWS_PER_POLL)) {
+    if (sent.has(`scan:${scan.id}`)) continue;
+    await queue.send(
+      QUEUE_JOB.imageScan,
+      { scanId: scan.id },
+      {
+        priority: JOB_PRIORITY['image-scan'],
+        singletonKey: scan.id,
+        accountId: scan.account_id,
+        expireInSeconds: Math.ceil(ctx.config.scanTimeoutMs / 1000) + 60,
+      },
+    );
+    sent.set(`scan:${scan.id}`, now);
+  }
+}
+
+async function feedReports(
+  ctx: ServiceContext,
+  queue: JobQueue,
+  sent: Map<string, number>,
+  now: number,
+): Promise<void> {
+  for (const report of await queuedReports(ctx.db, ROWS_PER_POLL)) {
+    if (sent.has(`report:${report.id}`)) continue;
+    await queue.send(
+      QUEUE_JOB.reportExport,
+      { reportId: report.id },
+      { priority: JOB_PRIORITY['report-export'], singletonKey: report.id, accountId: report.account_id },
+    );
+    sent.set(`report:${report.id}`, now);
+  }
+}
+
+/** Fan-out here (idempotent: one delivery per subscription and event), the sending on the workers. */
+async function feedWebhooks(ctx: ServiceContext, queue: JobQueue): Promise<void> {
+  for (const sub of await dueSubscriptions(ctx)) {
+    // One waiting job per subscription at most (singleton key): its deliveries stay in order.
+    await queue.send(
+      QUEUE_JOB.webhookDeliver,
+      { subscriptionId: sub.id, accountId: sub.account_id },
+      {
+        priority: JOB_PRIORITY['webhook-deliver'],
+        singletonKey: sub.id,
+        accountId: sub.account_id,
+        retryLimit: 1,
+      },
+    );
+  }
+}
+
+async function feedRematch(ctx: ServiceContext, queue: JobQueue): Promise<void> {
+  const vulnDb = ctx.vulnDb;
+  if (!vulnDb) return;
+  const toBatches: RematchRunner = async (keys) => {
+    const batches = await planRematchBatches(ctx, vulnDb.store, keys, ctx.config.rematchBatchSize);
+    for (const resources of batches)
+      await queue.send(
+        QUEUE_JOB.rematchBatch,
+        { keys: keys ? keys.map((k) => [k[0], k[1]]) : null, resources },
+        { priority: JOB_PRIORITY['rematch-batch'] },
+      );
+    const selected = batches.reduce((n, b) => n + b.length, 0);
+    return {
+      ...QUEUED_SUMMARY,
+      mode: keys ? 'keys' : 'full',
+      keys: keys?.length ?? 0,
+      selected,
+      queuedBatches: batches.length,
+    };
+  };
+  await rematchFromImportLog(ctx, vulnDb, {}, toBatches);
+}
+
+/** A re-match handed to the queue: its counts are the batches' to report, not the planner's. */
+const QUEUED_SUMMARY = {
+  rematched: 0,
+  changed: 0,
+  created: 0,
+  updated: 0,
+  closed: 0,
+  componentsBuilt: 0,
+  componentHits: 0,
+  packagesMatched: 0,
+  ms: 0,
+};
