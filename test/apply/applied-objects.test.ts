@@ -124,7 +124,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
       '  + organization "Example Corp" (delegated administrator: account "security")\n',
     );
     expect(r.stdout).toContain('  + VEX document "vex/payments-cyclonedx.json" in account "production"\n');
-    expect(r.stdout).toContain('\nPlan: 16 to add, 6 to change, 0 to destroy.\n');
+    expect(r.stdout).toContain('\nPlan: 17 to add, 6 to change, 0 to destroy.\n');
     expect(r.writes).toEqual([]);
   });
 
@@ -132,9 +132,10 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     const r = await withWrites(applyArgs(s, example));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Apply complete: 16 added, 6 changed, 0 destroyed.\n');
-    // The organization, 2 accounts, 6 settings, and 13 objects each created and recorded as owned.
-    expect(r.writes).toHaveLength(1 + 2 + 6 + 13 * 2);
+    expect(r.stdout).toContain('Apply complete: 17 added, 6 changed, 0 destroyed.\n');
+    // The organization, 2 accounts, 6 settings, 13 objects each created and recorded as owned, and an
+    // assessment template made with its own target (two creates) and recorded.
+    expect(r.writes).toHaveLength(1 + 2 + 6 + 13 * 2 + 3);
     expect(r.stdout).toMatch(
       /webhook "https:\/\/hooks.example.org\/vigil\/production" of account "production": secret \(shown once\): \S{20,}/,
     );
@@ -198,6 +199,25 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
     expect(
       await names(s, '/v1/accounts/production/cis-scan-configurations', 'scanConfigurations', 'scanName'),
     ).toEqual(['nightly production level 2']);
+    const { assessmentTemplates } = await get<{
+      assessmentTemplates: Array<{ name: string; assessmentTargetId: string }>;
+    }>(s, '/v1/accounts/production/assessment-templates');
+    expect(assessmentTemplates).toMatchObject([
+      {
+        name: 'production web weekly',
+        rulesPackages: ['CVE', 'CIS', 'NETWORK_REACHABILITY', 'SECURITY_BEST_PRACTICES'],
+        durationInSeconds: 3600,
+        userAttributes: [{ key: 'owner', value: 'platform-team' }],
+        eventSubscriptions: ['ASSESSMENT_RUN_COMPLETED'],
+        schedule: { cron: '0 3 * * 0', timezone: 'Europe/Paris' },
+      },
+    ]);
+    expect(
+      await get(
+        s,
+        `/v1/accounts/production/assessment-targets/${assessmentTemplates[0]?.assessmentTargetId}`,
+      ),
+    ).toMatchObject({ name: 'production web weekly', resourceTags: { tier: ['web'] } });
     expect(await names(s, '/v1/accounts/production/vex', 'documents', 'format')).toEqual([
       'cyclonedx',
       'openvex',
@@ -212,6 +232,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('vigil apply
       'production databases',
       'production registry',
       'production web hosts',
+      'production web weekly',
       'vex/payments-cyclonedx.json',
       'vex/web-openvex.json',
     ]);

@@ -1,4 +1,5 @@
 import type { ApplyKind } from './apply-kind.js';
+import { assessmentTemplatesKind } from './kinds/assessment-templates-kind.js';
 import { cisScanConfigurationsKind } from './kinds/cis-scan-configurations-kind.js';
 import { enrollmentTokensKind } from './kinds/enrollment-tokens-kind.js';
 import { imageScanningKind } from './kinds/image-scanning-kind.js';
@@ -25,4 +26,5 @@ export const APPLY_KINDS: readonly ApplyKind[] = [
   enrollmentTokensKind,
   vexDocumentsKind,
   cisScanConfigurationsKind,
+  assessmentTemplatesKind,
 ];
