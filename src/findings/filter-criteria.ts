@@ -170,7 +170,7 @@ export function isPositive(f: StringFilter): boolean {
 }
 
 /** Compares the stored forms (storedForm), as the SQL face does: a lone surrogate is U+FFFD on both. */
-function stringMatches(value: string | null, filters: readonly StringFilter[]): boolean {
+export function stringMatches(value: string | null, filters: readonly StringFilter[]): boolean {
   const v = value === null ? null : storedForm(value);
   const matches = (f: StringFilter, s: string): boolean =>
     f.comparison === 'EQUALS' ? s === storedForm(f.value) : s.startsWith(storedForm(f.value));

@@ -70,6 +70,34 @@ for (const make of BACKENDS) {
       expect(r.status).toBe(200);
       const list = (r.json as { coveredResources: { resourceId: string; scanStatus: { reason: string } }[] })
         .coveredResources;
+      // ListCoverage with scanType CIS says the same, page by page (maxResults 2 walks the tokens).
+      const filter = encodeURIComponent(
+        JSON.stringify({
+          scanType: [{ comparison: 'EQUALS', value: 'CIS' }],
+          accountId: [{ comparison: 'EQUALS', value: 'acct-f' }],
+        }),
+      );
+      const listed: typeof list = [];
+      let token: string | undefined;
+      do {
+        const page = await api(
+          'GET',
+          `/v1/coverage?filter=${filter}&maxResults=2${token ? `&nextToken=${token}` : ''}`,
+        );
+        expect(page.status).toBe(200);
+        const body = page.json as {
+          coveredResources: typeof list & { scanType: string }[];
+          nextToken?: string;
+        };
+        for (const c of body.coveredResources) expect(c.scanType).toBe('CIS');
+        listed.push(...body.coveredResources);
+        token = body.nextToken;
+      } while (token);
+      expect(listed.map((c) => [c.resourceId, c.scanStatus.reason])).toEqual(
+        [...list]
+          .sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1))
+          .map((c) => [c.resourceId, c.scanStatus.reason]),
+      );
       return Object.fromEntries(list.map((c) => [c.resourceId, c.scanStatus.reason]));
     };
 
@@ -385,6 +413,11 @@ for (const make of BACKENDS) {
           path,
           status: 404,
         });
+      const cis = encodeURIComponent(JSON.stringify({ scanType: [{ comparison: 'EQUALS', value: 'CIS' }] }));
+      const theirs = (await api('GET', `/v1/coverage?filter=${cis}`, undefined, otherAdmin)).json as {
+        coveredResources: { accountId: string }[];
+      };
+      expect(theirs.coveredResources.filter((c) => c.accountId === 'acct-f')).toEqual([]);
       expect((await api('GET', '/v1/accounts/acct-g/cis-scans', undefined, otherAdmin)).json).toEqual({
         scans: [],
       });

@@ -9,6 +9,7 @@ import {
   listCoverage,
   type CoverageGroupBy,
 } from '../../resources/coverage/coverage-query.js';
+import { asksForCisCoverage, listCisCoveragePage } from '../../scan/cis/cis-coverage-page.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
 import { DateFilter, errorResponses, StringFilter } from './route-schemas.js';
@@ -77,7 +78,8 @@ function parseCoverageFilter(raw: string | undefined): CoverageCriteria {
  * Coverage as Inspector shows it: GET /v1/coverage (ListCoverage) and GET /v1/coverage/statistics
  * (ListCoverageStatistics), over the accounts the key may see.
  */
-export function registerCoverageRoutes(app: FastifyInstance, { db }: ServiceContext): void {
+export function registerCoverageRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const { db } = ctx;
   app.get(
     '/v1/coverage',
     {
@@ -94,12 +96,21 @@ export function registerCoverageRoutes(app: FastifyInstance, { db }: ServiceCont
     },
     async (req) => {
       const q = req.query as Static<typeof ListQuery>;
-      return listCoverage(db, {
+      const query = {
         accountIds: principalOf(req).visibleAccountIds,
         criteria: parseCoverageFilter(q.filter),
         limit: q.maxResults ?? 100,
         ...(q.nextToken ? { nextToken: q.nextToken } : {}),
-      });
+      };
+      // Scan type CIS is decided when read (scan/cis), beside the stored package and network rows.
+      if (asksForCisCoverage(query.criteria)) {
+        const page = await listCisCoveragePage(db, { ...query, now: ctx.now() });
+        return {
+          ...page,
+          coveredResources: page.coveredResources.map((r) => ({ ...r, resourceMetadata: {} })),
+        };
+      }
+      return listCoverage(db, query);
     },
   );
 
