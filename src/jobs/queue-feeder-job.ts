@@ -37,6 +37,14 @@ export function createQueueFeeder(ctx: ServiceContext, log: JobLogger): Backgrou
   );
 }
 
+/**
+ * How long a scan may stay RUNNING before its worker counts as dead: its budget (the worker itself
+ * stops a scan there) plus a margin to write the result, as long as the budget, at most a minute.
+ */
+export function staleAfterMs(scanTimeoutMs: number): number {
+  return scanTimeoutMs + Math.min(60_000, scanTimeoutMs);
+}
+
 async function feedScans(
   ctx: ServiceContext,
   queue: JobQueue,
@@ -44,7 +52,7 @@ async function feedScans(
   now: number,
 ): Promise<void> {
   // A scan RUNNING past its budget and a margin has lost its worker (kill -9): it waits again.
-  await requeueStaleScans(ctx, new Date(ctx.now().getTime() - ctx.config.scanTimeoutMs - 60_000));
+  await requeueStaleScans(ctx, new Date(ctx.now().getTime() - staleAfterMs(ctx.config.scanTimeoutMs)));
   for (const scan of await queuedScans(ctx, ROWS_PER_POLL)) {
     if (sent.has(`scan:${scan.id}`)) continue;
     await queue.send(
@@ -54,7 +62,8 @@ async function feedScans(
         priority: JOB_PRIORITY['image-scan'],
         singletonKey: scan.id,
         accountId: scan.account_id,
-        expireInSeconds: Math.ceil(ctx.config.scanTimeoutMs / 1000) + 60,
+        // pg-boss hands the job of a dead worker to another once it expires (its retry claims the scan).
+        expireInSeconds: Math.ceil(staleAfterMs(ctx.config.scanTimeoutMs) / 1000),
       },
     );
     sent.set(`scan:${scan.id}`, now);

@@ -132,8 +132,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     pool,
     ...(config.jobQueue
       ? {
-          queue: openJobQueue(config.jobQueue, opts.db, config.scanConcurrency, (err) =>
-            app.log.error({ err }, 'job queue error'),
+          queue: openJobQueue(
+            config.jobQueue,
+            opts.db,
+            config.scanConcurrency,
+            (err) => app.log.error({ err }, 'job queue error'),
+            // A dead worker's scan is handed on about one scan budget after it went stale.
+            Math.min(120, Math.ceil(config.scanTimeoutMs / 1000)),
           ),
         }
       : {}),

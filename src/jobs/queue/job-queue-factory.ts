@@ -12,9 +12,16 @@ export function openJobQueue(
   db: { dialect: string; url?: string },
   concurrency: number,
   onError: (err: unknown) => void = () => undefined,
+  /** pg-boss: how often expired jobs (a dead worker's) are handed back; default 120 s (pg-boss's). */
+  maintenanceIntervalSeconds?: number,
 ): JobQueue {
   if (kind === 'in-process') return new InProcessJobQueue({ concurrency });
   if (db.dialect !== 'postgres' || db.url === undefined)
     throw new JobQueueConfigError('the pg-boss job queue needs a PostgreSQL service DB');
-  return new PgBossJobQueue({ connectionString: db.url, concurrency, onError });
+  return new PgBossJobQueue({
+    connectionString: db.url,
+    concurrency,
+    onError,
+    ...(maintenanceIntervalSeconds !== undefined ? { maintenanceIntervalSeconds } : {}),
+  });
 }

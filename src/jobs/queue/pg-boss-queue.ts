@@ -29,6 +29,8 @@ export interface PgBossQueueOptions {
   concurrency?: number;
   /** How often an idle worker polls, in seconds (pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
+  /** How often pg-boss expires jobs held too long (a killed worker's) so they are retried. */
+  maintenanceIntervalSeconds?: number;
   /** Where pg-boss's background errors go (a lost connection: the next poll tries again). */
   onError?: (err: unknown) => void;
 }
@@ -61,6 +63,9 @@ export class PgBossJobQueue implements JobQueue {
       // Cron-like work is vigil's scheduler role (job-registry.ts), not pg-boss's clock.
       schedule: false,
       application_name: 'vigil-queue',
+      ...(opts.maintenanceIntervalSeconds !== undefined
+        ? { maintenanceIntervalSeconds: Math.max(1, Math.round(opts.maintenanceIntervalSeconds)) }
+        : {}),
     });
     // pg-boss reports background errors (a lost connection) as events; the next poll retries.
     const onError = opts.onError ?? ((): void => undefined);
