@@ -154,11 +154,14 @@ describe('vigil agent against a stand-in of the contract', () => {
     await agent.waitFor(isCheckin('full'), { from: last(agent) });
     stored = server.stored.get(resourceOf[0] ?? '')?.inventory as unknown as Inventory;
     expect(stored.packages.some((p) => p.name === 'e2fsprogs')).toBe(true);
-    const fulls = server
-      .checkinsOf(resourceOf[0] ?? '')
-      .slice(before)
-      .filter((c) => c.kind === 'full');
-    expect(fulls).toHaveLength(2);
+    // dpkg rewrites its status file several times during a purge, so a check-in may catch a state
+    // between (config-files): at least the two changes, and never a full inventory that did not change.
+    const since = server.checkinsOf(resourceOf[0] ?? '').slice(before - 1);
+    const fulls = since.filter((c, i) => i > 0 && c.kind === 'full');
+    expect(fulls.length).toBeGreaterThanOrEqual(2);
+    since.forEach((c, i) => {
+      if (i > 0 && c.kind === 'full') expect(c.hash).not.toBe(since[i - 1]?.hash);
+    });
   });
 
   it('spools while the server is away and delivers every inventory once, in order, when it is back', async () => {

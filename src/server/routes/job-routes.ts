@@ -7,7 +7,7 @@ import { JobNotFoundError } from '../../jobs/queue/job-not-found-error.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { forbidden } from '../http/http-error.js';
-import { errorResponses } from './route-schemas.js';
+import { errorResponses, IdString } from './route-schemas.js';
 
 const DeadLetterSchema = Type.Object({
   id: Type.String(),
@@ -22,7 +22,7 @@ const DeadLetterSchema = Type.Object({
 const ListQuery = Type.Object({
   maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
-const RetryParams = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 100 }) });
+const RetryParams = Type.Object({ jobId: IdString(100) });
 
 /**
  * What the key may see: an admin sees the jobs of the accounts it sees; jobs of no account (re-match
