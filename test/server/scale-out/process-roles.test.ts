@@ -1,17 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { batchesForPaths } from '../../../src/feeds/feed-import.js';
 import { openVulnDb } from '../../../src/vulndb/vuln-db.js';
 import { buildCli, runCli } from '../../cli/built-cli.js';
 import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js';
-import { tarBytes, writeOciLayout } from '../../image/fixtures/oci-layout-writer.js';
-import { call } from '../api-server.js';
 import { startGatedRegistry, type GatedRegistry } from './gated-registry.js';
+import { call } from '../api-server.js';
 import { killAll, RoleProcess } from './role-process.js';
+import { completedEvents as eventsOf, imageLayout, scanStatus, submitScan, until } from './scale-out-api.js';
 import { SCHEDULER_LOCK_KEY } from '../../../src/store/advisory-lock.js';
 
 /** pg_locks shows a 64-bit advisory key as two 32-bit halves (classid high, objid low, objsubid 1). */
@@ -63,7 +62,7 @@ beforeAll(async () => {
   await v.import(await batchesForPaths([new URL('../testdata/osv', import.meta.url).pathname], 'osv'));
   await v.close();
   const images: Record<string, string> = {};
-  for (const repo of REPOS) images[repo] = await imageLayout(repo);
+  for (const repo of REPOS) images[repo] = await imageLayout(dir, repo);
   reg = await startGatedRegistry(images);
 
   // The api migrates the database and makes the secret key; the others start on both.
@@ -200,42 +199,7 @@ async function lockHolders(): Promise<number[]> {
   return r.rows.map((row) => Number(/pid (\d+)/.exec(row.application_name)?.[1]));
 }
 
-async function submit(repo: string): Promise<string> {
-  const r = await call(apiBase, key, 'POST', '/v1/accounts/acct-1/image-scans', {
-    reference: `${reg.host}/${repo}:v1`,
-    insecure: true,
-  });
-  expect(r.status, JSON.stringify(r.json)).toBe(202);
-  return (r.json as { scanId: string }).scanId;
-}
-
-async function statusOf(scanId: string): Promise<string> {
-  const r = await call(apiBase, key, 'GET', `/v1/accounts/acct-1/scans/${scanId}`);
-  return (r.json as { status: string }).status;
-}
-
-async function completedEvents(scanId: string): Promise<number> {
-  const r = await client.query<{ payload_json: string }>(
-    "SELECT payload_json FROM outbox WHERE type = 'vigil.scan.completed'",
-  );
-  return r.rows.filter((row) => (JSON.parse(row.payload_json) as { scanId?: string }).scanId === scanId)
-    .length;
-}
-
-/** Polls `cond` until it holds (the vitest timeout bounds it); a failing read counts as not yet. */
-async function until(cond: () => Promise<boolean>): Promise<void> {
-  while (!(await cond().catch(() => false))) await sleep(200);
-}
-
-/** A small Debian image, different per repository (so each scan has a resource of its own). */
-async function imageLayout(repo: string): Promise<string> {
-  const layer = await tarBytes([
-    { name: 'etc/os-release', body: 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' },
-    {
-      name: 'var/lib/dpkg/status',
-      body: 'Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n\n',
-    },
-    { name: 'etc/image-name', body: repo },
-  ]);
-  return writeOciLayout(join(dir, 'layouts', repo), [{ tar: layer }], 'v1').dir;
-}
+const where = () => ({ base: apiBase, key, registryHost: reg.host, db: client });
+const submit = (repo: string): Promise<string> => submitScan(where(), repo);
+const statusOf = (scanId: string): Promise<string> => scanStatus(where(), scanId);
+const completedEvents = (scanId: string): Promise<number> => eventsOf(client, scanId);

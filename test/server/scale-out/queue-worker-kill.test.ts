@@ -1,17 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { batchesForPaths } from '../../../src/feeds/feed-import.js';
 import { openVulnDb } from '../../../src/vulndb/vuln-db.js';
 import { buildCli, runCli } from '../../cli/built-cli.js';
 import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js';
-import { tarBytes, writeOciLayout } from '../../image/fixtures/oci-layout-writer.js';
-import { call } from '../api-server.js';
 import { startGatedRegistry, type GatedRegistry } from './gated-registry.js';
 import { killAll, RoleProcess } from './role-process.js';
+import {
+  completedEvents,
+  imageLayout,
+  scanStatus,
+  submitScan,
+  until,
+  type ScaleOutApi,
+} from './scale-out-api.js';
 
 /**
  * Queue mode across processes (`--job-queue pg-boss`): an api, a scheduler (the queue feeder) and a
@@ -28,6 +33,7 @@ let reg: GatedRegistry;
 let client: pg.Pool;
 let key: string;
 let apiBase: string;
+const api = (): ScaleOutApi => ({ base: apiBase, key, registryHost: reg.host, db: client });
 const procs: RoleProcess[] = [];
 
 const common = (): string[] => [
@@ -51,9 +57,17 @@ beforeAll(async () => {
   const v = await openVulnDb(vulnDb);
   await v.import(await batchesForPaths([new URL('../testdata/osv', import.meta.url).pathname], 'osv'));
   await v.close();
-  reg = await startGatedRegistry({ [REPO]: await imageLayout(REPO) });
-  const api = start('api', ['server', '--role', 'api', '--port', '0', ...common()]);
-  apiBase = await api.waitFor(/listening on (http:\/\/\S+)/, 120_000);
+  reg = await startGatedRegistry({
+    // An installed npm package the test's vulnerability DB names (GHSA-vgil-test-0001): one finding.
+    [REPO]: await imageLayout(dir, REPO, [
+      {
+        name: 'app/node_modules/leftpad-vigil/package.json',
+        body: JSON.stringify({ name: 'leftpad-vigil', version: '1.0.0' }),
+      },
+    ]),
+  });
+  const apiProc = start('api', ['server', '--role', 'api', '--port', '0', ...common()]);
+  apiBase = await apiProc.waitFor(/listening on (http:\/\/\S+)/, 120_000);
   const created = await runCli(['admin', 'create-key', '--account', 'acct-1', '--database', pgc.url]);
   expect(created.code, created.stderr).toBe(0);
   key = created.stdout.trim();
@@ -80,9 +94,9 @@ it('kill -9 of the worker holding a scan: another worker runs it, once', async (
   const w1 = start('worker-1', ['worker', ...common()]);
   await w1.waitFor(/started \(role worker/, 120_000);
   reg.close();
-  const scanId = await submit(REPO);
+  const scanId = await submitScan(api(), REPO);
   await reg.waitHeld(1);
-  expect(await statusOf(scanId)).toBe('RUNNING');
+  expect(await scanStatus(api(), scanId)).toBe('RUNNING');
   expect(await bossJobs()).toEqual({ active: 1 });
 
   w1.kill('SIGKILL');
@@ -90,9 +104,9 @@ it('kill -9 of the worker holding a scan: another worker runs it, once', async (
   reg.open();
   const w2 = start('worker-2', ['worker', ...common()]);
   await w2.waitFor(/started \(role worker/, 120_000);
-  await until(async () => (await statusOf(scanId)) === 'SUCCEEDED');
+  await until(async () => (await scanStatus(api(), scanId)) === 'SUCCEEDED');
 
-  expect(await completedEvents(scanId)).toBe(1);
+  expect(await completedEvents(client, scanId)).toBe(1);
   const resources = await client.query<{ id: string }>(
     "SELECT id FROM resources WHERE type = 'CONTAINER_IMAGE'",
   );
@@ -111,46 +125,4 @@ async function bossJobs(): Promise<Record<string, number>> {
     "SELECT state, count(*) AS n FROM pgboss.job WHERE name <> '__pgboss__send-it' GROUP BY state",
   );
   return Object.fromEntries(r.rows.map((row) => [row.state, Number(row.n)]));
-}
-
-async function submit(repo: string): Promise<string> {
-  const r = await call(apiBase, key, 'POST', '/v1/accounts/acct-1/image-scans', {
-    reference: `${reg.host}/${repo}:v1`,
-    insecure: true,
-  });
-  expect(r.status, JSON.stringify(r.json)).toBe(202);
-  return (r.json as { scanId: string }).scanId;
-}
-
-async function statusOf(scanId: string): Promise<string> {
-  const r = await call(apiBase, key, 'GET', `/v1/accounts/acct-1/scans/${scanId}`);
-  return (r.json as { status: string }).status;
-}
-
-async function completedEvents(scanId: string): Promise<number> {
-  const r = await client.query<{ payload_json: string }>(
-    "SELECT payload_json FROM outbox WHERE type = 'vigil.scan.completed'",
-  );
-  return r.rows.filter((row) => (JSON.parse(row.payload_json) as { scanId?: string }).scanId === scanId)
-    .length;
-}
-
-async function until(cond: () => Promise<boolean>): Promise<void> {
-  while (!(await cond().catch(() => false))) await sleep(200);
-}
-
-async function imageLayout(repo: string): Promise<string> {
-  const layer = await tarBytes([
-    { name: 'etc/os-release', body: 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' },
-    {
-      name: 'var/lib/dpkg/status',
-      body: 'Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n\n',
-    },
-    // An installed npm package the test's vulnerability DB names (GHSA-vgil-test-0001): one finding.
-    {
-      name: 'app/node_modules/leftpad-vigil/package.json',
-      body: JSON.stringify({ name: 'leftpad-vigil', version: '1.0.0' }),
-    },
-  ]);
-  return writeOciLayout(join(dir, 'layouts', repo), [{ tar: layer }], 'v1').dir;
 }
