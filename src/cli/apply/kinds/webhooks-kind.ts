@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '../../../events/event-types.js';
 import { enc, defined, type CollectionKind, type Desired, type LiveObject } from '../apply-kind.js';
 
 interface WebhookDecl {
@@ -12,19 +13,6 @@ interface Webhook {
   enabled: boolean;
   secret?: string;
 }
-
-export const WEBHOOK_EVENT_TYPES = [
-  'vigil.finding.created',
-  'vigil.finding.updated',
-  'vigil.finding.closed',
-  'vigil.scan.completed',
-  'vigil.coverage.changed',
-  'vigil.suppression-rule.created',
-  'vigil.suppression-rule.updated',
-  'vigil.suppression-rule.deleted',
-  'vigil.vex-document.created',
-  'vigil.vex-document.deleted',
-];
 
 const path = (a: string): string => `/v1/accounts/${enc(a)}/webhooks`;
 const sorted = (l: string[] | undefined): string[] | undefined => (l ? [...l].sort() : undefined);
@@ -47,7 +35,8 @@ export const webhooksKind: CollectionKind = {
         type: 'array',
         uniqueItems: true,
         maxItems: 10,
-        items: { enum: WEBHOOK_EVENT_TYPES },
+        // The server's own list: an event type added there is declarable here too.
+        items: { enum: [...EVENT_TYPES] },
         description: 'Left out: every event type.',
       },
       enabled: { type: 'boolean' },
