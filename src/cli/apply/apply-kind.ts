@@ -64,7 +64,7 @@ export interface CollectionKind {
  * A kind an account has exactly one of (scan settings, network settings …): read and written whole,
  * never created or deleted; fields the file leaves out are left as they are.
  */
-export interface SettingKind {
+export interface SingletonKind {
   readonly shape: 'setting';
   readonly key: string;
   readonly title: string;
@@ -74,7 +74,7 @@ export interface SettingKind {
   write(ctx: KindContext, fields: Fields): Promise<void>;
 }
 
-export type ApplyKind = CollectionKind | SettingKind;
+export type ApplyKind = CollectionKind | SingletonKind;
 
 /** Compares as JSON with object keys in any order (the server may store keys in another order). */
 export function sameValue(a: unknown, b: unknown): boolean {

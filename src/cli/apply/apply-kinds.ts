@@ -13,7 +13,7 @@ import { webhooksKind } from './kinds/webhooks-kind.js';
 /**
  * Every kind an account block of an apply file may declare, in the order apply plans and applies
  * them (settings before the objects that depend on them). A new kind is one module implementing
- * SettingKind or CollectionKind (its schema fragment, how to list, create, update and delete it
+ * SingletonKind or CollectionKind (its schema fragment, how to list, create, update and delete it
  * through the API, its identity) and one line here; the published schema and the plan follow.
  */
 export const APPLY_KINDS: readonly ApplyKind[] = [

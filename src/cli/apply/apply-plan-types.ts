@@ -1,10 +1,10 @@
-import type { CollectionKind, Desired, Fields, LiveObject, SettingKind } from './apply-kind.js';
+import type { CollectionKind, Desired, Fields, LiveObject, SingletonKind } from './apply-kind.js';
 
 /** One step of a plan, in the order apply takes them. */
 export type Change =
   | { op: 'create-organization'; name: string; administrator: string }
   | { op: 'create-account'; accountId: string; name: string }
-  | { op: 'set'; accountId: string; kind: SettingKind; before?: Fields; after: Fields; changed: string[] }
+  | { op: 'set'; accountId: string; kind: SingletonKind; before?: Fields; after: Fields; changed: string[] }
   | { op: 'create'; accountId: string; kind: CollectionKind; desired: Desired }
   | {
       op: 'update';

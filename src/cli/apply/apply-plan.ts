@@ -7,7 +7,7 @@ import {
   type CollectionKind,
   type Desired,
   type KindContext,
-  type SettingKind,
+  type SingletonKind,
 } from './apply-kind.js';
 import { APPLY_KINDS } from './apply-kinds.js';
 import type { Kept, Plan } from './apply-plan-types.js';
@@ -51,7 +51,7 @@ async function ownedOf(client: ApplyClient, accountId: string): Promise<Owned[]>
 }
 
 async function planSetting(
-  kind: SettingKind,
+  kind: SingletonKind,
   account: AccountDecl,
   ctx: KindContext,
   isNew: boolean,

@@ -1,4 +1,4 @@
-import { enc, defined, type Fields, type SettingKind } from '../apply-kind.js';
+import { enc, defined, type Fields, type SingletonKind } from '../apply-kind.js';
 
 const DAYS = ['DAYS_14', 'DAYS_30', 'DAYS_60', 'DAYS_90', 'DAYS_180'];
 const KEYS = ['rules', 'rescanDuration', 'pullDateRescanDuration', 'pullDateRescanMode'] as const;
@@ -7,7 +7,7 @@ const KEYS = ['rules', 'rescanDuration', 'pullDateRescanDuration', 'pullDateResc
  * An account's image scanning: repository inclusion rules (wildcards, scan on push or continuously)
  * and the rescan window (`/v1/accounts/{a}/image-scanning`, src/accounts/image-scan-config.ts).
  */
-export const imageScanningKind: SettingKind = {
+export const imageScanningKind: SingletonKind = {
   shape: 'setting',
   key: 'imageScanning',
   title: 'image scanning',

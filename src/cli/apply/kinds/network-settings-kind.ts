@@ -1,7 +1,7 @@
-import { enc, type Fields, type SettingKind } from '../apply-kind.js';
+import { enc, type Fields, type SingletonKind } from '../apply-kind.js';
 
 /** The CIDRs an account names as trusted, not "the internet" (`/v1/accounts/{a}/network-settings`). */
-export const networkSettingsKind: SettingKind = {
+export const networkSettingsKind: SingletonKind = {
   shape: 'setting',
   key: 'networkSettings',
   title: 'network settings',

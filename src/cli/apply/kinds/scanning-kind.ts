@@ -1,4 +1,4 @@
-import { enc, defined, type Fields, type SettingKind } from '../apply-kind.js';
+import { enc, defined, type Fields, type SingletonKind } from '../apply-kind.js';
 
 interface Scanning {
   host?: boolean;
@@ -7,7 +7,7 @@ interface Scanning {
 }
 
 /** Which kinds of scanning an account has on (`PUT /v1/accounts/{a}/scanning`). */
-export const scanningKind: SettingKind = {
+export const scanningKind: SingletonKind = {
   shape: 'setting',
   key: 'scanning',
   title: 'scanning',
