@@ -9,7 +9,12 @@ import { debianRootfs } from '../fixtures/debian-rootfs.js';
 import { call } from '../server/api-server.js';
 import { openFleetVulnDb, startFleetServer, type FleetServer } from '../server/fleet/fleet-server.js';
 import { pollUntil } from '../server/e2e/api-helpers.js';
-import { startAgent, type AgentProcess } from './fixtures/agent-process.js';
+import {
+  enrolledAndReported,
+  rootAgentArgs,
+  startAgent,
+  type AgentProcess,
+} from './fixtures/agent-process.js';
 import { rootfsCopy, type RootfsCopy } from './fixtures/rootfs-overlay.js';
 
 /**
@@ -63,31 +68,10 @@ beforeAll(async () => {
   for (const [i, r] of roots.entries())
     agents.push(
       await startAgent({
-        args: [
-          'agent',
-          '--server',
-          f.base,
-          '--root',
-          r.dir,
-          '--state-dir',
-          join(dir, `state-${i}`),
-          '--no-network-facts',
-          '--enroll-token-file',
-          tokenFile,
-          '--interval',
-          '1s',
-          '--max-backoff',
-          '3s',
-          '--timeout',
-          '30s',
-        ],
+        args: rootAgentArgs({ server: f.base, root: r.dir, stateDir: join(dir, `state-${i}`), tokenFile }),
       }),
     );
-  for (const a of agents) {
-    const e = await a.waitFor((x) => x.event === 'enrolled', { timeoutMs: 120_000 });
-    resources.push(String(e['resourceId']));
-    await a.waitFor((x) => x.event === 'checkin' && x['kind'] === 'full', { timeoutMs: 180_000 });
-  }
+  resources.push(...(await enrolledAndReported(agents)));
   expect(
     (
       await api('POST', '/v1/accounts/acct-f/resources', {

@@ -9,7 +9,12 @@ import { call, LOOPBACK_EGRESS } from '../server/api-server.js';
 import { pollUntil } from '../server/e2e/api-helpers.js';
 import { openFleetVulnDb, startFleetServer, type FleetServer } from '../server/fleet/fleet-server.js';
 import { startReceiver, type Receiver } from '../server/webhooks-receiver.js';
-import { startAgent, type AgentProcess } from './fixtures/agent-process.js';
+import {
+  enrolledAndReported,
+  rootAgentArgs,
+  startAgent,
+  type AgentProcess,
+} from './fixtures/agent-process.js';
 import { rootfsCopy, type RootfsCopy } from './fixtures/rootfs-overlay.js';
 
 /**
@@ -80,31 +85,10 @@ beforeAll(async () => {
   for (const [i, r] of roots.entries())
     agents.push(
       await startAgent({
-        args: [
-          'agent',
-          '--server',
-          f.base,
-          '--root',
-          r.dir,
-          '--state-dir',
-          join(dir, `state-${i}`),
-          '--no-network-facts',
-          '--enroll-token-file',
-          tokenFile,
-          '--interval',
-          '1s',
-          '--max-backoff',
-          '3s',
-          '--timeout',
-          '30s',
-        ],
+        args: rootAgentArgs({ server: f.base, root: r.dir, stateDir: join(dir, `state-${i}`), tokenFile }),
       }),
     );
-  for (const a of agents) {
-    const e = await a.waitFor((x) => x.event === 'enrolled', { timeoutMs: 120_000 });
-    hosts.push(String(e['resourceId']));
-    await a.waitFor((x) => x.event === 'checkin' && x['kind'] === 'full', { timeoutMs: 180_000 });
-  }
+  hosts.push(...(await enrolledAndReported(agents)));
   const net = await api('PUT', `${A}/cloud-network`, taggedVpc());
   expect(net.json).toMatchObject({ instancesWithoutHost: [INSTANCE] });
   receiver = await startReceiver();

@@ -7,7 +7,7 @@ import { runCli } from '../cli/built-cli.js';
 import { matchingDbPath } from '../matching/fixtures/matching-db.js';
 import { expectStatus, listAllFindings, pollUntil } from '../server/e2e/api-helpers.js';
 import { createFirstKey, startServerProcess, type ServerProcess } from '../server/e2e/server-process.js';
-import { startAgent, type AgentEvent, type AgentProcess } from './fixtures/agent-process.js';
+import { rootAgentArgs, startAgent, type AgentEvent, type AgentProcess } from './fixtures/agent-process.js';
 import { dpkgPurge, dpkgReinstall, hostRoots, type HostRoot } from './fixtures/host-roots.js';
 
 /**
@@ -88,25 +88,13 @@ beforeAll(async () => {
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     agents.push(
       await startAgent({
-        args: [
-          'agent',
-          '--server',
-          server?.base ?? '',
-          '--root',
-          h.dir,
-          '--state-dir',
-          join(h.dir, '..', 'state'),
-          // These agents stand in for hosts by their roots; this machine's sockets are none of theirs.
-          '--no-network-facts',
-          '--enroll-token-file',
+        args: rootAgentArgs({
+          server: server?.base ?? '',
+          root: h.dir,
+          stateDir: join(h.dir, '..', 'state'),
           tokenFile,
-          '--interval',
-          '1s',
-          '--max-backoff',
-          '3s',
-          '--timeout',
-          '10s',
-        ],
+          timeout: '10s',
+        }),
       }),
     );
   }
