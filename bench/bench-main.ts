@@ -9,6 +9,7 @@ import { serviceBench } from './service-bench.js';
 import { vulndbBench } from './vulndb-bench.js';
 import { fleetBench } from './fleet-bench.js';
 import { registryBench } from './registry-bench.js';
+import { scaleoutBench } from './scaleout-bench.js';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them; later capabilities add theirs. */
 export const BENCH_SUITES: readonly BenchSuite[] = [
@@ -21,6 +22,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   checkinBench,
   fleetBench,
   registryBench,
+  scaleoutBench,
 ];
 
 /**

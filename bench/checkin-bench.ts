@@ -186,7 +186,7 @@ async function scanBaseline(
 }
 
 /** N hosts enrolled over HTTP with one token; their host keys, in host order. */
-async function enrollAll(
+export async function enrollAll(
   url: string,
   db: Parameters<typeof createEnrollmentToken>[0],
   accountId: string,
@@ -209,7 +209,7 @@ async function enrollAll(
 }
 
 /** A check-in body as the agent sends it: gzip JSON, the inventory's hash, the inventory when changed. */
-function prepared(key: string, inventory: Inventory, full: boolean): PreparedCheckin {
+export function prepared(key: string, inventory: Inventory, full: boolean): PreparedCheckin {
   const inventoryHash = createHash('sha256').update(JSON.stringify(inventory)).digest('hex');
   const body = {
     agentVersion: '0.1.0',

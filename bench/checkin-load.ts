@@ -17,6 +17,8 @@ export interface LoadSpec {
   concurrency: number;
   /** GET instead of POST (the /health baseline); bodies are then ignored. */
   method?: 'GET' | 'POST';
+  /** A 503 is sent again after its Retry-After, as the agent does (latency: from the first send). */
+  retryBusy?: boolean;
 }
 
 export interface LoadResult {
@@ -24,6 +26,10 @@ export interface LoadResult {
   wallMs: number;
   statuses: Record<string, number>;
   latenciesMs: number[];
+  /** When each request was answered (its last answer), from the start of the load. */
+  doneAtMs: number[];
+  /** 503 answers that were sent again (retryBusy). */
+  retried: number;
 }
 
 /**
@@ -56,11 +62,12 @@ async function load(spec: LoadSpec): Promise<LoadResult> {
   const total = spec.requests.length * spec.rounds;
   const statuses: Record<string, number> = {};
   const latencies: number[] = [];
+  const doneAt: number[] = [];
+  let retried = 0;
   let next = 0;
-  const one = (i: number): Promise<void> =>
+  const t0 = performance.now();
+  const send = (r: PreparedCheckin): Promise<{ status: number; retryAfterS: number }> =>
     new Promise((done, fail) => {
-      const r = spec.requests[i % spec.requests.length] as PreparedCheckin;
-      const started = performance.now();
       const post = spec.method !== 'GET';
       const req = request(
         new URL(spec.path, spec.base),
@@ -78,17 +85,27 @@ async function load(spec: LoadSpec): Promise<LoadResult> {
         },
         (res) => {
           res.resume();
-          res.on('end', () => {
-            statuses[String(res.statusCode)] = (statuses[String(res.statusCode)] ?? 0) + 1;
-            latencies.push(performance.now() - started);
-            done();
-          });
+          res.on('end', () =>
+            done({ status: res.statusCode ?? 0, retryAfterS: Number(res.headers['retry-after'] ?? 5) }),
+          );
         },
       );
       req.on('error', fail);
       req.end(post ? r.body : undefined);
     });
-  const t0 = performance.now();
+  const one = async (i: number): Promise<void> => {
+    const r = spec.requests[i % spec.requests.length] as PreparedCheckin;
+    const started = performance.now();
+    let answer = await send(r);
+    while (spec.retryBusy && answer.status === 503) {
+      retried++;
+      await new Promise((w) => setTimeout(w, answer.retryAfterS * 1000));
+      answer = await send(r);
+    }
+    statuses[String(answer.status)] = (statuses[String(answer.status)] ?? 0) + 1;
+    latencies.push(performance.now() - started);
+    doneAt.push(performance.now() - t0);
+  };
   await Promise.all(
     Array.from({ length: Math.min(spec.concurrency, total) }, async () => {
       while (next < total) await one(next++);
@@ -96,7 +113,7 @@ async function load(spec: LoadSpec): Promise<LoadResult> {
   );
   const wallMs = performance.now() - t0;
   agent.destroy();
-  return { sent: total, wallMs, statuses, latenciesMs: latencies };
+  return { sent: total, wallMs, statuses, latenciesMs: latencies, doneAtMs: doneAt, retried };
 }
 
 if (process.argv.includes(LOAD_ARG) && process.send) {

@@ -91,7 +91,7 @@ function diskRoom(scratch: string, n: number): string | undefined {
   return `needs about ${(need / 1e9).toFixed(0)} GB of disk, ${(free / 1e9).toFixed(0)} GB free`;
 }
 
-async function copyBenchVulnDb(to: string): Promise<string> {
+export async function copyBenchVulnDb(to: string): Promise<string> {
   const r = fromTestFixtures(
     "import { matchingDbPath } from './test/matching/fixtures/matching-db.ts';" +
       'process.stdout.write(await matchingDbPath());',
