@@ -27,7 +27,8 @@ const env = (name: string, dflt: number): number => Number(process.env[name] ?? 
  * default 1000), an admin upload of the same OSV change set (VIGIL_BENCH_SCALEOUT_ADVISORIES, default
  * 100) through POST /v1/vulnerability-db/imports, timed until pg-boss has completed every batch it
  * caused; the 2-worker row's ratio is against the 1-worker run. Then, on the 2-worker deployment, the
- * burst of check-ins (scaleout-burst.ts). Every figure comes with each process's CPU and the load average.
+ * burst of check-ins (scaleout-burst.ts; VIGIL_BENCH_BURST_HOSTS=0 leaves it out). Jobs per worker:
+ * VIGIL_BENCH_SCALEOUT_CONCURRENCY. Every figure comes with each process's CPU and the load average.
  */
 export const scaleoutBench: BenchSuite = {
   name: 'scaleout',
@@ -51,7 +52,10 @@ export const scaleoutBench: BenchSuite = {
 async function runAll(cluster: BenchPostgres, scratch: string, title: string): Promise<BenchReport> {
   const hosts = env('VIGIL_BENCH_SCALEOUT_HOSTS', 1000);
   const advisories = env('VIGIL_BENCH_SCALEOUT_ADVISORIES', 100);
-  const notes: string[] = [`load average at start (1, 5, 15 min): ${loadText()}`];
+  const notes: string[] = [
+    `load average at start (1, 5, 15 min): ${loadText()}`,
+    `jobs per worker at once: ${process.env['VIGIL_BENCH_SCALEOUT_CONCURRENCY'] ?? 'the default (cores, at least 2)'}`,
+  ];
   const vulnFile = join(scratch, 'vulndb.sqlite');
   notes.push(`vulnerability DB: a copy of ${await copyBenchVulnDb(vulnFile)}`);
   await createDb(cluster.url, 'fleet_seed');
@@ -149,6 +153,10 @@ async function deploy(
   const common = [
     ...['--database', url, '--db', vuln, '--secret-key-file', join(scratch, 'secret.key')],
     ...['--job-queue', 'pg-boss', '--rate-limit-per-minute', '1000000000'],
+    // Jobs each worker runs at once (default: the server's, cores and at least 2).
+    ...(process.env['VIGIL_BENCH_SCALEOUT_CONCURRENCY']
+      ? ['--scan-concurrency', process.env['VIGIL_BENCH_SCALEOUT_CONCURRENCY']]
+      : []),
   ];
   const procs: BenchProcess[] = [];
   const start = (name: string, args: string[]): BenchProcess => {

@@ -127,7 +127,6 @@ function importResult(
     peakRssKb: rss,
     note:
       (m ? '' : 'CPU: in the check-ins row · ') +
-      (m ? '' : 'CPU: in the check-ins row · ') +
       `${r.jobs} jobs, ${r.hosts} hosts · enqueue→start ${fmtLat(r.queued)} · enqueue→done ${fmtLat(r.done)} · ` +
       `depth peak ${r.depthPeak}` +
       (r.failed > 0 ? ` · ${r.failed} NOT completed` : ''),
