@@ -192,15 +192,20 @@ export async function timedImport(api: Api, db: pg.Pool, body: string): Promise<
   if (res.status !== 202 || !posted.id)
     throw new Error(`import: HTTP ${res.status} ${JSON.stringify(posted)}`);
   let apiCompletedMs = NaN;
-  let depthPeak = 0;
-  for (;;) {
-    if (Number.isNaN(apiCompletedMs) && (await importStatus(api, posted.id)) === 'COMPLETED')
-      apiCompletedMs = Date.now() - t0;
-    const waiting = await jobStates(db, t0);
-    depthPeak = Math.max(depthPeak, waiting.queued);
-    if (!Number.isNaN(apiCompletedMs) && waiting.queued + waiting.active === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
+  // Depth is sampled on its own, from the database only: a GET to a busy api would space the samples out.
+  const depth = sampleDepth(db, t0);
+  try {
+    for (;;) {
+      if (Number.isNaN(apiCompletedMs) && (await importStatus(api, posted.id)) === 'COMPLETED')
+        apiCompletedMs = Date.now() - t0;
+      const waiting = await jobStates(db, t0);
+      if (!Number.isNaN(apiCompletedMs) && waiting.queued + waiting.active === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    depth.stop();
   }
+  const depthPeak = await depth.peak;
   const rows = await batchJobs(db, t0);
   const lastDone = Math.max(...rows.map((r) => r.completed), t0);
   return {
@@ -214,6 +219,20 @@ export async function timedImport(api: Api, db: pg.Pool, body: string): Promise<
     done: latencies(rows.map((r) => r.completed - r.created)),
     depthPeak,
   };
+}
+
+/** The most jobs seen waiting (created, retry) since `t0`, sampled every 100 ms until stopped. */
+function sampleDepth(db: pg.Pool, t0: number): { stop(): void; peak: Promise<number> } {
+  let on = true;
+  const peak = (async (): Promise<number> => {
+    let most = 0;
+    while (on) {
+      most = Math.max(most, (await jobStates(db, t0)).queued);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return most;
+  })();
+  return { stop: () => (on = false), peak };
 }
 
 async function importStatus(api: Api, id: string): Promise<string> {
