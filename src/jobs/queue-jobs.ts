@@ -5,9 +5,11 @@ import { runReportById } from '../reports/exports/report-runner.js';
 import type { ResourceRef } from '../resources/inventory-index.js';
 import { rematchBatch } from '../scan/rematch-batches.js';
 import { claimScanById } from '../scan/scan-claim.js';
+import { getScan } from '../scan/scan-store.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { JobHandler, JobPayload } from './queue/job-queue.js';
 import { JobPayloadError } from './queue/job-payload-error.js';
+import { JobReleasedError } from './queue/job-released-error.js';
 import { runClaimedScan } from './scan-worker.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -62,8 +64,12 @@ function imageScanHandler({ ctx, stop }: QueueJobEnv): JobHandler {
     const scanId = stringField(job.type, job.payload, 'scanId');
     // Not QUEUED any more (done, or running elsewhere): this delivery is a repeat, nothing to do.
     const scan = await claimScanById(ctx, scanId);
-    // A stop mid-scan puts the scan back QUEUED (image-scan-runner.ts); the feeder sends it again.
-    if (scan) await runClaimedScan(ctx, scan, stop);
+    if (!scan) return;
+    await runClaimedScan(ctx, scan, stop);
+    // Stopped mid-scan past the shutdown grace: the scan is QUEUED again (image-scan-runner.ts), and
+    // its job goes to another worker at once.
+    if (stop.aborted && (await getScan(ctx.db, scan.account_id, scanId))?.status === 'QUEUED')
+      throw new JobReleasedError(job.type, job.id);
   };
 }
 
@@ -95,7 +101,13 @@ function rematchBatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
     const store = ctx.vulnDb?.store ?? ctx.store;
     if (!store) throw new JobPayloadError(job.type, 'this process has no vulnerability DB');
     const { keys, resources } = rematchPayload(job.type, job.payload);
-    await rematchBatch(ctx, store, keys, resources, { signal: stop });
+    try {
+      await rematchBatch(ctx, store, keys, resources, { signal: stop });
+    } catch (err) {
+      // Cut short by a shutdown: the batch runs again elsewhere (the lifecycle makes a repeat a no-op).
+      if (stop.aborted) throw new JobReleasedError(job.type, job.id);
+      throw err;
+    }
   };
 }
 
