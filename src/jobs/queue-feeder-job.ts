@@ -1,5 +1,6 @@
 import { queuedReports } from '../reports/exports/report-store.js';
 import { dueSubscriptions } from '../events/webhooks/webhook-dispatch.js';
+import { readyClassicRuns } from '../scan/classic/classic-run-evaluate.js';
 import { planRematchBatches } from '../scan/rematch-batches.js';
 import { rematchFromImportLog, type RematchRunner } from '../scan/rematch-from-log.js';
 import { queuedScans, requeueStaleScans } from '../scan/scan-claim.js';
@@ -29,6 +30,7 @@ export function createQueueFeeder(ctx: ServiceContext, log: JobLogger): Backgrou
     for (const [key, at] of sent) if (now - at > RESEND_AFTER_MS) sent.delete(key);
     await feedScans(ctx, queue, sent, now);
     await feedReports(ctx, queue, sent, now);
+    await feedClassicRuns(ctx, queue, sent, now);
     await feedWebhooks(ctx, queue);
     await feedRematch(ctx, queue);
   };
@@ -84,6 +86,24 @@ async function feedReports(
       { priority: JOB_PRIORITY['report-export'], singletonKey: report.id, accountId: report.account_id },
     );
     sent.set(`report:${report.id}`, now);
+  }
+}
+
+/** Classic runs whose facts are in: one evaluation job each (the run's state is its claim). */
+async function feedClassicRuns(
+  ctx: ServiceContext,
+  queue: JobQueue,
+  sent: Map<string, number>,
+  now: number,
+): Promise<void> {
+  for (const run of await readyClassicRuns(ctx.db, ROWS_PER_POLL)) {
+    if (sent.has(`classic:${run.id}`)) continue;
+    await queue.send(
+      QUEUE_JOB.classicEvaluate,
+      { runId: run.id },
+      { priority: JOB_PRIORITY['classic-evaluate'], singletonKey: run.id, accountId: run.account_id },
+    );
+    sent.set(`classic:${run.id}`, now);
   }
 }
 

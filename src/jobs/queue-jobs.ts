@@ -3,6 +3,9 @@ import { deliverDue } from '../events/webhooks/webhook-delivery.js';
 import { getSubscription } from '../events/webhooks/webhook-store.js';
 import { runReportById } from '../reports/exports/report-runner.js';
 import type { ResourceRef } from '../resources/inventory-index.js';
+import { registriesDueForPoll } from '../resources/registries/registry-store.js';
+import { evaluateClassicRun } from '../scan/classic/classic-run-evaluate.js';
+import { pollRegistry } from '../scan/registry-poll.js';
 import { rematchBatch } from '../scan/rematch-batches.js';
 import { claimScanById } from '../scan/scan-claim.js';
 import { getScan } from '../scan/scan-store.js';
@@ -18,6 +21,8 @@ export const QUEUE_JOB = {
   imageScan: 'image-scan',
   webhookDeliver: 'webhook-deliver',
   reportExport: 'report-export',
+  classicEvaluate: 'classic-evaluate',
+  registryPoll: 'registry-poll',
   rematchBatch: 'rematch-batch',
 } as const;
 export type QueueJobType = (typeof QUEUE_JOB)[keyof typeof QUEUE_JOB];
@@ -31,6 +36,8 @@ export const JOB_PRIORITY: Readonly<Record<QueueJobType, number>> = {
   'image-scan': 20,
   'webhook-deliver': 15,
   'report-export': 10,
+  'classic-evaluate': 10,
+  'registry-poll': 5,
   'rematch-batch': 0,
 };
 
@@ -56,6 +63,8 @@ export const QUEUE_JOBS: ReadonlyArray<{
   { type: QUEUE_JOB.imageScan, role: 'worker', handler: imageScanHandler },
   { type: QUEUE_JOB.webhookDeliver, role: 'worker', handler: webhookDeliverHandler },
   { type: QUEUE_JOB.reportExport, role: 'worker', handler: reportExportHandler },
+  { type: QUEUE_JOB.classicEvaluate, role: 'worker', handler: classicEvaluateHandler },
+  { type: QUEUE_JOB.registryPoll, role: 'worker', handler: registryPollHandler },
   { type: QUEUE_JOB.rematchBatch, role: 'worker', handler: rematchBatchHandler },
 ];
 
@@ -77,6 +86,25 @@ function reportExportHandler({ ctx }: QueueJobEnv): JobHandler {
   return async (job) => {
     const reportId = stringField(job.type, job.payload, 'reportId');
     await runReportById(ctx, reportId, (header) => ctx.pool.run({ kind: 'report', job: header }));
+  };
+}
+
+/** A Classic run whose facts are in: evaluated into findings and events unless a repeat finds it done. */
+function classicEvaluateHandler({ ctx }: QueueJobEnv): JobHandler {
+  return async (job) => {
+    await evaluateClassicRun(ctx.db, stringField(job.type, job.payload, 'runId'), ctx.now());
+  };
+}
+
+/**
+ * One registry's poll; a repeat (or a job that waited past a poll) finds it not due and does nothing.
+ * A failed listing is the poll's outcome, kept on the registry (poll_error), not a failed job.
+ */
+function registryPollHandler({ ctx }: QueueJobEnv): JobHandler {
+  return async (job) => {
+    const registryId = stringField(job.type, job.payload, 'registryId');
+    const due = (await registriesDueForPoll(ctx.db, ctx.now())).find((r) => r.id === registryId);
+    if (due) await pollRegistry(ctx, due);
   };
 }
 
