@@ -1,4 +1,4 @@
-import { queuedReports } from '../reports/exports/report-store.js';
+import { queuedReports, requeueRunningReports } from '../reports/exports/report-store.js';
 import { dueSubscriptions } from '../events/webhooks/webhook-dispatch.js';
 import { readyClassicRuns } from '../scan/classic/classic-run-evaluate.js';
 import { planRematchBatches } from '../scan/rematch-batches.js';
@@ -13,6 +13,13 @@ import type { BackgroundTask, JobLogger, ServiceContext } from './service-contex
 const ROWS_PER_POLL = 500;
 /** A row still waiting this long after its job was sent is sent again (a job lost with a queue restart). */
 const RESEND_AFTER_MS = 60_000;
+/**
+ * A report job's hold: pg-boss hands the job of a dead worker on after it, and a report RUNNING for
+ * a minute longer lost its worker and is queued again (the retried job then claims it). A live worker
+ * slower than that builds it twice at worst; either result is a whole report.
+ */
+const REPORT_EXPIRE_SECONDS = 15 * 60;
+const REPORT_STALE_MS = REPORT_EXPIRE_SECONDS * 1000 + 60_000;
 
 /**
  * The scheduler side of queue mode: turns the durable rows into jobs every poll — QUEUED scans and
@@ -78,12 +85,19 @@ async function feedReports(
   sent: Map<string, number>,
   now: number,
 ): Promise<void> {
+  // A report RUNNING past its job's hold has lost its worker (kill -9): it waits again.
+  await requeueRunningReports(ctx.db, new Date(ctx.now().getTime() - REPORT_STALE_MS).toISOString());
   for (const report of await queuedReports(ctx.db, ROWS_PER_POLL)) {
     if (sent.has(`report:${report.id}`)) continue;
     await queue.send(
       QUEUE_JOB.reportExport,
       { reportId: report.id },
-      { priority: JOB_PRIORITY['report-export'], singletonKey: report.id, accountId: report.account_id },
+      {
+        priority: JOB_PRIORITY['report-export'],
+        singletonKey: report.id,
+        accountId: report.account_id,
+        expireInSeconds: REPORT_EXPIRE_SECONDS,
+      },
     );
     sent.set(`report:${report.id}`, now);
   }

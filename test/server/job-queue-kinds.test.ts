@@ -135,3 +135,38 @@ it('a Classic run ready to evaluate goes to a classic-evaluate job; a repeat wri
   await handle('classic-evaluate', { runId });
   expect(await run()).toEqual(evaluated);
 }, 60_000);
+
+it('a report RUNNING past its job hold lost its worker: the feeder queues it again; a fresh one is left alone', async () => {
+  const row = (id: string, startedAt: string) => ({
+    id,
+    account_id: 'acct-1',
+    key_id: 'k',
+    kind: 'findings' as const,
+    format: 'CSV',
+    request_json: '{}',
+    scope_json: '["acct-1"]',
+    status: 'RUNNING' as const,
+    error_json: null,
+    content: null,
+    content_type: null,
+    size: null,
+    created_at: startedAt,
+    started_at: startedAt,
+    finished_at: null,
+  });
+  const now = Date.now();
+  await db.kysely
+    .insertInto('reports')
+    .values([
+      row('r-dead', new Date(now - 60 * 60_000).toISOString()),
+      row('r-live', new Date(now - 60_000).toISOString()),
+    ])
+    .execute();
+  await task('queue-feeder').runOnce();
+  const status = async (id: string) =>
+    (await db.kysely.selectFrom('reports').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+      .status;
+  expect([await status('r-dead'), await status('r-live')]).toEqual(['QUEUED', 'RUNNING']);
+  expect(await waiting('report-export', 'r-dead')).toBe(true);
+  expect(await waiting('report-export', 'r-live')).toBe(false);
+});
