@@ -3,11 +3,11 @@ import { dueSubscriptions } from '../events/webhooks/webhook-dispatch.js';
 import { readyClassicRuns } from '../scan/classic/classic-run-evaluate.js';
 import { planRematchBatches } from '../scan/rematch-batches.js';
 import { rematchFromImportLog, type RematchRunner } from '../scan/rematch-from-log.js';
-import { queuedScans, requeueStaleScans } from '../scan/scan-claim.js';
+import { queuedScanTurns, requeueStaleScans } from '../scan/scan-claim.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { pollingTask } from './polling-task.js';
 import { JOB_PRIORITY, QUEUE_JOB } from './queue-jobs.js';
-import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
+import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 
 /** Rows looked at per poll; a longer backlog is sent by the next polls. */
 const ROWS_PER_POLL = 500;
@@ -62,7 +62,8 @@ async function feedScans(
 ): Promise<void> {
   // A scan RUNNING past its budget and a margin has lost its worker (kill -9): it waits again.
   await requeueStaleScans(ctx, new Date(ctx.now().getTime() - staleAfterMs(ctx.config.scanTimeoutMs)));
-  for (const scan of await queuedScans(ctx, ROWS_PER_POLL)) {
+  // Fair share across accounts: at most --scan-max-per-account jobs of one account wait at once, sent in turns.
+  for (const scan of await queuedScanTurns(ctx, scanShareOf(ctx.config), ROWS_PER_POLL)) {
     if (sent.has(`scan:${scan.id}`)) continue;
     await queue.send(
       QUEUE_JOB.imageScan,
