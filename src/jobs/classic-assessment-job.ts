@@ -16,7 +16,8 @@ export function createClassicAssessmentTask(ctx: ServiceContext, log: JobLogger)
     async () => {
       const now = ctx.now();
       await startDueClassicRuns(ctx.db, now);
-      await evaluateReadyClassicRuns(ctx.db, now);
+      // Queue mode: the feeder sends each ready run to the workers (classic-evaluate jobs).
+      if (!ctx.queue) await evaluateReadyClassicRuns(ctx.db, now);
     },
     (err) => log.error({ err }, 'Classic assessment scheduling failed'),
   );

@@ -1,17 +1,25 @@
-import { queuedReports } from '../reports/exports/report-store.js';
+import { queuedReports, requeueRunningReports } from '../reports/exports/report-store.js';
 import { dueSubscriptions } from '../events/webhooks/webhook-dispatch.js';
+import { readyClassicRuns } from '../scan/classic/classic-run-evaluate.js';
 import { planRematchBatches } from '../scan/rematch-batches.js';
 import { rematchFromImportLog, type RematchRunner } from '../scan/rematch-from-log.js';
-import { queuedScans, requeueStaleScans } from '../scan/scan-claim.js';
+import { queuedScanTurns, requeueStaleScans } from '../scan/scan-claim.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { pollingTask } from './polling-task.js';
 import { JOB_PRIORITY, QUEUE_JOB } from './queue-jobs.js';
-import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
+import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 
 /** Rows looked at per poll; a longer backlog is sent by the next polls. */
 const ROWS_PER_POLL = 500;
 /** A row still waiting this long after its job was sent is sent again (a job lost with a queue restart). */
 const RESEND_AFTER_MS = 60_000;
+/**
+ * A report job's hold: pg-boss hands the job of a dead worker on after it, and a report RUNNING for
+ * a minute longer lost its worker and is queued again (the retried job then claims it). A live worker
+ * slower than that builds it twice at worst; either result is a whole report.
+ */
+const REPORT_EXPIRE_SECONDS = 15 * 60;
+const REPORT_STALE_MS = REPORT_EXPIRE_SECONDS * 1000 + 60_000;
 
 /**
  * The scheduler side of queue mode: turns the durable rows into jobs every poll — QUEUED scans and
@@ -29,6 +37,7 @@ export function createQueueFeeder(ctx: ServiceContext, log: JobLogger): Backgrou
     for (const [key, at] of sent) if (now - at > RESEND_AFTER_MS) sent.delete(key);
     await feedScans(ctx, queue, sent, now);
     await feedReports(ctx, queue, sent, now);
+    await feedClassicRuns(ctx, queue, sent, now);
     await feedWebhooks(ctx, queue);
     await feedRematch(ctx, queue);
   };
@@ -53,7 +62,8 @@ async function feedScans(
 ): Promise<void> {
   // A scan RUNNING past its budget and a margin has lost its worker (kill -9): it waits again.
   await requeueStaleScans(ctx, new Date(ctx.now().getTime() - staleAfterMs(ctx.config.scanTimeoutMs)));
-  for (const scan of await queuedScans(ctx, ROWS_PER_POLL)) {
+  // Fair share across accounts: at most --scan-max-per-account jobs of one account wait at once, sent in turns.
+  for (const scan of await queuedScanTurns(ctx, scanShareOf(ctx.config), ROWS_PER_POLL)) {
     if (sent.has(`scan:${scan.id}`)) continue;
     await queue.send(
       QUEUE_JOB.imageScan,
@@ -76,14 +86,39 @@ async function feedReports(
   sent: Map<string, number>,
   now: number,
 ): Promise<void> {
+  // A report RUNNING past its job's hold has lost its worker (kill -9): it waits again.
+  await requeueRunningReports(ctx.db, new Date(ctx.now().getTime() - REPORT_STALE_MS).toISOString());
   for (const report of await queuedReports(ctx.db, ROWS_PER_POLL)) {
     if (sent.has(`report:${report.id}`)) continue;
     await queue.send(
       QUEUE_JOB.reportExport,
       { reportId: report.id },
-      { priority: JOB_PRIORITY['report-export'], singletonKey: report.id, accountId: report.account_id },
+      {
+        priority: JOB_PRIORITY['report-export'],
+        singletonKey: report.id,
+        accountId: report.account_id,
+        expireInSeconds: REPORT_EXPIRE_SECONDS,
+      },
     );
     sent.set(`report:${report.id}`, now);
+  }
+}
+
+/** Classic runs whose facts are in: one evaluation job each (the run's state is its claim). */
+async function feedClassicRuns(
+  ctx: ServiceContext,
+  queue: JobQueue,
+  sent: Map<string, number>,
+  now: number,
+): Promise<void> {
+  for (const run of await readyClassicRuns(ctx.db, ROWS_PER_POLL)) {
+    if (sent.has(`classic:${run.id}`)) continue;
+    await queue.send(
+      QUEUE_JOB.classicEvaluate,
+      { runId: run.id },
+      { priority: JOB_PRIORITY['classic-evaluate'], singletonKey: run.id, accountId: run.account_id },
+    );
+    sent.set(`classic:${run.id}`, now);
   }
 }
 

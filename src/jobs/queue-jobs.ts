@@ -3,11 +3,16 @@ import { deliverDue } from '../events/webhooks/webhook-delivery.js';
 import { getSubscription } from '../events/webhooks/webhook-store.js';
 import { runReportById } from '../reports/exports/report-runner.js';
 import type { ResourceRef } from '../resources/inventory-index.js';
+import { registriesDueForPoll } from '../resources/registries/registry-store.js';
+import { evaluateClassicRun } from '../scan/classic/classic-run-evaluate.js';
+import { pollRegistry } from '../scan/registry-poll.js';
 import { rematchBatch } from '../scan/rematch-batches.js';
 import { claimScanById } from '../scan/scan-claim.js';
+import { getScan } from '../scan/scan-store.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { JobHandler, JobPayload } from './queue/job-queue.js';
 import { JobPayloadError } from './queue/job-payload-error.js';
+import { JobReleasedError } from './queue/job-released-error.js';
 import { runClaimedScan } from './scan-worker.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -16,6 +21,8 @@ export const QUEUE_JOB = {
   imageScan: 'image-scan',
   webhookDeliver: 'webhook-deliver',
   reportExport: 'report-export',
+  classicEvaluate: 'classic-evaluate',
+  registryPoll: 'registry-poll',
   rematchBatch: 'rematch-batch',
 } as const;
 export type QueueJobType = (typeof QUEUE_JOB)[keyof typeof QUEUE_JOB];
@@ -29,6 +36,8 @@ export const JOB_PRIORITY: Readonly<Record<QueueJobType, number>> = {
   'image-scan': 20,
   'webhook-deliver': 15,
   'report-export': 10,
+  'classic-evaluate': 10,
+  'registry-poll': 5,
   'rematch-batch': 0,
 };
 
@@ -54,6 +63,8 @@ export const QUEUE_JOBS: ReadonlyArray<{
   { type: QUEUE_JOB.imageScan, role: 'worker', handler: imageScanHandler },
   { type: QUEUE_JOB.webhookDeliver, role: 'worker', handler: webhookDeliverHandler },
   { type: QUEUE_JOB.reportExport, role: 'worker', handler: reportExportHandler },
+  { type: QUEUE_JOB.classicEvaluate, role: 'worker', handler: classicEvaluateHandler },
+  { type: QUEUE_JOB.registryPoll, role: 'worker', handler: registryPollHandler },
   { type: QUEUE_JOB.rematchBatch, role: 'worker', handler: rematchBatchHandler },
 ];
 
@@ -62,8 +73,12 @@ function imageScanHandler({ ctx, stop }: QueueJobEnv): JobHandler {
     const scanId = stringField(job.type, job.payload, 'scanId');
     // Not QUEUED any more (done, or running elsewhere): this delivery is a repeat, nothing to do.
     const scan = await claimScanById(ctx, scanId);
-    // A stop mid-scan puts the scan back QUEUED (image-scan-runner.ts); the feeder sends it again.
-    if (scan) await runClaimedScan(ctx, scan, stop);
+    if (!scan) return;
+    await runClaimedScan(ctx, scan, stop);
+    // Stopped mid-scan past the shutdown grace: the scan is QUEUED again (image-scan-runner.ts), and
+    // its job goes to another worker at once.
+    if (stop.aborted && (await getScan(ctx.db, scan.account_id, scanId))?.status === 'QUEUED')
+      throw new JobReleasedError(job.type, job.id);
   };
 }
 
@@ -71,6 +86,25 @@ function reportExportHandler({ ctx }: QueueJobEnv): JobHandler {
   return async (job) => {
     const reportId = stringField(job.type, job.payload, 'reportId');
     await runReportById(ctx, reportId, (header) => ctx.pool.run({ kind: 'report', job: header }));
+  };
+}
+
+/** A Classic run whose facts are in: evaluated into findings and events unless a repeat finds it done. */
+function classicEvaluateHandler({ ctx }: QueueJobEnv): JobHandler {
+  return async (job) => {
+    await evaluateClassicRun(ctx.db, stringField(job.type, job.payload, 'runId'), ctx.now());
+  };
+}
+
+/**
+ * One registry's poll; a repeat (or a job that waited past a poll) finds it not due and does nothing.
+ * A failed listing is the poll's outcome, kept on the registry (poll_error), not a failed job.
+ */
+function registryPollHandler({ ctx }: QueueJobEnv): JobHandler {
+  return async (job) => {
+    const registryId = stringField(job.type, job.payload, 'registryId');
+    const due = (await registriesDueForPoll(ctx.db, ctx.now())).find((r) => r.id === registryId);
+    if (due) await pollRegistry(ctx, due);
   };
 }
 
@@ -95,7 +129,13 @@ function rematchBatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
     const store = ctx.vulnDb?.store ?? ctx.store;
     if (!store) throw new JobPayloadError(job.type, 'this process has no vulnerability DB');
     const { keys, resources } = rematchPayload(job.type, job.payload);
-    await rematchBatch(ctx, store, keys, resources, { signal: stop });
+    try {
+      await rematchBatch(ctx, store, keys, resources, { signal: stop });
+    } catch (err) {
+      // Cut short by a shutdown: the batch runs again elsewhere (the lifecycle makes a repeat a no-op).
+      if (stop.aborted) throw new JobReleasedError(job.type, job.id);
+      throw err;
+    }
   };
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { StoreContext } from '../store/store-context.js';
 import type { ScanRow } from './scan-store.js';
 
@@ -97,19 +98,27 @@ export async function claimScanById(ctx: StoreContext, id: string): Promise<Scan
   return ctx.db.selectFrom('scans').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Ids of the scans waiting for a worker, oldest first (what the queue feeder sends as jobs). */
-export async function queuedScans(
+/**
+ * The queue feeder's fair share: the `perAccount` oldest waiting scans of every account, in turns
+ * (every account's oldest, then every account's second …), so an account with a long queue cannot
+ * put all of it ahead of another's single scan. A scan whose job waits stays QUEUED and keeps its
+ * place here, so an account never has more than `perAccount` jobs waiting.
+ */
+export async function queuedScanTurns(
   ctx: StoreContext,
+  perAccount: number,
   limit: number,
 ): Promise<Array<{ id: string; account_id: string }>> {
-  return ctx.db
-    .selectFrom('scans')
-    .select(['id', 'account_id'])
-    .where('status', '=', 'QUEUED')
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const r = await sql<{ id: string; account_id: string }>`
+    SELECT id, account_id FROM (
+      SELECT id, account_id, created_at,
+        ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY created_at, id) AS turn
+      FROM scans WHERE status = 'QUEUED'
+    ) q
+    WHERE turn <= ${perAccount}
+    ORDER BY turn, created_at, id
+    LIMIT ${limit}`.execute(ctx.db);
+  return r.rows;
 }
 
 /**

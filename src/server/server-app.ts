@@ -171,8 +171,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     });
   }
   app.addHook('onClose', async () => {
-    await roleTasks.stop();
-    // Handlers in flight end (a scan goes back QUEUED) and the queue lets go of them.
+    // Queue mode: fetch no more jobs and give those in flight the grace, beside the tasks' own stop.
+    const draining =
+      ctx.queue && runsTasks(role, 'worker') ? ctx.queue.drain(config.shutdownGraceMs) : undefined;
+    await Promise.all([roleTasks.stop(), draining]);
+    // Past the grace the handlers let go (a scan goes back QUEUED, its job to another worker at once).
     queueStop.abort();
     await ctx.queue?.stop({ graceful: true });
     await ctx.egress.close();

@@ -14,7 +14,7 @@ import {
   requeueRunningReports,
 } from '../../src/reports/exports/report-store.js';
 import type { ReportRequest } from '../../src/reports/exports/report-types.js';
-import { claimFairScan } from '../../src/scan/scan-claim.js';
+import { claimFairScan, queuedScanTurns } from '../../src/scan/scan-claim.js';
 import { failScan, getScan, listScans, queueScan, requeueRunningScans } from '../../src/scan/scan-store.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
@@ -94,6 +94,16 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         });
         // Another account's scan id is simply not there.
         expect(await getScan(db.kysely, 'acct-a', b0)).toBeUndefined();
+      });
+
+      it('queue mode sends waiting scans in turns across accounts, at most perAccount of each', async () => {
+        const [a0, a1, b0] = queued as [string, string, string, string];
+        const ids = async (perAccount: number, limit: number): Promise<string[]> =>
+          (await queuedScanTurns(ctx(), perAccount, limit)).map((s) => s.id);
+        // acct-a's second scan is older than acct-b's first, yet acct-b's first goes before it.
+        expect(await ids(2, 10)).toEqual([a0, b0, a1]);
+        expect(await ids(1, 10)).toEqual([a0, b0]);
+        expect(await ids(2, 2)).toEqual([a0, b0]);
       });
 
       it('concurrent claims take each queued scan exactly once, oldest first when alone', async () => {

@@ -56,6 +56,9 @@ export async function runServer(io: CliIo, opts: ServerOptions): Promise<void> {
     ...(opts.logRequests ? { logStream: process.stderr } : {}),
     ...(metricsToken !== undefined ? { metrics: { token: metricsToken } } : {}),
   });
+  notice(
+    `vigil ${role}: background work ${config.jobQueue ? `on the ${config.jobQueue} job queue` : 'by polling workers'}`,
+  );
   const port = servesApi(role) ? opts.port : opts.healthPort;
   if (port !== undefined) {
     const address = await app.listen({ port: Number(port), host: opts.host });
@@ -160,7 +163,9 @@ function configOf(opts: ServerOptions): Partial<ServiceConfig> {
   if (opts.scanMaxPerAccount) config.scanMaxPerAccount = opts.scanMaxPerAccount;
   if (opts.scanTimeoutMs) config.scanTimeoutMs = opts.scanTimeoutMs;
   config.shutdownGraceMs = opts.shutdownGraceMs;
-  if (opts.jobQueue === 'pg-boss') config.jobQueue = 'pg-boss';
+  // auto: pg-boss on PostgreSQL, the polling workers on SQLite (pg-boss on SQLite is refused at start).
+  const onPostgres = /^postgres(ql)?:\/\//.test(opts.database);
+  if (opts.jobQueue === 'pg-boss' || (opts.jobQueue === 'auto' && onPostgres)) config.jobQueue = 'pg-boss';
   return config;
 }
 

@@ -26,11 +26,11 @@ export const SERVER_SETTINGS = settingTable({
     default: 10_000,
     description: 'on SIGTERM, how long scans in flight may finish before they are queued again',
   }),
-  jobQueue: row(choice(['polling', 'pg-boss'] as const), {
+  jobQueue: row(choice(['auto', 'polling', 'pg-boss'] as const), {
     arg: '<queue>',
-    default: 'polling',
+    default: 'auto',
     description:
-      'PostgreSQL: pg-boss carries image scans, reports, webhook deliveries and re-match batches (retries, dead letters, priorities); polling: workers claim rows',
+      'auto: pg-boss on PostgreSQL, polling on SQLite; pg-boss (PostgreSQL only) carries the background work as jobs (retries, dead letters, priorities); polling: workers claim rows',
   }),
   schedulerRetryMs: row(POSITIVE, {
     arg: '<ms>',

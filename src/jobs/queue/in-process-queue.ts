@@ -4,6 +4,7 @@ import {
   DEFAULT_RETRY_DELAY_SECONDS,
   DEFAULT_RETRY_LIMIT,
   errorText,
+  settleWithin,
   visibleTo,
   type DeadLetter,
   type DeadLetterFilter,
@@ -13,6 +14,7 @@ import {
   type SendOptions,
 } from './job-queue.js';
 import { JobNotFoundError } from './job-not-found-error.js';
+import { JobReleasedError } from './job-released-error.js';
 
 interface Entry {
   id: string;
@@ -45,6 +47,8 @@ export class InProcessJobQueue implements JobQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private seq = 0;
   private started = false;
+  /** Draining: the jobs in flight run on, nothing more is started. */
+  private paused = false;
   private timer: NodeJS.Timeout | undefined;
   private pumpAsked = false;
   private readonly concurrency: number;
@@ -57,6 +61,7 @@ export class InProcessJobQueue implements JobQueue {
 
   start(): Promise<void> {
     this.started = true;
+    this.paused = false;
     this.schedulePump();
     return Promise.resolve();
   }
@@ -67,6 +72,11 @@ export class InProcessJobQueue implements JobQueue {
     this.timer = undefined;
     // A job in flight cannot be taken back from its handler: a non-graceful stop just does not wait.
     if (opts.graceful !== false) while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  async drain(graceMs: number): Promise<boolean> {
+    this.paused = true;
+    return settleWithin(this.inFlight, graceMs);
   }
 
   reachable(): Promise<boolean> {
@@ -142,7 +152,7 @@ export class InProcessJobQueue implements JobQueue {
 
   /** Starts every job that is due and has a free consumer slot; wakes up again for the next backoff. */
   private pump(): void {
-    if (!this.started) return;
+    if (!this.started || this.paused) return;
     const now = this.clock();
     for (let i = 0; i < this.waiting.length && this.active.size < this.concurrency;) {
       const e = this.waiting[i];
@@ -182,6 +192,12 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private failed(e: Entry, err: unknown): void {
+    if (err instanceof JobReleasedError) {
+      // Let go by a stopping handler: waiting again as it was, no attempt counted, no backoff.
+      this.waiting.push({ ...e, notBefore: 0 });
+      this.waiting.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
+      return;
+    }
     if (e.retryCount < e.retryLimit) {
       const retry = e.retryCount + 1;
       this.waiting.push({

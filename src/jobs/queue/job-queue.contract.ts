@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job, JobQueue } from './job-queue.js';
+import { JobReleasedError } from './job-released-error.js';
 
 /** A fresh, empty queue of one implementation; `close` stops it and frees what it holds. */
 export interface QueueMaker {
@@ -22,7 +23,7 @@ export async function until(
 /**
  * The one contract every JobQueue keeps (in-process and pg-boss run the same cases): delivery,
  * priorities across types, singleton keys, retries then dead letters while later jobs still run,
- * a retry out of the dead letters, account scoping of the dead letters, graceful stop.
+ * a retry out of the dead letters, account scoping of the dead letters, graceful stop, drain and release.
  */
 export function jobQueueContract(name: string, maker: QueueMaker): void {
   describe(`JobQueue contract: ${name}`, () => {
@@ -208,6 +209,57 @@ export function jobQueueContract(name: string, maker: QueueMaker): void {
       await until('the job to start', () => began);
       await q.stop({ graceful: true });
       expect(finished).toBe(true);
+    });
+
+    it('drain: the job in flight finishes within the grace, nothing more starts; past the grace it says so', async () => {
+      const q = await make();
+      const started: string[] = [];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      await q.work('slow', async (job) => {
+        started.push(String(job.payload['tag']));
+        if (job.payload['tag'] === 'held') await held;
+        else await new Promise((r) => setTimeout(r, 300));
+      });
+      await q.start();
+      await q.send('slow', { tag: 'first' });
+      await until('the first job to start', () => started.length === 1);
+      expect(await q.drain(20_000)).toBe(true);
+      await q.send('slow', { tag: 'later' });
+      // Longer than a consumer's poll (0.5 s): a fetch would have taken it by now.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(started).toEqual(['first']);
+
+      const q2 = await make();
+      await q2.work('slow', async (job) => {
+        started.push(String(job.payload['tag']));
+        await held;
+      });
+      await q2.start();
+      await q2.send('slow', { tag: 'held' });
+      await until('the held job to start', () => started.includes('held'));
+      expect(await q2.drain(200)).toBe(false);
+      release();
+      expect(await q2.drain(20_000)).toBe(true);
+    });
+
+    it('a released job is handed on at once and is no failed attempt (retryLimit 0, no dead letter)', async () => {
+      const q = await make();
+      const runs: number[] = [];
+      await q.work('scan-like', (job) => {
+        runs.push(job.retryCount);
+        if (runs.length === 1) throw new JobReleasedError(job.type, job.id);
+        return Promise.resolve();
+      });
+      await q.start();
+      await q.send(
+        'scan-like',
+        { scanId: 's1' },
+        { singletonKey: 's1', retryLimit: 0, retryDelaySeconds: 60 },
+      );
+      await until('the job to run again', () => runs.length === 2);
+      expect(runs).toEqual([0, 0]);
+      expect(await q.deadLetters()).toEqual([]);
     });
   });
 }

@@ -13,6 +13,13 @@ export interface JobQueue {
    * timeout); otherwise they are abandoned and run again later (retried by another consumer).
    */
   stop(opts?: { graceful?: boolean }): Promise<void>;
+  /**
+   * The first step of a graceful shutdown: fetches no more jobs, and waits up to `graceMs` for the jobs
+   * in flight to finish. Resolves true when none is left. What still runs is told to stop by the
+   * process (its handlers' signal); a handler that lets go of its job throws JobReleasedError, and the
+   * job is handed on at once without counting as a failed attempt.
+   */
+  drain(graceMs: number): Promise<boolean>;
   /** Whether the queue's store answers now (the /ready probe). */
   reachable(): Promise<boolean>;
   /**
@@ -106,4 +113,18 @@ export function backoffMs(retryDelaySeconds: number, retry: number): number {
 export function visibleTo(filter: DeadLetterFilter, accountId: string | null): boolean {
   if (accountId === null) return filter.accountIds === undefined || filter.includeSystem === true;
   return filter.accountIds === undefined || filter.accountIds.includes(accountId);
+}
+
+/** Waits up to `ms` for every promise of `inFlight` (a set that shrinks as they end); true when empty. */
+export async function settleWithin(inFlight: ReadonlySet<Promise<unknown>>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (inFlight.size > 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
+    await Promise.race([Promise.allSettled([...inFlight]), timeout]);
+    clearTimeout(timer);
+  }
+  return true;
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_RETRY_DELAY_SECONDS,
   DEFAULT_RETRY_LIMIT,
   errorText,
+  settleWithin,
   type DeadLetter,
   type DeadLetterFilter,
   type JobEnvelope,
@@ -14,6 +15,7 @@ import {
   type SendOptions,
 } from './job-queue.js';
 import { JobNotFoundError } from './job-not-found-error.js';
+import { JobReleasedError } from './job-released-error.js';
 
 /** pg-boss's own schema in the service DB (it creates and migrates it at start). */
 export const PG_BOSS_SCHEMA = 'pgboss';
@@ -47,6 +49,7 @@ export class PgBossJobQueue implements JobQueue {
   private readonly boss: PgBoss;
   private readonly pool: pg.Pool;
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly concurrency: number;
   private readonly pollingIntervalSeconds: number;
   private workersStarted = false;
@@ -93,6 +96,13 @@ export class PgBossJobQueue implements JobQueue {
     this.workersStarted = false;
     if (!this.closed) await this.pool.end();
     this.closed = true;
+  }
+
+  async drain(graceMs: number): Promise<boolean> {
+    // pg-boss's offWork stops the fetch loops; the handlers in flight run on.
+    if (this.workersStarted) await this.boss.offWork(QUEUE);
+    this.workersStarted = false;
+    return settleWithin(this.inFlight, graceMs);
   }
 
   async reachable(): Promise<boolean> {
@@ -174,14 +184,38 @@ export class PgBossJobQueue implements JobQueue {
         if (!job) return;
         const handler = this.handlers.get(job.data.type);
         if (!handler) throw new Error(`no handler for job type ${job.data.type}`);
-        await handler({
-          id: job.id,
-          type: job.data.type,
-          payload: job.data.payload,
-          retryCount: job.retryCount,
-        });
+        const run = this.runHandler(handler, job);
+        this.inFlight.add(run);
+        try {
+          await run;
+        } finally {
+          this.inFlight.delete(run);
+        }
       });
     }
+  }
+
+  private async runHandler(handler: JobHandler, job: PgBoss.JobWithMetadata<JobEnvelope>): Promise<void> {
+    const { type, payload } = job.data;
+    try {
+      await handler({ id: job.id, type, payload, retryCount: job.retryCount });
+    } catch (err) {
+      if (!(err instanceof JobReleasedError)) throw err;
+      await this.release(job.id);
+    }
+  }
+
+  /**
+   * Hands a released job on at once. `started_on` cleared: pg-boss's fetch counts a retry only for a job
+   * that was started, so the release is no attempt. It is no longer active, so pg-boss's completion of
+   * the handler's return is a no-op.
+   */
+  private async release(id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${PG_BOSS_SCHEMA}.job SET state = 'retry', started_on = NULL, start_after = now()
+        WHERE name = $1 AND id = $2 AND state = 'active'`,
+      [QUEUE, id],
+    );
   }
 }
 

@@ -129,13 +129,17 @@ export async function queuedReports(
     .execute();
 }
 
-/** Crash recovery at startup: a report left RUNNING by a dead worker is run again from the start. */
-export async function requeueRunningReports(db: Db): Promise<number> {
-  const res = await db
+/**
+ * Crash recovery: a report left RUNNING by a dead worker is run again from the start — every RUNNING
+ * one at a polling worker's start, or (queue mode's feeder) those started before `startedBeforeIso`.
+ */
+export async function requeueRunningReports(db: Db, startedBeforeIso?: string): Promise<number> {
+  let q = db
     .updateTable('reports')
     .set({ status: 'QUEUED', started_at: null })
-    .where('status', '=', 'RUNNING')
-    .executeTakeFirst();
+    .where('status', '=', 'RUNNING');
+  if (startedBeforeIso !== undefined) q = q.where('started_at', '<', startedBeforeIso);
+  const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
 

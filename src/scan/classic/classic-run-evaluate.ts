@@ -25,10 +25,21 @@ export type PackageResults = Partial<Record<RulesPackage, { findingCount: number
  * transaction with its findings and events. Returns the ids of the runs finished.
  */
 export async function evaluateReadyClassicRuns(db: Db, now: Date): Promise<string[]> {
-  const ready = await db
+  const done: string[] = [];
+  for (const { id } of await readyClassicRuns(db, 20))
+    if (await evaluateClassicRun(db, id, now)) done.push(id);
+  return done;
+}
+
+/** The runs ready to evaluate, oldest first (what the queue feeder sends as jobs). */
+export async function readyClassicRuns(
+  db: Db,
+  limit: number,
+): Promise<Array<{ id: string; account_id: string }>> {
+  return db
     .selectFrom('assessment_runs as r')
     .leftJoin('cis_scans as s', 's.id', 'r.cis_scan_id')
-    .select(['r.id'])
+    .select(['r.id', 'r.account_id'])
     .where((eb) =>
       eb.or([
         eb('r.state', '=', 'CREATED'),
@@ -36,24 +47,23 @@ export async function evaluateReadyClassicRuns(db: Db, now: Date): Promise<strin
       ]),
     )
     .orderBy('r.created_at')
-    .limit(20)
+    .limit(limit)
     .execute();
-  const done: string[] = [];
-  for (const { id } of ready) {
-    const finished = await db.transaction().execute(async (trx) => {
-      const run = await trx
-        .selectFrom('assessment_runs')
-        .selectAll()
-        .where('id', '=', id)
-        .where('state', 'in', ['CREATED', 'COLLECTING_DATA'])
-        .executeTakeFirst();
-      if (!run) return false;
-      await evaluateRun(trx, run, now);
-      return true;
-    });
-    if (finished) done.push(id);
-  }
-  return done;
+}
+
+/** Evaluates one run if it still waits for that (a repeat finds it evaluated: false, nothing written). */
+export async function evaluateClassicRun(db: Db, id: string, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const run = await trx
+      .selectFrom('assessment_runs')
+      .selectAll()
+      .where('id', '=', id)
+      .where('state', 'in', ['CREATED', 'COLLECTING_DATA'])
+      .executeTakeFirst();
+    if (!run) return false;
+    await evaluateRun(trx, run, now);
+    return true;
+  });
 }
 
 interface Target {

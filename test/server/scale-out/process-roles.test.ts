@@ -39,7 +39,8 @@ const procs: RoleProcess[] = [];
 
 const common = (): string[] => [
   ...['--database', pgc.url, '--db', vulnDb, '--secret-key-file', join(dir, 'secret.key')],
-  ...['--worker-threads', '0', '--poll-interval-ms', '200', '--log-requests'],
+  // The polling workers, still selectable on PostgreSQL (the pg-boss default: queue-drain.test.ts).
+  ...['--job-queue', 'polling', '--worker-threads', '0', '--poll-interval-ms', '200', '--log-requests'],
   // The gated registry is on loopback; a scan held at its gate must not time out meanwhile.
   ...['--egress-allow', '127.0.0.1', '--egress-headers-timeout-ms', '300000'],
   // One scan per worker, and both may serve the one account: each worker holds a scan of its own.

@@ -55,5 +55,32 @@ for (const make of BACKENDS) {
         await db.close();
       }
     });
+
+    it('queue mode: the /ready of a worker names the queue (pg-boss on postgres; refused on sqlite)', async () => {
+      const { db } = await backend.fresh();
+      const config = { jobQueue: 'pg-boss' } as const;
+      try {
+        if (backend.name === 'sqlite') {
+          await expect(buildServer({ db, background: false, role: 'worker', config })).rejects.toMatchObject({
+            code: 'JOB_QUEUE_CONFIG',
+          });
+          return;
+        }
+        const app = await buildServer({ db, background: false, role: 'worker', config });
+        const base = await app.listen({ port: 0, host: '127.0.0.1' });
+        try {
+          expect(await call(base, undefined, 'GET', '/ready')).toEqual({
+            status: 200,
+            json: { status: 'ready', checks: { database: 'up', queue: 'up' } },
+          });
+          // Its work comes as queue jobs: no polling worker runs beside them.
+          expect(app.vigil.tasks).toEqual([]);
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await db.close();
+      }
+    });
   });
 }
