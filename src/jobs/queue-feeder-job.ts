@@ -142,12 +142,13 @@ async function feedWebhooks(ctx: ServiceContext, queue: JobQueue): Promise<void>
 async function feedRematch(ctx: ServiceContext, queue: JobQueue): Promise<void> {
   const vulnDb = ctx.vulnDb;
   if (!vulnDb) return;
-  const toBatches: RematchRunner = async (keys) => {
+  const toBatches: RematchRunner = async (keys, _opts, span) => {
     const batches = await planRematchBatches(ctx, vulnDb.store, keys, ctx.config.rematchBatchSize);
-    for (const resources of batches)
+    for (const [batch, resources] of batches.entries())
       await queue.send(
         QUEUE_JOB.rematchBatch,
-        { keys: keys ? keys.map((k) => [k[0], k[1]]) : null, resources },
+        // run + batch: the handler records its figures on the run (the imports API's status).
+        { keys: keys ? keys.map((k) => [k[0], k[1]]) : null, resources, run: span.toSeq, batch },
         { priority: JOB_PRIORITY['rematch-batch'] },
       );
     const selected = batches.reduce((n, b) => n + b.length, 0);

@@ -7,6 +7,8 @@ import { registriesDueForPoll } from '../resources/registries/registry-store.js'
 import { evaluateClassicRun } from '../scan/classic/classic-run-evaluate.js';
 import { pollRegistry } from '../scan/registry-poll.js';
 import { rematchBatch } from '../scan/rematch-batches.js';
+import { recordQueuedBatch, type BatchOfRun } from '../scan/rematch-batch-progress.js';
+import type { RematchSummary } from '../scan/rematch-run.js';
 import { claimScanById } from '../scan/scan-claim.js';
 import { getScan } from '../scan/scan-store.js';
 import type { PackageKey } from '../vulndb/import-types.js';
@@ -128,14 +130,16 @@ function rematchBatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
   return async (job) => {
     const store = ctx.vulnDb?.store ?? ctx.store;
     if (!store) throw new JobPayloadError(job.type, 'this process has no vulnerability DB');
-    const { keys, resources } = rematchPayload(job.type, job.payload);
+    const { keys, resources, of } = rematchPayload(job.type, job.payload);
+    let summary: RematchSummary;
     try {
-      await rematchBatch(ctx, store, keys, resources, { signal: stop });
+      summary = await rematchBatch(ctx, store, keys, resources, { signal: stop });
     } catch (err) {
       // Cut short by a shutdown: the batch runs again elsewhere (the lifecycle makes a repeat a no-op).
       if (stop.aborted) throw new JobReleasedError(job.type, job.id);
       throw err;
     }
+    if (of && ctx.vulnDb) await recordQueuedBatch(ctx, await ctx.vulnDb.identity(), of, summary);
   };
 }
 
@@ -143,14 +147,19 @@ function rematchBatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
 export function rematchPayload(
   type: string,
   p: JobPayload,
-): { keys: PackageKey[] | undefined; resources: ResourceRef[] } {
+): { keys: PackageKey[] | undefined; resources: ResourceRef[]; of?: BatchOfRun } {
   const keys = p['keys'];
   const resources = p['resources'];
   if (keys !== null && !(Array.isArray(keys) && keys.every(isKey)))
     throw new JobPayloadError(type, 'keys must be null or a list of [ecosystem, name] pairs');
   if (!Array.isArray(resources) || !resources.every(isRef))
     throw new JobPayloadError(type, 'resources must be a list of { accountId, resourceId }');
-  return { keys: keys === null ? undefined : keys, resources };
+  const { run, batch } = p;
+  // A batch sent before runs were recorded carries neither: it re-matches and records nothing.
+  if (run === undefined && batch === undefined) return { keys: keys ?? undefined, resources };
+  if (!Number.isSafeInteger(run) || !Number.isSafeInteger(batch))
+    throw new JobPayloadError(type, 'run and batch must be integers');
+  return { keys: keys ?? undefined, resources, of: { toSeq: Number(run), batch: Number(batch) } };
 }
 
 function isKey(k: unknown): k is PackageKey {

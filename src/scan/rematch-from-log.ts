@@ -22,12 +22,15 @@ export interface LogRematch extends RematchSummary {
   fullBecause?: 'first-run' | 'unknown-change' | 'enrichment-changed';
   /** Queued as this many batch jobs instead of run here (the job queue's re-match). */
   queuedBatches?: number;
+  /** The indexes of the queued batches that finished (rematch-batch-progress.ts); their figures are summed in. */
+  batchesDone?: number[];
 }
 
 /** Does the re-match of a plan: here and now (the default), or by queuing its batches. */
 export type RematchRunner = (
   keys: readonly PackageKey[] | undefined,
   opts: RematchOptions,
+  span: { fromSeq: number; toSeq: number },
 ) => Promise<RematchSummary & { queuedBatches?: number }>;
 
 /** Log entries taken per run; a longer backlog is taken by the next run. */
@@ -58,7 +61,7 @@ export async function rematchFromImportLog(
   if (state && entries.length === 0) return undefined;
   const toSeq = entries.at(-1)?.seq ?? (await vulndb.latestImportSeq());
   const plan = planOf(state !== undefined, entries);
-  const summary = plan.keys?.length === 0 ? emptySummary() : await run(plan.keys, opts);
+  const summary = plan.keys?.length === 0 ? emptySummary() : await run(plan.keys, opts, { fromSeq, toSeq });
   const result: LogRematch = {
     ...summary,
     fromSeq,

@@ -1,6 +1,7 @@
 import type { StoreContext } from '../store/store-context.js';
 import type { ImportLogEntry } from '../vulndb/import-log.js';
 import type { ChangeSet } from '../vulndb/import-types.js';
+import { batchesPending } from './rematch-batch-progress.js';
 import type { LoggedVulnDb, LogRematch } from './rematch-from-log.js';
 
 /** What an import changed, as counts (the id and key lists can run to tens of thousands). */
@@ -136,6 +137,8 @@ function rematchOf(seq: number, pos: RematchPosition, inFlightUpTo: number): Imp
   if (pos.lastSeq < seq) return { status: seq <= inFlightUpTo ? 'IN_PROGRESS' : 'PENDING' };
   const run = pos.lastRun;
   if (!run || !pos.updatedAt || seq <= run.fromSeq || seq > run.toSeq) return { status: 'COMPLETED' };
+  // Handed to the job queue as batches: done when the last of them is, not when they were sent.
+  if (batchesPending(run)) return { status: 'IN_PROGRESS' };
   return {
     status: 'COMPLETED',
     run: {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importView } from '../../src/scan/vulndb-import-view.js';
 import { createApiKey } from '../../src/accounts/api-keys.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { createQueueFeeder } from '../../src/jobs/queue-feeder-job.js';
@@ -169,7 +170,13 @@ describe('job queue in the service (pg-boss)', () => {
       queuedBatches: 3,
     });
 
+    // Sent is not done: the import says IN_PROGRESS until the last batch has run, then the batches' sums.
+    const seq = await vulndb.latestImportSeq();
+    const rematchOfImport = async () => (await importView(ctx(), vulndb, seq, 0))?.rematch;
+    expect(await rematchOfImport()).toEqual({ status: 'IN_PROGRESS' });
     await until('three batches done', () => batchesDone() === 3);
+    const figures = { resourcesRematched: 6, resourcesChanged: 6, findingsCreated: 6, findingsClosed: 0 };
+    expect(await rematchOfImport()).toMatchObject({ status: 'COMPLETED', run: figures });
     for (const c of consumers) expect(c.batches.length, `batches of ${c.name}`).toBeGreaterThanOrEqual(1);
     const after = await findingsSnapshot();
     const active = after.rows.filter((r) => (r as { status: string }).status === 'ACTIVE');
@@ -182,6 +189,8 @@ describe('job queue in the service (pg-boss)', () => {
     await app.vigil.ctx.queue?.send('rematch-batch', again);
     await until('the repeated batch', () => batchesDone() === 4);
     expect(await findingsSnapshot()).toEqual(after);
+    // A batch done twice counts once.
+    expect(await rematchOfImport()).toMatchObject({ status: 'COMPLETED', run: figures });
   }, 120_000);
 
   it('a poison job is dead-lettered after its retries while later jobs complete; the API shows it to who may see it', async () => {

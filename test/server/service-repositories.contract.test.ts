@@ -106,6 +106,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/fleet/enrollment.test.ts',
     'test/server/fleet/coverage-transitions.test.ts',
   ],
+  'src/scan/rematch-batch-progress.ts': ['test/server/rematch-batch-progress.test.ts'],
   'src/scan/scan-apply.ts': [
     'test/server/inventory-route.test.ts',
     'test/server/fleet/coverage-transitions.test.ts',
