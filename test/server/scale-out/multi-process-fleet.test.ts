@@ -1,0 +1,320 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { buildCli, runCli } from '../../cli/built-cli.js';
+import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js';
+import { push, startRegistry, type RunningRegistry } from '../../image/fixtures/registry-server.js';
+import { matchingDbPath } from '../../matching/fixtures/matching-db.js';
+import { expectStatus, listAllFindings, pollUntil } from '../e2e/api-helpers.js';
+import { startReceiver, type Receiver } from '../webhooks-receiver.js';
+import {
+  cliKeys,
+  debianImages,
+  keyOf,
+  notificationsConfig,
+  startFleet,
+  type FleetHost,
+} from './fleet-parts.js';
+import { pidOfClientPort, startGatedProxy, type GatedProxy } from './gated-proxy.js';
+import { killAll, RoleProcess } from './role-process.js';
+
+/**
+ * Issue 17's multi-process proof, every part real: a private PostgreSQL cluster; the built CLI as one
+ * api, three workers and two schedulers (one acting, one standing by), all `--job-queue pg-boss` and
+ * sharing one vulnerability-DB file; two `vigil agent` processes on copies of debootstrapped roots;
+ * Debian's docker-registry pushing notifications to the api (behind a pass-through proxy whose gate can
+ * hold a scan's manifest request); a webhook receiver on 127.0.0.1. Two processes are killed with
+ * SIGKILL mid-work: the worker holding a scan, then the acting scheduler.
+ */
+const ACCOUNT = 'acct-1';
+const A = `/v1/accounts/${ACCOUNT}`;
+const IMAGES = ['team/pushed', 'team/held', 'team/after'] as const;
+const dir = mkdtempSync(join(tmpdir(), 'vigil-fleet-'));
+let pgc: PrivatePostgres;
+let client: pg.Pool;
+let vulnDb = '';
+let layouts: Record<string, string> = {};
+let proxy: GatedProxy;
+let registry: RunningRegistry;
+let receiver: Receiver;
+let base = '';
+let key = '';
+let registryId = '';
+let cursorAtSubscription = 0;
+let hosts: FleetHost[] = [];
+const procs: RoleProcess[] = [];
+const workers: RoleProcess[] = [];
+const schedulers: RoleProcess[] = [];
+
+const common = (): string[] => [
+  ...['--database', pgc.url, '--db', vulnDb, '--secret-key-file', join(dir, 'secret.key')],
+  ...['--job-queue', 'pg-boss', '--worker-threads', '0', '--poll-interval-ms', '200'],
+  // Registry, webhook receiver: all on loopback; a scan held at the gate must not time out meanwhile.
+  ...['--egress-allow', '127.0.0.1', '--egress-headers-timeout-ms', '300000'],
+  // A short scan budget, so a killed worker's scan is stale (budget + as much again) within seconds.
+  ...['--scan-timeout-ms', '8000', '--scan-concurrency', '1', '--checkin-interval', '1s'],
+];
+const start = (name: string, args: string[]): RoleProcess => {
+  const p = new RoleProcess(name, args);
+  procs.push(p);
+  return p;
+};
+const byResource = (id: string) => ({
+  resourceId: [{ comparison: 'EQUALS' as const, value: id }],
+  findingStatus: [{ comparison: 'EQUALS' as const, value: 'ACTIVE' }],
+});
+const activeKeys = async (resourceId: string): Promise<string[]> =>
+  (await listAllFindings(base, key, byResource(resourceId))).map(keyOf).sort();
+
+beforeAll(async () => {
+  await buildCli();
+  [pgc, vulnDb, layouts, proxy] = await Promise.all([
+    startPostgres(),
+    matchingDbPath(),
+    debianImages(dir, IMAGES),
+    startGatedProxy(),
+  ]);
+  client = new pg.Pool({ connectionString: pgc.url, max: 2 });
+  client.on('error', () => undefined);
+  const api = start('api', ['server', '--role', 'api', '--port', '0', ...common()]);
+  base = await api.waitFor(/listening on (http:\/\/\S+)/, 120_000);
+  const created = await runCli(['admin', 'create-key', '--account', ACCOUNT, '--database', pgc.url]);
+  expect(created.code, created.stderr).toBe(0);
+  key = created.stdout.trim();
+  await subscribeWebhook();
+  await connectRegistry();
+  for (const n of [1, 2, 3]) workers.push(start(`worker-${n}`, ['worker', ...common()]));
+  for (const n of [1, 2])
+    schedulers.push(
+      start(`scheduler-${n}`, ['server', '--role', 'scheduler', '--scheduler-retry-ms', '500', ...common()]),
+    );
+  await Promise.all(workers.map((w) => w.waitFor(/started \(role worker/, 120_000)));
+  await Promise.all(schedulers.map((s) => s.waitFor(/started \(role scheduler/, 120_000)));
+  const token = await runCli([
+    'admin',
+    'create-enrollment-token',
+    '--account',
+    ACCOUNT,
+    '--database',
+    pgc.url,
+  ]);
+  expect(token.code, token.stderr).toBe(0);
+  hosts = await startFleet(base, token.stdout.trim(), ['bookworm', 'bullseye']);
+}, 600_000);
+
+// A failure says what each process said last (a crash in one of them shows here).
+beforeEach(({ onTestFailed }) =>
+  onTestFailed(() => {
+    for (const p of procs)
+      process.stderr.write(`--- ${p.name} (pid ${p.pid}, running ${p.running})\n${p.stderr.slice(-3000)}\n`);
+  }),
+);
+
+afterAll(async () => {
+  for (const h of hosts) await h.agent.stop('SIGKILL');
+  await killAll(procs);
+  for (const h of hosts) await h.root.remove();
+  await client?.end();
+  await registry?.stop();
+  await proxy?.stop();
+  await receiver?.close();
+  pgc?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A subscription to every event type of the account, before anything happens in it. */
+async function subscribeWebhook(): Promise<void> {
+  receiver = await startReceiver();
+  const hook = await expectStatus<{ id: string; secret: string }>(201, base, key, 'POST', `${A}/webhooks`, {
+    url: receiver.url,
+  });
+  receiver.secret = hook.secret;
+  const row = await client.query<{ cursor_seq: string }>(
+    'SELECT cursor_seq FROM webhook_subscriptions WHERE id = $1',
+    [hook.id],
+  );
+  cursorAtSubscription = Number(row.rows[0]?.cursor_seq);
+}
+
+/** The registry in vigil (reached through the gated proxy), docker-registry notifying the api. */
+async function connectRegistry(): Promise<void> {
+  const reg = await expectStatus<{ id: string; notificationSecret: string }>(
+    201,
+    base,
+    key,
+    'POST',
+    `${A}/registries`,
+    { name: 'local', url: proxy.host, discovery: 'NOTIFICATIONS' },
+  );
+  registryId = reg.id;
+  registry = await startRegistry(
+    'none',
+    notificationsConfig(`${base}/v1/registry-events/${reg.id}`, reg.notificationSecret),
+  );
+  proxy.target = registry.host;
+  const rules = [{ repositoryFilter: 'team/*', filterType: 'WILDCARD', scanFrequency: 'SCAN_ON_PUSH' }];
+  await expectStatus(200, base, key, 'PUT', `${A}/image-scanning`, { rules });
+}
+
+/** Pushes `repo:v1` with skopeo straight to docker-registry; returns the manifest digest. */
+async function pushImage(repo: (typeof IMAGES)[number]): Promise<string> {
+  await push(layouts[repo] ?? '', 'v1', registry, `${repo}:v1`);
+  const head = await fetch(`http://${registry.host}/v2/${repo}/manifests/v1`, {
+    method: 'HEAD',
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  const digest = head.headers.get('docker-content-digest') ?? '';
+  expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  return digest;
+}
+
+/** The scans of an image (the registry's doing: the test never calls the scan API). */
+async function scansOf(digest: string): Promise<Array<{ id: string; status: string }>> {
+  const r = await client.query<{ id: string; status: string; request_json: string }>(
+    'SELECT id, status, request_json FROM scans',
+  );
+  return r.rows.filter((s) => (JSON.parse(s.request_json) as { digest?: string }).digest === digest);
+}
+
+async function scannedOnce(digest: string): Promise<string> {
+  const scans = await pollUntil(
+    `the scan of ${digest}`,
+    () => scansOf(digest),
+    (s) => s.length > 0 && s.every((x) => x.status === 'SUCCEEDED'),
+    120_000,
+  );
+  expect(scans).toHaveLength(1);
+  return scans[0]?.id ?? '';
+}
+
+/** The image's findings equal `vigil scan image` of the same image, none twice (by id or identity). */
+async function expectImageFindings(repo: string, digest: string): Promise<number> {
+  const listed = await listAllFindings(base, key, byResource(digest));
+  expect(new Set(listed.map((f) => f.id)).size).toBe(listed.length);
+  const rows = await client.query<{ n: string }>(
+    'SELECT count(*) AS n FROM findings WHERE resource_id = $1',
+    [digest],
+  );
+  expect(Number(rows.rows[0]?.n)).toBe(listed.length);
+  const expected = await cliKeys(['scan', 'image', `${registry.host}/${repo}@${digest}`], vulnDb);
+  expect(expected.length).toBeGreaterThan(5);
+  expect(listed.map(keyOf).sort()).toEqual(expected);
+  return listed.length;
+}
+
+async function completedEvents(scanId: string): Promise<number> {
+  const r = await client.query<{ payload_json: string }>(
+    "SELECT payload_json FROM outbox WHERE type = 'vigil.scan.completed'",
+  );
+  return r.rows.filter((row) => (JSON.parse(row.payload_json) as { scanId?: string }).scanId === scanId)
+    .length;
+}
+
+it('agents enroll through the api and report; their findings equal `vigil scan fs` on the same roots', async () => {
+  const resources: string[] = [];
+  for (const h of hosts) {
+    const e = await h.agent.waitFor((x) => x.event === 'enrolled', { timeoutMs: 120_000 });
+    resources.push(String(e['resourceId']));
+    await h.agent.waitFor((x) => x.event === 'checkin' && x['kind'] === 'full', { timeoutMs: 180_000 });
+  }
+  for (const [i, h] of hosts.entries()) {
+    const expected = await cliKeys(['scan', 'fs', h.root.dir], vulnDb);
+    expect(expected.length, h.name).toBeGreaterThan(0);
+    expect(await activeKeys(resources[i] ?? ''), h.name).toEqual(expected);
+  }
+}, 300_000);
+
+it('a skopeo push makes findings with no API call, equal to `vigil scan image` of the same image', async () => {
+  const digest = await pushImage('team/pushed');
+  const scanId = await scannedOnce(digest);
+  const request = await client.query<{ request_json: string }>(
+    'SELECT request_json FROM scans WHERE id = $1',
+    [scanId],
+  );
+  expect(JSON.parse(request.rows[0]?.request_json ?? '{}')).toMatchObject({ registryId, digest });
+  await expectImageFindings('team/pushed', digest);
+  expect(await completedEvents(scanId)).toBe(1);
+}, 180_000);
+
+it('kill -9 of the worker holding a pushed image scan: another worker completes it, once', async () => {
+  proxy.close();
+  const digest = await pushImage('team/held');
+  await proxy.waitHeld(1, 120_000);
+  const [port] = proxy.heldPorts();
+  const pid = await pidOfClientPort(port ?? 0);
+  const victim = workers.find((w) => w.pid === pid);
+  expect(victim, `pid ${pid} holding the manifest request is one of the workers`).toBeDefined();
+  expect((await scansOf(digest)).map((s) => s.status)).toEqual(['RUNNING']);
+
+  victim?.kill('SIGKILL');
+  expect((await victim?.exited)?.signal).toBe('SIGKILL');
+  proxy.open();
+  const scanId = await scannedOnce(digest);
+  await expectImageFindings('team/held', digest);
+  expect(await completedEvents(scanId)).toBe(1);
+  // The scan's queue jobs (pg-boss singleton key `image-scan:<scan id>`) all ended completed: none is
+  // left failed, or active on the dead worker.
+  const jobs = await client.query<{ state: string; retry_count: number }>(
+    'SELECT state, retry_count FROM pgboss.job WHERE singleton_key = $1',
+    [`image-scan:${scanId}`],
+  );
+  expect(jobs.rows.length).toBeGreaterThan(0);
+  expect(new Set(jobs.rows.map((j) => j.state))).toEqual(new Set(['completed']));
+  process.stdout.write(`killed worker's scan: queue jobs ${JSON.stringify(jobs.rows)}\n`);
+}, 240_000);
+
+it('kill -9 of the acting scheduler: the standby takes over and its feeder queues a later push', async () => {
+  const acting = await Promise.any(
+    schedulers.map(async (s) => s.waitFor(/scheduler: acting/, 60_000).then(() => s)),
+  );
+  const standby = schedulers.find((s) => s !== acting) as RoleProcess;
+  expect(standby.count(/scheduler: acting/)).toBe(0);
+  acting.kill('SIGKILL');
+  expect((await acting.exited).signal).toBe('SIGKILL');
+  await standby.waitFor(/scheduler: acting/, 120_000);
+
+  const digest = await pushImage('team/after');
+  const scanId = await scannedOnce(digest);
+  await expectImageFindings('team/after', digest);
+  expect(await completedEvents(scanId)).toBe(1);
+}, 240_000);
+
+it('every event of the outbox reaches the webhook receiver: at least once on the wire, once by id', async () => {
+  const outboxIds = async (): Promise<string[]> =>
+    (
+      await client.query<{ seq: string }>('SELECT seq FROM outbox WHERE account_id = $1 AND seq > $2', [
+        ACCOUNT,
+        cursorAtSubscription,
+      ])
+    ).rows.map((r) => `evt-${r.seq}`);
+  const expected = await outboxIds();
+  const types = await client.query<{ type: string }>('SELECT DISTINCT type FROM outbox');
+  expect(types.rows.map((r) => r.type)).toEqual(
+    expect.arrayContaining(['vigil.scan.completed', 'vigil.finding.created']),
+  );
+  const delivered = (): Set<string> =>
+    new Set(receiver.arrivals.filter((a) => a.answer === 200).map((a) => a.event.id));
+  await pollUntil(
+    'every outbox event delivered',
+    () => Promise.resolve(expected.filter((id) => !delivered().has(id))),
+    (missing) => missing.length === 0,
+    180_000,
+  );
+  // Nothing arrived that the outbox does not hold, and each copy of an id is the same event.
+  const all = new Set(await outboxIds());
+  const onWire = receiver.arrivals.map((a) => a.event.id);
+  expect(onWire.filter((id) => !all.has(id))).toEqual([]);
+  const bodies = new Map<string, string>();
+  for (const a of receiver.arrivals) {
+    const seen = bodies.get(a.event.id);
+    if (seen !== undefined) expect(JSON.stringify(a.event), a.event.id).toBe(seen);
+    bodies.set(a.event.id, JSON.stringify(a.event));
+  }
+  expect(receiver.arrivals.every((a) => a.signatureOk)).toBe(true);
+  expect(receiver.opensslDisagreements()).toEqual([]);
+  process.stdout.write(
+    `webhook: ${expected.length} outbox events, ${onWire.length} deliveries on the wire, ${new Set(onWire).size} distinct ids\n`,
+  );
+}, 240_000);
