@@ -30,7 +30,7 @@ import { killAll, RoleProcess } from './role-process.js';
  */
 const ACCOUNT = 'acct-1';
 const A = `/v1/accounts/${ACCOUNT}`;
-const IMAGES = ['team/pushed', 'team/held', 'team/after'] as const;
+const IMAGES = ['team/pushed', 'team/held', 'team/after', 'team/hooked'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'vigil-fleet-'));
 let pgc: PrivatePostgres;
 let client: pg.Pool;
@@ -45,6 +45,9 @@ let registryId = '';
 let cursorAtSubscription = 0;
 let hosts: FleetHost[] = [];
 const procs: RoleProcess[] = [];
+/** Set to hold the next new event's first delivery unanswered (the sending worker is then killed). */
+let holdNextDelivery = false;
+const seenEvents = new Set<string>();
 const workers: RoleProcess[] = [];
 const schedulers: RoleProcess[] = [];
 
@@ -55,6 +58,8 @@ const common = (): string[] => [
   ...['--egress-allow', '127.0.0.1', '--egress-headers-timeout-ms', '300000'],
   // A short scan budget, so a killed worker's scan is stale (budget + as much again) within seconds.
   ...['--scan-timeout-ms', '8000', '--scan-concurrency', '1', '--checkin-interval', '1s'],
+  // A dead worker's delivery job is handed on after twice (delivery budget + one POST's timeout).
+  ...['--webhook-timeout-ms', '5000'],
 ];
 const start = (name: string, args: string[]): RoleProcess => {
   const p = new RoleProcess(name, args);
@@ -126,7 +131,17 @@ afterAll(async () => {
 
 /** A subscription to every event type of the account, before anything happens in it. */
 async function subscribeWebhook(): Promise<void> {
-  receiver = await startReceiver();
+  // A receiver that answers 503 to the first copy of every 20th event (the sender must try again) and,
+  // when told, never answers the first copy of the next new event.
+  receiver = await startReceiver((event) => {
+    const first = !seenEvents.has(event.id);
+    seenEvents.add(event.id);
+    if (first && holdNextDelivery) {
+      holdNextDelivery = false;
+      return { status: 'hang' };
+    }
+    return { status: first && Number(event.id.slice('evt-'.length)) % 20 === 0 ? 503 : 200 };
+  });
   const hook = await expectStatus<{ id: string; secret: string }>(201, base, key, 'POST', `${A}/webhooks`, {
     url: receiver.url,
   });
@@ -281,6 +296,34 @@ it('kill -9 of the acting scheduler: the standby takes over and its feeder queue
   expect(await completedEvents(scanId)).toBe(1);
 }, 240_000);
 
+it('kill -9 of the worker sending a webhook delivery: another worker sends the event again', async () => {
+  holdNextDelivery = true;
+  const digest = await pushImage('team/hooked');
+  const held = await pollUntil(
+    'a delivery held by the receiver',
+    () => Promise.resolve(receiver.arrivals.find((a) => a.answer === 'hang')),
+    (a) => a !== undefined,
+    120_000,
+  );
+  const pid = await pidOfClientPort(held?.remotePort ?? 0);
+  const victim = workers.find((w) => w.pid === pid);
+  expect(victim, `pid ${pid} sending the held delivery is one of the workers`).toBeDefined();
+  victim?.kill('SIGKILL');
+  expect((await victim?.exited)?.signal).toBe('SIGKILL');
+  const afterKill = receiver.arrivals.length;
+  const again = await pollUntil(
+    `event ${held?.event.id} delivered after the kill`,
+    () =>
+      Promise.resolve(
+        receiver.arrivals.slice(afterKill).find((a) => a.event.id === held?.event.id && a.answer === 200),
+      ),
+    (a) => a !== undefined,
+    180_000,
+  );
+  expect(again?.event).toEqual(held?.event);
+  await scannedOnce(digest);
+}, 240_000);
+
 it('every event of the outbox reaches the webhook receiver: at least once on the wire, once by id', async () => {
   const outboxIds = async (): Promise<string[]> =>
     (
@@ -313,6 +356,16 @@ it('every event of the outbox reaches the webhook receiver: at least once on the
     bodies.set(a.event.id, JSON.stringify(a.event));
   }
   expect(receiver.arrivals.every((a) => a.signatureOk)).toBe(true);
+  // The receiver's refusals and the killed sender made copies on the wire: at least once, not exactly.
+  expect(onWire.length).toBeGreaterThan(all.size);
+  // Every delivery row of those events says DELIVERED: none is left PENDING or FAILED.
+  const rows = await client.query<{ event_id: string; status: string }>(
+    'SELECT event_id, status FROM webhook_deliveries WHERE outbox_seq > $1',
+    [cursorAtSubscription],
+  );
+  const wanted = new Set(expected);
+  expect(rows.rows.filter((r) => wanted.has(r.event_id) && r.status !== 'DELIVERED')).toEqual([]);
+  expect(rows.rows.filter((r) => wanted.has(r.event_id))).toHaveLength(expected.length);
   expect(receiver.opensslDisagreements()).toEqual([]);
   process.stdout.write(
     `webhook: ${expected.length} outbox events, ${onWire.length} deliveries on the wire, ${new Set(onWire).size} distinct ids\n`,
