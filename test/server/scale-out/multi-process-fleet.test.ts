@@ -57,7 +57,7 @@ const common = (): string[] => [
   // Registry, webhook receiver: all on loopback; a scan held at the gate must not time out meanwhile.
   ...['--egress-allow', '127.0.0.1', '--egress-headers-timeout-ms', '300000'],
   // A short scan budget, so a killed worker's scan is stale (budget + as much again) within seconds.
-  ...['--scan-timeout-ms', '8000', '--scan-concurrency', '1', '--checkin-interval', '1s'],
+  ...['--scan-timeout-ms', '12000', '--scan-concurrency', '1', '--checkin-interval', '1s'],
   // A dead worker's delivery job is handed on after twice (delivery budget + one POST's timeout).
   ...['--webhook-timeout-ms', '5000'],
 ];
@@ -186,11 +186,13 @@ async function pushImage(repo: (typeof IMAGES)[number]): Promise<string> {
 }
 
 /** The scans of an image (the registry's doing: the test never calls the scan API). */
-async function scansOf(digest: string): Promise<Array<{ id: string; status: string }>> {
-  const r = await client.query<{ id: string; status: string; request_json: string }>(
-    'SELECT id, status, request_json FROM scans',
+async function scansOf(digest: string): Promise<Array<{ id: string; status: string; error: unknown }>> {
+  const r = await client.query<{ id: string; status: string; request_json: string; error_json: string }>(
+    'SELECT id, status, request_json, error_json FROM scans',
   );
-  return r.rows.filter((s) => (JSON.parse(s.request_json) as { digest?: string }).digest === digest);
+  return r.rows
+    .filter((s) => (JSON.parse(s.request_json) as { digest?: string }).digest === digest)
+    .map((s) => ({ id: s.id, status: s.status, error: JSON.parse(s.error_json ?? 'null') as unknown }));
 }
 
 async function scannedOnce(digest: string): Promise<string> {
