@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type pg from 'pg';
 import { expect } from 'vitest';
 import type { Finding } from '../../../src/findings/finding-types.js';
-import { startAgent, type AgentProcess } from '../../agent/fixtures/agent-process.js';
+import { rootAgentArgs, startAgent, type AgentProcess } from '../../agent/fixtures/agent-process.js';
 import { rootfsCopy, type RootfsCopy } from '../../agent/fixtures/rootfs-overlay.js';
 import { runCli } from '../../cli/built-cli.js';
 import { debianRootfs } from '../../fixtures/debian-rootfs.js';
 import { tarBytes, writeOciLayout } from '../../image/fixtures/oci-layout-writer.js';
+import { push, type RunningRegistry } from '../../image/fixtures/registry-server.js';
 
 /** A finding as every side can name it: the vulnerability and the exact package versions it is about. */
 export const keyOf = (f: Finding): string =>
@@ -72,12 +74,7 @@ export async function startFleet(
     const tokenFile = join(root.dir, '..', 'token');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     const agent = await startAgent({
-      args: [
-        ...['agent', '--server', server, '--root', root.dir, '--state-dir', join(root.dir, '..', 'state')],
-        // These agents stand in for hosts by their roots; this machine's sockets are none of theirs.
-        ...['--no-network-facts', '--enroll-token-file', tokenFile],
-        ...['--interval', '1s', '--max-backoff', '3s', '--timeout', '20s'],
-      ],
+      args: rootAgentArgs({ server, root: root.dir, stateDir: join(root.dir, '..', 'state'), tokenFile }),
     });
     hosts.push({ name: suite, root, agent });
   }
@@ -100,4 +97,33 @@ export function notificationsConfig(url: string, secret: string): string {
     '        - application/octet-stream',
     '',
   ].join('\n');
+}
+
+/** Pushes `repo:v1` (its layout in `layouts`) with skopeo straight to docker-registry; its digest. */
+export async function pushImage(
+  registry: RunningRegistry,
+  layouts: Readonly<Record<string, string>>,
+  repo: string,
+): Promise<string> {
+  await push(layouts[repo] ?? '', 'v1', registry, `${repo}:v1`);
+  const head = await fetch(`http://${registry.host}/v2/${repo}/manifests/v1`, {
+    method: 'HEAD',
+    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  const digest = head.headers.get('docker-content-digest') ?? '';
+  expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  return digest;
+}
+
+/** The scans of an image (the registry's doing: the test never calls the scan API), with their errors. */
+export async function scansOf(
+  db: pg.Pool,
+  digest: string,
+): Promise<Array<{ id: string; status: string; error: unknown }>> {
+  const r = await db.query<{ id: string; status: string; request_json: string; error_json: string | null }>(
+    'SELECT id, status, request_json, error_json FROM scans',
+  );
+  return r.rows
+    .filter((s) => (JSON.parse(s.request_json) as { digest?: string }).digest === digest)
+    .map((s) => ({ id: s.id, status: s.status, error: JSON.parse(s.error_json ?? 'null') as unknown }));
 }

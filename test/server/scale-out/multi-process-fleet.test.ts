@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { enrolledAndReported } from '../../agent/fixtures/agent-process.js';
 import { buildCli, runCli } from '../../cli/built-cli.js';
 import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js';
-import { push, startRegistry, type RunningRegistry } from '../../image/fixtures/registry-server.js';
+import { startRegistry, type RunningRegistry } from '../../image/fixtures/registry-server.js';
 import { matchingDbPath } from '../../matching/fixtures/matching-db.js';
 import { expectStatus, listAllFindings, pollUntil } from '../e2e/api-helpers.js';
 import { startReceiver, type Receiver } from '../webhooks-receiver.js';
@@ -14,19 +15,23 @@ import {
   debianImages,
   keyOf,
   notificationsConfig,
+  pushImage,
+  scansOf,
   startFleet,
   type FleetHost,
 } from './fleet-parts.js';
 import { pidOfClientPort, startGatedProxy, type GatedProxy } from './gated-proxy.js';
 import { killAll, RoleProcess } from './role-process.js';
+import { completedEvents } from './scale-out-api.js';
 
 /**
  * Issue 17's multi-process proof, every part real: a private PostgreSQL cluster; the built CLI as one
  * api, three workers and two schedulers (one acting, one standing by), all `--job-queue pg-boss` and
  * sharing one vulnerability-DB file; two `vigil agent` processes on copies of debootstrapped roots;
  * Debian's docker-registry pushing notifications to the api (behind a pass-through proxy whose gate can
- * hold a scan's manifest request); a webhook receiver on 127.0.0.1. Two processes are killed with
- * SIGKILL mid-work: the worker holding a scan, then the acting scheduler.
+ * hold a scan's manifest request); a webhook receiver on 127.0.0.1 that records every copy it gets.
+ * Three processes are killed with SIGKILL mid-work: the worker holding a scan, the acting scheduler,
+ * and the worker sending a webhook delivery the receiver holds unanswered.
  */
 const ACCOUNT = 'acct-1';
 const A = `/v1/accounts/${ACCOUNT}`;
@@ -173,32 +178,10 @@ async function connectRegistry(): Promise<void> {
   await expectStatus(200, base, key, 'PUT', `${A}/image-scanning`, { rules });
 }
 
-/** Pushes `repo:v1` with skopeo straight to docker-registry; returns the manifest digest. */
-async function pushImage(repo: (typeof IMAGES)[number]): Promise<string> {
-  await push(layouts[repo] ?? '', 'v1', registry, `${repo}:v1`);
-  const head = await fetch(`http://${registry.host}/v2/${repo}/manifests/v1`, {
-    method: 'HEAD',
-    headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
-  });
-  const digest = head.headers.get('docker-content-digest') ?? '';
-  expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-  return digest;
-}
-
-/** The scans of an image (the registry's doing: the test never calls the scan API). */
-async function scansOf(digest: string): Promise<Array<{ id: string; status: string; error: unknown }>> {
-  const r = await client.query<{ id: string; status: string; request_json: string; error_json: string }>(
-    'SELECT id, status, request_json, error_json FROM scans',
-  );
-  return r.rows
-    .filter((s) => (JSON.parse(s.request_json) as { digest?: string }).digest === digest)
-    .map((s) => ({ id: s.id, status: s.status, error: JSON.parse(s.error_json ?? 'null') as unknown }));
-}
-
 async function scannedOnce(digest: string): Promise<string> {
   const scans = await pollUntil(
     `the scan of ${digest}`,
-    () => scansOf(digest),
+    () => scansOf(client, digest),
     (s) => s.length > 0 && s.every((x) => x.status === 'SUCCEEDED'),
     120_000,
   );
@@ -221,21 +204,8 @@ async function expectImageFindings(repo: string, digest: string): Promise<number
   return listed.length;
 }
 
-async function completedEvents(scanId: string): Promise<number> {
-  const r = await client.query<{ payload_json: string }>(
-    "SELECT payload_json FROM outbox WHERE type = 'vigil.scan.completed'",
-  );
-  return r.rows.filter((row) => (JSON.parse(row.payload_json) as { scanId?: string }).scanId === scanId)
-    .length;
-}
-
 it('agents enroll through the api and report; their findings equal `vigil scan fs` on the same roots', async () => {
-  const resources: string[] = [];
-  for (const h of hosts) {
-    const e = await h.agent.waitFor((x) => x.event === 'enrolled', { timeoutMs: 120_000 });
-    resources.push(String(e['resourceId']));
-    await h.agent.waitFor((x) => x.event === 'checkin' && x['kind'] === 'full', { timeoutMs: 180_000 });
-  }
+  const resources = await enrolledAndReported(hosts.map((h) => h.agent));
   for (const [i, h] of hosts.entries()) {
     const expected = await cliKeys(['scan', 'fs', h.root.dir], vulnDb);
     expect(expected.length, h.name).toBeGreaterThan(0);
@@ -244,7 +214,7 @@ it('agents enroll through the api and report; their findings equal `vigil scan f
 }, 300_000);
 
 it('a skopeo push makes findings with no API call, equal to `vigil scan image` of the same image', async () => {
-  const digest = await pushImage('team/pushed');
+  const digest = await pushImage(registry, layouts, 'team/pushed');
   const scanId = await scannedOnce(digest);
   const request = await client.query<{ request_json: string }>(
     'SELECT request_json FROM scans WHERE id = $1',
@@ -252,25 +222,25 @@ it('a skopeo push makes findings with no API call, equal to `vigil scan image` o
   );
   expect(JSON.parse(request.rows[0]?.request_json ?? '{}')).toMatchObject({ registryId, digest });
   await expectImageFindings('team/pushed', digest);
-  expect(await completedEvents(scanId)).toBe(1);
+  expect(await completedEvents(client, scanId)).toBe(1);
 }, 180_000);
 
 it('kill -9 of the worker holding a pushed image scan: another worker completes it, once', async () => {
   proxy.close();
-  const digest = await pushImage('team/held');
+  const digest = await pushImage(registry, layouts, 'team/held');
   await proxy.waitHeld(1, 120_000);
   const [port] = proxy.heldPorts();
   const pid = await pidOfClientPort(port ?? 0);
   const victim = workers.find((w) => w.pid === pid);
   expect(victim, `pid ${pid} holding the manifest request is one of the workers`).toBeDefined();
-  expect((await scansOf(digest)).map((s) => s.status)).toEqual(['RUNNING']);
+  expect((await scansOf(client, digest)).map((s) => s.status)).toEqual(['RUNNING']);
 
   victim?.kill('SIGKILL');
   expect((await victim?.exited)?.signal).toBe('SIGKILL');
   proxy.open();
   const scanId = await scannedOnce(digest);
   await expectImageFindings('team/held', digest);
-  expect(await completedEvents(scanId)).toBe(1);
+  expect(await completedEvents(client, scanId)).toBe(1);
   // The scan's queue jobs (pg-boss singleton key `image-scan:<scan id>`) all ended completed: none is
   // left failed, or active on the dead worker.
   const jobs = await client.query<{ state: string; retry_count: number }>(
@@ -292,15 +262,15 @@ it('kill -9 of the acting scheduler: the standby takes over and its feeder queue
   expect((await acting.exited).signal).toBe('SIGKILL');
   await standby.waitFor(/scheduler: acting/, 120_000);
 
-  const digest = await pushImage('team/after');
+  const digest = await pushImage(registry, layouts, 'team/after');
   const scanId = await scannedOnce(digest);
   await expectImageFindings('team/after', digest);
-  expect(await completedEvents(scanId)).toBe(1);
+  expect(await completedEvents(client, scanId)).toBe(1);
 }, 240_000);
 
 it('kill -9 of the worker sending a webhook delivery: another worker sends the event again', async () => {
   holdNextDelivery = true;
-  const digest = await pushImage('team/hooked');
+  const digest = await pushImage(registry, layouts, 'team/hooked');
   const held = await pollUntil(
     'a delivery held by the receiver',
     () => Promise.resolve(receiver.arrivals.find((a) => a.answer === 'hang')),
