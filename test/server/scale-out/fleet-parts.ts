@@ -10,6 +10,7 @@ import { runCli } from '../../cli/built-cli.js';
 import { debianRootfs } from '../../fixtures/debian-rootfs.js';
 import { tarBytes, writeOciLayout } from '../../image/fixtures/oci-layout-writer.js';
 import { push, type RunningRegistry } from '../../image/fixtures/registry-server.js';
+import { startReceiver, type Receiver } from '../webhooks-receiver.js';
 
 /** A finding as every side can name it: the vulnerability and the exact package versions it is about. */
 export const keyOf = (f: Finding): string =>
@@ -126,4 +127,24 @@ export async function scansOf(
   return r.rows
     .filter((s) => (JSON.parse(s.request_json) as { digest?: string }).digest === digest)
     .map((s) => ({ id: s.id, status: s.status, error: JSON.parse(s.error_json ?? 'null') as unknown }));
+}
+
+/**
+ * A webhook receiver (test/server/webhooks-receiver.ts) that answers 503 to the first copy of every
+ * 20th event (the sender must try again) and, once told, never answers the first copy of the next new
+ * event (its sender can then be killed mid-delivery).
+ */
+export async function startRefusingReceiver(): Promise<{ receiver: Receiver; holdNextNewEvent: () => void }> {
+  let hold = false;
+  const seen = new Set<string>();
+  const receiver = await startReceiver((event) => {
+    const first = !seen.has(event.id);
+    seen.add(event.id);
+    if (first && hold) {
+      hold = false;
+      return { status: 'hang' };
+    }
+    return { status: first && Number(event.id.slice('evt-'.length)) % 20 === 0 ? 503 : 200 };
+  });
+  return { receiver, holdNextNewEvent: () => (hold = true) };
 }

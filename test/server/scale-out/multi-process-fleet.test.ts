@@ -9,7 +9,7 @@ import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js'
 import { startRegistry, type RunningRegistry } from '../../image/fixtures/registry-server.js';
 import { matchingDbPath } from '../../matching/fixtures/matching-db.js';
 import { expectStatus, listAllFindings, pollUntil } from '../e2e/api-helpers.js';
-import { startReceiver, type Receiver } from '../webhooks-receiver.js';
+import type { Receiver } from '../webhooks-receiver.js';
 import {
   cliKeys,
   debianImages,
@@ -18,6 +18,7 @@ import {
   pushImage,
   scansOf,
   startFleet,
+  startRefusingReceiver,
   type FleetHost,
 } from './fleet-parts.js';
 import { pidOfClientPort, startGatedProxy, type GatedProxy } from './gated-proxy.js';
@@ -44,15 +45,13 @@ let layouts: Record<string, string> = {};
 let proxy: GatedProxy;
 let registry: RunningRegistry;
 let receiver: Receiver;
+let holdNextNewEvent: () => void;
 let base = '';
 let key = '';
 let registryId = '';
 let cursorAtSubscription = 0;
 let hosts: FleetHost[] = [];
 const procs: RoleProcess[] = [];
-/** Set to hold the next new event's first delivery unanswered (the sending worker is then killed). */
-let holdNextDelivery = false;
-const seenEvents = new Set<string>();
 const workers: RoleProcess[] = [];
 const schedulers: RoleProcess[] = [];
 
@@ -136,17 +135,7 @@ afterAll(async () => {
 
 /** A subscription to every event type of the account, before anything happens in it. */
 async function subscribeWebhook(): Promise<void> {
-  // A receiver that answers 503 to the first copy of every 20th event (the sender must try again) and,
-  // when told, never answers the first copy of the next new event.
-  receiver = await startReceiver((event) => {
-    const first = !seenEvents.has(event.id);
-    seenEvents.add(event.id);
-    if (first && holdNextDelivery) {
-      holdNextDelivery = false;
-      return { status: 'hang' };
-    }
-    return { status: first && Number(event.id.slice('evt-'.length)) % 20 === 0 ? 503 : 200 };
-  });
+  ({ receiver, holdNextNewEvent } = await startRefusingReceiver());
   const hook = await expectStatus<{ id: string; secret: string }>(201, base, key, 'POST', `${A}/webhooks`, {
     url: receiver.url,
   });
@@ -260,7 +249,7 @@ it('kill -9 of the acting scheduler: the standby takes over and its feeder queue
 }, 240_000);
 
 it('kill -9 of the worker sending a webhook delivery: another worker sends the event again', async () => {
-  holdNextDelivery = true;
+  holdNextNewEvent();
   const digest = await pushImage(registry, layouts, 'team/hooked');
   const held = await pollUntil(
     'a delivery held by the receiver',
