@@ -6,7 +6,7 @@ import { rematchFromImportLog, type RematchRunner } from '../scan/rematch-from-l
 import { queuedScanTurns, requeueStaleScans } from '../scan/scan-claim.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { pollingTask } from './polling-task.js';
-import { JOB_PRIORITY, QUEUE_JOB } from './queue-jobs.js';
+import { JOB_PRIORITY, QUEUE_JOB, webhookDeliverExpirySeconds } from './queue-jobs.js';
 import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 
 /** Rows looked at per poll; a longer backlog is sent by the next polls. */
@@ -134,6 +134,7 @@ async function feedWebhooks(ctx: ServiceContext, queue: JobQueue): Promise<void>
         singletonKey: sub.id,
         accountId: sub.account_id,
         retryLimit: 1,
+        expireInSeconds: webhookDeliverExpirySeconds(ctx.config.webhookTimeoutMs),
       },
     );
   }

@@ -46,6 +46,15 @@ export const JOB_PRIORITY: Readonly<Record<QueueJobType, number>> = {
 /** Wall-clock budget of one webhook delivery job, so a slow receiver holds one slot for a while only. */
 const DELIVERY_BUDGET_MS = 5_000;
 
+/**
+ * When pg-boss hands a delivery job on (its worker died holding it): a live one ends within its budget
+ * plus one POST, so twice that. Without it pg-boss's 15-minute default held the subscription's
+ * singleton key, and every later event of the subscription waited that long.
+ */
+export function webhookDeliverExpirySeconds(webhookTimeoutMs: number): number {
+  return Math.ceil((2 * (DELIVERY_BUDGET_MS + webhookTimeoutMs)) / 1000);
+}
+
 /** What a handler gets beside its job: the service, a signal aborted when the process stops. */
 export interface QueueJobEnv {
   ctx: ServiceContext;

@@ -12,6 +12,8 @@ export interface Arrival {
   /** What the receiver answered; 'hang': nothing (the sender times out). */
   answer: number | 'hang';
   delayMs: number;
+  /** The sender's port of the connection (to name the sending process, with ss). */
+  remotePort: number;
 }
 
 /** How to answer the n-th request (0-based) carrying this event; a delay in ms may come with it. */
@@ -71,7 +73,10 @@ export async function startReceiver(respond: Responder = () => ({ status: 200 })
       );
       // A bad signature is refused, as a real receiver would: the sender then retries, visibly.
       const answer = signatureOk ? status : 401;
-      arrivals.push({ event, raw, headers: req.headers, signatureOk, answer, delayMs });
+      arrivals.push({
+        ...{ event, raw, headers: req.headers, signatureOk, answer, delayMs },
+        remotePort: req.socket.remotePort ?? 0,
+      });
       if (answer === 'hang') return;
       setTimeout(() => res.writeHead(answer).end(), delayMs);
     });
