@@ -325,14 +325,23 @@ it('every event of the outbox reaches the webhook receiver: at least once on the
   expect(receiver.arrivals.every((a) => a.signatureOk)).toBe(true);
   // The receiver's refusals and the killed sender made copies on the wire: at least once, not exactly.
   expect(onWire.length).toBeGreaterThan(all.size);
-  // Every delivery row of those events says DELIVERED: none is left PENDING or FAILED.
-  const rows = await client.query<{ event_id: string; status: string }>(
-    'SELECT event_id, status FROM webhook_deliveries WHERE outbox_seq > $1',
-    [cursorAtSubscription],
-  );
+  // Every delivery row of those events comes to say DELIVERED: none is left PENDING or FAILED. (The
+  // receiver records an arrival before its answer reaches the worker that writes DELIVERED: poll.)
   const wanted = new Set(expected);
-  expect(rows.rows.filter((r) => wanted.has(r.event_id) && r.status !== 'DELIVERED')).toEqual([]);
-  expect(rows.rows.filter((r) => wanted.has(r.event_id))).toHaveLength(expected.length);
+  const rows = await pollUntil(
+    'every delivery row DELIVERED',
+    async () =>
+      (
+        await client.query<{ event_id: string; status: string }>(
+          'SELECT event_id, status FROM webhook_deliveries WHERE outbox_seq > $1',
+          [cursorAtSubscription],
+        )
+      ).rows.filter((r) => wanted.has(r.event_id)),
+    (rs) => rs.every((r) => r.status === 'DELIVERED'),
+    60_000,
+  );
+  expect(rows.filter((r) => r.status !== 'DELIVERED')).toEqual([]);
+  expect(rows).toHaveLength(expected.length);
   expect(receiver.opensslDisagreements()).toEqual([]);
   process.stdout.write(
     `webhook: ${expected.length} outbox events, ${onWire.length} deliveries on the wire, ${new Set(onWire).size} distinct ids\n`,
