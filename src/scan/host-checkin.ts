@@ -16,9 +16,14 @@ import type { Finding, FindingResource } from '../findings/finding-types.js';
 import type { MatchNote } from '../match/match-types.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
-import { applyFinishedScan, storedInventory, type StoredInventory } from './scan-apply.js';
+import { applyFinishedScan, type StoredInventory } from './scan-apply.js';
 import { ScanFailedError } from './scan-failed-error.js';
-import { scanTarget } from './scan-service.js';
+import { scanCheckinInventory, type CheckinScanned } from './checkin-scan.js';
+import type { CheckinScanTask } from './worker-tasks.js';
+import { StaleDeltaError } from './stale-delta-error.js';
+import { knownInventoryOf, type InventoryDelta, type KnownInventory } from '../resources/inventory-delta.js';
+import { observableInPlace } from '../findings/finding-observe.js';
+import { PACKAGE_SCAN_TYPES } from '../findings/finding-lifecycle.js';
 import { ScanningUnavailableError } from './scanning-unavailable-error.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -176,23 +181,58 @@ async function scanAndApply(
     inventorySource: 'agent',
   };
   const resource = { id: host.resourceId, type: 'HOST' as const, details };
-  const scanned = await matchCheckin(ctx, store, { inventory, accountId: host.accountId, now, resource });
-  await applyFinishedScan(ctx.db, {
+  const scan = { inventory, accountId: host.accountId, now, resource };
+  const apply = (scanned: CheckinScan): Promise<unknown> =>
+    applyFinishedScan(ctx.db, {
+      accountId: host.accountId,
+      scan: { id: randomUUID(), kind: 'inventory' },
+      resource,
+      inventory: scanned.stored,
+      findings: scanned.findings,
+      now,
+      outcome: outcomeOf(inventory, scanned.notes),
+      agent: { inventoryHash: body.inventoryHash, report, intervalSeconds: ctx.intervalSeconds },
+      ...(scanned.delta ? { delta: scanned.delta } : {}),
+    });
+  const known = await knownCurrentInventory(ctx, host, resource);
+  try {
+    await apply(await matchCheckin(ctx, store, scan, known));
+  } catch (err) {
+    // Another inventory of this host was stored while the changes were matched: match it whole.
+    if (!(err instanceof StaleDeltaError)) throw err;
+    await apply(await matchCheckin(ctx, store, scan, undefined));
+  }
+}
+
+/**
+ * The inventory the server holds for the host, when its findings are what matching it gives now: the
+ * last scan was SUCCESSFUL with that inventory (not forgotten: an exclusion, a switch turned back on or
+ * an error forgets it), and its open findings carry the resource block a scan would write now. Then
+ * only what changed is matched (checkin-scan.ts); else undefined, the whole inventory.
+ */
+async function knownCurrentInventory(
+  ctx: CheckinContext,
+  host: HostCheckinState,
+  resource: FindingResource,
+): Promise<KnownInventory | undefined> {
+  if (host.inventoryHash === null || host.reason !== 'SUCCESSFUL' || host.outcome !== 'SUCCESSFUL')
+    return undefined;
+  const at = { accountId: host.accountId, resourceId: host.resourceId };
+  const known = await knownInventoryOf(ctx.db, at);
+  if (!known) return undefined;
+  const same = await observableInPlace(ctx.db, {
     accountId: host.accountId,
-    scan: { id: randomUUID(), kind: 'inventory' },
     resource,
-    inventory: scanned.stored,
-    findings: scanned.findings,
-    now,
-    outcome: outcomeOf(inventory, scanned.notes),
-    agent: { inventoryHash: body.inventoryHash, report, intervalSeconds: ctx.intervalSeconds },
+    types: PACKAGE_SCAN_TYPES,
   });
+  return same ? known : undefined;
 }
 
 interface CheckinScan {
   findings: Finding[];
   notes: MatchNote[];
   stored: StoredInventory;
+  delta?: InventoryDelta & { knownAt: string };
 }
 
 /**
@@ -204,23 +244,25 @@ async function matchCheckin(
   ctx: CheckinContext,
   store: VulnStore,
   s: { inventory: Inventory; accountId: string; now: Date; resource: FindingResource },
+  known: KnownInventory | undefined,
 ): Promise<CheckinScan> {
   const { inventory, accountId, now, resource } = s;
   try {
-    if (!ctx.pool) {
-      const result = await scanTarget(
-        { kind: 'inventory', inventory },
-        { store, accountId, now, resource: () => resource },
-      );
-      return { findings: result.findings, notes: result.notes, stored: storedInventory(inventory) };
-    }
-    const task = { kind: 'scan-checkin' as const, inventory, accountId, now: now.toISOString(), resource };
-    const r = await ctx.pool.run(task);
-    return {
-      findings: JSON.parse(r.findingsJson) as Finding[],
-      notes: r.notes,
-      stored: { json: r.inventoryJson, packages: r.packages, index: r.index },
-    };
+    let r: Omit<CheckinScanned, 'findings'> & { findings?: Finding[]; findingsJson?: string };
+    if (ctx.pool) {
+      const task: CheckinScanTask = {
+        kind: 'scan-checkin',
+        inventory,
+        accountId,
+        now: now.toISOString(),
+        resource,
+      };
+      r = await ctx.pool.run(known ? { ...task, known } : task);
+    } else r = await scanCheckinInventory(inventory, known, { store, accountId, now, resource });
+    const findings = r.findings ?? (JSON.parse(r.findingsJson ?? '[]') as Finding[]);
+    const stored = { json: r.inventoryJson, packages: r.packages, index: r.index };
+    const delta = r.delta && known ? { ...r.delta, knownAt: known.updatedAt } : undefined;
+    return { findings, notes: r.notes, stored, ...(delta ? { delta } : {}) };
   } catch (err) {
     if (isVigilError(err) && err.code === 'SERVER_BUSY') throw err;
     throw new ScanFailedError(err);
