@@ -21,9 +21,9 @@ import { ScanFailedError } from './scan-failed-error.js';
 import { scanCheckinInventory, type CheckinScanned } from './checkin-scan.js';
 import type { CheckinScanTask } from './worker-tasks.js';
 import { StaleDeltaError } from './stale-delta-error.js';
-import { knownInventoryOf, type InventoryDelta, type KnownInventory } from '../resources/inventory-delta.js';
-import { observableInPlace } from '../findings/finding-observe.js';
-import { PACKAGE_SCAN_TYPES } from '../findings/finding-lifecycle.js';
+import type { InventoryDelta, KnownInventory } from '../resources/inventory-delta.js';
+import { knownCurrentInventory } from './checkin-delta-gate.js';
+import type { LoggedVulnDb } from './rematch-from-log.js';
 import { ScanningUnavailableError } from './scanning-unavailable-error.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -46,6 +46,8 @@ export interface CheckinContext extends StoreContext {
   intervalSeconds: number;
   /** Where the inventory is matched (worker threads); without one, on this thread. */
   pool?: WorkerPool;
+  /** The vulnerability DB's import log: a delta check-in waits until the re-match has caught up with it. */
+  vulnDb?: LoggedVulnDb;
 }
 
 /** Refusals a scan may meet between matching and applying: the host stopped being scanned meanwhile. */
@@ -202,30 +204,6 @@ async function scanAndApply(
     if (!(err instanceof StaleDeltaError)) throw err;
     await apply(await matchCheckin(ctx, store, scan, undefined));
   }
-}
-
-/**
- * The inventory the server holds for the host, when its findings are what matching it gives now: the
- * last scan was SUCCESSFUL with that inventory (not forgotten: an exclusion, a switch turned back on or
- * an error forgets it), and its open findings carry the resource block a scan would write now. Then
- * only what changed is matched (checkin-scan.ts); else undefined, the whole inventory.
- */
-async function knownCurrentInventory(
-  ctx: CheckinContext,
-  host: HostCheckinState,
-  resource: FindingResource,
-): Promise<KnownInventory | undefined> {
-  if (host.inventoryHash === null || host.reason !== 'SUCCESSFUL' || host.outcome !== 'SUCCESSFUL')
-    return undefined;
-  const at = { accountId: host.accountId, resourceId: host.resourceId };
-  const known = await knownInventoryOf(ctx.db, at);
-  if (!known) return undefined;
-  const same = await observableInPlace(ctx.db, {
-    accountId: host.accountId,
-    resource,
-    types: PACKAGE_SCAN_TYPES,
-  });
-  return same ? known : undefined;
 }
 
 interface CheckinScan {
