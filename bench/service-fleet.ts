@@ -3,6 +3,7 @@ import { createApiKey } from '../src/accounts/api-keys.js';
 import { buildServer } from '../src/server/server-app.js';
 import type { ServiceDb } from '../src/store/service-db.js';
 import type { VulnStore } from '../src/vulndb/vuln-types.js';
+import type { ServiceVulnDb } from '../src/jobs/service-context.js';
 
 export const BENCH_NOW = '2026-06-01T00:00:00.000Z';
 
@@ -69,10 +70,13 @@ export async function fleetKeys(db: ServiceDb, accounts: string[]): Promise<Flee
 export async function listenBench(
   db: ServiceDb,
   store?: VulnStore,
+  /** The DB with its import log, as `vigil server --db` has it (its re-match job, run by hand). */
+  vulnDb?: ServiceVulnDb,
 ): Promise<{ app: FastifyInstance; base: string }> {
   const app = await buildServer({
     db,
     ...(store ? { store } : {}),
+    ...(vulnDb ? { vulnDb } : {}),
     background: false,
     config: { rateLimitPerMinute: 1_000_000_000 },
   });

@@ -14,6 +14,7 @@ import { loadSuppressor, type Suppressor } from './suppression/suppression-match
 import type { Finding, FindingType } from './finding-types.js';
 import { SEVERITIES } from '../risk/severity-band.js';
 import { inContext, loadExposure } from './score-context.js';
+import { observeOutsideScope, type ObservedInPlace } from './finding-observe.js';
 
 export interface ScanOfResource {
   accountId: string;
@@ -43,6 +44,11 @@ export interface ScanOfResource {
    * alone leaves the best-practice findings of the same host open). Default: all of `findingTypes`.
    */
   speaksFor?: (stored: Finding) => boolean;
+  /**
+   * The package keys this scan matched again (a delta check-in, scan/checkin-scan.ts): only their
+   * findings are decided; the other open findings of `findingTypes` are observed in place.
+   */
+  scope?: readonly string[];
 }
 
 /**
@@ -58,6 +64,8 @@ export interface LifecycleChanges {
   /** Seen again, nothing but lastObservedAt changed: no event. */
   observed: Finding[];
   closed: Finding[];
+  /** Seen again outside a delta scan's scope, observed in place (their JSON not read): counted only. */
+  observedInPlace?: ObservedInPlace[];
 }
 
 export function storedFindingId(accountId: string, identityKey: string): string {
@@ -91,6 +99,7 @@ export async function applyScanOfResourceIn(
     .where('account_id', '=', scan.accountId)
     .where('resource_id', '=', scan.resourceId);
   if (scan.findingTypes) q = q.where('type', 'in', scan.findingTypes);
+  if (scan.scope) q = q.where('package_key', 'in', scan.scope.length > 0 ? scan.scope : ['']);
   const rows = await q.execute();
   const exposure = await loadExposure(trx, scan.accountId, scan.resourceId);
   const stored = new Map(rows.map((r) => [r.identity_key, findingOfRow(r)]));
@@ -129,6 +138,11 @@ export async function applyScanOfResourceIn(
   }
   await insertFindingRows(trx, inserts);
   await rewriteFindingRows(trx, rewrites);
+  if (scan.scope) {
+    const types = scan.findingTypes ?? PACKAGE_SCAN_TYPES;
+    const at = { accountId: scan.accountId, resourceId: scan.resourceId, types, scope: scan.scope, now };
+    changes.observedInPlace = await observeOutsideScope(trx, at);
+  }
   await appendEvents(trx, lifecycleEvents(scan, changes), now);
   return changes;
 }
@@ -227,10 +241,15 @@ export function lifecycleEvents(scan: ScanOfResource, c: LifecycleChanges): Outb
         resourceId: scan.resourceId,
         created: c.created.length,
         updated: c.updated.length,
-        observed: c.observed.length,
+        observed: c.observed.length + (c.observedInPlace?.length ?? 0),
         closed: c.closed.length,
         initialScan: scan.scan.initialScan ?? false,
-        severityCounts: severityCounts([...c.created, ...c.updated, ...c.observed]),
+        severityCounts: severityCounts([
+          ...c.created,
+          ...c.updated,
+          ...c.observed,
+          ...(c.observedInPlace ?? []),
+        ]),
       },
     });
   }
@@ -238,7 +257,7 @@ export function lifecycleEvents(scan: ScanOfResource, c: LifecycleChanges): Outb
 }
 
 /** ACTIVE findings the scan saw, by severity (suppressed ones left out, as Inspector counts them). */
-function severityCounts(seen: readonly Finding[]): Record<string, number> {
+function severityCounts(seen: ReadonlyArray<{ status: string; severity: string }>): Record<string, number> {
   const counts: Record<string, number> = { total: 0 };
   for (const s of SEVERITIES) counts[s.toLowerCase()] = 0;
   for (const f of seen) {

@@ -16,6 +16,7 @@ import {
   writeInventoryIndex,
   type PreparedIndex,
 } from './inventory-index.js';
+import { writeInventoryIndexDelta } from './inventory-delta.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 export type ResourceRow = Selectable<ResourceTable>;
@@ -280,6 +281,8 @@ export async function storeInventory(
   inventoryJson: string,
   now: string,
   index?: PreparedIndex,
+  /** Only these lookup components changed (a delta check-in): the other index rows stay as stored. */
+  components?: readonly string[],
 ): Promise<void> {
   await trx
     .insertInto('inventories')
@@ -299,6 +302,7 @@ export async function storeInventory(
       })),
     )
     .execute();
+  if (index && components) return writeInventoryIndexDelta(trx, { accountId, resourceId }, index, components);
   await writeInventoryIndex(
     trx,
     { accountId, resourceId },

@@ -16,9 +16,14 @@ import type { Finding, FindingResource } from '../findings/finding-types.js';
 import type { MatchNote } from '../match/match-types.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
-import { applyFinishedScan, storedInventory, type StoredInventory } from './scan-apply.js';
+import { applyFinishedScan, type StoredInventory } from './scan-apply.js';
 import { ScanFailedError } from './scan-failed-error.js';
-import { scanTarget } from './scan-service.js';
+import { scanCheckinInventory, type CheckinScanned } from './checkin-scan.js';
+import type { CheckinScanTask } from './worker-tasks.js';
+import { StaleDeltaError } from './stale-delta-error.js';
+import type { InventoryDelta, KnownInventory } from '../resources/inventory-delta.js';
+import { knownCurrentInventory } from './checkin-delta-gate.js';
+import type { LoggedVulnDb } from './rematch-from-log.js';
 import { ScanningUnavailableError } from './scanning-unavailable-error.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -41,6 +46,8 @@ export interface CheckinContext extends StoreContext {
   intervalSeconds: number;
   /** Where the inventory is matched (worker threads); without one, on this thread. */
   pool?: WorkerPool;
+  /** The vulnerability DB's import log: a delta check-in waits until the re-match has caught up with it. */
+  vulnDb?: LoggedVulnDb;
 }
 
 /** Refusals a scan may meet between matching and applying: the host stopped being scanned meanwhile. */
@@ -176,23 +183,34 @@ async function scanAndApply(
     inventorySource: 'agent',
   };
   const resource = { id: host.resourceId, type: 'HOST' as const, details };
-  const scanned = await matchCheckin(ctx, store, { inventory, accountId: host.accountId, now, resource });
-  await applyFinishedScan(ctx.db, {
-    accountId: host.accountId,
-    scan: { id: randomUUID(), kind: 'inventory' },
-    resource,
-    inventory: scanned.stored,
-    findings: scanned.findings,
-    now,
-    outcome: outcomeOf(inventory, scanned.notes),
-    agent: { inventoryHash: body.inventoryHash, report, intervalSeconds: ctx.intervalSeconds },
-  });
+  const scan = { inventory, accountId: host.accountId, now, resource };
+  const apply = (scanned: CheckinScan): Promise<unknown> =>
+    applyFinishedScan(ctx.db, {
+      accountId: host.accountId,
+      scan: { id: randomUUID(), kind: 'inventory' },
+      resource,
+      inventory: scanned.stored,
+      findings: scanned.findings,
+      now,
+      outcome: outcomeOf(inventory, scanned.notes),
+      agent: { inventoryHash: body.inventoryHash, report, intervalSeconds: ctx.intervalSeconds },
+      ...(scanned.delta ? { delta: scanned.delta } : {}),
+    });
+  const known = await knownCurrentInventory(ctx, host, resource);
+  try {
+    await apply(await matchCheckin(ctx, store, scan, known));
+  } catch (err) {
+    // Another inventory of this host was stored while the changes were matched: match it whole.
+    if (!(err instanceof StaleDeltaError)) throw err;
+    await apply(await matchCheckin(ctx, store, scan, undefined));
+  }
 }
 
 interface CheckinScan {
   findings: Finding[];
   notes: MatchNote[];
   stored: StoredInventory;
+  delta?: InventoryDelta & { knownAt: string };
 }
 
 /**
@@ -204,23 +222,25 @@ async function matchCheckin(
   ctx: CheckinContext,
   store: VulnStore,
   s: { inventory: Inventory; accountId: string; now: Date; resource: FindingResource },
+  known: KnownInventory | undefined,
 ): Promise<CheckinScan> {
   const { inventory, accountId, now, resource } = s;
   try {
-    if (!ctx.pool) {
-      const result = await scanTarget(
-        { kind: 'inventory', inventory },
-        { store, accountId, now, resource: () => resource },
-      );
-      return { findings: result.findings, notes: result.notes, stored: storedInventory(inventory) };
-    }
-    const task = { kind: 'scan-checkin' as const, inventory, accountId, now: now.toISOString(), resource };
-    const r = await ctx.pool.run(task);
-    return {
-      findings: JSON.parse(r.findingsJson) as Finding[],
-      notes: r.notes,
-      stored: { json: r.inventoryJson, packages: r.packages, index: r.index },
-    };
+    let r: Omit<CheckinScanned, 'findings'> & { findings?: Finding[]; findingsJson?: string };
+    if (ctx.pool) {
+      const task: CheckinScanTask = {
+        kind: 'scan-checkin',
+        inventory,
+        accountId,
+        now: now.toISOString(),
+        resource,
+      };
+      r = await ctx.pool.run(known ? { ...task, known } : task);
+    } else r = await scanCheckinInventory(inventory, known, { store, accountId, now, resource });
+    const findings = r.findings ?? (JSON.parse(r.findingsJson ?? '[]') as Finding[]);
+    const stored = { json: r.inventoryJson, packages: r.packages, index: r.index };
+    const delta = r.delta && known ? { ...r.delta, knownAt: known.updatedAt } : undefined;
+    return { findings, notes: r.notes, stored, ...(delta ? { delta } : {}) };
   } catch (err) {
     if (isVigilError(err) && err.code === 'SERVER_BUSY') throw err;
     throw new ScanFailedError(err);

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { StaleDeltaError } from './stale-delta-error.js';
 import { publishMetric } from '../core/metrics/metric-events.js';
 import type { Inventory } from '../core/inventory.js';
 import {
@@ -9,6 +10,7 @@ import {
 import type { Finding, ResourceType } from '../findings/finding-types.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { PreparedIndex } from '../resources/inventory-index.js';
+import type { InventoryDelta } from '../resources/inventory-delta.js';
 import { storeInventory, upsertScannedResource } from '../resources/resource-store.js';
 import type { ScanOutcome } from '../resources/coverage/coverage-decision.js';
 import { requireScannable } from '../resources/coverage/coverage-guard.js';
@@ -46,6 +48,11 @@ export interface FinishedScan {
   agent?: { inventoryHash: string; report: AgentReport; intervalSeconds: number };
   /** An image's ordered layer digests: recorded, and its findings named with a base image's (if any). */
   imageLayers?: readonly string[];
+  /**
+   * An agent's check-in matched only what changed since the inventory the server held (checkin-scan.ts):
+   * `findings` are those of `delta.scope`; the index rows of the other components stay as stored.
+   */
+  delta?: InventoryDelta & { knownAt: string };
 }
 
 export interface ScanSummary {
@@ -110,7 +117,9 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     const initialScan = outcome.outcome === 'SUCCESSFUL' && coverage?.previousLastScannedAt === null;
     // The re-match index comes prepared from the worker thread when there was one (the parsed inventory
     // stayed there); else it is computed from the JSON.
-    await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now, s.inventory.index);
+    if (s.delta) await requireInventoryAt(trx, at, s.delta.knownAt);
+    const { index } = s.inventory;
+    await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now, index, s.delta?.components);
     const resource = { ...s.resource, tags };
     const scanned = s.imageLayers ? await hintScannedImage(trx, at, s.imageLayers, s.findings) : s.findings;
     const findings = scanned.map((f) => ({ ...f, resources: [resource] }));
@@ -122,6 +131,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       scan: { ...s.scan, initialScan },
       keepUnseen: empty,
       findingTypes: PACKAGE_SCAN_TYPES,
+      ...(s.delta ? { scope: s.delta.scope } : {}),
     });
     const summary: ScanSummary = {
       resourceId: s.resource.id,
@@ -129,7 +139,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       packages: s.inventory.packages,
       created: c.created.length,
       updated: c.updated.length,
-      observed: c.observed.length,
+      observed: c.observed.length + (c.observedInPlace?.length ?? 0),
       closed: c.closed.length,
     };
     const done = { resource_id: s.resource.id, status: 'SUCCEEDED' as const, finished_at: now };
@@ -153,6 +163,21 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     }
     return summary;
   });
+}
+
+/** A delta applies onto the inventory it was computed against; another one stored meanwhile: stale. */
+async function requireInventoryAt(
+  trx: Transaction<ServiceDatabase>,
+  at: { accountId: string; resourceId: string },
+  knownAt: string,
+): Promise<void> {
+  const row = await trx
+    .selectFrom('inventories')
+    .select('updated_at')
+    .where('account_id', '=', at.accountId)
+    .where('resource_id', '=', at.resourceId)
+    .executeTakeFirst();
+  if (row?.updated_at !== knownAt) throw new StaleDeltaError();
 }
 
 function outcomeOf(empty: boolean): { outcome: ScanOutcome; message: string | null } {

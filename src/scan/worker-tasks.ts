@@ -13,6 +13,8 @@ import type { VulnStore } from '../vulndb/vuln-types.js';
 import { scanTarget } from './scan-service.js';
 import { prepareInventoryIndex, type PreparedIndex } from '../resources/inventory-index.js';
 import { readSubmittedBody } from './submission-body.js';
+import { scanCheckinInventory } from './checkin-scan.js';
+import type { InventoryDelta, KnownInventory } from '../resources/inventory-delta.js';
 
 /** THE scan service over an inventory the caller already has (an image's, read by the scan worker). */
 export interface InventoryScanTask {
@@ -45,6 +47,8 @@ export interface CheckinScanTask {
   accountId: string;
   now: string;
   resource: FindingResource;
+  /** The index of the inventory the server holds: only what changed since is matched (checkin-scan.ts). */
+  known?: KnownInventory;
 }
 
 /** One queued report's content (findings CSV/JSON, SBOM export) read from the service DB. */
@@ -77,6 +81,8 @@ export interface CheckinScanResult extends ScannedFindings {
   inventoryJson: string;
   index: PreparedIndex;
   packages: number;
+  /** Set when only the changed components were matched (findings: those of `delta.scope`). */
+  delta?: InventoryDelta;
 }
 
 interface Results {
@@ -151,18 +157,9 @@ async function perform(task: WorkerTask, h: TaskHandles): Promise<unknown> {
 
 async function scanCheckin(task: CheckinScanTask, h: TaskHandles): Promise<CheckinScanResult> {
   const { inventory, resource } = task;
-  const result = await scanTarget(
-    { kind: 'inventory', inventory },
-    { store: h.memoVulns(), accountId: task.accountId, now: new Date(task.now), resource: () => resource },
-  );
-  return {
-    findingsJson: JSON.stringify(result.findings),
-    matchCount: result.matchCount,
-    notes: result.notes,
-    inventoryJson: JSON.stringify(inventory),
-    index: prepareInventoryIndex(inventory),
-    packages: inventory.packages.length,
-  };
+  const s = { store: h.memoVulns(), accountId: task.accountId, now: new Date(task.now), resource };
+  const { findings, ...rest } = await scanCheckinInventory(inventory, task.known, s);
+  return { findingsJson: JSON.stringify(findings), ...rest };
 }
 
 async function scanInventory(

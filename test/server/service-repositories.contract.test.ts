@@ -41,6 +41,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/rematch-eligibility.test.ts',
   ],
   'src/findings/finding-lifecycle.ts': ['test/server/finding-lifecycle.test.ts'],
+  'src/findings/finding-observe.ts': ['test/server/fleet/checkin-delta.test.ts'],
   'src/findings/finding-writes.ts': ['test/server/finding-lifecycle.test.ts'],
   'src/findings/finding-query.ts': [
     'test/server/suppression-tags.test.ts',
@@ -107,6 +108,8 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/fleet/coverage-transitions.test.ts',
   ],
   'src/scan/rematch-batch-progress.ts': ['test/server/rematch-batch-progress.test.ts'],
+  'src/resources/inventory-delta.ts': ['test/server/fleet/checkin-delta.test.ts'],
+  'src/scan/checkin-delta-gate.ts': ['test/server/fleet/checkin-delta.test.ts'],
   'src/scan/scan-apply.ts': [
     'test/server/inventory-route.test.ts',
     'test/server/fleet/coverage-transitions.test.ts',

@@ -58,6 +58,8 @@ export async function startFleetServer(
   db: ServiceDb,
   vulns: VulnDb | undefined,
   config: Partial<ServiceConfig> = {},
+  /** Give the server the DB's import log too (its re-match job; delta check-ins once it caught up). */
+  importLog = false,
 ): Promise<FleetServer> {
   for (const id of ['acct-f', 'acct-g']) await insertAccount(db, id);
   const admin = (await createApiKey(db.kysely, { accountId: 'acct-f', role: 'admin' })).key;
@@ -67,6 +69,7 @@ export async function startFleetServer(
   const app = await buildServer({
     db,
     ...(vulns ? { store: vulns.store } : {}),
+    ...(vulns && importLog ? { vulnDb: vulns } : {}),
     now: () => clock.now,
     background: false,
     config: { agentCheckinIntervalSeconds: INTERVAL_SECONDS, ...config },

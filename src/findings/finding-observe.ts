@@ -1,0 +1,109 @@
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
+import type { FindingResource, FindingType } from './finding-types.js';
+
+type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
+
+/** Length of every stored time (`Date.toISOString()`, years 1000–9999), which the splice below relies on. */
+const ISO_LENGTH = 24;
+
+/** An open finding observed in place: what a scan's severity counts need of it. */
+export interface ObservedInPlace {
+  status: string;
+  severity: string;
+}
+
+/** The resource block as findings carry it, without the time of the inventory (which every check-in moves). */
+function blockWithoutTime(r: unknown): string {
+  const block = r as { details?: Record<string, unknown> } | undefined;
+  if (!block?.details) return JSON.stringify(block ?? null);
+  const { lastInventoryAt: _time, ...details } = block.details;
+  return JSON.stringify({ ...block, details });
+}
+
+/**
+ * True when the resource's open findings can be observed in place (observeOutsideScope): one of them
+ * carries the same resource block as a scan would write now (details and tags; only the inventory time
+ * differs), with times the splice can rewrite. A host whose details or tags changed is written whole.
+ */
+export async function observableInPlace(
+  db: Db,
+  s: { accountId: string; resource: FindingResource; types: readonly FindingType[] },
+): Promise<boolean> {
+  const { accountId, resource } = s;
+  const row = await db
+    .selectFrom('findings')
+    .select('finding_json')
+    .where('account_id', '=', accountId)
+    .where('resource_id', '=', resource.id)
+    .where('type', 'in', s.types)
+    .where('status', '<>', 'CLOSED')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return true;
+  const res = await db
+    .selectFrom('resources')
+    .select('tags_json')
+    .where('account_id', '=', accountId)
+    .where('id', '=', resource.id)
+    .executeTakeFirst();
+  if (!res) return false;
+  const f = JSON.parse(row.finding_json) as { lastObservedAt?: unknown; resources?: unknown[] };
+  const first = f.resources?.[0] as { details?: Record<string, unknown> } | undefined;
+  const time = first?.details?.['lastInventoryAt'];
+  if (typeof f.lastObservedAt !== 'string' || f.lastObservedAt.length !== ISO_LENGTH) return false;
+  if (typeof time !== 'string' || time.length !== ISO_LENGTH || f.resources?.length !== 1) return false;
+  const tags = JSON.parse(res.tags_json) as Record<string, string>;
+  return blockWithoutTime({ ...resource, tags }) === blockWithoutTime(first);
+}
+
+/**
+ * The JSON text with the ISO time after `"key":"` replaced by `value`, in SQL: the same bytes
+ * JSON.stringify would write for the finding with that one field changed (the value has the same
+ * length, and a key inside a string would be escaped, so the first match is the field itself).
+ */
+function splice(text: RawBuilder<string>, key: string, value: string, postgres: boolean): RawBuilder<string> {
+  const needle = `"${key}":"`;
+  const find = sql.raw(postgres ? 'strpos' : 'instr');
+  const at = sql<number>`${find}(${text}, ${needle})`;
+  return sql<string>`substr(${text}, 1, ${at} + ${sql.lit(needle.length - 1)}) || ${value} || substr(${text}, ${at} + ${sql.lit(needle.length + ISO_LENGTH)})`;
+}
+
+/**
+ * The resource's open findings outside `scope` (package keys a delta check-in matched again), seen again
+ * at `now`: lastObservedAt and the inventory time in their resource block move, in ONE statement
+ * without reading their JSON, exactly as the scan lifecycle would write them when nothing else changed
+ * (their components' packages did not change: observableInPlace says their block did not either).
+ */
+export async function observeOutsideScope(
+  trx: Transaction<ServiceDatabase>,
+  s: {
+    accountId: string;
+    resourceId: string;
+    types: readonly FindingType[];
+    scope: readonly string[];
+    now: string;
+  },
+): Promise<ObservedInPlace[]> {
+  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+  const json = sql<string>`finding_json`;
+  const observed = splice(
+    splice(json, 'lastObservedAt', s.now, postgres),
+    'lastInventoryAt',
+    s.now,
+    postgres,
+  );
+  const find = postgres ? 'strpos' : 'instr';
+  let q = trx
+    .updateTable('findings')
+    .set({ last_observed_at: s.now, finding_json: observed })
+    .where('account_id', '=', s.accountId)
+    .where('resource_id', '=', s.resourceId)
+    .where('type', 'in', s.types)
+    .where('status', '<>', 'CLOSED')
+    .where(sql<boolean>`${sql.raw(find)}(finding_json, '"lastObservedAt":"') > 0`)
+    .where(sql<boolean>`${sql.raw(find)}(finding_json, '"lastInventoryAt":"') > 0`);
+  if (s.scope.length > 0)
+    q = q.where((eb) => eb.or([eb('package_key', 'is', null), eb('package_key', 'not in', s.scope)]));
+  return q.returning(['status', 'severity']).execute();
+}

@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchesForPaths } from '../../../src/feeds/feed-import.js';
+import type { ServiceDb } from '../../../src/store/service-db.js';
+import { BACKENDS } from '../service-db-backends.js';
+import { debianInventory, inventoryHash, type Host } from './agent-client.js';
+import { openFleetVulnDb, startFleetServer, type FleetServer } from './fleet-server.js';
+
+const MACHINE = 'd0000000000000000000000000000001';
+
+/** A Debian 12 advisory imported mid-test: vigil-testlib below 1.5-1 (the host runs 1.0-1). */
+const LATE_ADVISORY = {
+  schema_version: '1.6.0',
+  id: 'DEBIAN-CVE-2099-0078',
+  modified: '2026-02-01T00:00:00Z',
+  published: '2026-02-01T00:00:00Z',
+  aliases: ['CVE-2099-0078'],
+  summary: 'an advisory imported after the host was matched, not re-matched yet',
+  affected: [
+    {
+      package: { ecosystem: 'Debian:12', name: 'vigil-testlib' },
+      ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.5-1' }] }],
+    },
+  ],
+};
+
+/**
+ * The host's inventory with the npm package first: purging it moves every Debian package one place
+ * down, which a full re-index writes and a delta check-in leaves alone (the Debian component did not
+ * change), so the stored index tells which path ran.
+ */
+function inventory(leftpad: boolean): Record<string, unknown> {
+  const full = debianInventory({ testlib: '1.0-1', leftpad: '1.0.0' });
+  const [deb, npm] = full['packages'] as unknown[];
+  return { ...full, packages: leftpad ? [npm, deb] : [deb] };
+}
+
+interface Side {
+  db: ServiceDb;
+  f: FleetServer;
+  host: Host;
+}
+
+for (const make of BACKENDS) {
+  const backend = make();
+  describe(`delta check-ins of a known host, on ${backend.name}`, () => {
+    let vulns: Awaited<ReturnType<typeof openFleetVulnDb>>;
+    // `delta`: the server has the import log and its re-match caught up; `whole`: it matches every
+    // check-in whole, as before. The same check-ins at the same times go to both.
+    let delta: Side;
+    let whole: Side;
+
+    async function side(importLog: boolean): Promise<Side> {
+      const db = (await backend.fresh()).db;
+      const f = await startFleetServer(db, vulns.vulns, {}, importLog);
+      if (importLog) await f.runJob('rematch');
+      const host = await f.enroll(await f.createToken(), MACHINE);
+      return { db, f, host };
+    }
+
+    async function both(leftpad: boolean, seconds: number): Promise<void> {
+      const inv = inventory(leftpad);
+      for (const s of [delta, whole]) {
+        s.f.advance(seconds);
+        const r = await s.f.checkin(s.host, { hash: inventoryHash(inv), inventory: inv });
+        expect(r.status).toBe(200);
+      }
+    }
+
+    const findings = (s: Side) =>
+      s.db.kysely
+        .selectFrom('findings')
+        .selectAll()
+        .where('resource_id', '=', `host:${MACHINE}`)
+        .orderBy('id')
+        .execute();
+    const events = async (s: Side) =>
+      (
+        await s.db.kysely
+          .selectFrom('outbox')
+          .select(['type', 'subject', 'payload_json'])
+          .orderBy('seq')
+          .execute()
+      ).map((e) => {
+        const data = JSON.parse(e.payload_json) as Record<string, unknown>;
+        delete data['scanId']; // a new id per scan
+        return { type: e.type, subject: e.subject, data };
+      });
+    const positions = async (s: Side) =>
+      (
+        await s.db.kysely
+          .selectFrom('inventory_packages')
+          .select(['package_key', 'positions_json'])
+          .where('resource_id', '=', `host:${MACHINE}`)
+          .orderBy('package_key')
+          .execute()
+      ).map((r) => `${r.package_key} ${r.positions_json}`);
+
+    beforeAll(async () => {
+      await backend.setup();
+      vulns = await openFleetVulnDb();
+      delta = await side(true);
+      whole = await side(false);
+    });
+    afterAll(async () => {
+      for (const s of [delta, whole]) {
+        await s.f.close();
+        await s.db.close();
+      }
+      await vulns.close();
+      await backend.teardown();
+    });
+
+    it('purge: exactly its findings close, the rest are observed again; reinstall: the same ids reopen', async () => {
+      await both(true, 0);
+      const first = await findings(delta);
+      expect(first.map((r) => [r.vulnerability_id, r.status])).toEqual(
+        expect.arrayContaining([
+          ['CVE-2099-0001', 'ACTIVE'],
+          ['CVE-2099-0002', 'ACTIVE'],
+        ]),
+      );
+      expect(first).toHaveLength(2);
+      const t1 = first[0]?.last_observed_at;
+
+      await both(false, 60); // leftpad-vigil purged
+      const t2 = delta.f.clock.now.toISOString();
+      const afterPurge = await findings(delta);
+      const npm = afterPurge.find((r) => r.package_key?.startsWith('npm:'));
+      const deb = afterPurge.find((r) => !r.package_key?.startsWith('npm:'));
+      expect([npm?.status, npm?.closed_at]).toEqual(['CLOSED', t2]);
+      expect([deb?.status, deb?.last_observed_at, deb?.updated_at]).toEqual(['ACTIVE', t2, t1]);
+      const debJson = JSON.parse(deb?.finding_json ?? '{}') as {
+        lastObservedAt: string;
+        resources: Array<{ details: Record<string, unknown> }>;
+      };
+      expect([debJson.lastObservedAt, debJson.resources[0]?.details['lastInventoryAt']]).toEqual([t2, t2]);
+      // The Debian component was not indexed again (the whole path moved it to place 0).
+      expect(await positions(delta)).toEqual(['deb:vigil-testlib [1]']);
+      expect(await positions(whole)).toEqual(['deb:vigil-testlib [0]']);
+
+      await both(true, 60); // reinstalled
+      const t3 = delta.f.clock.now.toISOString();
+      const again = await findings(delta);
+      expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
+      expect(again.map((r) => [r.status, r.last_observed_at, r.closed_at])).toEqual([
+        ['ACTIVE', t3, null],
+        ['ACTIVE', t3, null],
+      ]);
+    });
+
+    it('an import the re-match has not caught up with yet: the unchanged inventory is matched whole', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-checkin-delta-'));
+      try {
+        writeFileSync(join(dir, 'DEBIAN-CVE-2099-0078.json'), JSON.stringify(LATE_ADVISORY));
+        await vulns.vulns.import(await batchesForPaths([join(dir, 'DEBIAN-CVE-2099-0078.json')], 'osv'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      await both(true, 60);
+      const ids = (await findings(delta)).map((r) => r.vulnerability_id).sort();
+      expect(ids).toEqual(['CVE-2099-0001', 'CVE-2099-0002', 'CVE-2099-0078']);
+    });
+
+    it('writes the same rows and events, byte for byte, as matching every check-in whole', async () => {
+      // Every column of every finding (its JSON included) and every event's payload.
+      expect(await findings(delta)).toEqual(await findings(whole));
+      const ev = await events(delta);
+      expect(ev).toEqual(await events(whole));
+      const scans = ev.filter((e) => e.type === 'vigil.scan.completed').map((e) => e.data);
+      expect(scans.map((d) => [d['created'], d['updated'], d['observed'], d['closed']])).toEqual([
+        [2, 0, 0, 0],
+        [0, 0, 1, 1],
+        [0, 1, 1, 0],
+        [1, 0, 2, 0],
+      ]);
+      expect(scans[1]?.['severityCounts']).toMatchObject({ total: 1 });
+    });
+  });
+}
