@@ -6,6 +6,7 @@ import type { Package } from '../core/package.js';
 import { inventoryIndex } from '../match/lookup-keys.js';
 import type { InventoryPackageTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
+import { componentKey } from './component-key.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 
@@ -30,6 +31,8 @@ export type PreparedIndexRow = Omit<InventoryPackageTable, 'account_id' | 'resou
 export interface PreparedIndex {
   rows: PreparedIndexRow[];
   os: OsInfo | undefined;
+  /** Each lookup component and its key (component-key.ts), in the rows' order of first appearance. */
+  components: Array<[component: string, key: string]>;
 }
 
 /**
@@ -56,7 +59,29 @@ export function prepareInventoryIndex(inventory: Pick<Inventory, 'packages' | 'o
       packages_digest: createHash('sha256').update(packagesJson).digest('base64url').slice(0, 24),
     };
   });
-  return { rows, os: inventory.os };
+  return { rows, os: inventory.os, components: componentKeys(rows) };
+}
+
+/** The key of each component of prepared rows, as a full re-match computes it from the stored rows. */
+function componentKeys(rows: readonly PreparedIndexRow[]): Array<[string, string]> {
+  const byComponent = new Map<string, PreparedIndexRow[]>();
+  for (const r of rows) {
+    const list = byComponent.get(r.component);
+    if (list) list.push(r);
+    else byComponent.set(r.component, [r]);
+  }
+  return [...byComponent].map(([component, list]) => [
+    component,
+    componentKey(
+      list.map((r) => ({
+        ecosystem: r.ecosystem_key,
+        name: r.package_name,
+        version: r.version,
+        positions: JSON.parse(r.positions_json) as number[],
+        identity: `d${r.packages_digest ?? ''}`,
+      })),
+    ),
+  ]);
 }
 
 /**
@@ -83,6 +108,7 @@ export async function writeInventoryIndex(
     .set({
       os_json: index.os ? JSON.stringify(index.os) : null,
       index_version: INVENTORY_INDEX_VERSION,
+      component_keys_json: JSON.stringify(index.components),
     })
     .where('account_id', '=', ref.accountId)
     .where('resource_id', '=', ref.resourceId)
@@ -207,6 +233,18 @@ export async function indexRowsOf(db: Db, resources: readonly ResourceRef[]): Pr
     .selectFrom('inventory_packages')
     .select(LEAN_COLUMNS)
     .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
+    .execute();
+  return rows.map(indexRow);
+}
+
+/** Every index row of one component of one resource, with its packages' JSON. */
+export async function componentRowsOf(db: Db, ref: ResourceRef, component: string): Promise<IndexRow[]> {
+  const rows = await db
+    .selectFrom('inventory_packages')
+    .select(ROW_COLUMNS)
+    .where('account_id', '=', ref.accountId)
+    .where('resource_id', '=', ref.resourceId)
+    .where('component', '=', component)
     .execute();
   return rows.map(indexRow);
 }

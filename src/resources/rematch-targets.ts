@@ -18,6 +18,11 @@ export interface RematchTarget extends ResourceRef {
   findingsDigest: string | null;
   /** An image a watched registry told of: its scan frequency and rescan window (issue 13). */
   image?: { frequency: string | null; eligibleUntil: string | null };
+  /**
+   * Its components and their keys (inventories.component_keys_json, JSON [component, key][]), when
+   * asked for; null: indexed before m0028 (its index rows say it instead).
+   */
+  componentKeysJson?: string | null;
 }
 
 /**
@@ -25,7 +30,11 @@ export interface RematchTarget extends ResourceRef {
  * scanning for images) and that still hold an inventory. Deleted resources, switched-off accounts and
  * resources without inventory are left out: their findings are closed, and a re-match must not reopen them.
  */
-export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Promise<RematchTarget[]> {
+export async function rematchTargets(
+  db: Db,
+  refs: readonly ResourceRef[],
+  opts: { componentKeys?: boolean } = {},
+): Promise<RematchTarget[]> {
   if (refs.length === 0) return [];
   const rows = await db
     .selectFrom('resources as r')
@@ -47,6 +56,10 @@ export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Prom
       'i.findings_digest',
     ])
     .select(['ri.repository as watched', 'ri.scan_frequency', 'ri.eligible_until'])
+    // Null unless asked for: a re-match by key reads the rows of the keys instead.
+    .select((eb) =>
+      (opts.componentKeys ? eb.ref('i.component_keys_json') : eb.val(null)).as('component_keys_json'),
+    )
     .where(
       sql<boolean>`(r.account_id, r.id) in (${sql.join(refs.map((x) => sql`(${x.accountId}, ${x.resourceId})`))})`,
     )
@@ -69,6 +82,7 @@ export async function rematchTargets(db: Db, refs: readonly ResourceRef[]): Prom
     os: r.os_json === null ? undefined : (JSON.parse(r.os_json) as OsInfo),
     inventoryUpdatedAt: r.updated_at,
     findingsDigest: r.findings_digest ?? null,
+    ...(opts.componentKeys ? { componentKeysJson: r.component_keys_json ?? null } : {}),
     ...(r.watched
       ? { image: { frequency: r.scan_frequency ?? null, eligibleUntil: r.eligible_until ?? null } }
       : {}),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Package } from '../core/package.js';
-import { componentPackages, type IndexRow } from '../resources/inventory-index.js';
+import { componentKey } from '../resources/component-key.js';
+import { componentPackages, componentRowsOf, type IndexRow } from '../resources/inventory-index.js';
 import type { RematchTarget } from '../resources/rematch-targets.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { ComponentInput, HostInput } from './scan-memo.js';
@@ -40,38 +41,63 @@ export function hostInputs(
 }
 
 /**
- * A component as the memo takes it. Its key is what its findings depend on: the rows' keys, their
- * packages (the JSON's digest, or the JSON itself when read) and the packages' order relative to each
- * other (ranks, not places: a host with the same packages in the same order elsewhere in its
- * inventory shares the component's findings).
+ * A component as the memo takes it: keyed by component-key.ts (what its findings depend on), its
+ * packages parsed from the rows' JSON, or read from the DB when the rows were read without it.
  */
 function componentInput(db: Kysely<ServiceDatabase>, rows: IndexRow[]): ComponentInput {
-  rows.sort((a, b) => cmp(a.ecosystem, b.ecosystem) || cmp(a.name, b.name) || cmp(a.version, b.version));
-  const positions = rows.map((r) => JSON.parse(r.positionsJson) as number[]);
-  const rank = new Map([...new Set(positions.flat())].sort((a, b) => a - b).map((p, i) => [p, i]));
+  const keyed = rows.map((r) => ({
+    row: r,
+    ecosystem: r.ecosystem,
+    name: r.name,
+    version: r.version,
+    positions: JSON.parse(r.positionsJson) as number[],
+    identity: packagesIdentity(r),
+  }));
   return {
-    key: rows
-      .map((r, i) => {
-        const ranks = (positions[i] ?? []).map((p) => rank.get(p)).join(',');
-        return `${r.ecosystem}\0${r.name}\0${r.version}\0${ranks}\0${packagesIdentity(r)}`;
-      })
-      .join('\n'),
+    key: componentKey(keyed),
     packages: async () => {
       const first = rows[0];
       const json =
         first && rows.some((r) => r.packagesJson === undefined)
           ? await componentPackages(db, first, first.component)
           : new Map<string, string>();
-      // A package looked up by two keys sits in both rows: once, at its place in the inventory.
-      const byPosition = new Map<number, Package>();
-      for (const [i, r] of rows.entries()) {
-        const at = positions[i] ?? [];
-        const text = r.packagesJson ?? json.get(`${r.ecosystem}\0${r.name}\0${r.version}`) ?? '[]';
-        (JSON.parse(text) as Package[]).forEach((pkg, j) => byPosition.set(at[j] ?? -1, pkg));
-      }
-      return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, pkg]) => pkg);
+      return packagesInOrder(
+        keyed.map(({ row: r, positions }) => ({
+          positions,
+          json: r.packagesJson ?? json.get(`${r.ecosystem}\0${r.name}\0${r.version}`) ?? '[]',
+        })),
+      );
     },
   };
+}
+
+/**
+ * The components of a target whose index writer stored their keys (inventories.component_keys_json):
+ * no index row is read unless the memo has not built a component yet.
+ */
+export function keyedHostInput(db: Kysely<ServiceDatabase>, t: RematchTarget, json: string): HostInput {
+  const keys = JSON.parse(json) as Array<[component: string, key: string]>;
+  return {
+    os: t.os,
+    components: keys.map(([component, key]) => ({
+      key,
+      packages: async () =>
+        packagesInOrder(
+          (await componentRowsOf(db, t, component)).map((r) => ({
+            positions: JSON.parse(r.positionsJson) as number[],
+            json: r.packagesJson ?? '[]',
+          })),
+        ),
+    })),
+  };
+}
+
+/** A component's packages at their places in the inventory, each once (a package looked up by two keys sits in both rows). */
+function packagesInOrder(rows: ReadonlyArray<{ positions: readonly number[]; json: string }>): Package[] {
+  const byPosition = new Map<number, Package>();
+  for (const r of rows)
+    (JSON.parse(r.json) as Package[]).forEach((pkg, j) => byPosition.set(r.positions[j] ?? -1, pkg));
+  return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, pkg]) => pkg);
 }
 
 /**
@@ -82,8 +108,4 @@ function packagesIdentity(r: IndexRow): string {
   if (r.packagesJson !== undefined) return `j${r.packagesJson}`;
   if (r.packagesDigest !== null) return `d${r.packagesDigest}`;
   return `u${r.accountId}\0${r.resourceId}\0${r.component}`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

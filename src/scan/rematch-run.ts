@@ -17,7 +17,7 @@ import { rematchTargets, storedInventoryPage, type RematchTarget } from '../reso
 import type { StoreContext } from '../store/store-context.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
-import { hostInputs } from './rematch-inputs.js';
+import { hostInputs, keyedHostInput, type Host } from './rematch-inputs.js';
 import { defaultRematchEligibility, type RematchEligibility } from './rematch-eligibility.js';
 import { applyRematches } from './scan-apply.js';
 import { ScanMemo, specialize, type FindingTemplate } from './scan-memo.js';
@@ -142,13 +142,12 @@ export class RematchRun {
   async batch(refs: readonly ResourceRef[]): Promise<void> {
     this.opts.signal?.throwIfAborted();
     this.summary.selected += refs.length;
-    const targets = (await rematchTargets(this.ctx.db, refs)).filter((t) => this.eligible(t, this.now));
+    const targets = (
+      await rematchTargets(this.ctx.db, refs, { componentKeys: this.keys === undefined })
+    ).filter((t) => this.eligible(t, this.now));
     if (targets.length === 0) return;
     this.summary.rematched += targets.length;
-    const rows = this.keys
-      ? await componentRowsHolding(this.ctx.db, targets, this.keys)
-      : await indexRowsOf(this.ctx.db, targets);
-    const hosts = hostInputs(this.ctx.db, targets, rows, this.keys !== undefined);
+    const hosts = await this.inputs(targets);
     const templates = await this.memo.templatesFor(hosts.map((h) => h.input));
     const found = targets.map((_, i) => (templates[i] ?? []).flat());
     // A full re-match: a host whose result has the digest its findings were left with is skipped
@@ -158,7 +157,7 @@ export class RematchRun {
     const stored = await storedDigests(
       this.ctx.db,
       compare,
-      this.keys ? [...new Set(rows.map((r) => r.packageKey))] : undefined,
+      this.keys ? [...new Set(hosts.flatMap((h) => h.scope ?? []))] : undefined,
     );
     let pending: Pending[] = [];
     let weight = 0;
@@ -184,6 +183,24 @@ export class RematchRun {
       weight = 0;
     }
     await this.apply(pending);
+  }
+
+  /**
+   * The memo's input per target. By keys: the rows of the components holding them. Full: a host's
+   * stored component keys when its index writer recorded them (one short list, no row read), else
+   * all its index rows.
+   */
+  private async inputs(targets: readonly RematchTarget[]): Promise<Host[]> {
+    const db = this.ctx.db;
+    if (this.keys) return hostInputs(db, targets, await componentRowsHolding(db, targets, this.keys), true);
+    const unkeyed = targets.filter((t) => typeof t.componentKeysJson !== 'string');
+    const byRows = hostInputs(db, unkeyed, await indexRowsOf(db, unkeyed), false);
+    let next = 0;
+    return targets.map((t) =>
+      typeof t.componentKeysJson === 'string'
+        ? { input: keyedHostInput(db, t, t.componentKeysJson) }
+        : (byRows[next++] as Host),
+    );
   }
 
   /** Writes the changed hosts' findings in one transaction, then lets the event loop breathe. */

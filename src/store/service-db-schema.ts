@@ -103,6 +103,11 @@ export interface InventoryTable {
    * once anything else wrote its findings. Equal to a new full re-match's result: nothing to read.
    */
   findings_digest: Optional<string>;
+  /**
+   * JSON [component, key][]: the inventory's lookup components and their keys (component-key.ts),
+   * written with its index (m0028); null: indexed before, a full re-match reads its rows instead.
+   */
+  component_keys_json: Optional<string>;
 }
 
 /**
