@@ -149,7 +149,8 @@ export class RematchRun {
     this.summary.rematched += targets.length;
     const hosts = await this.inputs(targets);
     const templates = await this.memo.templatesFor(hosts.map((h) => h.input));
-    const found = targets.map((_, i) => (templates[i] ?? []).flat());
+    // Flattened only for a host that is compared or written: most of a full re-match's are skipped.
+    const found = (i: number): FindingTemplate[] => (templates[i] ?? []).flat();
     // A full re-match: a host whose result has the digest its findings were left with is skipped
     // unread; the others are compared inside their write transaction (which records the new digest).
     const digests = this.keys ? undefined : templates.map((t) => hostDigest(t ?? []));
@@ -163,14 +164,15 @@ export class RematchRun {
     let weight = 0;
     for (const [i, target] of targets.entries()) {
       const host = hosts[i];
-      const mine = found[i] ?? [];
       const digest = digests?.[i];
       if (!host) continue;
       if (digest !== undefined) {
         if (digest === target.findingsDigest) continue;
+        const mine = found(i);
         pending.push({ target, found: mine, digest });
         weight += 2 * mine.length;
       } else {
+        const mine = found(i);
         const was =
           stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
         if (!differs(mine, was, host.scope)) continue;
