@@ -78,10 +78,12 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/resources/inventory-index.ts': [
     'test/server/rematch-data-change.test.ts',
     'test/server/rematch-eligibility.test.ts',
+    'test/server/rematch-component-keys.test.ts',
   ],
   'src/resources/rematch-targets.ts': [
     'test/server/rematch-data-change.test.ts',
     'test/server/rematch-eligibility.test.ts',
+    'test/server/rematch-component-keys.test.ts',
   ],
   'src/resources/resource-packages.ts': ['test/server/console-stores.test.ts'],
   'src/resources/resource-service.ts': ['test/server/resources-routes.test.ts'],
