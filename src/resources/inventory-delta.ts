@@ -163,4 +163,11 @@ export async function writeInventoryIndexDelta(
       .execute();
     await yieldToEventLoop();
   }
+  // The whole inventory's component keys (m0028): a full re-match reads them instead of the rows.
+  await trx
+    .updateTable('inventories')
+    .set({ component_keys_json: JSON.stringify(index.components) })
+    .where('account_id', '=', ref.accountId)
+    .where('resource_id', '=', ref.resourceId)
+    .execute();
 }

@@ -98,6 +98,16 @@ for (const make of BACKENDS) {
           .execute()
       ).map((r) => `${r.package_key} ${r.positions_json}`);
 
+    /** The component keys a full re-match reads instead of the rows (m0028). */
+    const componentKeys = async (s: Side) =>
+      (
+        await s.db.kysely
+          .selectFrom('inventories')
+          .select('component_keys_json')
+          .where('resource_id', '=', `host:${MACHINE}`)
+          .executeTakeFirstOrThrow()
+      ).component_keys_json;
+
     beforeAll(async () => {
       await backend.setup();
       vulns = await openFleetVulnDb();
@@ -140,6 +150,10 @@ for (const make of BACKENDS) {
       // The Debian component was not indexed again (the whole path moved it to place 0).
       expect(await positions(delta)).toEqual(['deb:vigil-testlib [1]']);
       expect(await positions(whole)).toEqual(['deb:vigil-testlib [0]']);
+      // …but its component keys are the whole inventory's, as the whole path writes them.
+      const keys = await componentKeys(whole);
+      expect(JSON.parse(keys ?? '[]')).toHaveLength(1);
+      expect(await componentKeys(delta)).toEqual(keys);
 
       await both(true, 60); // reinstalled
       const t3 = delta.f.clock.now.toISOString();
