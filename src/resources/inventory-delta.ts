@@ -7,6 +7,7 @@ import {
   type PreparedIndexRow,
   type ResourceRef,
 } from './inventory-index.js';
+import { componentKey } from './component-key.js';
 
 type Db = Kysely<ServiceDatabase> | Transaction<ServiceDatabase>;
 
@@ -106,9 +107,9 @@ export function inventoryDelta(known: KnownInventory, index: PreparedIndex): Inv
 }
 
 /**
- * Per component: its rows (key, version, packages' digest) in a stable order, with the packages'
- * order relative to each other (ranks, not places: a package removed elsewhere shifts places only),
- * which is what the component's findings depend on (as the re-match memo keys it, rematch-inputs.ts).
+ * Per component: its key (component-key.ts: its rows, their packages' digests and their order relative
+ * to each other, which is what the component's findings depend on, as the re-match memo keys it)
+ * and the package keys it holds.
  */
 function fingerprints(rows: readonly KnownIndexRow[]): Map<string, { print: string; keys: string[] }> {
   const byComponent = new Map<string, KnownIndexRow[]>();
@@ -119,21 +120,19 @@ function fingerprints(rows: readonly KnownIndexRow[]): Map<string, { print: stri
   }
   const out = new Map<string, { print: string; keys: string[] }>();
   for (const [label, list] of byComponent) {
-    list.sort((a, b) => cmp(a.ecosystem, b.ecosystem) || cmp(a.name, b.name) || cmp(a.version, b.version));
-    const positions = list.map((r) => JSON.parse(r.positionsJson) as number[]);
-    const rank = new Map([...new Set(positions.flat())].sort((a, b) => a - b).map((p, i) => [p, i]));
-    const print = list
-      .map((r, i) => {
-        const ranks = (positions[i] ?? []).map((p) => rank.get(p)).join(',');
-        return `${r.ecosystem}\0${r.name}\0${r.version}\0${ranks}\0${r.digest}`;
-      })
-      .join('\n');
+    const print = componentKey(
+      list.map((r) => ({
+        ecosystem: r.ecosystem,
+        name: r.name,
+        version: r.version,
+        positions: JSON.parse(r.positionsJson) as number[],
+        identity: r.digest,
+      })),
+    );
     out.set(label, { print, keys: [...new Set(list.map((r) => r.packageKey))] });
   }
   return out;
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Replaces the index rows of the changed components only (the rest of the stored index is what the
