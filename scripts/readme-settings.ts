@@ -1,5 +1,5 @@
 // Writes the configuration tables of README.md ("Configuration") from the settings tables:
-// `npx tsx scripts/readme-settings.ts`. test/cli/config-readme.test.ts fails when they differ.
+// `npx tsx scripts/readme-settings.ts`. src/cli/config/setting-table.test.ts fails when they differ.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withSettingsTables } from '../src/cli/config/settings-readme.js';
 
