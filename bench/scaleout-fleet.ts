@@ -10,6 +10,7 @@ import { openVulnDb } from '../src/vulndb/vuln-db.js';
 import { BENCH_NOW, pool, seedFleet } from './service-fleet.js';
 import { basePackages, hostInventory, rng } from './service-inventories.js';
 import { percentile } from './service-list-latency.js';
+import { emptyRematchSummary } from '../src/scan/rematch-run.js';
 
 const PACKAGES_PER_HOST = 400;
 
@@ -67,20 +68,7 @@ export async function seedFleetDb(url: string, vulnFile: string, hosts: number):
   }
 }
 
-const NOTHING_DONE = {
-  mode: 'full' as const,
-  keys: 0,
-  selected: 0,
-  rematched: 0,
-  changed: 0,
-  created: 0,
-  updated: 0,
-  closed: 0,
-  componentsBuilt: 0,
-  componentHits: 0,
-  packagesMatched: 0,
-  ms: 0,
-};
+const NOTHING_DONE = emptyRematchSummary('full');
 
 /** A copy of database `from` as `to` (CREATE DATABASE … TEMPLATE: a file copy, no re-seeding). */
 export async function cloneDb(adminUrl: string, from: string, to: string): Promise<void> {

@@ -2,6 +2,7 @@ import { queuedReports, requeueRunningReports } from '../reports/exports/report-
 import { dueSubscriptions } from '../events/webhooks/webhook-dispatch.js';
 import { readyClassicRuns } from '../scan/classic/classic-run-evaluate.js';
 import { planRematchBatches } from '../scan/rematch-batches.js';
+import { emptyRematchSummary } from '../scan/rematch-run.js';
 import { rematchFromImportLog, type RematchRunner } from '../scan/rematch-from-log.js';
 import { queuedScanTurns, requeueStaleScans } from '../scan/scan-claim.js';
 import type { JobQueue } from './queue/job-queue.js';
@@ -153,9 +154,9 @@ async function feedRematch(ctx: ServiceContext, queue: JobQueue): Promise<void> 
         { priority: JOB_PRIORITY['rematch-batch'] },
       );
     const selected = batches.reduce((n, b) => n + b.length, 0);
+    // Its counts are the batches' to report (rematch-batch-progress.ts), not the planner's.
     return {
-      ...QUEUED_SUMMARY,
-      mode: keys ? 'keys' : 'full',
+      ...emptyRematchSummary(keys ? 'keys' : 'full'),
       keys: keys?.length ?? 0,
       selected,
       queuedBatches: batches.length,
@@ -163,16 +164,3 @@ async function feedRematch(ctx: ServiceContext, queue: JobQueue): Promise<void> 
   };
   await rematchFromImportLog(ctx, vulnDb, {}, toBatches);
 }
-
-/** A re-match handed to the queue: its counts are the batches' to report, not the planner's. */
-const QUEUED_SUMMARY = {
-  rematched: 0,
-  changed: 0,
-  created: 0,
-  updated: 0,
-  closed: 0,
-  componentsBuilt: 0,
-  componentHits: 0,
-  packagesMatched: 0,
-  ms: 0,
-};

@@ -4,7 +4,12 @@ import type { StoreContext } from '../store/store-context.js';
 import type { ImportLogEntry } from '../vulndb/import-log.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
-import { rematchStoredInventories, type RematchOptions, type RematchSummary } from './rematch-run.js';
+import {
+  emptyRematchSummary,
+  rematchStoredInventories,
+  type RematchOptions,
+  type RematchSummary,
+} from './rematch-run.js';
 
 /** What the re-match reads of the vulnerability DB: its data, its identity and its import log. */
 export interface LoggedVulnDb {
@@ -61,7 +66,8 @@ export async function rematchFromImportLog(
   if (state && entries.length === 0) return undefined;
   const toSeq = entries.at(-1)?.seq ?? (await vulndb.latestImportSeq());
   const plan = planOf(state !== undefined, entries);
-  const summary = plan.keys?.length === 0 ? emptySummary() : await run(plan.keys, opts, { fromSeq, toSeq });
+  const summary =
+    plan.keys?.length === 0 ? emptyRematchSummary() : await run(plan.keys, opts, { fromSeq, toSeq });
   const result: LogRematch = {
     ...summary,
     fromSeq,
@@ -82,23 +88,6 @@ function planOf(
   const keys = new Map<string, PackageKey>();
   for (const e of entries) for (const k of e.changeSet?.keys ?? []) keys.set(`${k[0]}\0${k[1]}`, k);
   return { keys: [...keys.values()] };
-}
-
-function emptySummary(): RematchSummary {
-  return {
-    mode: 'keys',
-    keys: 0,
-    selected: 0,
-    rematched: 0,
-    changed: 0,
-    created: 0,
-    updated: 0,
-    closed: 0,
-    componentsBuilt: 0,
-    componentHits: 0,
-    packagesMatched: 0,
-    ms: 0,
-  };
 }
 
 async function saveState(

@@ -59,6 +59,24 @@ export interface RematchSummary {
   ms: number;
 }
 
+/** A re-match that did nothing: what a run with no change to apply, or one handed to the queue, reports. */
+export function emptyRematchSummary(mode: RematchSummary['mode'] = 'keys'): RematchSummary {
+  return {
+    mode,
+    keys: 0,
+    selected: 0,
+    rematched: 0,
+    changed: 0,
+    created: 0,
+    updated: 0,
+    closed: 0,
+    componentsBuilt: 0,
+    componentHits: 0,
+    packagesMatched: 0,
+    ms: 0,
+  };
+}
+
 /**
  * Re-matches stored inventories after the vulnerability data changed, through THE scan service
  * (memoized: scan-memo.ts), and applies what changed through the scan lifecycle with its events

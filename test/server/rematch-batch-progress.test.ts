@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesPending, recordQueuedBatch } from '../../src/scan/rematch-batch-progress.js';
 import type { LogRematch } from '../../src/scan/rematch-from-log.js';
-import type { RematchSummary } from '../../src/scan/rematch-run.js';
+import { emptyRematchSummary, type RematchSummary } from '../../src/scan/rematch-run.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
 import { BACKENDS } from './service-db-backends.js';
@@ -14,20 +14,7 @@ import { BACKENDS } from './service-db-backends.js';
 const VULNDB = 'vulndb-1';
 const NOW = new Date('2026-06-01T00:00:00.000Z');
 
-const ZERO: RematchSummary = {
-  mode: 'keys',
-  keys: 1,
-  selected: 4,
-  rematched: 0,
-  changed: 0,
-  created: 0,
-  updated: 0,
-  closed: 0,
-  componentsBuilt: 0,
-  componentHits: 0,
-  packagesMatched: 0,
-  ms: 0,
-};
+const ZERO: RematchSummary = { ...emptyRematchSummary(), keys: 1, selected: 4 };
 const batch = (created: number): RematchSummary => ({ ...ZERO, rematched: 2, changed: 2, created, ms: 5 });
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))(

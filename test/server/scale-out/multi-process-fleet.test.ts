@@ -22,7 +22,7 @@ import {
   type FleetHost,
 } from './fleet-parts.js';
 import { pidOfClientPort, startGatedProxy, type GatedProxy } from './gated-proxy.js';
-import { killAll, RoleProcess } from './role-process.js';
+import { killAll, RoleProcess, printProcessTails } from './role-process.js';
 import { completedEvents } from './scale-out-api.js';
 
 /**
@@ -114,12 +114,7 @@ beforeAll(async () => {
 }, 600_000);
 
 // A failure says what each process said last (a crash in one of them shows here).
-beforeEach(({ onTestFailed }) =>
-  onTestFailed(() => {
-    for (const p of procs)
-      process.stderr.write(`--- ${p.name} (pid ${p.pid}, running ${p.running})\n${p.stderr.slice(-3000)}\n`);
-  }),
-);
+beforeEach(({ onTestFailed }) => onTestFailed(() => printProcessTails(procs)));
 
 afterAll(async () => {
   for (const h of hosts) await h.agent.stop('SIGKILL');

@@ -9,7 +9,7 @@ import { buildCli, runCli } from '../../cli/built-cli.js';
 import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js';
 import { startGatedRegistry, type GatedRegistry } from './gated-registry.js';
 import { call } from '../api-server.js';
-import { killAll, RoleProcess } from './role-process.js';
+import { killAll, RoleProcess, printProcessTails } from './role-process.js';
 import { completedEvents as eventsOf, imageLayout, scanStatus, submitScan, until } from './scale-out-api.js';
 import { SCHEDULER_LOCK_KEY } from '../../../src/store/advisory-lock.js';
 
@@ -83,12 +83,7 @@ beforeAll(async () => {
 }, 600_000);
 
 // A failure says what each process said last (a crash in one of them shows here).
-beforeEach(({ onTestFailed }) =>
-  onTestFailed(() => {
-    for (const p of procs)
-      process.stderr.write(`--- ${p.name} (pid ${p.pid}, running ${p.running})\n${p.stderr.slice(-3000)}\n`);
-  }),
-);
+beforeEach(({ onTestFailed }) => onTestFailed(() => printProcessTails(procs)));
 
 afterAll(async () => {
   await killAll(procs);

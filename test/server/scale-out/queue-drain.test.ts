@@ -9,7 +9,7 @@ import { buildCli, runCli } from '../../cli/built-cli.js';
 import { startPostgres, type PrivatePostgres } from '../../fixtures/postgres.js';
 import { call } from '../api-server.js';
 import { startGatedRegistry, type GatedRegistry } from './gated-registry.js';
-import { killAll, RoleProcess } from './role-process.js';
+import { killAll, RoleProcess, printProcessTails } from './role-process.js';
 import {
   completedEvents,
   imageLayout,
@@ -78,12 +78,7 @@ beforeAll(async () => {
   w2Base = await w2.waitFor(LISTENING, 120_000);
 }, 600_000);
 
-beforeEach(({ onTestFailed }) =>
-  onTestFailed(() => {
-    for (const p of procs)
-      process.stderr.write(`--- ${p.name} (pid ${p.pid}, running ${p.running})\n${p.stderr.slice(-3000)}\n`);
-  }),
-);
+beforeEach(({ onTestFailed }) => onTestFailed(() => printProcessTails(procs)));
 
 afterAll(async () => {
   await killAll(procs);

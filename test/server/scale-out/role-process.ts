@@ -79,3 +79,9 @@ export async function killAll(procs: readonly RoleProcess[]): Promise<void> {
   for (const p of procs) p.kill('SIGKILL');
   await Promise.all(procs.map((p) => p.exited));
 }
+
+/** For onTestFailed: what each process said last (a crash in one of them shows here). */
+export function printProcessTails(procs: readonly RoleProcess[]): void {
+  for (const p of procs)
+    process.stderr.write(`--- ${p.name} (pid ${p.pid}, running ${p.running})\n${p.stderr.slice(-3000)}\n`);
+}
