@@ -3,6 +3,7 @@ import type { Finding } from '../../../src/findings/finding-types.js';
 import { sendInventoryMatch } from '../../../src/jobs/inventory-match-job.js';
 import { QUEUE_JOBS } from '../../../src/jobs/queue-jobs.js';
 import { until } from '../../../src/jobs/queue/job-queue.contract.js';
+import { JobReleasedError } from '../../../src/jobs/queue/job-released-error.js';
 import { PgBossJobQueue } from '../../../src/jobs/queue/pg-boss-queue.js';
 import { queueDepths } from '../../../src/jobs/service-gauges.js';
 import type { ServiceDb } from '../../../src/store/service-db.js';
@@ -155,6 +156,23 @@ describe('before any worker runs', () => {
     await runMatchJob(host);
     expect(await findingsOf(q, host.resourceId)).toEqual(found);
     expect(await outboxCount()).toBe(events);
+  }, 60_000);
+
+  it('a worker stopped past the shutdown grace puts the upload back and releases its job', async () => {
+    const host = await q.enroll(await q.createToken(), 'aaaa0000aaaa0000aaaa0000aaaa0003');
+    await q.checkin(host, { hash: inventoryHash(vulnerable), inventory: vulnerable });
+    const def = QUEUE_JOBS.find((j) => j.type === 'inventory-match');
+    if (!def) throw new Error('no inventory-match job');
+    const stopped = new AbortController();
+    stopped.abort();
+    const job = { id: 'j-stop', type: 'inventory-match', payload: { ...host }, retryCount: 0 };
+    await expect(def.handler({ ctx: q.app.vigil.ctx, stop: stopped.signal })(job)).rejects.toBeInstanceOf(
+      JobReleasedError,
+    );
+    expect((await uploadRows()).map((r) => [r.resource_id, r.state])).toEqual([[host.resourceId, 'QUEUED']]);
+    expect(await findingsOf(q, host.resourceId)).toEqual([]);
+    await runMatchJob(host);
+    expect(await findingsOf(q, host.resourceId)).toHaveLength(2);
   }, 60_000);
 
   it('stored and unfinished uploads are bounded: past the bound 503 SERVER_BUSY with Retry-After', async () => {
