@@ -162,13 +162,17 @@ async function giveUp(ctx: StoreContext, upload: QueuedUpload): Promise<void> {
   await deleteUpload(ctx.db, upload.id);
   const now = ctx.now();
   const ref = { accountId: upload.account_id, resourceId: upload.resource_id };
-  await ctx.db.transaction().execute(async (trx) => {
-    await lockCoverage(trx, ref.accountId, ref.resourceId);
-    await forgetInventory(trx, { ...ref, now, wanted: true });
-    await refreshCoverage(trx, {
-      ...ref,
-      now,
-      outcome: { outcome: 'INTERNAL_ERROR', message: 'the server could not scan the inventory' },
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await lockCoverage(trx, ref.accountId, ref.resourceId);
+      await forgetInventory(trx, { ...ref, now, wanted: true });
+      await refreshCoverage(trx, {
+        ...ref,
+        now,
+        outcome: { outcome: 'INTERNAL_ERROR', message: 'the server could not scan the inventory' },
+      });
     });
-  });
+  } catch {
+    // The job's own failure is what its dead letter reports; this record is best effort.
+  }
 }
