@@ -7,6 +7,7 @@ import { rematchFromImportLog, type RematchRunner } from '../scan/rematch-from-l
 import { queuedScanTurns, requeueStaleScans } from '../scan/scan-claim.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { pollingTask } from './polling-task.js';
+import { feedUploads } from './inventory-match-job.js';
 import { JOB_PRIORITY, QUEUE_JOB, webhookDeliverExpirySeconds } from './queue-jobs.js';
 import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 
@@ -24,7 +25,7 @@ const REPORT_STALE_MS = REPORT_EXPIRE_SECONDS * 1000 + 60_000;
 
 /**
  * The scheduler side of queue mode: turns the durable rows into jobs every poll — QUEUED scans and
- * reports (one job each, the row id as singleton key), the import log into re-match batch jobs (the
+ * reports (one job each, the row id as singleton key), stored uploads without a job (one per host), the import log into re-match batch jobs (the
  * log position moves once the batches are queued), the outbox into deliveries and one delivery job per
  * subscription with some due. The rows stay the truth: a job lost or sent twice costs a repeat, never
  * a loss, because every handler claims its row by state (queue-jobs.ts).
@@ -37,6 +38,7 @@ export function createQueueFeeder(ctx: ServiceContext, log: JobLogger): Backgrou
     const now = Date.now();
     for (const [key, at] of sent) if (now - at > RESEND_AFTER_MS) sent.delete(key);
     await feedScans(ctx, queue, sent, now);
+    await feedUploads(ctx, queue, sent, now, ROWS_PER_POLL);
     await feedReports(ctx, queue, sent, now);
     await feedClassicRuns(ctx, queue, sent, now);
     await feedWebhooks(ctx, queue);

@@ -10,6 +10,7 @@ import { rematchBatch } from '../scan/rematch-batches.js';
 import { recordQueuedBatch, type BatchOfRun } from '../scan/rematch-batch-progress.js';
 import type { RematchSummary } from '../scan/rematch-run.js';
 import { claimScanById } from '../scan/scan-claim.js';
+import { matchHostUploads } from '../scan/queued-uploads.js';
 import { getScan } from '../scan/scan-store.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { JobHandler, JobPayload } from './queue/job-queue.js';
@@ -21,6 +22,7 @@ import type { ServiceContext } from './service-context.js';
 /** The job types that travel through the queue (queue mode); each is consumed by the worker role. */
 export const QUEUE_JOB = {
   imageScan: 'image-scan',
+  inventoryMatch: 'inventory-match',
   webhookDeliver: 'webhook-deliver',
   reportExport: 'report-export',
   classicEvaluate: 'classic-evaluate',
@@ -31,17 +33,22 @@ export type QueueJobType = (typeof QUEUE_JOB)[keyof typeof QUEUE_JOB];
 
 /**
  * Priorities across types (higher first): an image scan someone waits for (a registry push, an API
- * request, a poll) before webhooks and downloads, and all of them before a re-match batch after a data
- * update, which no one waits on (what Dependency-Track 5 learnt from its users).
+ * request, a poll), then an inventory a host or a user just uploaded, before webhooks and downloads,
+ * and all of them before a re-match batch after a data update, which no one waits on (what
+ * Dependency-Track 5 learnt from its users: uploads ahead of scheduled work).
  */
 export const JOB_PRIORITY: Readonly<Record<QueueJobType, number>> = {
   'image-scan': 20,
+  'inventory-match': 18,
   'webhook-deliver': 15,
   'report-export': 10,
   'classic-evaluate': 10,
   'registry-poll': 5,
   'rematch-batch': 0,
 };
+
+/** Attempts after the first before an upload is given up (INTERNAL_ERROR) and its job dead-lettered. */
+export const INVENTORY_MATCH_RETRY_LIMIT = 3;
 
 /** Wall-clock budget of one webhook delivery job, so a slow receiver holds one slot for a while only. */
 const DELIVERY_BUDGET_MS = 5_000;
@@ -72,6 +79,7 @@ export const QUEUE_JOBS: ReadonlyArray<{
   handler: (env: QueueJobEnv) => JobHandler;
 }> = [
   { type: QUEUE_JOB.imageScan, role: 'worker', handler: imageScanHandler },
+  { type: QUEUE_JOB.inventoryMatch, role: 'worker', handler: inventoryMatchHandler },
   { type: QUEUE_JOB.webhookDeliver, role: 'worker', handler: webhookDeliverHandler },
   { type: QUEUE_JOB.reportExport, role: 'worker', handler: reportExportHandler },
   { type: QUEUE_JOB.classicEvaluate, role: 'worker', handler: classicEvaluateHandler },
@@ -89,6 +97,24 @@ function imageScanHandler({ ctx, stop }: QueueJobEnv): JobHandler {
     // Stopped mid-scan past the shutdown grace: the scan is QUEUED again (image-scan-runner.ts), and
     // its job goes to another worker at once.
     if (stop.aborted && (await getScan(ctx.db, scan.account_id, scanId))?.status === 'QUEUED')
+      throw new JobReleasedError(job.type, job.id);
+  };
+}
+
+/**
+ * A host's stored uploads (queued-uploads.ts): its newest is claimed by state and applied, older ones
+ * are superseded; a repeat finds nothing QUEUED. The last retry's failure gives the upload up.
+ */
+function inventoryMatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
+  return async (job) => {
+    const ref = {
+      accountId: stringField(job.type, job.payload, 'accountId'),
+      resourceId: stringField(job.type, job.payload, 'resourceId'),
+    };
+    const final = job.retryCount >= INVENTORY_MATCH_RETRY_LIMIT;
+    const matchCtx = { ...ctx, intervalSeconds: ctx.config.agentCheckinIntervalSeconds };
+    // Stopped past the shutdown grace: the upload is QUEUED again, its job goes to another worker.
+    if ((await matchHostUploads(matchCtx, ref, { stop, final })) === 'released')
       throw new JobReleasedError(job.type, job.id);
   };
 }

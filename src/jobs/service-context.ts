@@ -66,6 +66,13 @@ export interface ServiceConfig extends WebhookConfig, EgressConfig {
   jobQueue?: 'in-process' | 'pg-boss';
   /** Stored inventories per re-match batch job (queue mode): N workers share a re-match by batches. */
   rematchBatchSize: number;
+  /**
+   * Queue mode: received inventories stored and not yet matched (the whole deployment's) past which
+   * check-ins and submissions are refused with 503 SERVER_BUSY, so a burst cannot fill the disk.
+   */
+  maxStoredUploads: number;
+  /** Queue mode: seconds before an `inventory-match` job's first retry (doubled each further one). */
+  uploadRetryDelaySeconds: number;
 }
 
 /** The share of the scan slots one account may hold (see ServiceConfig.scanMaxPerAccount). */
@@ -91,6 +98,8 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   scanTimeoutMs: 15 * 60_000,
   shutdownGraceMs: 0,
   rematchBatchSize: 200,
+  maxStoredUploads: 10_000,
+  uploadRetryDelaySeconds: 5,
   webhookBackoffMs: 1000,
   webhookMaxBackoffMs: 10 * 60 * 1000,
   webhookMaxAttempts: 12,

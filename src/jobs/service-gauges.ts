@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { LoggedVulnDb } from '../scan/rematch-from-log.js';
+import { waitingUploads } from '../resources/queued-upload-store.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 
 type Db = Kysely<ServiceDatabase>;
 
 /** One kind of queued work: how many wait, and since when the oldest does. */
 export interface QueueDepth {
-  /** `scan:image` (`scan:KIND`), `report`, `webhook-delivery`, `rematch`. */
+  /** `scan:image` (`scan:KIND`), `report`, `inventory-match` (queue mode), `webhook-delivery`, `rematch`. */
   jobType: string;
   depth: number;
   /** When the oldest waiting one was queued (ISO text); undefined when none waits. */
@@ -26,16 +27,17 @@ export interface CoverageCount {
  * costs the backlog, not the history. Every job type is listed, at 0 when nothing waits.
  */
 export async function queueDepths(db: Db, vulnDb?: LoggedVulnDb): Promise<QueueDepth[]> {
-  const [scans, reports, deliveries, rematch] = await Promise.all([
+  const [scans, reports, uploads, deliveries, rematch] = await Promise.all([
     queuedScans(db),
     queuedReports(db),
+    waitingUploads(db).then((u) => depthOf('inventory-match', u.n, u.oldest)),
     pendingDeliveries(db),
     vulnDb ? pendingRematch(db, vulnDb) : Promise.resolve({ jobType: 'rematch', depth: 0 }),
   ]);
   const imageScans = scans.some((s) => s.jobType === 'scan:image')
     ? []
     : [{ jobType: 'scan:image', depth: 0 }];
-  return [...scans, ...imageScans, reports, deliveries, rematch];
+  return [...scans, ...imageScans, reports, uploads, deliveries, rematch];
 }
 
 async function queuedScans(db: Db): Promise<QueueDepth[]> {

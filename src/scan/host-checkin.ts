@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Inventory } from '../core/inventory.js';
-import { isOsEcosystem } from '../core/ecosystem.js';
 import { isVigilError } from '../core/errors/vigil-error.js';
 import { lockCoverage, refreshCoverage } from '../resources/coverage/coverage-store.js';
 import type { ScanOutcome } from '../resources/coverage/coverage-decision.js';
@@ -11,17 +10,14 @@ import {
   type HostCheckinState,
 } from '../resources/hosts/host-agent-store.js';
 import { recordHeartbeatBatched } from '../resources/hosts/heartbeat-batch.js';
+import { uploadWaits } from '../resources/queued-upload-store.js';
 import { requireSaneClock, scansHost, wantsInventory } from '../resources/hosts/host-checkin-policy.js';
-import type { Finding, FindingResource } from '../findings/finding-types.js';
-import type { MatchNote } from '../match/match-types.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
-import { applyFinishedScan, type StoredInventory } from './scan-apply.js';
+import { applyFinishedScan } from './scan-apply.js';
 import { ScanFailedError } from './scan-failed-error.js';
-import { scanCheckinInventory, type CheckinScanned } from './checkin-scan.js';
-import type { CheckinScanTask } from './worker-tasks.js';
+import { matchCheckin, outcomeOf, type CheckinScan } from './checkin-match.js';
 import { StaleDeltaError } from './stale-delta-error.js';
-import type { InventoryDelta, KnownInventory } from '../resources/inventory-delta.js';
 import { knownCurrentInventory } from './checkin-delta-gate.js';
 import type { LoggedVulnDb } from './rematch-from-log.js';
 import { ScanningUnavailableError } from './scanning-unavailable-error.js';
@@ -48,6 +44,13 @@ export interface CheckinContext extends StoreContext {
   pool?: WorkerPool;
   /** The vulnerability DB's import log: a delta check-in waits until the re-match has caught up with it. */
   vulnDb?: LoggedVulnDb;
+  /**
+   * Queue mode: a full inventory is stored for a worker's `inventory-match` job (queued-uploads.ts)
+   * instead of being matched here, and the check-in is answered at once.
+   */
+  park?: (host: HostCheckinState, body: CheckinBody, inventory: Inventory, now: Date) => Promise<void>;
+  /** Called right before a matched inventory is applied; throws to skip it (a newer upload, a stop). */
+  beforeApply?: () => Promise<void>;
 }
 
 /** Refusals a scan may meet between matching and applying: the host stopped being scanned meanwhile. */
@@ -68,7 +71,10 @@ export async function checkIn(
   requireSaneClock(body.sentAt, now);
   if (body.inventory) return receiveInventory(ctx, host, body, body.inventory, now);
   if (body.inventoryError) return receiveInventoryError(ctx, host, body, body.inventoryError, now);
-  const want = wantsInventory(host, body.inventoryHash, now);
+  // An upload with this hash waits for a worker: asking for it again would only queue it twice.
+  const want =
+    wantsInventory(host, body.inventoryHash, now) &&
+    !(ctx.park && (await uploadWaits(ctx.db, host, body.inventoryHash)));
   await recordHeartbeatBatched(ctx.db, host, {
     ...reportOf(body),
     now,
@@ -153,6 +159,10 @@ async function receiveInventory(
   // Excluded, switched off: the inventory is not wanted, and not kept.
   if (!scansHost(host)) return heartbeatOnly();
   if (!ctx.store) throw new ScanningUnavailableError();
+  if (ctx.park) {
+    await ctx.park(host, body, inventory, now);
+    return heartbeatOnly();
+  }
   try {
     await scanAndApply(ctx, ctx.store, host, body, inventory, now);
   } catch (err) {
@@ -164,6 +174,28 @@ async function receiveInventory(
   return answer(ctx, false, now);
 }
 
+/**
+ * A stored check-in's inventory, matched and applied by a worker (queue mode) exactly as `checkIn`
+ * would have: nothing for a host no longer scanned, THE scan service, the same apply. `scanId` is the
+ * upload's id, so the scan the findings name is the one the api stored.
+ */
+export async function applyStoredCheckin(
+  ctx: CheckinContext,
+  host: HostCheckinState,
+  body: CheckinBody,
+  inventory: Inventory,
+  scanId: string,
+): Promise<void> {
+  if (!scansHost(host)) return;
+  if (!ctx.store) throw new ScanningUnavailableError();
+  try {
+    await scanAndApply(ctx, ctx.store, host, body, inventory, ctx.now(), scanId);
+  } catch (err) {
+    if (isVigilError(err) && NOT_SCANNED_NOW.has(err.code)) return;
+    throw err;
+  }
+}
+
 /** Matches the inventory (THE scan service) and applies it with the host's facts, as every scan is. */
 async function scanAndApply(
   ctx: CheckinContext,
@@ -172,6 +204,7 @@ async function scanAndApply(
   body: CheckinBody,
   inventory: Inventory,
   now: Date,
+  scanId: string = randomUUID(),
 ): Promise<void> {
   const report = reportOf(body);
   const details = {
@@ -184,10 +217,11 @@ async function scanAndApply(
   };
   const resource = { id: host.resourceId, type: 'HOST' as const, details };
   const scan = { inventory, accountId: host.accountId, now, resource };
-  const apply = (scanned: CheckinScan): Promise<unknown> =>
-    applyFinishedScan(ctx.db, {
+  const apply = async (scanned: CheckinScan): Promise<unknown> => {
+    await ctx.beforeApply?.();
+    return applyFinishedScan(ctx.db, {
       accountId: host.accountId,
-      scan: { id: randomUUID(), kind: 'inventory' },
+      scan: { id: scanId, kind: 'inventory' },
       resource,
       inventory: scanned.stored,
       findings: scanned.findings,
@@ -196,6 +230,7 @@ async function scanAndApply(
       agent: { inventoryHash: body.inventoryHash, report, intervalSeconds: ctx.intervalSeconds },
       ...(scanned.delta ? { delta: scanned.delta } : {}),
     });
+  };
   const known = await knownCurrentInventory(ctx, host, resource);
   try {
     await apply(await matchCheckin(ctx, store, scan, known));
@@ -204,67 +239,6 @@ async function scanAndApply(
     if (!(err instanceof StaleDeltaError)) throw err;
     await apply(await matchCheckin(ctx, store, scan, undefined));
   }
-}
-
-interface CheckinScan {
-  findings: Finding[];
-  notes: MatchNote[];
-  stored: StoredInventory;
-  delta?: InventoryDelta & { knownAt: string };
-}
-
-/**
- * THE scan service on the inventory: on a worker thread when there is a pool (its memo of DB reads
- * makes a host that shares its packages with the fleet cheap), else here. A full pool is SERVER_BUSY
- * as it is; any other failure to match is the server's (ScanFailedError: 500, INTERNAL_ERROR).
- */
-async function matchCheckin(
-  ctx: CheckinContext,
-  store: VulnStore,
-  s: { inventory: Inventory; accountId: string; now: Date; resource: FindingResource },
-  known: KnownInventory | undefined,
-): Promise<CheckinScan> {
-  const { inventory, accountId, now, resource } = s;
-  try {
-    let r: Omit<CheckinScanned, 'findings'> & { findings?: Finding[]; findingsJson?: string };
-    if (ctx.pool) {
-      const task: CheckinScanTask = {
-        kind: 'scan-checkin',
-        inventory,
-        accountId,
-        now: now.toISOString(),
-        resource,
-      };
-      r = await ctx.pool.run(known ? { ...task, known } : task);
-    } else r = await scanCheckinInventory(inventory, known, { store, accountId, now, resource });
-    const findings = r.findings ?? (JSON.parse(r.findingsJson ?? '[]') as Finding[]);
-    const stored = { json: r.inventoryJson, packages: r.packages, index: r.index };
-    const delta = r.delta && known ? { ...r.delta, knownAt: known.updatedAt } : undefined;
-    return { findings, notes: r.notes, stored, ...(delta ? { delta } : {}) };
-  } catch (err) {
-    if (isVigilError(err) && err.code === 'SERVER_BUSY') throw err;
-    throw new ScanFailedError(err);
-  }
-}
-
-/**
- * SUCCESSFUL; NO_INVENTORY for an inventory without packages (which closes nothing); UNSUPPORTED_OS
- * when the vulnerability DB has nothing for the host's OS and release (its language packages were
- * still matched, and the message says how many).
- */
-export function outcomeOf(
-  inventory: Inventory,
-  notes: readonly MatchNote[],
-): { outcome: ScanOutcome; message: string | null } {
-  if (inventory.packages.length === 0)
-    return { outcome: 'NO_INVENTORY', message: 'the inventory holds no packages' };
-  const noData = notes.find((n) => n.kind === 'no-os-data');
-  if (!noData) return { outcome: 'SUCCESSFUL', message: null };
-  const language = inventory.packages.filter((p) => !isOsEcosystem(p.ecosystem)).length;
-  return {
-    outcome: 'UNSUPPORTED_OS',
-    message: `${noData.message}; its ${language} language packages were matched`,
-  };
 }
 
 /** A scan that failed for a reason of the server's: INTERNAL_ERROR, and a full inventory asked again. */

@@ -14,7 +14,7 @@ import { failScan, requeueScan } from './scan-store.js';
 import { ScanTimeoutError } from './scan-timeout-error.js';
 import type { WorkerPool } from './worker-pool.js';
 import type { MatchNote } from '../match/match-types.js';
-import { outcomeOf } from './host-checkin.js';
+import { outcomeOf } from './checkin-match.js';
 import type { SecretBox } from '../store/secret-box.js';
 import {
   recordWatchedFailure,

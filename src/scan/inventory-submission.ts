@@ -12,8 +12,23 @@ export interface HostSubmission {
   resourceId: string;
   /** The request body as received: JSON bytes, read on a worker thread. */
   body: Uint8Array;
-  /** The route's JSON schema for the body (vigil inventory JSON or CycloneDX). */
-  schema: object;
+  /**
+   * The route's JSON schema for the body (vigil inventory JSON or CycloneDX); none: the body is the
+   * inventory a queued submission stored, read and checked when it was received.
+   */
+  schema?: object;
+  /** The scan's id (a queued submission's: the id its 202 answer gave); default a new one. */
+  scanId?: string;
+  /** Called right before the result is applied; throws to skip it (a newer upload, a stop). */
+  beforeApply?: () => Promise<void>;
+}
+
+/** What a submission must pass before it is read: host scanning on, the resource a host if it exists. */
+export async function requireHostSubmission(ctx: StoreContext, s: HostSubmission): Promise<void> {
+  await requireScanningEnabled(ctx.db, s.accountId, 'host');
+  const existing = await resourceRow(ctx.db, s.accountId, s.resourceId);
+  if (existing && !existing.deleted_at && existing.type !== 'HOST')
+    throw new ResourceTypeMismatchError(s.resourceId, existing.type);
 }
 
 /**
@@ -26,22 +41,20 @@ export async function submitHostInventory(
   pool: WorkerPool,
   s: HostSubmission,
 ): Promise<ScanSummary> {
-  await requireScanningEnabled(ctx.db, s.accountId, 'host');
-  const existing = await resourceRow(ctx.db, s.accountId, s.resourceId);
-  if (existing && !existing.deleted_at && existing.type !== 'HOST')
-    throw new ResourceTypeMismatchError(s.resourceId, existing.type);
+  await requireHostSubmission(ctx, s);
   const now = ctx.now();
   const scanned = await pool.run({
     kind: 'scan-submission',
     body: s.body,
-    schema: s.schema,
+    ...(s.schema ? { schema: s.schema } : {}),
     accountId: s.accountId,
     resourceId: s.resourceId,
     now: now.toISOString(),
   });
+  await s.beforeApply?.();
   return applyFinishedScan(ctx.db, {
     accountId: s.accountId,
-    scan: { id: randomUUID(), kind: 'inventory' },
+    scan: { id: s.scanId ?? randomUUID(), kind: 'inventory' },
     resource: { id: s.resourceId, type: 'HOST', details: scanned.details },
     inventory: { json: scanned.inventoryJson, packages: scanned.packages, index: scanned.index },
     findings: JSON.parse(scanned.findingsJson) as Finding[],

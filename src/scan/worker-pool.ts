@@ -83,7 +83,8 @@ export class WorkerPool {
     if (!threaded || !this.pool) return outcomeValue<T>(await runTask(task, this.inlineHandles()));
     // Uploads (a submitted inventory, an agent's check-in) are bounded: past the bound the caller is
     // told to come back (503 with Retry-After), which an agent takes as a backoff with its spool kept.
-    const submission = task.kind === 'scan-submission' || task.kind === 'scan-checkin';
+    const submission =
+      task.kind === 'scan-submission' || task.kind === 'read-submission' || task.kind === 'scan-checkin';
     if (submission && this.queuedSubmissions >= this.opts.maxQueuedSubmissions)
       throw new WorkerPoolBusyError(this.queuedSubmissions);
     if (submission) this.queuedSubmissions++;

@@ -30,10 +30,18 @@ export interface InventoryScanTask {
 export interface SubmissionTask {
   kind: 'scan-submission';
   body: Uint8Array;
-  /** The route's JSON schema for the body. */
-  schema: object;
+  /** The route's JSON schema for the body; none: the body is an inventory read so before (queued). */
+  schema?: object;
   accountId: string;
   resourceId: string;
+  now: string;
+}
+
+/** A submitted body read as `scan-submission` reads it, unmatched (queue mode stores what it gives). */
+export interface ReadSubmissionTask {
+  kind: 'read-submission';
+  body: Uint8Array;
+  schema: object;
   now: string;
 }
 
@@ -57,7 +65,8 @@ export interface ReportTask {
   job: ReportHeader;
 }
 
-export type WorkerTask = InventoryScanTask | SubmissionTask | CheckinScanTask | ReportTask;
+export type WorkerTask =
+  InventoryScanTask | SubmissionTask | ReadSubmissionTask | CheckinScanTask | ReportTask;
 
 /** Findings travel as JSON text: one string copy across threads, parsed once by the applying side. */
 export interface ScannedFindings {
@@ -88,6 +97,7 @@ export interface CheckinScanResult extends ScannedFindings {
 interface Results {
   'scan-inventory': ScannedFindings;
   'scan-submission': SubmissionResult;
+  'read-submission': { inventoryJson: string };
   'scan-checkin': CheckinScanResult;
   report: ReportContent;
 }
@@ -135,7 +145,9 @@ async function perform(task: WorkerTask, h: TaskHandles): Promise<unknown> {
       return scanInventory(task.inventory, task, h);
     case 'scan-submission': {
       const now = new Date(task.now);
-      const inventory = inventoryOfBody(readSubmittedBody(task.body, task.schema), now);
+      const inventory = task.schema
+        ? inventoryOfBody(readSubmittedBody(task.body, task.schema), now)
+        : (JSON.parse(Buffer.from(task.body).toString('utf8')) as Inventory);
       const details = hostDetails(inventory, now);
       const resource: FindingResource = { id: task.resourceId, type: 'HOST', details };
       const scanned = await scanInventory(inventory, { ...task, resource }, h);
@@ -147,6 +159,10 @@ async function perform(task: WorkerTask, h: TaskHandles): Promise<unknown> {
         details,
       };
       return result;
+    }
+    case 'read-submission': {
+      const inventory = inventoryOfBody(readSubmittedBody(task.body, task.schema), new Date(task.now));
+      return { inventoryJson: JSON.stringify(inventory) };
     }
     case 'scan-checkin':
       return scanCheckin(task, h);

@@ -3,6 +3,7 @@ import type { CoverageTable, EnrollmentTokenTable, HostAgentTable, HostKeyTable 
 import type { CloudNetworkTable, HostNetworkTable, NetworkSettingsTable } from './network-schema.js';
 import type { VexDocumentTable } from './vex-schema.js';
 import type { AppliedObjectTable } from './applied-schema.js';
+import type { QueuedUploadTable } from './upload-schema.js';
 import type { AssessmentRunTable, AssessmentTargetTable, AssessmentTemplateTable } from './classic-schema.js';
 import type {
   CisScanConfigTable,
@@ -387,6 +388,7 @@ export interface ServiceDatabase {
   cis_scans: CisScanTable;
   cis_scan_targets: CisScanTargetTable;
   applied_objects: AppliedObjectTable;
+  queued_uploads: QueuedUploadTable;
   assessment_targets: AssessmentTargetTable;
   assessment_templates: AssessmentTemplateTable;
   assessment_runs: AssessmentRunTable;

@@ -72,6 +72,10 @@ it('every queue job type has a priority; a scan someone waits for goes before po
   expect(QUEUE_JOBS.every((j) => j.role === 'worker')).toBe(true);
   expect(JOB_PRIORITY['image-scan']).toBeGreaterThan(JOB_PRIORITY['registry-poll']);
   expect(JOB_PRIORITY['registry-poll']).toBeGreaterThan(JOB_PRIORITY['rematch-batch']);
+  // Uploads (a check-in's, a submission's inventory) ahead of scheduled work, after a waited-for image scan.
+  expect(JOB_PRIORITY['inventory-match']).toBeLessThan(JOB_PRIORITY['image-scan']);
+  expect(JOB_PRIORITY['inventory-match']).toBeGreaterThan(JOB_PRIORITY['webhook-deliver']);
+  expect(JOB_PRIORITY['inventory-match']).toBeGreaterThan(JOB_PRIORITY['report-export']);
 });
 
 it('a due registry is polled by a registry-poll job (key: the registry id), once', async () => {

@@ -16,11 +16,23 @@ import {
 import type { ReportRequest } from '../../src/reports/exports/report-types.js';
 import { claimFairScan, queuedScanTurns } from '../../src/scan/scan-claim.js';
 import { failScan, getScan, listScans, queueScan, requeueRunningScans } from '../../src/scan/scan-store.js';
+import {
+  claimNewestUpload,
+  deleteUpload,
+  hostsWaitingSince,
+  releaseUpload,
+  requeueStaleUploads,
+  storeUpload,
+  unfinishedUploads,
+  uploadStillNewest,
+  uploadWaits,
+  waitingUploads,
+} from '../../src/resources/queued-upload-store.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
 import { BACKENDS } from './service-db-backends.js';
 
-// The job tables' repositories (scans, reports) and CLI audit entries, on SQLite and PostgreSQL
+// The job tables' repositories (scans, reports, queued uploads) and CLI audit entries, on SQLite and PostgreSQL
 // (test/server/service-repositories.contract.test.ts lists what runs where).
 
 const T0 = Date.parse('2026-04-01T00:00:00.000Z');
@@ -222,6 +234,56 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         expect(rest.entries.map((e) => e.target)).toEqual([{ keyId: 'k1' }]);
         expect(rest.nextToken).toBeUndefined();
         expect((await listAuditLog(db.kysely, { accountIds: ['acct-a'], limit: 5 })).entries).toEqual([]);
+      });
+    });
+
+    describe('queued uploads (queue mode: an inventory waiting for its inventory-match job)', () => {
+      const host = { accountId: 'acct-a', resourceId: 'i-up' };
+      const upload = (hash: string, receivedAt: number) =>
+        storeUpload(db.kysely, {
+          ...host,
+          kind: 'checkin',
+          receivedAt: new Date(receivedAt),
+          inventoryHash: hash,
+          body: '{}',
+        });
+
+      it('claims the newest upload of a host, deleting the older ones it supersedes; a repeat claims nothing', async () => {
+        const older = await upload('h-1', T0);
+        const newer = await upload('h-2', T0);
+        expect(await unfinishedUploads(db.kysely)).toBe(2);
+        expect(await uploadWaits(db.kysely, host, 'h-1')).toBe(true);
+        expect(await uploadWaits(db.kysely, host, 'h-3')).toBe(false);
+        expect(await waitingUploads(db.kysely)).toMatchObject({ oldest: iso(0) });
+        const claimed = await claimNewestUpload(db.kysely, host, new Date(T0 + 1000));
+        expect(claimed).toMatchObject({ id: newer, state: 'RUNNING', inventory_hash: 'h-2' });
+        expect(await unfinishedUploads(db.kysely)).toBe(1);
+        expect(await uploadWaits(db.kysely, host, 'h-1')).toBe(false);
+        expect(await claimNewestUpload(db.kysely, host, new Date(T0 + 2000))).toBeUndefined();
+        if (!claimed) throw new Error('nothing claimed');
+        expect(await uploadStillNewest(db.kysely, claimed)).toBe(true);
+        // One more arrives while the claimed one is matched: the claimed one is not the newest any more.
+        const newest = await upload('h-3', T0 + 3000);
+        expect(await uploadStillNewest(db.kysely, claimed)).toBe(false);
+        await deleteUpload(db.kysely, claimed.id);
+        expect(older).not.toBe(newer);
+        expect((await claimNewestUpload(db.kysely, host, new Date(T0 + 4000)))?.id).toBe(newest);
+      });
+
+      it('a released or stale upload waits again; the feeder finds hosts waiting since before a time', async () => {
+        const [row] = await db.kysely.selectFrom('queued_uploads').selectAll().execute();
+        if (!row) throw new Error('no row');
+        expect(row.state).toBe('RUNNING');
+        await releaseUpload(db.kysely, row.id);
+        expect(await hostsWaitingSince(db.kysely, new Date(T0 + 10_000), 10)).toEqual([host]);
+        expect(await hostsWaitingSince(db.kysely, new Date(T0), 10)).toEqual([]);
+        await claimNewestUpload(db.kysely, host, new Date(T0 + 5000));
+        await requeueStaleUploads(db.kysely, new Date(T0 + 5000));
+        expect(Number((await waitingUploads(db.kysely)).n)).toBe(0);
+        await requeueStaleUploads(db.kysely, new Date(T0 + 6000));
+        expect(Number((await waitingUploads(db.kysely)).n)).toBe(1);
+        await deleteUpload(db.kysely, row.id);
+        expect(await unfinishedUploads(db.kysely)).toBe(0);
       });
     });
   },

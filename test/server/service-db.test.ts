@@ -47,6 +47,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'network_settings',
       'organizations',
       'outbox',
+      'queued_uploads',
       'registries',
       'registry_images',
       'rematch_state',

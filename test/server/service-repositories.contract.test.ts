@@ -51,6 +51,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/findings/saved-filters.ts': ['test/server/inspector2-stores.test.ts'],
   'src/findings/score-context.ts': ['test/server/network-reachability-service.test.ts'],
   'src/findings/finding-rescore.ts': ['test/server/network-reachability-service.test.ts'],
+  'src/resources/queued-upload-store.ts': ['test/server/job-stores.test.ts'],
   'src/resources/network/agentless-instance-store.ts': ['test/server/network-agentless-service.test.ts'],
   'src/resources/network/host-network-store.ts': ['test/server/network-reachability-service.test.ts'],
   'src/resources/network/network-settings-store.ts': ['test/server/network-settings-service.test.ts'],

@@ -33,6 +33,11 @@ export interface HostCheckinState {
 const KEY_PLACEHOLDER = '\u0000host-key-hash';
 
 function keyLookup(db: Db) {
+  return hostLookup(db).where('k.secret_hash', '=', KEY_PLACEHOLDER).where('k.revoked_at', 'is', null);
+}
+
+/** A host's check-in state through its key row, joined to its check-in row and coverage. */
+function hostLookup(db: Db) {
   return db
     .selectFrom('host_keys as k')
     .innerJoin('host_agents as h', (j) =>
@@ -66,9 +71,7 @@ function keyLookup(db: Db) {
           .where('t.status', '=', 'PENDING')
           .where('s.status', '=', 'IN_PROGRESS')
           .as('cis_pending_level'),
-    ])
-    .where('k.secret_hash', '=', KEY_PLACEHOLDER)
-    .where('k.revoked_at', 'is', null);
+    ]);
 }
 
 type KeyLookupRow = Awaited<ReturnType<ReturnType<typeof keyLookup>['executeTakeFirstOrThrow']>>;
@@ -95,7 +98,28 @@ export async function hostOfKey(db: Db, presented: string): Promise<HostCheckinS
   const hash = hashKey(presented);
   const parameters = compiled.parameters.map((p) => (p === KEY_PLACEHOLDER ? hash : p));
   const r = (await db.executeQuery<KeyLookupRow>({ ...compiled, parameters })).rows[0];
-  if (!r) return undefined;
+  return r ? stateOfRow(r) : undefined;
+}
+
+/**
+ * The check-in state of a host by its resource (a worker matching the host's queued inventory, which
+ * holds no key): as its key's lookup reads it, now. Undefined when no live key is left (revoked).
+ */
+export async function hostStateOf(
+  db: Db,
+  ref: { accountId: string; resourceId: string },
+): Promise<HostCheckinState | undefined> {
+  const r = await hostLookup(db)
+    .where('k.account_id', '=', ref.accountId)
+    .where('k.resource_id', '=', ref.resourceId)
+    .where('k.revoked_at', 'is', null)
+    .orderBy('k.id')
+    .limit(1)
+    .executeTakeFirst();
+  return r ? stateOfRow(r) : undefined;
+}
+
+function stateOfRow(r: KeyLookupRow): HostCheckinState {
   return {
     keyId: r.id,
     accountId: r.account_id,

@@ -6,6 +6,8 @@ import type { Inventory } from '../../core/inventory.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { enrollHost } from '../../resources/hosts/host-enrollment.js';
 import { checkIn, type CheckinBody as CheckinInput } from '../../scan/host-checkin.js';
+import { parkCheckin } from '../../scan/queued-uploads.js';
+import { uploadQueueOf } from '../../jobs/inventory-match-job.js';
 import { checkInNetwork, readCheckinFacts } from '../../scan/network-checkin.js';
 import {
   assessmentRequestFor,
@@ -62,6 +64,9 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
     decompressedBytes: ctx.config.agentMaxBodyBytes,
   };
   const intervalSeconds = ctx.config.agentCheckinIntervalSeconds;
+  // Queue mode: a full inventory is stored and matched by a worker; the check-in is answered at once.
+  const uploads = uploadQueueOf(ctx);
+  const checkinCtx = { ...ctx, intervalSeconds, ...(uploads ? { park: parkCheckin(ctx, uploads) } : {}) };
   void app.register((scope, _opts, done) => {
     acceptGzipBodies(scope, caps);
     scope.post(
@@ -126,7 +131,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
         };
         const assessment =
           body.assessmentFacts === undefined ? undefined : readCheckinAssessmentFacts(body.assessmentFacts);
-        const answer = await checkIn({ ...ctx, intervalSeconds }, host, input);
+        const answer = await checkIn(checkinCtx, host, input);
         // CIS scans: facts the agent was asked for are assessed; a host a scan waits on is asked for them.
         if (assessment) await receiveAssessmentFacts(ctx.db, host, assessment, ctx.now());
         // The key lookup read what scans wait for; only facts just taken can have changed it.

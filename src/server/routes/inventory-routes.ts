@@ -5,6 +5,8 @@ import { requireAccount } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
 import { submitHostInventory } from '../../scan/inventory-submission.js';
 import { readSubmittedBody } from '../../scan/submission-body.js';
+import { queueSubmission } from '../../scan/queued-uploads.js';
+import { uploadQueueOf } from '../../jobs/inventory-match-job.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
 import { AccountIdString, ErrorSchema, errorResponses, ResourceIdString } from './route-schemas.js';
 
@@ -52,6 +54,13 @@ const Summary = Type.Object({
   closed: Type.Integer(),
 });
 
+/** Queue mode: the inventory is stored and a worker matches it; its findings appear once it has. */
+const Queued = Type.Object({
+  resourceId: Type.String(),
+  scanId: Type.String(),
+  status: Type.Literal('QUEUED'),
+});
+
 // CycloneDX first: a vigil inventory never carries bomFormat, so it falls through untouched.
 const Body = Type.Union([CycloneDxBody, InventoryBody]);
 
@@ -71,8 +80,11 @@ const bodyOnWorker: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) =>
  * id names the findings' resource whatever the inventory calls its target. The body (up to the body
  * limit, 100,000 packages) arrives as bytes: it is parsed, checked against `Body` and matched on a
  * worker thread, so a big one never holds the event loop; only the result is applied here.
+ * Queue mode: once read and checked, the inventory is stored for a worker's `inventory-match` job and
+ * the answer is 202 `{resourceId, scanId, status: 'QUEUED'}` (the findings appear when it is matched).
  */
 export function registerInventoryRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const uploads = uploadQueueOf(ctx);
   void app.register((scope, _opts, done) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, parsed) =>
@@ -85,10 +97,12 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: ServiceContex
         schema: {
           params: Params,
           body: Body,
-          response: { 200: Summary, ...errorResponses, 409: ErrorSchema, 503: ErrorSchema },
+          description:
+            'Matches the inventory and answers 200 with the summary; with a job queue (`--job-queue`), stores it for a worker and answers 202 QUEUED.',
+          response: { 200: Summary, 202: Queued, ...errorResponses, 409: ErrorSchema, 503: ErrorSchema },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const { accountId, resourceId } = req.params as { accountId: string; resourceId: string };
         requireAccount(req, accountId);
         const body = req.body as Buffer;
@@ -97,7 +111,9 @@ export function registerInventoryRoutes(app: FastifyInstance, ctx: ServiceContex
           readSubmittedBody(body, Body);
           throw new HttpError(503, 'SCANNING_UNAVAILABLE', 'this server has no vulnerability DB');
         }
-        return submitHostInventory(ctx, ctx.pool, { accountId, resourceId, body, schema: Body });
+        const s = { accountId, resourceId, body, schema: Body };
+        if (uploads) return reply.status(202).send(await queueSubmission(ctx, ctx.pool, uploads, s));
+        return submitHostInventory(ctx, ctx.pool, s);
       },
     );
     done();

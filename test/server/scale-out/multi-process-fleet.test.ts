@@ -188,13 +188,28 @@ async function expectImageFindings(repo: string, digest: string): Promise<number
   return listed.length;
 }
 
-it('agents enroll through the api and report; their findings equal `vigil scan fs` on the same roots', async () => {
+it('agents enroll through the api and report; workers match them; their findings equal `vigil scan fs` on the same roots', async () => {
   const resources = await enrolledAndReported(hosts.map((h) => h.agent));
   for (const [i, h] of hosts.entries()) {
     const expected = await cliKeys(['scan', 'fs', h.root.dir], vulnDb);
     expect(expected.length, h.name).toBeGreaterThan(0);
-    expect(await activeKeys(resources[i] ?? ''), h.name).toEqual(expected);
+    // The api stored the inventory and answered; a worker's inventory-match job applies it.
+    const resourceId = resources[i] ?? '';
+    const matched = await pollUntil(
+      `findings of ${h.name}`,
+      () => activeKeys(resourceId),
+      (k) => k.length > 0,
+    );
+    expect(matched, h.name).toEqual(expected);
+    const jobs = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pgboss.job WHERE data->>'type' = 'inventory-match'
+         AND data->'payload'->>'resourceId' = $1 AND state = 'completed'`,
+      [resourceId],
+    );
+    expect(Number(jobs.rows[0]?.n), h.name).toBeGreaterThan(0);
   }
+  const left = await client.query<{ n: string }>('SELECT count(*) AS n FROM queued_uploads');
+  expect(Number(left.rows[0]?.n)).toBe(0);
 }, 300_000);
 
 it('a skopeo push makes findings with no API call, equal to `vigil scan image` of the same image', async () => {
