@@ -33,8 +33,7 @@ export const CIS_EVALUATE_EXPIRE_SECONDS = 120;
  * A Classic run's evaluation reads its hosts' stored CIS results and writes its CONFIGURATION findings
  * in one transaction: no I/O beyond the service DB and no budget of its own (the one-host Classic case
  * of test/cis/cis-queue.test.ts runs in about a second, evaluation included). Five minutes leaves room
- * for a large fleet on a busy database,
- * a third of the 15 minutes a dead worker's run used to wait.
+ * for a large fleet on a busy database, a third of the 15 minutes a dead worker's run used to wait.
  */
 export const CLASSIC_EVALUATE_EXPIRE_SECONDS = 5 * 60;
 

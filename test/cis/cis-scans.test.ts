@@ -104,6 +104,22 @@ for (const make of BACKENDS) {
           .sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1))
           .map((c) => [c.resourceId, c.scanStatus.reason]),
       );
+      // ListCoverageStatistics with the same filter counts the rows the pages gave, in all and by reason.
+      const stats = async (groupBy = '') => {
+        const r = await api(
+          'GET',
+          `/v1/coverage/statistics?filter=${filter}${groupBy && `&groupBy=${groupBy}`}`,
+        );
+        expect(r.status).toBe(200);
+        return r.json as { totalCounts: number; countsByGroup: { groupKey: string; count: number }[] };
+      };
+      expect(listed.length).toBeGreaterThan(0);
+      expect(await stats()).toEqual({ countsByGroup: [], totalCounts: listed.length });
+      const byReason: Record<string, number> = {};
+      for (const c of listed) byReason[c.scanStatus.reason] = (byReason[c.scanStatus.reason] ?? 0) + 1;
+      const grouped = await stats('SCAN_STATUS_REASON');
+      expect(Object.fromEntries(grouped.countsByGroup.map((g) => [g.groupKey, g.count]))).toEqual(byReason);
+      expect(grouped.totalCounts).toBe(listed.length);
       return Object.fromEntries(list.map((c) => [c.resourceId, c.scanStatus.reason]));
     };
 
