@@ -133,7 +133,8 @@ export function sendCisEvaluation(queue: JobQueue, t: CisTargetRef): Promise<str
       singletonKey: `${t.scanId}/${t.resourceAccountId}/${t.resourceId}`,
       accountId: t.accountId,
       retryLimit: CIS_EVALUATE_RETRY_LIMIT,
-      retryDelaySeconds: 2,
+      // A retry helps only against a passing database error: soon, not after the default 5 s.
+      retryDelaySeconds: 1,
       expireInSeconds: CIS_EVALUATE_EXPIRE_SECONDS,
     },
   );
@@ -155,8 +156,16 @@ function cisEvaluateHandler({ ctx, stop }: QueueJobEnv): JobHandler {
     try {
       outcome = await evaluateCisTarget(ctx.db, target, ctx.now(), stop);
     } catch (err) {
+      // The last attempt: the target fails with the reason. Should that write fail too (the database
+      // down), the target still waits with its facts and the feeder sends it again; the dead letter
+      // keeps the evaluation's own error either way.
       if (job.retryCount >= job.retryLimit)
-        await failCisTargetEvaluation(ctx.db, target, `EVALUATION_FAILED: ${errorText(err)}`, ctx.now());
+        await failCisTargetEvaluation(
+          ctx.db,
+          target,
+          `EVALUATION_FAILED: ${errorText(err)}`,
+          ctx.now(),
+        ).catch(() => undefined);
       throw err;
     }
     if (outcome === 'released') throw new JobReleasedError(job.type, job.id);
