@@ -7,6 +7,7 @@ import type { CheckResult } from '../../src/checks/model/check-result.js';
 import {
   CIS_EVALUATE_EXPIRE_SECONDS,
   CLASSIC_EVALUATE_EXPIRE_SECONDS,
+  REGISTRY_POLL_EXPIRE_SECONDS,
 } from '../../src/jobs/queue-job-expiry.js';
 import { QUEUE_JOBS, sendCisEvaluation } from '../../src/jobs/queue-jobs.js';
 import type { Job, JobQueue } from '../../src/jobs/queue/job-queue.js';
@@ -249,7 +250,7 @@ describe('CIS evaluation on the job queue (PostgreSQL, pg-boss)', () => {
     expect(evaluated.length).toBe(sent);
   }, 60_000);
 
-  it('a Classic run waits for its CIS evaluation on a worker, then is evaluated into findings', async () => {
+  it('a Classic run waits for its CIS evaluation on a worker, then is evaluated into findings; each job type carries its own hold', async () => {
     const token = await f.createToken({ tags: { tier: 'classic' } });
     const host = await f.enroll(token, 'c'.repeat(32));
     const t = await api('POST', `${A}/assessment-targets`, {
@@ -294,6 +295,30 @@ describe('CIS evaluation on the job queue (PostgreSQL, pg-boss)', () => {
     const cis = await jobsOf('cis-evaluate', ['completed', 'failed']);
     expect(cis.length).toBeGreaterThan(0);
     expect(new Set(cis)).toEqual(new Set([CIS_EVALUATE_EXPIRE_SECONDS]));
+    // A registry due for its poll: the scheduler's task sends its job with the poll's own hold.
+    const at = f.clock.now.toISOString();
+    await db.kysely
+      .insertInto('registries')
+      .values({
+        id: 'reg-poll',
+        account_id: 'acct-f',
+        name: 'polled',
+        host: '127.0.0.1:1',
+        insecure: 1,
+        discovery: 'POLLING',
+        poll_interval_seconds: null,
+        credentials_sealed: null,
+        notification_secret_hash: 'x',
+        created_at: at,
+        updated_at: at,
+        last_polled_at: null,
+        poll_error_json: null,
+      })
+      .execute();
+    await f.runJob('registry-poll');
+    expect(await jobsOf('registry-poll', ['created', 'retry', 'active', 'completed'])).toEqual([
+      REGISTRY_POLL_EXPIRE_SECONDS,
+    ]);
   }, 60_000);
 
   /** The expire_in (seconds) of the service's jobs of a type in these pg-boss states. */
