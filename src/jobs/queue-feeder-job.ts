@@ -1,5 +1,6 @@
 import { queuedReports, requeueRunningReports } from '../reports/exports/report-store.js';
 import { dueSubscriptions } from '../events/webhooks/webhook-dispatch.js';
+import { cisTargetsAwaitingEvaluation } from '../scan/cis/cis-target-evaluate.js';
 import { readyClassicRuns } from '../scan/classic/classic-run-evaluate.js';
 import { planRematchBatches } from '../scan/rematch-batches.js';
 import { emptyRematchSummary } from '../scan/rematch-run.js';
@@ -8,7 +9,8 @@ import { queuedScanTurns, requeueStaleScans } from '../scan/scan-claim.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { pollingTask } from './polling-task.js';
 import { feedUploads } from './inventory-match-job.js';
-import { JOB_PRIORITY, QUEUE_JOB, webhookDeliverExpirySeconds } from './queue-jobs.js';
+import { CLASSIC_EVALUATE_EXPIRE_SECONDS, rematchBatchExpirySeconds } from './queue-job-expiry.js';
+import { JOB_PRIORITY, QUEUE_JOB, sendCisEvaluation, webhookDeliverExpirySeconds } from './queue-jobs.js';
 import { scanShareOf, type BackgroundTask, type JobLogger, type ServiceContext } from './service-context.js';
 
 /** Rows looked at per poll; a longer backlog is sent by the next polls. */
@@ -40,6 +42,7 @@ export function createQueueFeeder(ctx: ServiceContext, log: JobLogger): Backgrou
     await feedScans(ctx, queue, sent, now);
     await feedUploads(ctx, queue, sent, now, ROWS_PER_POLL);
     await feedReports(ctx, queue, sent, now);
+    await feedCisEvaluations(ctx, queue, sent, now);
     await feedClassicRuns(ctx, queue, sent, now);
     await feedWebhooks(ctx, queue);
     await feedRematch(ctx, queue);
@@ -107,6 +110,25 @@ async function feedReports(
   }
 }
 
+/**
+ * CIS targets whose facts are in (queue mode): the check-in sent their jobs already; this sends the one
+ * an api lost between storing the facts and sending (a crash, the queue down). The target's state is
+ * its claim, so a job sent twice evaluates once.
+ */
+async function feedCisEvaluations(
+  ctx: ServiceContext,
+  queue: JobQueue,
+  sent: Map<string, number>,
+  now: number,
+): Promise<void> {
+  for (const t of await cisTargetsAwaitingEvaluation(ctx.db, ROWS_PER_POLL)) {
+    const key = `cis:${t.scanId}/${t.resourceAccountId}/${t.resourceId}`;
+    if (sent.has(key)) continue;
+    await sendCisEvaluation(queue, t);
+    sent.set(key, now);
+  }
+}
+
 /** Classic runs whose facts are in: one evaluation job each (the run's state is its claim). */
 async function feedClassicRuns(
   ctx: ServiceContext,
@@ -119,7 +141,12 @@ async function feedClassicRuns(
     await queue.send(
       QUEUE_JOB.classicEvaluate,
       { runId: run.id },
-      { priority: JOB_PRIORITY['classic-evaluate'], singletonKey: run.id, accountId: run.account_id },
+      {
+        priority: JOB_PRIORITY['classic-evaluate'],
+        singletonKey: run.id,
+        accountId: run.account_id,
+        expireInSeconds: CLASSIC_EVALUATE_EXPIRE_SECONDS,
+      },
     );
     sent.set(`classic:${run.id}`, now);
   }
@@ -153,7 +180,10 @@ async function feedRematch(ctx: ServiceContext, queue: JobQueue): Promise<void> 
         QUEUE_JOB.rematchBatch,
         // run + batch: the handler records its figures on the run (the imports API's status).
         { keys: keys ? keys.map((k) => [k[0], k[1]]) : null, resources, run: span.toSeq, batch },
-        { priority: JOB_PRIORITY['rematch-batch'] },
+        {
+          priority: JOB_PRIORITY['rematch-batch'],
+          expireInSeconds: rematchBatchExpirySeconds(resources.length),
+        },
       );
     const selected = batches.reduce((n, b) => n + b.length, 0);
     // Its counts are the batches' to report (rematch-batch-progress.ts), not the planner's.

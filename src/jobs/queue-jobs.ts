@@ -4,6 +4,12 @@ import { getSubscription } from '../events/webhooks/webhook-store.js';
 import { runReportById } from '../reports/exports/report-runner.js';
 import type { ResourceRef } from '../resources/inventory-index.js';
 import { registriesDueForPoll } from '../resources/registries/registry-store.js';
+import type { CisTargetRef } from '../scan/cis/cis-facts-intake.js';
+import {
+  evaluateCisTarget,
+  failCisTargetEvaluation,
+  type CisTargetKey,
+} from '../scan/cis/cis-target-evaluate.js';
 import { evaluateClassicRun } from '../scan/classic/classic-run-evaluate.js';
 import { pollRegistry } from '../scan/registry-poll.js';
 import { rematchBatch } from '../scan/rematch-batches.js';
@@ -13,9 +19,10 @@ import { claimScanById } from '../scan/scan-claim.js';
 import { matchHostUploads } from '../scan/queued-uploads.js';
 import { getScan } from '../scan/scan-store.js';
 import type { PackageKey } from '../vulndb/import-types.js';
-import type { JobHandler, JobPayload } from './queue/job-queue.js';
+import { errorText, type JobHandler, type JobPayload, type JobQueue } from './queue/job-queue.js';
 import { JobPayloadError } from './queue/job-payload-error.js';
 import { JobReleasedError } from './queue/job-released-error.js';
+import { CIS_EVALUATE_EXPIRE_SECONDS } from './queue-job-expiry.js';
 import { runClaimedScan } from './scan-worker.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -26,6 +33,7 @@ export const QUEUE_JOB = {
   webhookDeliver: 'webhook-deliver',
   reportExport: 'report-export',
   classicEvaluate: 'classic-evaluate',
+  cisEvaluate: 'cis-evaluate',
   registryPoll: 'registry-poll',
   rematchBatch: 'rematch-batch',
 } as const;
@@ -43,6 +51,7 @@ export const JOB_PRIORITY: Readonly<Record<QueueJobType, number>> = {
   'webhook-deliver': 15,
   'report-export': 10,
   'classic-evaluate': 10,
+  'cis-evaluate': 10,
   'registry-poll': 5,
   'rematch-batch': 0,
 };
@@ -83,6 +92,7 @@ export const QUEUE_JOBS: ReadonlyArray<{
   { type: QUEUE_JOB.webhookDeliver, role: 'worker', handler: webhookDeliverHandler },
   { type: QUEUE_JOB.reportExport, role: 'worker', handler: reportExportHandler },
   { type: QUEUE_JOB.classicEvaluate, role: 'worker', handler: classicEvaluateHandler },
+  { type: QUEUE_JOB.cisEvaluate, role: 'worker', handler: cisEvaluateHandler },
   { type: QUEUE_JOB.registryPoll, role: 'worker', handler: registryPollHandler },
   { type: QUEUE_JOB.rematchBatch, role: 'worker', handler: rematchBatchHandler },
 ];
@@ -130,6 +140,61 @@ function reportExportHandler({ ctx }: QueueJobEnv): JobHandler {
 function classicEvaluateHandler({ ctx }: QueueJobEnv): JobHandler {
   return async (job) => {
     await evaluateClassicRun(ctx.db, stringField(job.type, job.payload, 'runId'), ctx.now());
+  };
+}
+
+/** Attempts after the first of a CIS evaluation: facts that fail twice fail every time. */
+const CIS_EVALUATE_RETRY_LIMIT = 2;
+
+/**
+ * Queues the evaluation of a target whose facts are in (the check-in route at once, the feeder for
+ * one whose send was lost); one job per target at a time (singleton key).
+ */
+export function sendCisEvaluation(queue: JobQueue, t: CisTargetRef): Promise<string | undefined> {
+  return queue.send(
+    QUEUE_JOB.cisEvaluate,
+    { scanId: t.scanId, resourceAccountId: t.resourceAccountId, resourceId: t.resourceId },
+    {
+      priority: JOB_PRIORITY['cis-evaluate'],
+      singletonKey: `${t.scanId}/${t.resourceAccountId}/${t.resourceId}`,
+      accountId: t.accountId,
+      retryLimit: CIS_EVALUATE_RETRY_LIMIT,
+      // A retry helps only against a passing database error: soon, not after the default 5 s.
+      retryDelaySeconds: 1,
+      expireInSeconds: CIS_EVALUATE_EXPIRE_SECONDS,
+    },
+  );
+}
+
+/**
+ * A CIS target's facts assessed on a worker (queue mode). A repeat finds the target assessed and does
+ * nothing; a shutdown before the write hands the job on; facts that fail their last attempt fail the
+ * target with the reason (its scan finishes) and the job goes to the dead letters.
+ */
+function cisEvaluateHandler({ ctx, stop }: QueueJobEnv): JobHandler {
+  return async (job) => {
+    const target: CisTargetKey = {
+      scanId: stringField(job.type, job.payload, 'scanId'),
+      resourceAccountId: stringField(job.type, job.payload, 'resourceAccountId'),
+      resourceId: stringField(job.type, job.payload, 'resourceId'),
+    };
+    let outcome;
+    try {
+      outcome = await evaluateCisTarget(ctx.db, target, ctx.now(), stop);
+    } catch (err) {
+      // The last attempt: the target fails with the reason. Should that write fail too (the database
+      // down), the target still waits with its facts and the feeder sends it again; the dead letter
+      // keeps the evaluation's own error either way.
+      if (job.retryCount >= job.retryLimit)
+        await failCisTargetEvaluation(
+          ctx.db,
+          target,
+          `EVALUATION_FAILED: ${errorText(err)}`,
+          ctx.now(),
+        ).catch(() => undefined);
+      throw err;
+    }
+    if (outcome === 'released') throw new JobReleasedError(job.type, job.id);
   };
 }
 

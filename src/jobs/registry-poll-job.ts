@@ -1,6 +1,7 @@
 import { registriesDueForPoll } from '../resources/registries/registry-store.js';
 import { pollRegistry } from '../scan/registry-poll.js';
 import { pollingTask } from './polling-task.js';
+import { REGISTRY_POLL_EXPIRE_SECONDS } from './queue-job-expiry.js';
 import { JOB_PRIORITY, QUEUE_JOB } from './queue-jobs.js';
 import type { BackgroundTask, JobLogger, ServiceContext } from './service-context.js';
 
@@ -26,6 +27,7 @@ export function createRegistryPollTask(ctx: ServiceContext, log: JobLogger): Bac
               priority: JOB_PRIORITY['registry-poll'],
               singletonKey: registry.id,
               accountId: registry.account_id,
+              expireInSeconds: REGISTRY_POLL_EXPIRE_SECONDS,
             },
           );
           continue;

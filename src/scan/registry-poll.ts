@@ -17,6 +17,9 @@ export interface PollOutcome extends EventOutcome {
 
 type PollContext = StoreContext & { egress: Egress; secrets: SecretBox };
 
+/** A poll's listing is cut here (a registry of thousands of tags lists in well under it). */
+export const REGISTRY_POLL_BUDGET_MS = 10 * 60_000;
+
 /**
  * Discovers a registry's images without notifications: `_catalog`, then `tags/list` of each repository
  * an inclusion rule matches (others are never listed), each tag's manifest digest; a tag vigil has not
@@ -48,7 +51,7 @@ export async function pollRegistry(
     ...(creds ? { credentials: creds } : {}),
     ...(registry.insecure === 1 ? { insecure: true } : {}),
     ...(pageSize ? { pageSize } : {}),
-    signal: AbortSignal.timeout(10 * 60_000),
+    signal: AbortSignal.timeout(REGISTRY_POLL_BUDGET_MS),
   });
   const at = ctx.now().toISOString();
   const seen = new Map<string, Set<string>>();

@@ -67,5 +67,10 @@ export interface CisScanTargetTable {
   results_json: string | null;
   /** `rootfs` or `host`: what the assessed facts were read from (COMPLETED only). */
   facts_mode: string | null;
+  /**
+   * Queue mode: when the agent's facts for this PENDING target were stored; a worker's `cis-evaluate`
+   * job assesses them. Null: no facts yet (or embedded mode, which assesses at once).
+   */
+  facts_received_at: string | null;
   updated_at: string;
 }

@@ -7,6 +7,12 @@ import { createApiKey } from '../../src/accounts/api-keys.js';
 import { assessFacts, assessRoot } from '../../src/checks/assess-root.js';
 import type { AssessmentFacts } from '../../src/checks/facts/fact-model.js';
 import type { CheckResult } from '../../src/checks/model/check-result.js';
+import { readCheckinAssessmentFacts, receiveAssessmentFacts } from '../../src/scan/cis/cis-facts-intake.js';
+import {
+  cisTargetsAwaitingEvaluation,
+  evaluateCisTarget,
+  failCisTargetEvaluation,
+} from '../../src/scan/cis/cis-target-evaluate.js';
 import { DirectoryResolver } from '../../src/source/directory/directory-resolver.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { debianRootfs } from '../fixtures/debian-rootfs.js';
@@ -98,6 +104,22 @@ for (const make of BACKENDS) {
           .sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1))
           .map((c) => [c.resourceId, c.scanStatus.reason]),
       );
+      // ListCoverageStatistics with the same filter counts the rows the pages gave, in all and by reason.
+      const stats = async (groupBy = '') => {
+        const r = await api(
+          'GET',
+          `/v1/coverage/statistics?filter=${filter}${groupBy && `&groupBy=${groupBy}`}`,
+        );
+        expect(r.status).toBe(200);
+        return r.json as { totalCounts: number; countsByGroup: { groupKey: string; count: number }[] };
+      };
+      expect(listed.length).toBeGreaterThan(0);
+      expect(await stats()).toEqual({ countsByGroup: [], totalCounts: listed.length });
+      const byReason: Record<string, number> = {};
+      for (const c of listed) byReason[c.scanStatus.reason] = (byReason[c.scanStatus.reason] ?? 0) + 1;
+      const grouped = await stats('SCAN_STATUS_REASON');
+      expect(Object.fromEntries(grouped.countsByGroup.map((g) => [g.groupKey, g.count]))).toEqual(byReason);
+      expect(grouped.totalCounts).toBe(listed.length);
       return Object.fromEntries(list.map((c) => [c.resourceId, c.scanStatus.reason]));
     };
 
@@ -421,6 +443,49 @@ for (const make of BACKENDS) {
       expect((await api('GET', '/v1/accounts/acct-g/cis-scans', undefined, otherAdmin)).json).toEqual({
         scans: [],
       });
+    });
+
+    it("queue mode's halves on this backend: deferred facts wait for a worker, which writes what the check-in wrote; a repeat writes nothing", async () => {
+      await api('POST', CONFIGS, {
+        scanName: 'queued',
+        securityLevel: 'LEVEL_1',
+        schedule: { oneTime: {} },
+        targets: { targetResourceTags: { tier: ['web'] } },
+      });
+      await f.runJob('cis-scans');
+      const queued = (await scans()).find((s) => s.status === 'IN_PROGRESS')?.scanId ?? '';
+      const now = f.clock.now;
+      const host = { accountId: 'acct-f', resourceId: web.resourceId };
+      const refs = await receiveAssessmentFacts(db.kysely, host, readCheckinAssessmentFacts(facts), now, {
+        defer: true,
+      });
+      const ref = {
+        scanId: queued,
+        accountId: 'acct-f',
+        resourceAccountId: 'acct-f',
+        resourceId: web.resourceId,
+      };
+      expect(refs).toEqual([ref]);
+      // What the feeder sends; the agent is not asked again; the scan waits for the worker.
+      expect(await cisTargetsAwaitingEvaluation(db.kysely, 10)).toEqual([ref]);
+      expect((await heartbeat(web)).json['assessmentRequest']).toBeUndefined();
+      expect((await scanOf(queued)).status).toBe('IN_PROGRESS');
+      expect(await evaluateCisTarget(db.kysely, ref, now)).toBe('evaluated');
+      const row = async (id: string) =>
+        db.kysely
+          .selectFrom('cis_scan_targets')
+          .select(['status', 'status_reason', 'results_json', 'facts_mode'])
+          .where('scan_id', '=', id)
+          .where('resource_id', '=', web.resourceId)
+          .executeTakeFirstOrThrow();
+      // The same facts at the same level: the row the check-in wrote in the one-time scan above.
+      const assessed = await row(queued);
+      expect(assessed).toEqual(await row(scanId));
+      expect(await evaluateCisTarget(db.kysely, ref, now)).toBe('repeat');
+      await failCisTargetEvaluation(db.kysely, ref, 'EVALUATION_FAILED: late', now);
+      expect(await row(queued)).toEqual(assessed);
+      expect(await cisTargetsAwaitingEvaluation(db.kysely, 10)).toEqual([]);
+      expect((await scanOf(queued)).status).toBe('COMPLETED');
     });
   });
 }

@@ -61,6 +61,7 @@ const handle = async (type: QueueJobType, payload: Record<string, unknown>): Pro
     type,
     payload,
     retryCount: 0,
+    retryLimit: 3,
   });
 };
 /** Whether a job of `type` with this key waits in the queue: a second send of the key is dropped. */

@@ -71,6 +71,7 @@ describe('queue mode with the in-process queue (sqlite)', () => {
         type: 'report-export',
         payload: { reportId },
         retryCount: 0,
+        retryLimit: 3,
       });
       expect(
         await db.kysely

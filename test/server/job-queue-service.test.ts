@@ -8,6 +8,7 @@ import { importView } from '../../src/scan/vulndb-import-view.js';
 import { createApiKey } from '../../src/accounts/api-keys.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { createQueueFeeder } from '../../src/jobs/queue-feeder-job.js';
+import { rematchBatchExpirySeconds } from '../../src/jobs/queue-job-expiry.js';
 import { QUEUE_JOBS } from '../../src/jobs/queue-jobs.js';
 import type { Job, JobPayload } from '../../src/jobs/queue/job-queue.js';
 import { until } from '../../src/jobs/queue/job-queue.contract.js';
@@ -157,9 +158,13 @@ describe('job queue in the service (pg-boss)', () => {
     writeFileSync(osv, JSON.stringify(record) + '\n');
     await vulndb.import([await osvFeed(osv, 'osv-test')]);
 
-    await startConsumers(2);
     await feeder().runOnce();
     expect(feederErrors).toEqual([]);
+    // Each batch's hold reached pg-boss (pgboss.job.expire_in), from its size, not the 15-minute default.
+    expect(await expiryOfWaiting('rematch-batch')).toEqual([120, 120, 120]);
+    expect(rematchBatchExpirySeconds(2)).toBe(120);
+    expect(rematchBatchExpirySeconds(200)).toBe(600);
+    await startConsumers(2);
     const state = await db.kysely
       .selectFrom('rematch_state')
       .select('last_run_json')
@@ -278,6 +283,21 @@ describe('job queue in the service (pg-boss)', () => {
     expect((await row()).started_at).toBe(NOW.toISOString());
     expect(feederErrors).toEqual([]);
   }, 120_000);
+
+  /** The expire_in (seconds) of the waiting jobs of a type (pg-boss's own table). */
+  async function expiryOfWaiting(type: string): Promise<number[]> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ s: number }>(
+        "SELECT extract(epoch FROM expire_in)::int AS s FROM pgboss.job WHERE name = 'vigil-jobs' AND data->>'type' = $1 AND state = 'created'",
+        [type],
+      );
+      return rows.map((r) => r.s);
+    } finally {
+      await client.end();
+    }
+  }
 
   /** No image-scan job of the service's queue waits or runs (pg-boss's own table). */
   async function queueIdle(): Promise<boolean> {

@@ -140,6 +140,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   'src/scan/cis/cis-scan-results.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-scan-settle.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/cis/cis-scan-start.ts': ['test/cis/cis-scans.test.ts'],
+  'src/scan/cis/cis-target-evaluate.ts': ['test/cis/cis-scans.test.ts'],
   'src/scan/classic/classic-hosts.ts': ['test/classic/classic-assessments.test.ts'],
   'src/scan/classic/classic-run-evaluate.ts': ['test/classic/classic-assessments.test.ts'],
   'src/scan/classic/classic-run-start.ts': ['test/classic/classic-assessments.test.ts'],

@@ -176,7 +176,13 @@ export class InProcessJobQueue implements JobQueue {
 
   private run(e: Entry, handler: JobHandler): void {
     this.active.set(e.id, e);
-    const job = { id: e.id, type: e.type, payload: structuredClone(e.payload), retryCount: e.retryCount };
+    const job = {
+      id: e.id,
+      type: e.type,
+      payload: structuredClone(e.payload),
+      retryCount: e.retryCount,
+      retryLimit: e.retryLimit,
+    };
     const p = Promise.resolve()
       .then(() => handler(job))
       .then(

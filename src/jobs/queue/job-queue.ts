@@ -64,6 +64,8 @@ export interface Job {
   payload: JobPayload;
   /** 0 on the first run, 1 on the first retry … */
   retryCount: number;
+  /** Its attempts after the first: `retryCount === retryLimit` is the last (a handler may record why). */
+  retryLimit: number;
 }
 
 export type JobHandler = (job: Job) => Promise<void>;

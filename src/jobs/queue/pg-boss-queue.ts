@@ -198,7 +198,7 @@ export class PgBossJobQueue implements JobQueue {
   private async runHandler(handler: JobHandler, job: PgBoss.JobWithMetadata<JobEnvelope>): Promise<void> {
     const { type, payload } = job.data;
     try {
-      await handler({ id: job.id, type, payload, retryCount: job.retryCount });
+      await handler({ id: job.id, type, payload, retryCount: job.retryCount, retryLimit: job.retryLimit });
     } catch (err) {
       if (!(err instanceof JobReleasedError)) throw err;
       await this.release(job.id);

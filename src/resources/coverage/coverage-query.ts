@@ -173,7 +173,8 @@ export async function coverageStatistics(
   return grouped(rows);
 }
 
-function grouped(rows: ReadonlyArray<{ n: string | number; group_key: unknown }>): CoverageStatistics {
+/** Counts by group as ListCoverageStatistics answers them: largest first, then by key; their sum. */
+export function grouped(rows: ReadonlyArray<{ n: string | number; group_key: unknown }>): CoverageStatistics {
   const countsByGroup = rows
     .map((r) => ({ count: Number(r.n), groupKey: String(r.group_key) }))
     .sort((a, b) => b.count - a.count || (a.groupKey < b.groupKey ? -1 : a.groupKey > b.groupKey ? 1 : 0));

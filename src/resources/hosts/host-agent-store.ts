@@ -69,6 +69,7 @@ function hostLookup(db: Db) {
           .whereRef('t.resource_account_id', '=', 'k.account_id')
           .whereRef('t.resource_id', '=', 'k.resource_id')
           .where('t.status', '=', 'PENDING')
+          .where('t.facts_received_at', 'is', null)
           .where('s.status', '=', 'IN_PROGRESS')
           .as('cis_pending_level'),
     ]);

@@ -2,6 +2,11 @@ import type { Kysely } from 'kysely';
 import { ValidationError } from '../../core/errors/validation-error.js';
 import { normalizeOptionalDate, stringMatches } from '../../findings/filter-criteria.js';
 import type { CoverageCriteria } from '../../resources/coverage/coverage-criteria.js';
+import {
+  grouped,
+  type CoverageGroupBy,
+  type CoverageStatistics,
+} from '../../resources/coverage/coverage-query.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
 import { listCisCoverage, type CisCoveredResource } from './cis-coverage.js';
 
@@ -87,4 +92,34 @@ export async function listCisCoveragePage(
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return { coveredResources: page, ...(rows.length > q.limit && last ? { nextToken: tokenOf(last) } : {}) };
+}
+
+/** The value of a CIS row that ListCoverageStatistics groups by (hosts are in no repository). */
+const GROUP_KEY: Record<CoverageGroupBy, (r: CisCoveredResource) => string | undefined> = {
+  SCAN_STATUS_CODE: (r) => r.scanStatus.statusCode,
+  SCAN_STATUS_REASON: (r) => r.scanStatus.reason,
+  ACCOUNT_ID: (r) => r.accountId,
+  RESOURCE_TYPE: (r) => r.resourceType,
+  REPOSITORY_NAME: () => undefined,
+};
+
+/**
+ * ListCoverageStatistics for scan type CIS: the rows listCisCoveragePage serves (same decision, same
+ * filter), counted. Decided at read as the list is, so both always agree.
+ */
+export async function cisCoverageStatistics(
+  db: Kysely<ServiceDatabase>,
+  q: { accountIds: readonly string[]; criteria: CoverageCriteria; groupBy?: CoverageGroupBy; now: Date },
+): Promise<CoverageStatistics> {
+  const rows: CisCoveredResource[] = [];
+  for (const accountId of q.accountIds)
+    for (const r of await listCisCoverage(db, accountId, q.now)) if (matches(r, q.criteria)) rows.push(r);
+  if (!q.groupBy) return { countsByGroup: [], totalCounts: rows.length };
+  const keyOf = GROUP_KEY[q.groupBy];
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const key = keyOf(r);
+    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return grouped([...counts].map(([group_key, n]) => ({ group_key, n })));
 }

@@ -50,6 +50,8 @@ export async function pendingAssessment(
     .where('t.resource_account_id', '=', host.accountId)
     .where('t.resource_id', '=', host.resourceId)
     .where('t.status', '=', 'PENDING')
+    // Facts in, waiting for a worker (queue mode): the agent need not send them again.
+    .where('t.facts_received_at', 'is', null)
     .where('s.status', '=', 'IN_PROGRESS')
     .execute();
   if (rows.length === 0) return undefined;
@@ -68,17 +70,47 @@ export function readCheckinAssessmentFacts(value: unknown): { facts: AssessmentF
   return { facts: validateFacts(value), json };
 }
 
+/** A target some scan waits on with these facts: the scan's account owns the job of its evaluation. */
+export interface CisTargetRef {
+  scanId: string;
+  /** The scan's account. */
+  accountId: string;
+  resourceAccountId: string;
+  resourceId: string;
+}
+
 /**
- * Keeps the host's latest facts and assesses every scan that waits for them, each at its own level,
- * with the same evaluator as `vigil assess`; a scan whose last target this was is finished.
- * Returns how many scans took the facts.
+ * What a target's row becomes once its facts are assessed, with the same evaluator as `vigil assess`
+ * at the scan's own level: one function for the check-in (embedded) and the worker (queue mode).
+ */
+export function assessedTargetRow(facts: AssessmentFacts, securityLevel: string, at: string) {
+  const result = assessFacts(facts, {
+    benchmark: CIS_BENCHMARK,
+    level: levelOf(securityLevel),
+    profile: CIS_PROFILE,
+  });
+  return {
+    status: 'COMPLETED',
+    status_reason: `assessed from the agent's facts (${facts.target.mode}: ${facts.target.description})`,
+    results_json: JSON.stringify(result.results),
+    facts_mode: facts.target.mode,
+    updated_at: at,
+  };
+}
+
+/**
+ * Keeps the host's latest facts and assesses every scan that waits for them; a scan whose last target
+ * this was is finished. `defer` (queue mode): the targets are only marked as having their facts, and
+ * a worker's `cis-evaluate` job assesses each (an 8 MiB document is CPU the api should not spend).
+ * Returns the targets that took the facts (deferred: the jobs to send).
  */
 export async function receiveAssessmentFacts(
   db: Db,
   host: { accountId: string; resourceId: string },
   read: { facts: AssessmentFacts; json: string },
   now: Date,
-): Promise<number> {
+  opts: { defer?: boolean } = {},
+): Promise<CisTargetRef[]> {
   const at = now.toISOString();
   return db.transaction().execute(async (trx) => {
     const row = {
@@ -102,33 +134,30 @@ export async function receiveAssessmentFacts(
     const waiting = await trx
       .selectFrom('cis_scan_targets as t')
       .innerJoin('cis_scans as s', 's.id', 't.scan_id')
-      .select(['t.scan_id', 's.security_level'])
+      .select(['t.scan_id', 't.account_id', 's.security_level'])
       .where('t.resource_account_id', '=', host.accountId)
       .where('t.resource_id', '=', host.resourceId)
       .where('t.status', '=', 'PENDING')
       .where('s.status', '=', 'IN_PROGRESS')
       .execute();
     for (const w of waiting) {
-      const result = assessFacts(read.facts, {
-        benchmark: CIS_BENCHMARK,
-        level: levelOf(w.security_level),
-        profile: CIS_PROFILE,
-      });
+      const update = opts.defer
+        ? { facts_received_at: at, updated_at: at }
+        : assessedTargetRow(read.facts, w.security_level, at);
       await trx
         .updateTable('cis_scan_targets')
-        .set({
-          status: 'COMPLETED',
-          status_reason: `assessed from the agent's facts (${read.facts.target.mode}: ${read.facts.target.description})`,
-          results_json: JSON.stringify(result.results),
-          facts_mode: read.facts.target.mode,
-          updated_at: at,
-        })
+        .set(update)
         .where('scan_id', '=', w.scan_id)
         .where('resource_account_id', '=', host.accountId)
         .where('resource_id', '=', host.resourceId)
         .execute();
-      await settleCisScan(trx, w.scan_id, now);
+      if (!opts.defer) await settleCisScan(trx, w.scan_id, now);
     }
-    return waiting.length;
+    return waiting.map((w) => ({
+      scanId: w.scan_id,
+      accountId: w.account_id,
+      resourceAccountId: host.accountId,
+      resourceId: host.resourceId,
+    }));
   });
 }

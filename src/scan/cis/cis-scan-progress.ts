@@ -5,8 +5,8 @@ import { settleCisScan } from './cis-scan-settle.js';
 type Db = Kysely<ServiceDatabase>;
 
 /**
- * Scans past their deadline: every host still waiting FAILS ("no facts from the agent"), and the scan
- * is finished with what arrived. Returns how many scans were finished.
+ * Scans past their deadline: every host still waiting for its agent FAILS ("no facts from the agent"),
+ * and the scan is finished with what arrived (once the evaluations queued for facts in are done). Returns how many scans were finished.
  */
 export async function expireCisScans(db: Db, now: Date): Promise<number> {
   const at = now.toISOString();
@@ -28,6 +28,8 @@ export async function expireCisScans(db: Db, now: Date): Promise<number> {
         })
         .where('scan_id', '=', s.id)
         .where('status', '=', 'PENDING')
+        // Facts in, a worker's evaluation queued (queue mode): not offline; the job settles the scan.
+        .where('facts_received_at', 'is', null)
         .execute();
       await settleCisScan(trx, s.id, now);
     });

@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { HostKeyInvalidError } from '../../accounts/host-key-invalid-error.js';
 import type { Inventory } from '../../core/inventory.js';
 import type { ServiceContext } from '../../jobs/service-context.js';
+import { sendCisEvaluation } from '../../jobs/queue-jobs.js';
 import { enrollHost } from '../../resources/hosts/host-enrollment.js';
 import { checkIn, type CheckinBody as CheckinInput } from '../../scan/host-checkin.js';
 import { parkCheckin } from '../../scan/queued-uploads.js';
@@ -133,7 +134,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
           body.assessmentFacts === undefined ? undefined : readCheckinAssessmentFacts(body.assessmentFacts);
         const answer = await checkIn(checkinCtx, host, input);
         // CIS scans: facts the agent was asked for are assessed; a host a scan waits on is asked for them.
-        if (assessment) await receiveAssessmentFacts(ctx.db, host, assessment, ctx.now());
+        if (assessment) await takeAssessmentFacts(ctx, host, assessment, req.log);
         // The key lookup read what scans wait for; only facts just taken can have changed it.
         const request = assessment
           ? await pendingAssessment(ctx.db, host)
@@ -154,4 +155,26 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServiceContext): 
     );
     done();
   });
+}
+
+/**
+ * Embedded mode assesses the facts here. Queue mode stores them and a worker assesses them
+ * (cis-evaluate); a send lost here (the queue down) is sent by the feeder, which finds the target
+ * waiting with its facts.
+ */
+async function takeAssessmentFacts(
+  ctx: ServiceContext,
+  host: { accountId: string; resourceId: string },
+  facts: ReturnType<typeof readCheckinAssessmentFacts>,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  const queue = ctx.queue;
+  const waiting = await receiveAssessmentFacts(ctx.db, host, facts, ctx.now(), {
+    defer: queue !== undefined,
+  });
+  if (!queue) return;
+  for (const t of waiting)
+    await sendCisEvaluation(queue, t).catch((err: unknown) =>
+      log.warn({ err }, 'cis-evaluate not sent; the queue feeder sends it'),
+    );
 }

@@ -9,7 +9,11 @@ import {
   listCoverage,
   type CoverageGroupBy,
 } from '../../resources/coverage/coverage-query.js';
-import { asksForCisCoverage, listCisCoveragePage } from '../../scan/cis/cis-coverage-page.js';
+import {
+  asksForCisCoverage,
+  cisCoverageStatistics,
+  listCisCoveragePage,
+} from '../../scan/cis/cis-coverage-page.js';
 import { principalOf } from '../auth/auth-hook.js';
 import { HttpError } from '../http/http-error.js';
 import { DateFilter, errorResponses, StringFilter } from './route-schemas.js';
@@ -130,11 +134,14 @@ export function registerCoverageRoutes(app: FastifyInstance, ctx: ServiceContext
     },
     async (req) => {
       const q = req.query as Static<typeof StatsQuery>;
-      return coverageStatistics(db, {
+      const query = {
         accountIds: principalOf(req).visibleAccountIds,
         criteria: parseCoverageFilter(q.filter),
         ...(q.groupBy ? { groupBy: q.groupBy as CoverageGroupBy } : {}),
-      });
+      };
+      // Counted as the list serves them: CIS rows decided when read, the others stored.
+      if (asksForCisCoverage(query.criteria)) return cisCoverageStatistics(db, { ...query, now: ctx.now() });
+      return coverageStatistics(db, query);
     },
   );
 }
