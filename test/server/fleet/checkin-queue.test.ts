@@ -75,6 +75,7 @@ async function runMatchJob(host: Pick<Host, 'accountId' | 'resourceId'>, retryCo
     type: 'inventory-match',
     payload,
     retryCount,
+    retryLimit: 3,
   });
 }
 
@@ -165,7 +166,7 @@ describe('before any worker runs', () => {
     if (!def) throw new Error('no inventory-match job');
     const stopped = new AbortController();
     stopped.abort();
-    const job = { id: 'j-stop', type: 'inventory-match', payload: { ...host }, retryCount: 0 };
+    const job = { id: 'j-stop', type: 'inventory-match', payload: { ...host }, retryCount: 0, retryLimit: 3 };
     await expect(def.handler({ ctx: q.app.vigil.ctx, stop: stopped.signal })(job)).rejects.toBeInstanceOf(
       JobReleasedError,
     );
