@@ -180,7 +180,8 @@ export class PgBossJobQueue implements JobQueue {
       includeMetadata: true as const,
     };
     for (let i = 0; i < this.concurrency; i++) {
-      await this.boss.work<JobEnvelope>(QUEUE, options, async ([job]) => {
+      const slot: { workerId?: string } = {};
+      slot.workerId = await this.boss.work<JobEnvelope>(QUEUE, options, async ([job]) => {
         if (!job) return;
         const handler = this.handlers.get(job.data.type);
         if (!handler) throw new Error(`no handler for job type ${job.data.type}`);
@@ -190,6 +191,10 @@ export class PgBossJobQueue implements JobQueue {
           await run;
         } finally {
           this.inFlight.delete(run);
+          // pg-boss waits out the rest of its polling interval after every fetch, so a slot doing
+          // short jobs (a check-in's match, a delivery) took at most 2 a second; after a job there may
+          // be more, so fetch again at once. An empty fetch still waits the interval.
+          if (slot.workerId !== undefined) this.boss.notifyWorker(slot.workerId);
         }
       });
     }
