@@ -5,6 +5,7 @@ import type { BenchRow } from './bench-suite.js';
 import { enrollAll, prepared } from './checkin-bench.js';
 import { runLoad, type LoadResult } from './checkin-load.js';
 import {
+  batchJobs,
   changeSet,
   fmtLat,
   latencies,
@@ -48,12 +49,16 @@ export async function burstRows(
   const health = await measured(d, () => runLoad({ ...spec, path: '/health', method: 'GET' }));
   const quiet = await measured(d, () => timedImport(d, d.pool, changeSet(fleet, advisories, 11, 'quiet')));
   const burst = await measured(d, async () => {
+    const t0 = Date.now();
     const load = runLoad({ ...spec, path: '/v1/agent/checkin' });
     // The import goes in once the burst has started to arrive, so its batches meet it.
     await new Promise((r) => setTimeout(r, 500));
     const run = await timedImport(d, d.pool, changeSet(fleet, advisories, 12, 'burst'));
-    return { load: await load, run };
+    const answered = await load;
+    // The CPU row covers the matching too: on the queue it goes on after the answers.
+    return { load: answered, run, matched: await matchedAfter(d, t0) };
   });
+  const matched = burst.value.matched;
   const otherJobs = await jobsByType(d.pool, burst.t0);
   notes.push(
     `burst: ${hosts} hosts, ${size} packages each (gzip JSON as the agent sends it), all ${hosts} requests open at once`,
@@ -67,6 +72,10 @@ export async function burstRows(
         loadResult('check-ins', burst.value.load, burst, d.rss()),
         loadResult('GET /health ×' + String(hosts), health.value, health, d.rss()),
       ],
+    },
+    {
+      workload: `the same ${hosts} check-ins matched by the workers (inventory-match jobs)`,
+      results: [matchedResult(matched, d.rss())],
     },
     {
       workload: `re-match batches of a ${advisories}-advisory import: queue latency during the burst`,
@@ -140,4 +149,48 @@ async function jobsByType(db: pg.Pool, t0: number): Promise<Record<string, numbe
     [t0],
   );
   return Object.fromEntries(r.rows.map((x) => [x.type, Number(x.n)]));
+}
+
+interface Matched {
+  /** From the burst's start to the last upload applied (no job of the type waiting or running). */
+  wallMs: number;
+  jobs: number;
+  failed: number;
+  queued: ReturnType<typeof latencies>;
+  done: ReturnType<typeof latencies>;
+}
+
+/**
+ * On the queue an answered check-in is stored, not matched: the burst is over when the workers have
+ * applied every upload, so wait for that and read the inventory-match jobs' times from pg-boss.
+ */
+async function matchedAfter(d: BurstDeployment, t0: number): Promise<Matched> {
+  const waiting = async (): Promise<number> => {
+    const r = await d.pool.query<{ n: string }>('SELECT count(*) AS n FROM queued_uploads');
+    return Number(r.rows[0]?.n ?? 0);
+  };
+  const deadline = Date.now() + 30 * 60_000;
+  while ((await waiting()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  const wallMs = Date.now() - t0;
+  const rows = await batchJobs(d.pool, t0, 'inventory-match');
+  const ok = rows.filter((r) => r.state === 'completed');
+  return {
+    wallMs,
+    jobs: rows.length,
+    failed: rows.length - ok.length,
+    queued: latencies(ok.map((r) => r.started - r.created)),
+    done: latencies(ok.map((r) => r.completed - r.created)),
+  };
+}
+
+function matchedResult(m: Matched, rss: number): BenchRow['results'][number] {
+  return {
+    tool: 'inventory-match jobs',
+    wallMs: m.wallMs,
+    peakRssKb: rss,
+    note:
+      `CPU: in the check-ins row · ${m.jobs} jobs (one per host at a time: a host's newer upload supersedes) · ` +
+      `enqueue→start ${fmtLat(m.queued)} · enqueue→done ${fmtLat(m.done)}` +
+      (m.failed > 0 ? ` · ${m.failed} NOT completed` : ''),
+  };
 }
