@@ -94,44 +94,36 @@ const OBSERVED_KEY = '"lastObservedAt":"';
 const INVENTORY_KEY = '"lastInventoryAt":"';
 
 /**
- * SQLite: both times spliced in one pass over the JSON's bytes. On TEXT, instr and substr count UTF-8
- * characters from the start of the string, and a nested splice evaluates the inner one three times:
- * that was ~90 % of a known host's observe (README "Check-in load"). As BLOBs they work on bytes
- * (the keys and times are ASCII, so byte offsets fall between characters), each key is looked up once
- * in the subquery, and `||` makes the result TEXT again, the same bytes.
+ * SQLite: both times spliced in one expression over the JSON's bytes. On TEXT, instr and substr count
+ * UTF-8 characters from the start of the string, and the nested splice evaluated the inner one three
+ * times; as BLOBs they work on bytes (the keys and times are ASCII, so byte offsets fall between
+ * characters) and `||` makes the result TEXT again, the same bytes. On 630 findings of ~2.7 KB: 21 ms
+ * of CPU before, 16 ms now, 13 ms to rewrite the rows without any splice (README "Check-in load").
  */
 async function observeOnSqlite(
   trx: Transaction<ServiceDatabase>,
   s: ObserveInPlace,
 ): Promise<ObservedInPlace[]> {
-  const at = (key: string) =>
-    sql<number>`instr(cast(finding_json as blob), cast(${key} as blob)) + ${sql.lit(key.length)}`;
-  let open = trx
-    .selectFrom('findings')
-    .select(['id as pid', at(OBSERVED_KEY).as('ta'), at(INVENTORY_KEY).as('tb')])
+  const json = sql`cast(finding_json as blob)`;
+  // Where each time starts (1-based); a missing key's instr is 0, leaving just the key's length.
+  const at = (key: string) => sql<number>`(instr(${json}, cast(${key} as blob)) + ${sql.lit(key.length)})`;
+  const [ta, tb] = [at(OBSERVED_KEY), at(INVENTORY_KEY)];
+  const first = sql`min(${ta}, ${tb})`;
+  const second = sql`max(${ta}, ${tb})`;
+  const len = sql.lit(ISO_LENGTH);
+  const observed = sql<string>`substr(${json}, 1, ${first} - 1) || ${s.now} || substr(${json}, ${first} + ${len}, ${second} - ${first} - ${len}) || ${s.now} || substr(${json}, ${second} + ${len})`;
+  let q = trx
+    .updateTable('findings')
+    .set({ last_observed_at: s.now, finding_json: observed })
     .where('account_id', '=', s.accountId)
     .where('resource_id', '=', s.resourceId)
     .where('type', 'in', s.types)
-    .where('status', '<>', 'CLOSED');
+    .where('status', '<>', 'CLOSED')
+    .where(sql<boolean>`${ta} > ${sql.lit(OBSERVED_KEY.length)}`)
+    .where(sql<boolean>`${tb} > ${sql.lit(INVENTORY_KEY.length)}`);
   if (s.scope.length > 0)
-    open = open.where((eb) => eb.or([eb('package_key', 'is', null), eb('package_key', 'not in', s.scope)]));
-  // LIMIT -1 keeps the subquery materialized: flattened, SQLite would look the keys up at every use.
-  open = open.limit(-1);
-  const json = sql`cast(finding_json as blob)`;
-  const first = sql`min(p.ta, p.tb)`;
-  const second = sql`max(p.ta, p.tb)`;
-  const len = sql.lit(ISO_LENGTH);
-  // instr is 0 when a key is missing: its time position is then the key's length alone.
-  const observed = sql<string>`substr(${json}, 1, ${first} - 1) || ${s.now} || substr(${json}, ${first} + ${len}, ${second} - ${first} - ${len}) || ${s.now} || substr(${json}, ${second} + ${len})`;
-  return trx
-    .updateTable('findings')
-    .from(open.as('p'))
-    .set({ last_observed_at: s.now, finding_json: observed })
-    .whereRef('findings.id', '=', 'p.pid')
-    .where('p.ta', '>', OBSERVED_KEY.length)
-    .where('p.tb', '>', INVENTORY_KEY.length)
-    .returning(['findings.status', 'findings.severity'])
-    .execute();
+    q = q.where((eb) => eb.or([eb('package_key', 'is', null), eb('package_key', 'not in', s.scope)]));
+  return q.returning(['status', 'severity']).execute();
 }
 
 /** PostgreSQL: strpos and substr on the text, one splice per time (its text functions are not the cost). */
