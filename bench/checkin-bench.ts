@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,7 +25,8 @@ const env = (name: string, dflt: number): number => Number(process.env[name] ?? 
  * drawn from a real dpkg status, gzip, as the agent sends it), then R rounds of heartbeats carrying the
  * same hash. Baselines from the same run: the in-process scan service on the same inventories, and
  * GET /health at the same concurrency. The load comes from a child process over keep-alive sockets.
- * Scale with VIGIL_BENCH_CHECKIN_HOSTS and VIGIL_BENCH_HEARTBEAT_ROUNDS.
+ * Scale with VIGIL_BENCH_CHECKIN_HOSTS and VIGIL_BENCH_HEARTBEAT_ROUNDS; VIGIL_BENCH_CHECKIN_PROFILE=FILE
+ * writes a CPU profile of the event loop's thread during the known hosts' phase.
  */
 export const checkinBench: BenchSuite = {
   name: 'checkin',
@@ -65,15 +67,17 @@ export const checkinBench: BenchSuite = {
         });
         const stored = await storedBytes(db);
         // Each host again, one package fewer (a purge): the lifecycle of an inventory it already holds.
-        const again = await measured({
-          base: url,
-          path: '/v1/agent/checkin',
-          requests: inventories.map((inv, i) =>
-            prepared(keys[i] ?? '', { ...inv, packages: inv.packages.slice(1) }, true),
-          ),
-          rounds: 1,
-          concurrency: 4,
-        });
+        const again = await profiled(process.env['VIGIL_BENCH_CHECKIN_PROFILE'], () =>
+          measured({
+            base: url,
+            path: '/v1/agent/checkin',
+            requests: inventories.map((inv, i) =>
+              prepared(keys[i] ?? '', { ...inv, packages: inv.packages.slice(1) }, true),
+            ),
+            rounds: 1,
+            concurrency: 4,
+          }),
+        );
         const beats = inventories.map((inv, i) => prepared(keys[i] ?? '', inv, false));
         const spec = { base: url, requests: beats, rounds, concurrency: 16 };
         const heartbeats = await measured({ ...spec, path: '/v1/agent/checkin' });
@@ -223,6 +227,25 @@ export function prepared(key: string, inventory: Inventory, full: boolean): Prep
     ...(full ? { inventory } : {}),
   };
   return { key, body: gzipSync(JSON.stringify(body)) };
+}
+
+/**
+ * `run` with the event loop's thread under the V8 profiler when `file` is set: the known-host phase
+ * alone, written as a .cpuprofile (worker threads are not in it; `node --cpu-prof` profiles them).
+ */
+async function profiled<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
+  if (!file) return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 interface Measured extends LoadResult {

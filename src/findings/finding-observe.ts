@@ -62,10 +62,9 @@ export async function observableInPlace(
  * JSON.stringify would write for the finding with that one field changed (the value has the same
  * length, and a key inside a string would be escaped, so the first match is the field itself).
  */
-function splice(text: RawBuilder<string>, key: string, value: string, postgres: boolean): RawBuilder<string> {
+function splice(text: RawBuilder<string>, key: string, value: string): RawBuilder<string> {
   const needle = `"${key}":"`;
-  const find = sql.raw(postgres ? 'strpos' : 'instr');
-  const at = sql<number>`${find}(${text}, ${needle})`;
+  const at = sql<number>`strpos(${text}, ${needle})`;
   return sql<string>`substr(${text}, 1, ${at} + ${sql.lit(needle.length - 1)}) || ${value} || substr(${text}, ${at} + ${sql.lit(needle.length + ISO_LENGTH)})`;
 }
 
@@ -77,23 +76,42 @@ function splice(text: RawBuilder<string>, key: string, value: string, postgres: 
  */
 export async function observeOutsideScope(
   trx: Transaction<ServiceDatabase>,
-  s: {
-    accountId: string;
-    resourceId: string;
-    types: readonly FindingType[];
-    scope: readonly string[];
-    now: string;
-  },
+  s: ObserveInPlace,
 ): Promise<ObservedInPlace[]> {
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
-  const json = sql<string>`finding_json`;
-  const observed = splice(
-    splice(json, 'lastObservedAt', s.now, postgres),
-    'lastInventoryAt',
-    s.now,
-    postgres,
-  );
-  const find = postgres ? 'strpos' : 'instr';
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) return observeOnPostgres(trx, s);
+  return observeOnSqlite(trx, s);
+}
+
+interface ObserveInPlace {
+  accountId: string;
+  resourceId: string;
+  types: readonly FindingType[];
+  scope: readonly string[];
+  now: string;
+}
+
+const OBSERVED_KEY = '"lastObservedAt":"';
+const INVENTORY_KEY = '"lastInventoryAt":"';
+
+/**
+ * SQLite: both times spliced in one expression over the JSON's bytes. On TEXT, instr and substr count
+ * UTF-8 characters from the start of the string, and the nested splice evaluated the inner one three
+ * times; as BLOBs they work on bytes (the keys and times are ASCII, so byte offsets fall between
+ * characters) and `||` makes the result TEXT again, the same bytes. On 630 findings of ~2.7 KB: 21 ms
+ * of CPU before, 16 ms now, 13 ms to rewrite the rows without any splice (README "Check-in load").
+ */
+async function observeOnSqlite(
+  trx: Transaction<ServiceDatabase>,
+  s: ObserveInPlace,
+): Promise<ObservedInPlace[]> {
+  const json = sql`cast(finding_json as blob)`;
+  // Where each time starts (1-based); a missing key's instr is 0, leaving just the key's length.
+  const at = (key: string) => sql<number>`(instr(${json}, cast(${key} as blob)) + ${sql.lit(key.length)})`;
+  const [ta, tb] = [at(OBSERVED_KEY), at(INVENTORY_KEY)];
+  const first = sql`min(${ta}, ${tb})`;
+  const second = sql`max(${ta}, ${tb})`;
+  const len = sql.lit(ISO_LENGTH);
+  const observed = sql<string>`substr(${json}, 1, ${first} - 1) || ${s.now} || substr(${json}, ${first} + ${len}, ${second} - ${first} - ${len}) || ${s.now} || substr(${json}, ${second} + ${len})`;
   let q = trx
     .updateTable('findings')
     .set({ last_observed_at: s.now, finding_json: observed })
@@ -101,8 +119,29 @@ export async function observeOutsideScope(
     .where('resource_id', '=', s.resourceId)
     .where('type', 'in', s.types)
     .where('status', '<>', 'CLOSED')
-    .where(sql<boolean>`${sql.raw(find)}(finding_json, '"lastObservedAt":"') > 0`)
-    .where(sql<boolean>`${sql.raw(find)}(finding_json, '"lastInventoryAt":"') > 0`);
+    .where(sql<boolean>`${ta} > ${sql.lit(OBSERVED_KEY.length)}`)
+    .where(sql<boolean>`${tb} > ${sql.lit(INVENTORY_KEY.length)}`);
+  if (s.scope.length > 0)
+    q = q.where((eb) => eb.or([eb('package_key', 'is', null), eb('package_key', 'not in', s.scope)]));
+  return q.returning(['status', 'severity']).execute();
+}
+
+/** PostgreSQL: strpos and substr on the text, one splice per time (its text functions are not the cost). */
+async function observeOnPostgres(
+  trx: Transaction<ServiceDatabase>,
+  s: ObserveInPlace,
+): Promise<ObservedInPlace[]> {
+  const json = sql<string>`finding_json`;
+  const observed = splice(splice(json, 'lastObservedAt', s.now), 'lastInventoryAt', s.now);
+  let q = trx
+    .updateTable('findings')
+    .set({ last_observed_at: s.now, finding_json: observed })
+    .where('account_id', '=', s.accountId)
+    .where('resource_id', '=', s.resourceId)
+    .where('type', 'in', s.types)
+    .where('status', '<>', 'CLOSED')
+    .where(sql<boolean>`strpos(finding_json, ${OBSERVED_KEY}) > 0`)
+    .where(sql<boolean>`strpos(finding_json, ${INVENTORY_KEY}) > 0`);
   if (s.scope.length > 0)
     q = q.where((eb) => eb.or([eb('package_key', 'is', null), eb('package_key', 'not in', s.scope)]));
   return q.returning(['status', 'severity']).execute();

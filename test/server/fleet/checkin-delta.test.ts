@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesForPaths } from '../../../src/feeds/feed-import.js';
+import { observeOutsideScope } from '../../../src/findings/finding-observe.js';
 import type { ServiceDb } from '../../../src/store/service-db.js';
 import { BACKENDS } from '../service-db-backends.js';
 import { debianInventory, inventoryHash, type Host } from './agent-client.js';
@@ -191,6 +192,61 @@ for (const make of BACKENDS) {
         [1, 0, 2, 0],
       ]);
       expect(scans[1]?.['severityCounts']).toMatchObject({ total: 1 });
+    });
+
+    it('observes in place byte for byte: text outside ASCII, either key order, in-scope rows untouched', async () => {
+      // Copies of a stored finding on another resource: what JSON.stringify writes with the two times moved.
+      const [model] = await findings(delta);
+      if (!model) throw new Error('no stored finding to copy');
+      const resourceId = 'host:observe-bytes';
+      const base = JSON.parse(model.finding_json) as Record<string, unknown> & {
+        resources: Array<{ id: string; details: Record<string, unknown> }>;
+      };
+      const variant = (i: number): Record<string, unknown> => {
+        const block = { ...base.resources[0], id: resourceId };
+        const f = { ...base, id: `observe-${i}`, resources: [block], description: `é—ü 😀 "\\ ${i}` };
+        // Odd copies carry their resource block before lastObservedAt (the splice must not assume an order).
+        if (i % 2 === 0) return f;
+        const { resources, ...rest } = f;
+        return { resources, ...rest };
+      };
+      const copies = [0, 1, 2, 3].map((i) => ({
+        ...model,
+        id: `observe-${i}`,
+        identity_key: `observe-${i}`,
+        resource_id: resourceId,
+        package_key: i === 3 ? 'deb:in-scope' : model.package_key,
+        finding_json: JSON.stringify(variant(i)),
+      }));
+      await delta.db.kysely.insertInto('findings').values(copies).execute();
+      const now = '2031-02-03T04:05:06.789Z';
+      const observed = await delta.db.kysely.transaction().execute((trx) =>
+        observeOutsideScope(trx, {
+          accountId: model.account_id,
+          resourceId,
+          types: ['PACKAGE_VULNERABILITY'],
+          scope: ['deb:in-scope'],
+          now,
+        }),
+      );
+      expect(observed).toHaveLength(3);
+      const rows = await delta.db.kysely
+        .selectFrom('findings')
+        .select(['id', 'finding_json', 'last_observed_at'])
+        .where('resource_id', '=', resourceId)
+        .orderBy('id')
+        .execute();
+      const expected = copies.map((c, i) => {
+        if (i === 3) return { id: c.id, finding_json: c.finding_json, last_observed_at: c.last_observed_at };
+        const f = JSON.parse(c.finding_json) as typeof base;
+        f['lastObservedAt'] = now;
+        const details = f.resources[0]?.details ?? {};
+        expect(details['lastInventoryAt']).toEqual(expect.any(String));
+        details['lastInventoryAt'] = now; // in its place: JSON.stringify keeps the key order
+        const json = JSON.stringify(f);
+        return { id: c.id, finding_json: json, last_observed_at: now };
+      });
+      expect(rows).toEqual(expected);
     });
   });
 }
