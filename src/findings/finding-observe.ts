@@ -112,18 +112,8 @@ async function observeOnSqlite(
   const second = sql`max(${ta}, ${tb})`;
   const len = sql.lit(ISO_LENGTH);
   const observed = sql<string>`substr(${json}, 1, ${first} - 1) || ${s.now} || substr(${json}, ${first} + ${len}, ${second} - ${first} - ${len}) || ${s.now} || substr(${json}, ${second} + ${len})`;
-  let q = trx
-    .updateTable('findings')
-    .set({ last_observed_at: s.now, finding_json: observed })
-    .where('account_id', '=', s.accountId)
-    .where('resource_id', '=', s.resourceId)
-    .where('type', 'in', s.types)
-    .where('status', '<>', 'CLOSED')
-    .where(sql<boolean>`${ta} > ${sql.lit(OBSERVED_KEY.length)}`)
-    .where(sql<boolean>`${tb} > ${sql.lit(INVENTORY_KEY.length)}`);
-  if (s.scope.length > 0)
-    q = q.where((eb) => eb.or([eb('package_key', 'is', null), eb('package_key', 'not in', s.scope)]));
-  return q.returning(['status', 'severity']).execute();
+  const bothKeys = sql<boolean>`${ta} > ${sql.lit(OBSERVED_KEY.length)} and ${tb} > ${sql.lit(INVENTORY_KEY.length)}`;
+  return observeRows(trx, s, observed, bothKeys);
 }
 
 /** PostgreSQL: strpos and substr on the text, one splice per time (its text functions are not the cost). */
@@ -133,6 +123,20 @@ async function observeOnPostgres(
 ): Promise<ObservedInPlace[]> {
   const json = sql<string>`finding_json`;
   const observed = splice(splice(json, 'lastObservedAt', s.now), 'lastInventoryAt', s.now);
+  const bothKeys = sql<boolean>`strpos(finding_json, ${OBSERVED_KEY}) > 0 and strpos(finding_json, ${INVENTORY_KEY}) > 0`;
+  return observeRows(trx, s, observed, bothKeys);
+}
+
+/**
+ * The one UPDATE both backends run: the host's open findings of these types outside the changed scope,
+ * whose JSON holds both keys (`bothKeys`; a row without them is left to the lifecycle's own write).
+ */
+function observeRows(
+  trx: Transaction<ServiceDatabase>,
+  s: ObserveInPlace,
+  observed: RawBuilder<string>,
+  bothKeys: RawBuilder<boolean>,
+): Promise<ObservedInPlace[]> {
   let q = trx
     .updateTable('findings')
     .set({ last_observed_at: s.now, finding_json: observed })
@@ -140,8 +144,7 @@ async function observeOnPostgres(
     .where('resource_id', '=', s.resourceId)
     .where('type', 'in', s.types)
     .where('status', '<>', 'CLOSED')
-    .where(sql<boolean>`strpos(finding_json, ${OBSERVED_KEY}) > 0`)
-    .where(sql<boolean>`strpos(finding_json, ${INVENTORY_KEY}) > 0`);
+    .where(bothKeys);
   if (s.scope.length > 0)
     q = q.where((eb) => eb.or([eb('package_key', 'is', null), eb('package_key', 'not in', s.scope)]));
   return q.returning(['status', 'severity']).execute();
