@@ -45,6 +45,37 @@ const ids = (fs: readonly Finding[]): string[] => fs.map((f) => f.id).sort();
 const sessionCookie = async (): Promise<string | undefined> =>
   (await browser.context.cookies(world.base)).find((c) => c.name === 'vigil_session')?.value;
 
+/** Enrolls an agent host in account B and returns its check-in, as an agent would call it. */
+async function enrollHost(
+  hostname: string,
+  machineId: string,
+): Promise<{ host: { hostKey: string; resourceId: string }; checkin: (b: object) => Promise<unknown> }> {
+  const { token } = await expectStatus<{ token: string }>(
+    201,
+    world.base,
+    world.keys.adminB,
+    'POST',
+    `/v1/accounts/${ACCOUNT_B}/enrollment-tokens`,
+    {},
+  );
+  const host = await expectStatus<{ hostKey: string; resourceId: string }>(
+    201,
+    world.base,
+    '',
+    'POST',
+    '/v1/agent/enroll',
+    { token, machineId, hostname, agentVersion: '0.1.0' },
+  );
+  const checkin = (body: object): Promise<unknown> =>
+    expectStatus(200, world.base, host.hostKey, 'POST', '/v1/agent/checkin', {
+      agentVersion: '0.1.0',
+      sentAt: new Date().toISOString(),
+      inventoryHash: '',
+      ...body,
+    });
+  return { host, checkin };
+}
+
 /** The finding ids the explorer shows, read from the links of its result rows. */
 async function shownIds(): Promise<string[]> {
   const { page } = browser;
@@ -304,34 +335,7 @@ describe('the console in a real browser (issue 14)', () => {
   it('shows a host finding scored in its network context: base, adjustment and vector as the API has them', async () => {
     const { page } = browser;
     const inventory = await debianRootfs({ suite: 'bookworm' }).then(inventoryOfRootfs);
-    const { token } = await expectStatus<{ token: string }>(
-      201,
-      world.base,
-      world.keys.adminB,
-      'POST',
-      `/v1/accounts/${ACCOUNT_B}/enrollment-tokens`,
-      {},
-    );
-    const host = await expectStatus<{ hostKey: string; resourceId: string }>(
-      201,
-      world.base,
-      '',
-      'POST',
-      '/v1/agent/enroll',
-      {
-        token,
-        machineId: 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0',
-        hostname: 'quiet-host',
-        agentVersion: '0.1.0',
-      },
-    );
-    const checkin = (body: Record<string, unknown>): Promise<unknown> =>
-      expectStatus(200, world.base, host.hostKey, 'POST', '/v1/agent/checkin', {
-        agentVersion: '0.1.0',
-        sentAt: new Date().toISOString(),
-        inventoryHash: '',
-        ...body,
-      });
+    const { host, checkin } = await enrollHost('quiet-host', 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0');
     await checkin({ inventory });
     // Network facts with no listening socket: nothing reaches the host from the internet.
     await checkin({ networkFacts: labFacts() });
@@ -354,6 +358,41 @@ describe('the console in a real browser (issue 14)', () => {
       adjusted.scoreDetails.adjustedVector,
     );
     expect(await page.getByTestId('score-value').textContent()).toContain((adjusted.score ?? NaN).toFixed(1));
+  });
+
+  it('filters network findings by port range and protocol through the form: rows equal GET /v1/findings, kept in the URL', async () => {
+    const { page } = browser;
+    const { host, checkin } = await enrollHost('edge-host', 'e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0');
+    // Listeners on 0.0.0.0 with no firewall: one NETWORK_REACHABILITY finding per port and protocol.
+    await checkin({ networkFacts: labFacts({}, [22, 443, 8080], [53]) });
+    const filter = {
+      portRange: [{ beginInclusive: 20, endInclusive: 443 }],
+      networkProtocol: [eq('TCP')],
+    };
+    const api = await listAllFindings(world.base, world.keys.root, filter);
+    // Port 8080 is outside the range and UDP 53 inside it: each filter drops one finding.
+    expect(api.map((f) => f.resources[0]?.id === host.resourceId && f.title).sort()).toEqual([
+      'Port 22 is reachable from the internet through the host firewall - TCP',
+      'Port 443 is reachable from the internet through the host firewall - TCP',
+    ]);
+    await page.goto(`${world.base}/findings`);
+    await page.getByLabel('Field').selectOption('portRange');
+    await page.getByLabel('From', { exact: true }).fill('20');
+    await page.getByLabel('To', { exact: true }).fill('443');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.getByLabel('Field').selectOption('networkProtocol');
+    await page.getByLabel('Value').selectOption('TCP');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    const chips = ['Protocol TCP×', 'Port 20–443×'];
+    await expect.poll(() => page.getByTestId('filter-chip').allTextContents()).toEqual(chips);
+    const url = decodeURIComponent(page.url());
+    expect(url).toContain(`"portRange":[{"beginInclusive":20,"endInclusive":443}]`);
+    expect(url).toContain(`"networkProtocol":[{"comparison":"EQUALS","value":"TCP"}]`);
+    await expect.poll(shownIds).toEqual(ids(api));
+    // A reload reads the filter back from the address: same chips, same rows.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('filter-chip').allTextContents()).toEqual(chips);
+    await expect.poll(shownIds).toEqual(ids(api));
   });
 
   it('signs out: the session ends on the server and its cookie no longer works', async () => {

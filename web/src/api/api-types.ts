@@ -40,6 +40,11 @@ export interface DateFilter {
   startInclusive?: string;
   endInclusive?: string;
 }
+/** A NETWORK_REACHABILITY finding matches when its open port range overlaps this one (0–65535). */
+export interface PortRangeFilter {
+  beginInclusive?: number;
+  endInclusive?: number;
+}
 export interface MapFilter {
   comparison: 'EQUALS';
   key: string;
@@ -59,6 +64,7 @@ export const STRING_FIELDS = [
   'packageManager',
   'fixAvailable',
   'exploitAvailable',
+  'networkProtocol',
 ] as const;
 export const NUMBER_FIELDS = ['inspectorScore', 'epssScore'] as const;
 export const DATE_FIELDS = ['firstObservedAt', 'lastObservedAt', 'updatedAt'] as const;
@@ -68,7 +74,7 @@ export type DateField = (typeof DATE_FIELDS)[number];
 
 export type FilterCriteria = { [K in StringField]?: StringFilter[] } & {
   [K in NumberField]?: NumberFilter[];
-} & { [K in DateField]?: DateFilter[] } & { resourceTags?: MapFilter[] };
+} & { [K in DateField]?: DateFilter[] } & { resourceTags?: MapFilter[]; portRange?: PortRangeFilter[] };
 
 export interface CvssEntry {
   vector: string;

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import type { FilterCriteria, StringFilter } from '../api/api-types.js';
 import {
   ALL_FIELDS,
@@ -8,10 +8,12 @@ import {
   isDateField,
   isNumberField,
   isStringField,
-  withFilter,
+  PORT_MAX,
+  PORT_MIN,
   withoutChip,
   type AnyField,
 } from '../lib/filter-criteria.js';
+import { withInput } from '../lib/filter-input.js';
 
 /** The filter as chips (each removable) and a small form that adds one of any FilterCriteria field. */
 export function FilterChips({
@@ -51,10 +53,17 @@ export function FilterChips({
   );
 }
 
-const toIso = (d: string, end: boolean): string | undefined =>
-  d ? new Date(`${d}T${end ? '23:59:59.999' : '00:00:00.000'}Z`).toISOString() : undefined;
-const toNum = (s: string): number | undefined =>
-  s.trim() === '' || Number.isNaN(Number(s)) ? undefined : Number(s);
+/**
+ * The input kind of a range bound. A port is a whole number in 0–65535 and the upper bound is not
+ * below the lower: the browser's own validation says so before the API would refuse it.
+ */
+function boundProps(field: AnyField, lower?: string): InputHTMLAttributes<HTMLInputElement> {
+  if (isDateField(field)) return { type: 'date' };
+  if (isNumberField(field)) return { type: 'number', step: 'any' };
+  if (field !== 'portRange') return { type: 'text' };
+  const min = lower !== undefined && lower.trim() !== '' ? lower : PORT_MIN;
+  return { type: 'number', step: 1, min, max: PORT_MAX, inputMode: 'numeric' };
+}
 
 function AddFilter({
   criteria,
@@ -72,30 +81,7 @@ function AddFilter({
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    let next: FilterCriteria | undefined;
-    if (isStringField(field) && value) next = withFilter(criteria, field, { comparison, value });
-    else if (isNumberField(field)) {
-      const lo = toNum(value);
-      const hi = toNum(value2);
-      if (lo !== undefined || hi !== undefined)
-        next = withFilter(criteria, field, {
-          ...(lo !== undefined ? { lowerInclusive: lo } : {}),
-          ...(hi !== undefined ? { upperInclusive: hi } : {}),
-        });
-    } else if (isDateField(field)) {
-      const lo = toIso(value, false);
-      const hi = toIso(value2, true);
-      if (lo || hi)
-        next = withFilter(criteria, field, {
-          ...(lo ? { startInclusive: lo } : {}),
-          ...(hi ? { endInclusive: hi } : {}),
-        });
-    } else if (field === 'resourceTags' && value)
-      next = withFilter(criteria, 'resourceTags', {
-        comparison: 'EQUALS',
-        key: value,
-        ...(value2 ? { value: value2 } : {}),
-      });
+    const next = withInput(criteria, { field, comparison, value, value2 });
     if (next) {
       onChange(next);
       setValue('');
@@ -161,16 +147,14 @@ function AddFilter({
           <label htmlFor={`${id}-value`}>{field === 'resourceTags' ? 'Key' : 'From'}</label>
           <input
             id={`${id}-value`}
-            type={isDateField(field) ? 'date' : isNumberField(field) ? 'number' : 'text'}
-            step="any"
+            {...boundProps(field)}
             value={value}
             onChange={(e) => setValue(e.target.value)}
           />
           <label htmlFor={`${id}-value2`}>{field === 'resourceTags' ? 'Value (optional)' : 'To'}</label>
           <input
             id={`${id}-value2`}
-            type={isDateField(field) ? 'date' : isNumberField(field) ? 'number' : 'text'}
-            step="any"
+            {...boundProps(field, value)}
             value={value2}
             onChange={(e) => setValue2(e.target.value)}
           />

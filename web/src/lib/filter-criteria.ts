@@ -5,12 +5,13 @@ import {
   type DateField,
   type FilterCriteria,
   type NumberField,
+  type PortRangeFilter,
   type StringField,
   type StringFilter,
 } from '../api/api-types.js';
 
 /** Human labels of the FilterCriteria fields, in the order the chip menu lists them. */
-export const FIELD_LABELS: Record<StringField | NumberField | DateField | 'resourceTags', string> = {
+export const FIELD_LABELS: Record<AnyField, string> = {
   accountId: 'Account',
   findingType: 'Finding type',
   findingStatus: 'Status',
@@ -23,12 +24,14 @@ export const FIELD_LABELS: Record<StringField | NumberField | DateField | 'resou
   packageManager: 'Package manager',
   fixAvailable: 'Fix available',
   exploitAvailable: 'Exploit available',
+  networkProtocol: 'Protocol',
   inspectorScore: 'Score',
   epssScore: 'EPSS',
   firstObservedAt: 'First seen',
   lastObservedAt: 'Last seen',
   updatedAt: 'Updated',
   resourceTags: 'Resource tag',
+  portRange: 'Port range',
 };
 
 /** Fields whose values are a closed set: the chip editor offers them as choices. */
@@ -39,15 +42,20 @@ export const FIELD_CHOICES: Partial<Record<StringField, readonly string[]>> = {
   resourceType: ['HOST', 'CONTAINER_IMAGE', 'CONTAINER_REPOSITORY'],
   fixAvailable: ['YES', 'NO', 'PARTIAL'],
   exploitAvailable: ['YES', 'NO'],
+  // What the network engine writes (src/network/finding-draft.ts).
+  networkProtocol: ['TCP', 'UDP'],
 };
 
-export type AnyField = StringField | NumberField | DateField | 'resourceTags';
+export type AnyField = StringField | NumberField | DateField | 'resourceTags' | 'portRange';
 export const ALL_FIELDS: readonly AnyField[] = [
   ...STRING_FIELDS,
+  'portRange',
   ...NUMBER_FIELDS,
   ...DATE_FIELDS,
   'resourceTags',
 ];
+export const PORT_MIN = 0;
+export const PORT_MAX = 65535;
 
 export const isStringField = (f: string): f is StringField =>
   (STRING_FIELDS as readonly string[]).includes(f);
@@ -74,12 +82,25 @@ function rangeText(lo: string | undefined, hi: string | undefined): string {
   return `≤ ${hi ?? ''}`;
 }
 
+/** "Port 22–443", "Port 22", "Port ≥ 1024": the form Inspector's console uses for a port range. */
+function portText(r: PortRangeFilter): string {
+  const { beginInclusive: lo, endInclusive: hi } = r;
+  if (lo !== undefined && hi !== undefined) return lo === hi ? `Port ${lo}` : `Port ${lo}–${hi}`;
+  if (lo !== undefined) return `Port ≥ ${lo}`;
+  return hi !== undefined ? `Port ≤ ${hi}` : `Port ${PORT_MIN}–${PORT_MAX}`;
+}
+
+function stringText(field: StringField, f: StringFilter): string {
+  // "Protocol TCP" reads better than "Protocol = TCP"; the other comparisons keep their sign.
+  if (field === 'networkProtocol' && f.comparison === 'EQUALS') return `Protocol ${f.value}`;
+  return `${FIELD_LABELS[field]} ${OPS[f.comparison]} ${f.value}`;
+}
+
 export function chipsOf(c: FilterCriteria): Chip[] {
   const chips: Chip[] = [];
   for (const field of STRING_FIELDS)
-    c[field]?.forEach((f, index) =>
-      chips.push({ field, index, label: `${FIELD_LABELS[field]} ${OPS[f.comparison]} ${f.value}` }),
-    );
+    c[field]?.forEach((f, index) => chips.push({ field, index, label: stringText(field, f) }));
+  c.portRange?.forEach((r, index) => chips.push({ field: 'portRange', index, label: portText(r) }));
   for (const field of NUMBER_FIELDS)
     c[field]?.forEach((f, index) =>
       chips.push({
