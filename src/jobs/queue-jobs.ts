@@ -121,7 +121,8 @@ function inventoryMatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
       accountId: stringField(job.type, job.payload, 'accountId'),
       resourceId: stringField(job.type, job.payload, 'resourceId'),
     };
-    const final = job.retryCount >= INVENTORY_MATCH_RETRY_LIMIT;
+    // The job's own limit (sent with INVENTORY_MATCH_RETRY_LIMIT), as the CIS handler reads it.
+    const final = job.retryCount >= job.retryLimit;
     const matchCtx = { ...ctx, intervalSeconds: ctx.config.agentCheckinIntervalSeconds };
     // Stopped past the shutdown grace: the upload is QUEUED again, its job goes to another worker.
     if ((await matchHostUploads(matchCtx, ref, { stop, final })) === 'released')

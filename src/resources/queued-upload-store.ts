@@ -105,17 +105,17 @@ export async function claimNewestUpload(db: Db, ref: HostRef, now: Date): Promis
 
 /** Whether the claimed upload is still the host's newest and still stored (checked before it is applied). */
 export async function uploadStillNewest(db: Db, u: QueuedUpload): Promise<boolean> {
-  const newer = await db
+  // One read: the newest of the host's uploads from this one on is this one only while both hold.
+  const newest = await db
     .selectFrom('queued_uploads')
     .select('id')
     .where('account_id', '=', u.account_id)
     .where('resource_id', '=', u.resource_id)
-    .where('seq', '>', u.seq)
+    .where('seq', '>=', u.seq)
+    .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (newer) return false;
-  const self = await db.selectFrom('queued_uploads').select('id').where('id', '=', u.id).executeTakeFirst();
-  return self !== undefined;
+  return newest?.id === u.id;
 }
 
 /** Applied, superseded or given up: the row and its body go. */

@@ -130,16 +130,8 @@ export class RematchRun {
     this.eligible = opts.eligible ?? defaultRematchEligibility;
     this.pause = yielder(opts.sliceMs ?? 20);
     this.memo = new ScanMemo(store, this.now, { pause: this.pause });
-    const base = {
-      keys: keys?.length ?? 0,
-      selected: 0,
-      rematched: 0,
-      changed: 0,
-      created: 0,
-      updated: 0,
-      closed: 0,
-    };
-    this.summary = { mode: keys ? 'keys' : 'full', ...base };
+    // The memo's counts and the time are added when the run ends (rematchStoredInventories).
+    this.summary = { ...emptyRematchSummary(keys ? 'keys' : 'full'), keys: keys?.length ?? 0 };
   }
 
   /** Inventories and findings stored before the index existed are indexed first (usually none left). */
