@@ -265,7 +265,7 @@ async function storedBytes(
   db: Awaited<ReturnType<typeof openServiceDb>>,
 ): Promise<{ findings: number; findingBytes: number; eventBytes: number }> {
   const f = await db.kysely
-    .selectFrom('findings')
+    .selectFrom('finding_documents')
     .select((eb) => [
       eb.fn.countAll<number>().as('n'),
       eb.fn.sum<number>(eb.fn('length', ['finding_json'])).as('bytes'),

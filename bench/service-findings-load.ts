@@ -1,7 +1,7 @@
 import type { Finding } from '../src/findings/finding-types.js';
-import { findingRow } from '../src/findings/finding-rows.js';
+import { findingRow, type StoredFindingRow } from '../src/findings/finding-rows.js';
+import { insertFindingRows } from '../src/findings/finding-writes.js';
 import type { ServiceDb } from '../src/store/service-db.js';
-import type { FindingTable } from '../src/store/service-db-schema.js';
 import { BENCH_NOW } from './service-fleet.js';
 import { rng } from './service-inventories.js';
 
@@ -32,7 +32,7 @@ function hex(r: () => number, words: number): string {
  * lifecycle a year of scanning gives: most ACTIVE, some SUPPRESSED or CLOSED, first seen up to a year
  * ago, last seen since then.
  */
-export function fleetFinding(templates: readonly Finding[], shape: LoadShape, i: number): FindingTable {
+export function fleetFinding(templates: readonly Finding[], shape: LoadShape, i: number): StoredFindingRow {
   const r = rng(0x5eed + i);
   const t = templates[Math.floor(r() * templates.length)] as Finding;
   const host = Math.floor(r() * shape.resources);
@@ -87,10 +87,10 @@ export async function loadFindings(
     const end = Math.min(shape.findings, start + ROWS_PER_TRANSACTION);
     await k.transaction().execute(async (trx) => {
       for (let b = start; b < end; b += ROWS_PER_INSERT) {
-        const batch: FindingTable[] = [];
+        const batch: StoredFindingRow[] = [];
         for (let i = b; i < Math.min(end, b + ROWS_PER_INSERT); i++)
           batch.push(fleetFinding(templates, shape, i));
-        await trx.insertInto('findings').values(batch).execute();
+        await insertFindingRows(trx, batch);
       }
     });
   }

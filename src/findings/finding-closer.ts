@@ -1,8 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
-import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
 import { forgetFindingsDigests } from './finding-digest-store.js';
-import { findingOfRow, findingRow } from './finding-rows.js';
+import { findingJson, findingOfRow, findingRow, type StoredFindingRow } from './finding-rows.js';
+import { updateFindingRow } from './finding-writes.js';
 import { criteriaWhere } from './filter-criteria-sql.js';
 import type { FilterCriteria } from './filter-criteria.js';
 import type { Finding } from './finding-types.js';
@@ -19,17 +20,17 @@ export async function closeFindings(
   const now = opts.now.toISOString();
   const rows = await trx
     .selectFrom('findings')
-    .select(['identity_key', 'finding_json'])
+    .select(['identity_key', 'last_observed_at', findingJson()])
     .where('account_id', '=', opts.accountId)
     .where('status', '<>', 'CLOSED')
     .where(criteriaWhere(opts.criteria))
     .execute();
   const closed: Finding[] = [];
-  const written: FindingTable[] = [];
+  const written: StoredFindingRow[] = [];
   for (const row of rows) {
     const f: Finding = { ...findingOfRow(row), status: 'CLOSED', closedAt: now, updatedAt: now };
     const next = findingRow(f, row.identity_key);
-    await trx.updateTable('findings').set(next).where('id', '=', f.id).execute();
+    await updateFindingRow(trx, next);
     closed.push(f);
     written.push(next);
   }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { findingPackageKey, scanDigest } from './finding-digest.js';
-import { findingOfRow } from './finding-rows.js';
+import { findingJson, findingOfRow } from './finding-rows.js';
 
 /**
  * Package findings written before migration 0009 have no package key or digest: fills up to `limit`
@@ -12,7 +12,7 @@ export async function backfillFindingDigests(db: Kysely<ServiceDatabase>, limit:
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('findings')
-      .select(['id', 'finding_json'])
+      .select(['id', 'last_observed_at', findingJson()])
       // Literal, not bound: SQLite uses the partial index findings_digest_missing (m0012) only when the
       // query names its condition's constant itself.
       .where(sql<boolean>`type = 'PACKAGE_VULNERABILITY'`)

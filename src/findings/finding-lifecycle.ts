@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
-import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
-import { findingOfRow, findingRow } from './finding-rows.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
+import { findingJson, findingOfRow, findingRow, type StoredFindingRow } from './finding-rows.js';
 import { insertFindingRows, rewriteFindingRows } from './finding-writes.js';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
 
@@ -95,7 +95,7 @@ export async function applyScanOfResourceIn(
   await shareAccountSuppression(trx, scan.accountId);
   let q = trx
     .selectFrom('findings')
-    .select(['identity_key', 'finding_json'])
+    .select(['identity_key', 'last_observed_at', findingJson()])
     .where('account_id', '=', scan.accountId)
     .where('resource_id', '=', scan.resourceId);
   if (scan.findingTypes) q = q.where('type', 'in', scan.findingTypes);
@@ -107,8 +107,8 @@ export async function applyScanOfResourceIn(
   const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
   const seen = new Set<string>();
   // Written in batches after the decisions (a scan of thousands of findings is a few statements).
-  const inserts: FindingTable[] = [];
-  const rewrites: FindingTable[] = [];
+  const inserts: StoredFindingRow[] = [];
+  const rewrites: StoredFindingRow[] = [];
   for (const found of scan.findings) {
     const fresh = inContext(found, exposure);
     if (seen.size % DECISIONS_PER_TURN === DECISIONS_PER_TURN - 1) await yieldToEventLoop();

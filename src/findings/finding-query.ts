@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import { criteriaWhere, prefixByRange, type PrefixSql } from './filter-criteria-sql.js';
 import type { FilterCriteria } from './filter-criteria.js';
-import { findingOfRow } from './finding-rows.js';
+import { findingJson, findingOfRow } from './finding-rows.js';
 import {
   afterCursor,
   decodeCursor,
@@ -39,7 +39,7 @@ export async function getFinding(
 ): Promise<Finding | undefined> {
   const row = await db
     .selectFrom('findings')
-    .select('finding_json')
+    .select(['last_observed_at', findingJson()])
     .where('id', '=', id)
     .where('account_id', 'in', accountIds)
     .executeTakeFirst();
@@ -83,7 +83,7 @@ export async function listFindings(db: Db, q: FindingListQuery): Promise<Finding
   const docs = page.length
     ? await db
         .selectFrom('findings')
-        .select(['id', 'finding_json'])
+        .select(['id', 'last_observed_at', findingJson()])
         .where(
           'id',
           'in',

@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
-import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
 import { scanDigest } from './finding-digest.js';
 import {
   applySuppression,
@@ -11,7 +11,7 @@ import {
   storedFindingId,
   type LifecycleChanges,
 } from './finding-lifecycle.js';
-import { findingOfRow, findingRow } from './finding-rows.js';
+import { findingJson, findingOfRow, findingRow, type StoredFindingRow } from './finding-rows.js';
 import { insertFindingRows, rewriteFindingRows } from './finding-writes.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
 import { shareAccountSuppression } from './suppression/account-lock.js';
@@ -63,8 +63,8 @@ export async function applyRematchesIn(
     trx,
     plans.flatMap((p) => [...p.rewrites.map((w) => w.storedId), ...p.closing.map(([, row]) => row.id)]),
   );
-  const inserts: FindingTable[] = [];
-  const rewrites: FindingTable[] = [];
+  const inserts: StoredFindingRow[] = [];
+  const rewrites: StoredFindingRow[] = [];
   const events: OutboxEvent[] = [];
   const suppressors = new Map<string, Suppressor>();
   let decided = 0;
@@ -204,7 +204,7 @@ async function storedFindings(
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await trx
       .selectFrom('findings')
-      .select(['id', 'finding_json'])
+      .select(['id', 'last_observed_at', findingJson()])
       .where('id', 'in', ids.slice(i, i + 500))
       .execute();
     for (const row of rows) out.set(row.id, findingOfRow(row));

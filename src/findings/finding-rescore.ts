@@ -4,7 +4,8 @@ import type { OutboxEvent } from '../events/event-types.js';
 import type { InternetExposure } from '../risk/contextual-score.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import { applySuppression } from './finding-lifecycle.js';
-import { findingOfRow, findingRow } from './finding-rows.js';
+import { findingJson, findingOfRow, findingRow } from './finding-rows.js';
+import { updateFindingRow } from './finding-writes.js';
 import type { Finding } from './finding-types.js';
 import { inContext } from './score-context.js';
 import { shareAccountSuppression } from './suppression/account-lock.js';
@@ -23,7 +24,7 @@ export async function rescoreResourceIn(
 ): Promise<Finding[]> {
   const rows = await trx
     .selectFrom('findings')
-    .select(['identity_key', 'finding_json'])
+    .select(['identity_key', 'last_observed_at', findingJson()])
     .where('account_id', '=', at.accountId)
     .where('resource_id', '=', at.resourceId)
     .where('status', '<>', 'CLOSED')
@@ -41,11 +42,7 @@ export async function rescoreResourceIn(
     const suppressionMoved = applySuppression(next, suppressor);
     if (!suppressionMoved && JSON.stringify(next) === JSON.stringify(old)) continue;
     next.updatedAt = now;
-    await trx
-      .updateTable('findings')
-      .set(findingRow(next, row.identity_key))
-      .where('id', '=', next.id)
-      .execute();
+    await updateFindingRow(trx, findingRow(next, row.identity_key));
     changed.push(next);
   }
   const events = changed.map((f): OutboxEvent => ({

@@ -1,39 +1,38 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
-import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
+import type { FindingDocumentTable, FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { forgetFindingsDigests } from './finding-digest-store.js';
+import { splitFindingRow, type StoredFindingRow } from './finding-rows.js';
+
+type Trx = Transaction<ServiceDatabase>;
+type Db = Trx | Kysely<ServiceDatabase>;
 
 /**
  * Rows per statement: far under SQLite's bound-parameter cap (about 20 columns each), and few enough
- * that one statement is a short block of the event loop (each row carries its finding's JSON).
+ * that one statement is a short block of the event loop (each document is a finding's JSON).
  */
 const ROWS_PER_STATEMENT = 50;
 
 /** New findings, many rows per INSERT (a duplicate id still fails, as the creation race needs). */
-export async function insertFindingRows(
-  trx: Transaction<ServiceDatabase>,
-  rows: readonly FindingTable[],
-): Promise<void> {
+export async function insertFindingRows(trx: Trx, rows: readonly StoredFindingRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    await trx
-      .insertInto('findings')
-      .values(rows.slice(i, i + ROWS_PER_STATEMENT))
-      .execute();
+    const { cols, docs } = halves(rows.slice(i, i + ROWS_PER_STATEMENT));
+    await trx.insertInto('findings').values(cols).execute();
+    // After their rows: a document's id references its finding.
+    await trx.insertInto('finding_documents').values(docs).execute();
     await yieldToEventLoop();
   }
   await forgetFindingsDigests(trx, rows);
 }
 
 /** Stored findings written again whole (seen again, reopened, closed), many rows per statement. */
-export async function rewriteFindingRows(
-  trx: Transaction<ServiceDatabase>,
-  rows: readonly FindingTable[],
-): Promise<void> {
-  const columns = Object.keys(rows[0] ?? {}).filter((c) => c !== 'id');
+export async function rewriteFindingRows(trx: Trx, rows: readonly StoredFindingRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const { cols, docs } = halves(rows.slice(i, i + ROWS_PER_STATEMENT));
+    const columns = Object.keys(cols[0] ?? {}).filter((c) => c !== 'id');
     await trx
       .insertInto('findings')
-      .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+      .values(cols)
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => {
           // Every column findingRow writes, from the row itself: a column added later is never missed.
@@ -43,7 +42,32 @@ export async function rewriteFindingRows(
         }),
       )
       .execute();
+    await trx
+      .insertInto('finding_documents')
+      .values(docs)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({ finding_json: eb.ref('excluded.finding_json') })),
+      )
+      .execute();
     await yieldToEventLoop();
   }
   await forgetFindingsDigests(trx, rows);
+}
+
+/** One stored finding written again by id (a rule's re-evaluation, the closer), row and document. */
+export async function updateFindingRow(trx: Db, written: StoredFindingRow): Promise<void> {
+  const { row, json } = splitFindingRow(written);
+  await trx.updateTable('findings').set(row).where('id', '=', row.id).execute();
+  await trx.updateTable('finding_documents').set({ finding_json: json }).where('id', '=', row.id).execute();
+}
+
+function halves(rows: readonly StoredFindingRow[]): { cols: FindingTable[]; docs: FindingDocumentTable[] } {
+  const cols: FindingTable[] = [];
+  const docs: FindingDocumentTable[] = [];
+  for (const written of rows) {
+    const { row, json } = splitFindingRow(written);
+    cols.push(row);
+    docs.push({ id: row.id, finding_json: json });
+  }
+  return { cols, docs };
 }

@@ -4,7 +4,7 @@ import { isCleanId } from '../core/identifier-text.js';
 import { closeFindings } from '../findings/finding-closer.js';
 import type { ResourceType } from '../findings/finding-types.js';
 import { reevaluateSuppression } from '../findings/suppression/suppression-reevaluator.js';
-import { findingOfRow } from '../findings/finding-rows.js';
+import { findingJson, findingOfRow } from '../findings/finding-rows.js';
 import type { ResourceTable, ServiceDatabase } from '../store/service-db-schema.js';
 import type { CoverageReason, CoverageStatus } from './coverage/coverage-decision.js';
 import { lockCoverage, refreshCoverage } from './coverage/coverage-store.js';
@@ -166,7 +166,7 @@ async function refreshFindingTags(
 ): Promise<void> {
   const rows = await trx
     .selectFrom('findings')
-    .select(['id', 'finding_json'])
+    .select(['id', 'last_observed_at', findingJson()])
     .where('account_id', '=', accountId)
     .where('resource_id', '=', id)
     .where('status', '<>', 'CLOSED')
@@ -177,7 +177,7 @@ async function refreshFindingTags(
     if (!first) continue;
     f.resources = [{ ...first, tags }, ...rest];
     await trx
-      .updateTable('findings')
+      .updateTable('finding_documents')
       .set({ finding_json: JSON.stringify(f) })
       .where('id', '=', row.id)
       .execute();

@@ -226,7 +226,16 @@ export interface WebhookDeliveryTable {
   delivered_at: string | null;
 }
 
-/** The Finding JSON plus the columns FilterCriteria compiles to (indexed for list queries). */
+/**
+ * A finding's JSON (m0031), written when the finding changes; its row in `findings` carries the time it
+ * was last observed, which readers overlay (findings/finding-rows.ts).
+ */
+export interface FindingDocumentTable {
+  id: string;
+  finding_json: string;
+}
+
+/** The columns FilterCriteria compiles to (indexed for list queries); the JSON is in finding_documents. */
 export interface FindingTable {
   id: string;
   account_id: string;
@@ -251,7 +260,6 @@ export interface FindingTable {
   repository_name: string | null;
   /** The package manager of the vulnerable package (dpkg, npm, …); null for non-package findings. */
   package_manager: string | null;
-  finding_json: string;
   /** The package key (`deb:openssl`) the finding's matches were grouped by; null for other findings. */
   package_key: string | null;
   /** Digest of what a scan decides about the finding (finding-rows.ts); null when written before 0009. */
@@ -354,6 +362,7 @@ export interface ServiceDatabase {
   api_keys: ApiKeyTable;
   resources: ResourceTable;
   findings: FindingTable;
+  finding_documents: FindingDocumentTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   finding_status_history: FindingStatusHistoryTable;

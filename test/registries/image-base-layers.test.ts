@@ -16,6 +16,7 @@ import { push, startRegistry, type RunningRegistry } from '../image/fixtures/reg
 import { openMatchingDb } from '../matching/fixtures/matching-db.js';
 import { call, LOOPBACK_EGRESS, seedAndListen, type Seeded } from '../server/api-server.js';
 import { BACKENDS } from '../server/service-db-backends.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
 
 /**
  * Images built FROM another image, pushed with skopeo to Debian's docker-registry and scanned by a real
@@ -180,12 +181,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       const resourceId = (app.json as { findings: Finding[] }).findings[0]?.resources[0]?.id ?? '';
       const rows = await db.kysely
         .selectFrom('findings')
-        .select(['finding_json', 'identity_key'])
+        .select(['last_observed_at', findingJson(), 'identity_key'])
         .where('account_id', '=', 'acct-a')
         .where('resource_id', '=', resourceId)
         .execute();
       // A matched finding's id is its identity within the resource (the stored id is derived from it).
-      const stored = rows.map((r) => ({ ...(JSON.parse(r.finding_json) as Finding), id: r.identity_key }));
+      const stored = rows.map((r) => ({ ...findingOfRow(r), id: r.identity_key }));
       // What the worker's matching gives back: the findings as matched, before any hint.
       const matched = stored.map((f): Finding => {
         const d = f.packageVulnerabilityDetails;

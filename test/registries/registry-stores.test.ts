@@ -34,6 +34,7 @@ import type { StoreContext } from '../../src/store/store-context.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
 import { hostInventory } from '../server/rematch-data.js';
 import { BACKENDS } from '../server/service-db-backends.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
 
 /**
  * The registries' repositories and the image lifecycle on both backends, without a registry: events
@@ -274,10 +275,10 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       // The finding names the image as its registry does: repository, tags, digest, push date.
       const f = await db.kysely
         .selectFrom('findings')
-        .select('finding_json')
+        .select(['last_observed_at', findingJson()])
         .where('resource_id', '=', D_CONT)
         .executeTakeFirstOrThrow();
-      expect((JSON.parse(f.finding_json) as Finding).resources[0]?.details).toMatchObject({
+      expect(findingOfRow(f).resources[0]?.details).toMatchObject({
         repositoryName: 'registry.example.test:5000/cont/app',
         imageTags: ['v1'],
         imageHash: D_CONT,

@@ -14,6 +14,7 @@ import {
   tagKey,
   tagRows,
 } from './random-findings.js';
+import { insertFindingRows } from '../../src/findings/finding-writes.js';
 
 const SEED = 20261123;
 const FINDINGS = 300;
@@ -41,7 +42,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       // order would sort "zlib" next to "Zlib" and break the PREFIX ranges.
       db = (await backend.fresh({ icuLocale: 'en-US' })).db;
       const rows = findings.map((f) => findingRow(f, f.id));
-      await db.kysely.insertInto('findings').values(rows).execute();
+      await db.kysely.transaction().execute((trx) => insertFindingRows(trx, rows));
       await db.kysely.insertInto('resource_tags').values(tagRows(tags)).execute();
     });
     afterAll(async () => {

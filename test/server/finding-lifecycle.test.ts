@@ -4,6 +4,7 @@ import type { Finding } from '../../src/findings/finding-types.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
 import { randomFinding, rng } from './random-findings.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
 
 const T1 = new Date('2026-02-01T00:00:00.000Z');
 const T2 = new Date('2026-02-02T00:00:00.000Z');
@@ -24,10 +25,10 @@ function scanned(identity: string, resourceId: string, score = 5): Finding {
 async function stored(db: ServiceDb, account: string): Promise<Map<string, Finding>> {
   const rows = await db.kysely
     .selectFrom('findings')
-    .select(['identity_key', 'finding_json'])
+    .select(['identity_key', 'last_observed_at', findingJson()])
     .where('account_id', '=', account)
     .execute();
-  return new Map(rows.map((r) => [r.identity_key, JSON.parse(r.finding_json) as Finding]));
+  return new Map(rows.map((r) => [r.identity_key, findingOfRow(r)]));
 }
 
 async function outbox(db: ServiceDb): Promise<Array<[string, string]>> {

@@ -13,6 +13,7 @@ import type { ServiceDb } from '../../src/store/service-db.js';
 import { cutsOf, EDGE_VALUES, findingWith, PREFIX_FIELDS, randomValue } from './prefix-adversarial.js';
 import { rng } from './random-findings.js';
 import { BACKENDS } from './service-db-backends.js';
+import { insertFindingRows } from '../../src/findings/finding-writes.js';
 
 const SEED = 20261206;
 const RANDOM_FINDINGS = 300;
@@ -68,10 +69,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
     beforeAll(async () => {
       await backend.setup();
       db = (await backend.fresh({ icuLocale: 'en-US' })).db;
-      await db.kysely
-        .insertInto('findings')
-        .values(all.map((f) => findingRow(f, f.id)))
-        .execute();
+      const rows = all.map((f) => findingRow(f, f.id));
+      await db.kysely.transaction().execute((trx) => insertFindingRows(trx, rows));
     });
     afterAll(async () => {
       await db.close();
@@ -157,8 +156,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           expect(substr).not.toMatch(new RegExp(`${column}[<>]`));
         } else {
           // EXPLAIN leaves the COLLATE out of the condition; the index named is the one built under it.
-          const cond = new RegExp(`Index Cond: .*${column}\\)::text >= 'pkg'.*${column}\\)::text < 'pkh'`);
-          expect(range).toMatch(new RegExp(`(Index Scan using|Bitmap Index Scan on) ${pg}`));
+          // An index-only scan (the rows are narrow since m0031) shows the column without its cast.
+          const cond = new RegExp(
+            `Index Cond: .*${column}(\\)::text)? >= 'pkg'.*${column}(\\)::text)? < 'pkh'`,
+          );
+          expect(range).toMatch(
+            new RegExp(`(Index Scan using|Index Only Scan using|Bitmap Index Scan on) ${pg}`),
+          );
           expect(range).toMatch(cond);
           expect(substr).not.toMatch(new RegExp(`Index Cond: .*${column}`));
         }

@@ -8,6 +8,7 @@ import { planRanges, PROBE_LIMIT } from '../../src/findings/range-plan.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
 import { randomFinding, rng } from './random-findings.js';
+import { insertFindingRows } from '../../src/findings/finding-writes.js';
 
 // Enough rows that a wide range holds more than PROBE_LIMIT of them and a narrow one a few hundred.
 const FINDINGS = 12_000;
@@ -49,11 +50,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('indexed ran
   beforeAll(async () => {
     await backend.setup();
     db = (await backend.fresh()).db;
-    for (let i = 0; i < findings.length; i += 400)
-      await db.kysely
-        .insertInto('findings')
-        .values(findings.slice(i, i + 400).map((f) => findingRow(f, f.id)))
-        .execute();
+    const rows = findings.map((f) => findingRow(f, f.id));
+    await db.kysely.transaction().execute((trx) => insertFindingRows(trx, rows));
   });
   afterAll(async () => {
     await db?.close();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { scanDigest } from '../../src/findings/finding-digest.js';
-import { findingOfRow } from '../../src/findings/finding-rows.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
 import type { FindingResource } from '../../src/findings/finding-types.js';
 import { indexRowsOf } from '../../src/resources/inventory-index.js';
 import { rematchTargets } from '../../src/resources/rematch-targets.js';
@@ -83,7 +83,7 @@ async function seed(db: ServiceDb): Promise<void> {
 async function openDecisions(db: ServiceDb, id: string): Promise<Map<string, string>> {
   const rows = await db.kysely
     .selectFrom('findings')
-    .select(['identity_key', 'finding_json'])
+    .select(['identity_key', 'last_observed_at', findingJson()])
     .where('resource_id', '=', id)
     .where('status', '<>', 'CLOSED')
     .execute();

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { scanDigest } from '../../src/findings/finding-digest.js';
-import { findingOfRow } from '../../src/findings/finding-rows.js';
-import type { FindingResource } from '../../src/findings/finding-types.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
+import type { Finding, FindingResource } from '../../src/findings/finding-types.js';
 import { rematchFromImportLog } from '../../src/scan/rematch-from-log.js';
 import { rematchStoredInventories } from '../../src/scan/rematch-run.js';
 import { submitInline } from './submit-inline.js';
@@ -82,13 +82,13 @@ async function seedAccount(db: ServiceDb): Promise<void> {
 async function findingJsonByResource(db: ServiceDb): Promise<Map<string, Map<string, string>>> {
   const rows = await db.kysely
     .selectFrom('findings')
-    .select(['id', 'resource_id', 'finding_json'])
+    .select(['id', 'resource_id', 'last_observed_at', findingJson()])
     .where('account_id', '=', ACCOUNT)
     .execute();
   const out = new Map<string, Map<string, string>>();
   for (const r of rows) {
     const m = out.get(r.resource_id ?? '') ?? new Map<string, string>();
-    m.set(r.id, r.finding_json);
+    m.set(r.id, JSON.stringify(findingOfRow(r)));
     out.set(r.resource_id ?? '', m);
   }
   return out;
@@ -98,7 +98,7 @@ async function findingJsonByResource(db: ServiceDb): Promise<Map<string, Map<str
 async function openDecisions(db: ServiceDb, resourceId: string): Promise<Map<string, string>> {
   const rows = await db.kysely
     .selectFrom('findings')
-    .select(['id', 'identity_key', 'finding_json'])
+    .select(['id', 'identity_key', 'last_observed_at', findingJson()])
     .where('account_id', '=', ACCOUNT)
     .where('resource_id', '=', resourceId)
     .where('status', '<>', 'CLOSED')
@@ -156,7 +156,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         // "after", and the withdrawal of a record h-web was affected by, through another handle.
         const webFindings = (await findingJsonByResource(db)).get('h-web') ?? new Map<string, string>();
         const withdrawn = [...webFindings.values()]
-          .map((j) => findingOfRow({ finding_json: j }).packageVulnerabilityDetails?.vulnerabilityId ?? '')
+          .map((j) => (JSON.parse(j) as Finding).packageVulnerabilityDetails?.vulnerabilityId ?? '')
           .map((id) => data.beforeById.get(id))
           .find((doc) => doc !== undefined && keysOf(doc).includes('Debian:12\0openssl'));
         expect(withdrawn, 'h-web has a finding from an openssl record of "before"').toBeDefined();
@@ -209,7 +209,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
           expect(touched).toContain(f.resources[0]?.id);
         }
         const closedNow = [...(afterRematch.get('h-web') ?? new Map<string, string>()).values()]
-          .map((j) => findingOfRow({ finding_json: j }))
+          .map((j) => JSON.parse(j) as Finding)
           .filter((f) => f.status === 'CLOSED');
         expect(closedNow.map((f) => f.packageVulnerabilityDetails?.vulnerabilityId)).toContain(withdrawn.id);
         for (const f of closedNow) expect(byType('vigil.finding.closed')).toContain(f.id);

@@ -12,6 +12,7 @@ import type { StoreContext } from '../../src/store/store-context.js';
 import { openVulnDb } from '../../src/vulndb/vuln-db.js';
 import { hostInventory } from './rematch-data.js';
 import { BACKENDS } from './service-db-backends.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
 
 /**
  * Which stored inventories a data change re-matches: a host excluded by tag or deleted keeps its
@@ -149,11 +150,11 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         });
         const [live] = await db.kysely
           .selectFrom('findings')
-          .select('finding_json')
+          .select(['last_observed_at', findingJson()])
           .where('resource_id', '=', 'h-live')
           .where('status', '<>', 'CLOSED')
           .execute();
-        expect(JSON.parse(live?.finding_json ?? '{}')).toMatchObject({ exploitAvailable: 'YES' });
+        expect(live ? findingOfRow(live) : {}).toMatchObject({ exploitAvailable: 'YES' });
       } finally {
         await vulndb.close();
         await db.close();

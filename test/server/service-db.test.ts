@@ -34,6 +34,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'enrollment_tokens',
       'filter_annotations',
       'finding_daily_counts',
+      'finding_documents',
       'finding_status_history',
       'findings',
       'host_agents',
@@ -152,7 +153,6 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       exploit_available: 'NO',
       epss_score: 0.25,
       identity_key: 'CVE-2024-1|openssl',
-      finding_json: '{}',
     };
     await db.kysely.insertInto('findings').values(row).execute();
     await expect(
@@ -166,6 +166,16 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       .select(['score', 'epss_score'])
       .executeTakeFirstOrThrow();
     expect(back).toEqual({ score: 7.5, epss_score: 0.25 });
+    // A finding's document (m0031) belongs to a finding and goes with it.
+    await db.kysely.insertInto('finding_documents').values({ id: 'f1', finding_json: '{}' }).execute();
+    await expect(
+      db.kysely
+        .insertInto('finding_documents')
+        .values({ id: 'no-such-finding', finding_json: '{}' })
+        .execute(),
+    ).rejects.toThrow();
+    await db.kysely.deleteFrom('findings').where('id', '=', 'f1').execute();
+    expect(await db.kysely.selectFrom('finding_documents').select('id').execute()).toEqual([]);
     await db.close();
   });
 

@@ -143,7 +143,12 @@ for (const make of BACKENDS) {
       const closed = { ...(victim as Finding), status: 'CLOSED', closedAt: '2026-03-01T12:00:00.000Z' };
       await h.db.kysely
         .updateTable('findings')
-        .set({ status: 'CLOSED', finding_json: JSON.stringify(closed) })
+        .set({ status: 'CLOSED' })
+        .where('id', '=', closed.id)
+        .execute();
+      await h.db.kysely
+        .updateTable('finding_documents')
+        .set({ finding_json: JSON.stringify(closed) })
         .where('id', '=', closed.id)
         .execute();
       const r = await call(h.base, keys.adminB, 'POST', RULES, {

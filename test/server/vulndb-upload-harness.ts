@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Inventory } from '../../src/core/inventory.js';
 import { scanDigest } from '../../src/findings/finding-digest.js';
-import { findingOfRow } from '../../src/findings/finding-rows.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
 import type { FindingResource } from '../../src/findings/finding-types.js';
 import { scanTarget } from '../../src/scan/scan-service.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
@@ -115,7 +115,7 @@ export async function openDecisions(
 ): Promise<Map<string, string>> {
   const rows = await db.kysely
     .selectFrom('findings')
-    .select(['id', 'identity_key', 'finding_json'])
+    .select(['id', 'identity_key', 'last_observed_at', findingJson()])
     .where('account_id', '=', accountId)
     .where('resource_id', '=', resourceId)
     .where('status', '<>', 'CLOSED')

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
-import { findingOfRow } from '../../src/findings/finding-rows.js';
+import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
 import { buildServer } from '../../src/server/server-app.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
@@ -161,7 +161,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       // 2. The withdrawal of a record h-web is affected by, as JSON Lines (gzip or not, it is sniffed).
       const webFindings = await db.kysely
         .selectFrom('findings')
-        .select('finding_json')
+        .select(['last_observed_at', findingJson()])
         .where('resource_id', '=', 'h-web')
         .where('status', '=', 'ACTIVE')
         .execute();
@@ -182,7 +182,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
       expect(Number(closedRun.rematch.run?.['findingsClosed'])).toBeGreaterThan(0);
       const closed = await db.kysely
         .selectFrom('findings')
-        .select('finding_json')
+        .select(['last_observed_at', findingJson()])
         .where('status', '=', 'CLOSED')
         .execute();
       const closedIds = closed.map((r) => findingOfRow(r).packageVulnerabilityDetails?.vulnerabilityId);

@@ -2,7 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../../events/event-outbox.js';
 import { applySuppression } from '../finding-lifecycle.js';
 import type { Finding } from '../finding-types.js';
-import { findingOfRow, findingRow } from '../finding-rows.js';
+import { findingJson, findingOfRow, findingRow } from '../finding-rows.js';
+import { updateFindingRow } from '../finding-writes.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
 import { loadSuppressor } from './suppression-matcher.js';
 
@@ -30,7 +31,7 @@ export async function reevaluateSuppression(
   for (;;) {
     let q = trx
       .selectFrom('findings')
-      .select(['id', 'identity_key', 'finding_json'])
+      .select(['id', 'identity_key', 'last_observed_at', findingJson()])
       .where('account_id', '=', accountId)
       .where('status', 'in', ['ACTIVE', 'SUPPRESSED'])
       .where('id', '>', after);
@@ -40,7 +41,7 @@ export async function reevaluateSuppression(
       const f = findingOfRow(row);
       if (!applySuppression(f, suppressor)) continue;
       f.updatedAt = iso;
-      await trx.updateTable('findings').set(findingRow(f, row.identity_key)).where('id', '=', f.id).execute();
+      await updateFindingRow(trx, findingRow(f, row.identity_key));
       changed.push(f);
     }
     const last = rows[rows.length - 1];

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { criteriaWhere } from '../../findings/filter-criteria-sql.js';
 import type { FilterCriteria } from '../../findings/filter-criteria.js';
 import type { Finding } from '../../findings/finding-types.js';
-import { findingOfRow } from '../../findings/finding-rows.js';
+import { findingJson, findingOfRow } from '../../findings/finding-rows.js';
 import type { ServiceDatabase } from '../../store/service-db-schema.js';
 import { findingsCsv } from '../formats/findings/findings-csv.js';
 import { ReportContentBuilder } from './report-content-builder.js';
@@ -33,7 +33,7 @@ export async function* findingPages(
   for (;;) {
     let q = db
       .selectFrom('findings')
-      .select(['id', 'finding_json'])
+      .select(['id', 'last_observed_at', findingJson()])
       .where('account_id', 'in', [...scope])
       .where(criteriaWhere(filter))
       .orderBy('id')

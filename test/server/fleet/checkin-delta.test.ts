@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesForPaths } from '../../../src/feeds/feed-import.js';
 import { observeOutsideScope } from '../../../src/findings/finding-observe.js';
+import { findingJson, findingOfRow } from '../../../src/findings/finding-rows.js';
 import type { ServiceDb } from '../../../src/store/service-db.js';
 import { BACKENDS } from '../service-db-backends.js';
 import { debianInventory, inventoryHash, type Host } from './agent-client.js';
@@ -70,13 +71,17 @@ for (const make of BACKENDS) {
       }
     }
 
-    const findings = (s: Side) =>
-      s.db.kysely
-        .selectFrom('findings')
-        .selectAll()
-        .where('resource_id', '=', `host:${MACHINE}`)
-        .orderBy('id')
-        .execute();
+    // Every column, and the finding as readers see it (its document with the observation overlaid).
+    const findings = async (s: Side) =>
+      (
+        await s.db.kysely
+          .selectFrom('findings')
+          .selectAll()
+          .select(findingJson())
+          .where('resource_id', '=', `host:${MACHINE}`)
+          .orderBy('id')
+          .execute()
+      ).map(({ finding_json, ...row }) => ({ ...row, finding: findingOfRow({ ...row, finding_json }) }));
     const events = async (s: Side) =>
       (
         await s.db.kysely
@@ -143,11 +148,10 @@ for (const make of BACKENDS) {
       const deb = afterPurge.find((r) => !r.package_key?.startsWith('npm:'));
       expect([npm?.status, npm?.closed_at]).toEqual(['CLOSED', t2]);
       expect([deb?.status, deb?.last_observed_at, deb?.updated_at]).toEqual(['ACTIVE', t2, t1]);
-      const debJson = JSON.parse(deb?.finding_json ?? '{}') as {
-        lastObservedAt: string;
-        resources: Array<{ details: Record<string, unknown> }>;
-      };
-      expect([debJson.lastObservedAt, debJson.resources[0]?.details['lastInventoryAt']]).toEqual([t2, t2]);
+      expect([deb?.finding.lastObservedAt, deb?.finding.resources[0]?.details['lastInventoryAt']]).toEqual([
+        t2,
+        t2,
+      ]);
       // The Debian component was not indexed again (the whole path moved it to place 0).
       expect(await positions(delta)).toEqual(['deb:vigil-testlib [1]']);
       expect(await positions(whole)).toEqual(['deb:vigil-testlib [0]']);
@@ -194,31 +198,34 @@ for (const make of BACKENDS) {
       expect(scans[1]?.['severityCounts']).toMatchObject({ total: 1 });
     });
 
-    it('observes in place byte for byte: text outside ASCII, either key order, in-scope rows untouched', async () => {
-      // Copies of a stored finding on another resource: what JSON.stringify writes with the two times moved.
+    it('observes in place: only the narrow row moves, readers see both times moved, in-scope rows untouched', async () => {
+      // Copies of a stored finding on another resource, with text outside ASCII and either key order.
       const [model] = await findings(delta);
       if (!model) throw new Error('no stored finding to copy');
       const resourceId = 'host:observe-bytes';
-      const base = JSON.parse(model.finding_json) as Record<string, unknown> & {
-        resources: Array<{ id: string; details: Record<string, unknown> }>;
-      };
       const variant = (i: number): Record<string, unknown> => {
-        const block = { ...base.resources[0], id: resourceId };
-        const f = { ...base, id: `observe-${i}`, resources: [block], description: `é—ü 😀 "\\ ${i}` };
-        // Odd copies carry their resource block before lastObservedAt (the splice must not assume an order).
+        const block = { ...model.finding.resources[0], id: resourceId };
+        const f = {
+          ...model.finding,
+          id: `observe-${i}`,
+          resources: [block],
+          description: `é—ü 😀 "\\ ${i}`,
+        };
         if (i % 2 === 0) return f;
         const { resources, ...rest } = f;
         return { resources, ...rest };
       };
+      const { finding: _model, ...columns } = model;
       const copies = [0, 1, 2, 3].map((i) => ({
-        ...model,
+        ...columns,
         id: `observe-${i}`,
         identity_key: `observe-${i}`,
         resource_id: resourceId,
-        package_key: i === 3 ? 'deb:in-scope' : model.package_key,
-        finding_json: JSON.stringify(variant(i)),
+        package_key: i === 3 ? 'deb:in-scope' : columns.package_key,
       }));
+      const docs = copies.map((c, i) => ({ id: c.id, finding_json: JSON.stringify(variant(i)) }));
       await delta.db.kysely.insertInto('findings').values(copies).execute();
+      await delta.db.kysely.insertInto('finding_documents').values(docs).execute();
       const now = '2031-02-03T04:05:06.789Z';
       const observed = await delta.db.kysely.transaction().execute((trx) =>
         observeOutsideScope(trx, {
@@ -232,21 +239,28 @@ for (const make of BACKENDS) {
       expect(observed).toHaveLength(3);
       const rows = await delta.db.kysely
         .selectFrom('findings')
-        .select(['id', 'finding_json', 'last_observed_at'])
+        .select(['id', 'last_observed_at', findingJson()])
         .where('resource_id', '=', resourceId)
         .orderBy('id')
         .execute();
-      const expected = copies.map((c, i) => {
-        if (i === 3) return { id: c.id, finding_json: c.finding_json, last_observed_at: c.last_observed_at };
-        const f = JSON.parse(c.finding_json) as typeof base;
+      // The documents are not written; the rows outside the scope carry the new time.
+      expect(rows.map((r) => [r.id, r.finding_json, r.last_observed_at])).toEqual(
+        docs.map((d, i) => [d.id, d.finding_json, i === 3 ? model.last_observed_at : now]),
+      );
+      // What a reader gets: what JSON.stringify writes for the finding with its two times moved, in place.
+      const seen = rows.map((r) => JSON.stringify(findingOfRow(r)));
+      const expected = docs.map((d, i) => {
+        if (i === 3) return d.finding_json;
+        const f = JSON.parse(d.finding_json) as Record<string, unknown> & {
+          resources: Array<{ details: Record<string, unknown> }>;
+        };
         f['lastObservedAt'] = now;
         const details = f.resources[0]?.details ?? {};
         expect(details['lastInventoryAt']).toEqual(expect.any(String));
-        details['lastInventoryAt'] = now; // in its place: JSON.stringify keeps the key order
-        const json = JSON.stringify(f);
-        return { id: c.id, finding_json: json, last_observed_at: now };
+        details['lastInventoryAt'] = now;
+        return JSON.stringify(f);
       });
-      expect(rows).toEqual(expected);
+      expect(seen).toEqual(expected);
     });
   });
 }
