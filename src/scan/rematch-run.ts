@@ -20,6 +20,8 @@ import type { VulnStore } from '../vulndb/vuln-types.js';
 import { hostInputs, keyedHostInput, type Host } from './rematch-inputs.js';
 import { defaultRematchEligibility, type RematchEligibility } from './rematch-eligibility.js';
 import { applyRematches } from './scan-apply.js';
+import { differs, vouchUnchanged } from './rematch-unchanged.js';
+import { PendingWrites, type Pending } from './rematch-pending.js';
 import { ScanMemo, specialize, type FindingTemplate } from './scan-memo.js';
 
 export interface RematchOptions {
@@ -162,7 +164,8 @@ export class RematchRun {
     // Flattened only for a host that is compared or written: most of a full re-match's are skipped.
     const found = (i: number): FindingTemplate[] => (templates[i] ?? []).flat();
     // A full re-match: a host whose result has the digest its findings were left with is skipped
-    // unread; the others are compared inside their write transaction (which records the new digest).
+    // unread; the others are compared by their stored digests, many per transaction (vouchUnchanged),
+    // and only those that differ are written (their write transaction records the new digest).
     const digests = this.keys ? undefined : templates.map((t) => hostDigest(t ?? []));
     const compare = this.keys ? targets : [];
     const stored = await storedDigests(
@@ -170,31 +173,44 @@ export class RematchRun {
       compare,
       this.keys ? [...new Set(hosts.flatMap((h) => h.scope ?? []))] : undefined,
     );
-    let pending: Pending[] = [];
-    let weight = 0;
+    const writes = new PendingWrites(this.rowsPerTransaction, (p) => this.apply(p));
+    const unvouched: Pending[] = [];
     for (const [i, target] of targets.entries()) {
       const host = hosts[i];
       const digest = digests?.[i];
       if (!host) continue;
       if (digest !== undefined) {
-        if (digest === target.findingsDigest) continue;
-        const mine = found(i);
-        pending.push({ target, found: mine, digest });
-        weight += 2 * mine.length;
-      } else {
-        const mine = found(i);
-        const was =
-          stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
-        if (!differs(mine, was, host.scope)) continue;
-        pending.push({ target, found: mine, ...(host.scope ? { scope: host.scope } : {}) });
-        weight += mine.length + was.size;
+        if (digest !== target.findingsDigest) unvouched.push({ target, found: found(i), digest });
+        continue;
       }
-      if (weight < this.rowsPerTransaction) continue;
-      await this.apply(pending);
-      pending = [];
-      weight = 0;
+      const mine = found(i);
+      const was = stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
+      if (!differs(mine, was, host.scope)) continue;
+      await writes.add(
+        { target, found: mine, ...(host.scope ? { scope: host.scope } : {}) },
+        mine.length + was.size,
+      );
     }
-    await this.apply(pending);
+    for (const p of await this.vouch(unvouched)) await writes.add(p, 2 * p.found.length);
+    await writes.flush();
+  }
+
+  /** Full re-match: hosts whose stored findings already are the result get its digest, unwritten. */
+  private async vouch(unvouched: readonly Pending[]): Promise<Pending[]> {
+    if (unvouched.length === 0) return [];
+    const changed = await vouchUnchanged(
+      this.ctx.db,
+      this.ctx.dialect,
+      unvouched.map((pending) => ({
+        accountId: pending.target.accountId,
+        resourceId: pending.target.resourceId,
+        inventoryUpdatedAt: pending.target.inventoryUpdatedAt,
+        found: pending.found,
+        digest: pending.digest ?? '',
+        pending,
+      })),
+    );
+    return changed.map((c) => c.pending);
   }
 
   /**
@@ -253,15 +269,6 @@ export class RematchRun {
   }
 }
 
-/** A host whose re-match changes its findings, waiting for its batch's transaction. */
-interface Pending {
-  target: RematchTarget;
-  found: FindingTemplate[];
-  scope?: string[];
-  /** A full re-match's digest of `found`, recorded with it. */
-  digest?: string;
-}
-
 /** Digests of memoized components' templates (shared arrays: each is hashed once per run). */
 const componentDigests = new WeakMap<readonly FindingTemplate[], string>();
 
@@ -280,28 +287,6 @@ function hostDigest(components: ReadonlyArray<readonly FindingTemplate[]>): stri
     return d;
   });
   return createHash('sha256').update(parts.sort().join(',')).digest('base64url').slice(0, 32);
-}
-
-/**
- * Whether applying `found` would change the stored findings (the scope's): a finding not stored, or
- * stored CLOSED, or with another digest, or a stored open finding no longer found. No hashing, no JSON.
- */
-function differs(
-  found: readonly FindingTemplate[],
-  stored: ReadonlyMap<string, StoredDigest>,
-  scope: readonly string[] | undefined,
-): boolean {
-  const inScope = scope ? new Set(scope) : undefined;
-  let openSeen = 0;
-  for (const t of found) {
-    const s = stored.get(`${t.packageKey}\0${t.vulnerabilityId}`);
-    if (!s || s.status === 'CLOSED' || s.digest !== t.digest) return true;
-    openSeen++;
-  }
-  let open = 0;
-  for (const s of stored.values())
-    if (s.status !== 'CLOSED' && (!inScope || inScope.has(s.packageKey))) open++;
-  return open > openSeen;
 }
 
 /** Yields to the event loop (pending I/O: requests) when more than `sliceMs` passed since the last time. */

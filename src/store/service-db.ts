@@ -40,7 +40,7 @@ import { m0013Registries } from './migrations/m0013-registries.js';
 import { m0021NetworkSettings } from './migrations/m0021-network-settings.js';
 import { m0025AppliedObjects } from './migrations/m0025-applied-objects.js';
 import { ServiceDbError } from './service-db-error.js';
-import { DEFAULT_SERVICE_DB_URL } from './service-db-defaults.js';
+import { DEFAULT_SERVICE_DB_URL, SERVER_BUSY_TIMEOUT_MS } from './service-db-defaults.js';
 import { wellFormedSqlite } from './sqlite-well-formed.js';
 import { SplitSqliteDialect } from './sqlite-split-dialect.js';
 import type { ServiceDatabase } from './service-db-schema.js';
@@ -149,7 +149,7 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
     // WAL: API reads go on while a scan's lifecycle transaction writes.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 30000');
+    sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
     sqlite.pragma('foreign_keys = ON');
     // A scan writes hundreds of findings, each into a dozen indexes keyed by hashes (random places):
     // with SQLite's default 2 MB page cache every insert read its index pages back from the file,
@@ -171,6 +171,6 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
 /** Reads on their own connection beside the writer (sqlite-split-dialect.ts): WAL lets them run at once. */
 function splitDialect(path: string, writer: Database.Database): SplitSqliteDialect {
   const reader = new Database(path, { readonly: true });
-  reader.pragma('busy_timeout = 30000');
+  reader.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
   return new SplitSqliteDialect(writer, reader);
 }

@@ -136,8 +136,18 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('re-match di
       await submitInline(ctx, vulndb.store, { accountId: ACCOUNT, resourceId: 'h-b', body });
       expect((await digests(db))['h-b']).toBeNull();
       expect(await statuses(db)).toEqual({ 'h-a': 'ACTIVE', 'h-b': 'ACTIVE' });
+      // h-b is compared by its stored digests and vouched for: its digest recorded, nothing written.
+      const written = async () => ({
+        events: (await db.kysely.selectFrom('outbox').select('seq').execute()).length,
+        rows: await db.kysely
+          .selectFrom('findings')
+          .select(['id', 'updated_at', 'last_observed_at'])
+          .execute(),
+      });
+      const before = await written();
       expect(await full()).toMatchObject({ rematched: 2, changed: 0 });
       expect(await digests(db)).toEqual(recorded);
+      expect(await written()).toEqual(before);
     } finally {
       await vulndb.close();
       await db.close();

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import { recordFindingsDigests, storedDigests, type StoredDigest } from '../findings/finding-digest-store.js';
+import { inventoriesStoredAt } from '../resources/rematch-targets.js';
+import type { ServiceDatabase } from '../store/service-db-schema.js';
+import type { ServiceDialect } from '../store/service-db.js';
+import type { FindingTemplate } from './scan-memo.js';
+
+/** A host of a full re-match whose findings carry no digest of this result: compared before written. */
+export interface Unvouched {
+  accountId: string;
+  resourceId: string;
+  inventoryUpdatedAt: string;
+  found: readonly FindingTemplate[];
+  digest: string;
+}
+
+/** Hosts compared and vouched for per transaction: it holds SQLite's one writer while it reads. */
+const HOSTS_PER_TRANSACTION = 50;
+
+/**
+ * A full re-match's hosts without a recorded digest (every host that checked in since the last full
+ * re-match) compared by their stored digests, many hosts per transaction: a host the data did not
+ * change gets its digest recorded and no write of its findings; the ones returned differ and go
+ * through the lifecycle. Before, each went through its own write transaction to find it had nothing
+ * to write. Read and record share a transaction (the inventory not stored again meanwhile, locked on
+ * PostgreSQL), so a check-in between them cannot leave a digest that no longer vouches for its host.
+ */
+export async function vouchUnchanged<T extends Unvouched>(
+  db: Kysely<ServiceDatabase>,
+  dialect: ServiceDialect,
+  hosts: readonly T[],
+): Promise<T[]> {
+  const changed: T[] = [];
+  for (let i = 0; i < hosts.length; i += HOSTS_PER_TRANSACTION) {
+    const chunk = hosts.slice(i, i + HOSTS_PER_TRANSACTION);
+    await db.transaction().execute(async (trx) => {
+      const storedAt = await inventoriesStoredAt(trx, chunk, dialect === 'postgres');
+      const current = chunk.filter((h) => storedAt.get(key(h)) === h.inventoryUpdatedAt);
+      const stored = await storedDigests(trx, current);
+      const same = current.filter((h) => !differs(h.found, stored.get(key(h)) ?? new Map(), undefined));
+      await recordFindingsDigests(trx, same);
+      const vouched = new Set(same);
+      // A host stored again meanwhile goes on too: the lifecycle's own guard skips it.
+      changed.push(...chunk.filter((h) => !vouched.has(h)));
+    });
+  }
+  return changed;
+}
+
+const key = (h: { accountId: string; resourceId: string }): string => `${h.accountId}\0${h.resourceId}`;
+
+/**
+ * Whether applying `found` would change the stored findings (the scope's): a finding not stored, or
+ * stored CLOSED, or with another digest, or a stored open finding no longer found. No hashing, no JSON.
+ */
+export function differs(
+  found: readonly FindingTemplate[],
+  stored: ReadonlyMap<string, StoredDigest>,
+  scope: readonly string[] | undefined,
+): boolean {
+  const inScope = scope ? new Set(scope) : undefined;
+  let openSeen = 0;
+  for (const t of found) {
+    const s = stored.get(`${t.packageKey}\0${t.vulnerabilityId}`);
+    if (!s || s.status === 'CLOSED' || s.digest !== t.digest) return true;
+    openSeen++;
+  }
+  let open = 0;
+  for (const s of stored.values())
+    if (s.status !== 'CLOSED' && (!inScope || inScope.has(s.packageKey))) open++;
+  return open > openSeen;
+}
