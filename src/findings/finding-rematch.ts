@@ -84,10 +84,10 @@ export async function applyRematchesIn(
     const now = r.now.toISOString();
     // The score in the host's context, as a scan writes it (the digests above leave the context out).
     const exposure = await loadExposure(trx, r.accountId, r.resourceId);
-    for (const fresh of p.creates) {
+    for (const { fresh, digest } of p.creates) {
       if (++decided % DECISIONS_PER_TURN === 0) await yieldToEventLoop();
       const f = created(r.accountId, inContext(fresh, exposure), now, suppressor);
-      inserts.push(findingRow(f, fresh.id));
+      inserts.push(findingRow(f, fresh.id, digest));
       changes.created.push(f);
     }
     for (const { fresh, storedId } of p.rewrites) {
@@ -122,7 +122,8 @@ interface StoredRow {
 
 interface Plan {
   r: RematchOfResource;
-  creates: Finding[];
+  /** With the scan digest the caller had (a memo's template's), not computed again. */
+  creates: Array<{ fresh: Finding; digest?: string }>;
   rewrites: Array<{ fresh: Finding; storedId: string }>;
   closing: Array<[string, StoredRow]>;
 }
@@ -177,7 +178,8 @@ function planOf(r: RematchOfResource, stored = new Map<string, StoredRow>()): Pl
   for (const [i, fresh] of r.findings.entries()) {
     seen.add(fresh.id);
     const old = stored.get(fresh.id);
-    if (!old) plan.creates.push(fresh);
+    const digest = r.digests?.[i];
+    if (!old) plan.creates.push(digest === undefined ? { fresh } : { fresh, digest });
     else if (old.status === 'CLOSED' || old.match_digest !== (r.digests?.[i] ?? scanDigest(fresh)))
       plan.rewrites.push({ fresh, storedId: old.id });
   }

@@ -8,8 +8,12 @@ import { findingPackageKey, scanDigest } from './finding-digest.js';
 /** A finding as written: its `findings` row and the JSON its `finding_documents` row holds (m0031). */
 export type StoredFindingRow = FindingTable & { finding_json: string };
 
-/** A finding as stored: its JSON plus the filterable projection FilterCriteria compiles against. */
-export function findingRow(f: Finding, identityKey: string): StoredFindingRow {
+/**
+ * A finding as stored: its JSON plus the filterable projection FilterCriteria compiles against.
+ * `digest`: its scanDigest when the caller has it (the context and lifecycle fields it leaves out may
+ * differ from the template's; the rest must not).
+ */
+export function findingRow(f: Finding, identityKey: string, digest?: string): StoredFindingRow {
   return {
     id: f.id,
     ...filterableColumns(f),
@@ -17,7 +21,7 @@ export function findingRow(f: Finding, identityKey: string): StoredFindingRow {
     identity_key: identityKey,
     finding_json: JSON.stringify(f),
     package_key: findingPackageKey(f),
-    match_digest: scanDigest(f),
+    match_digest: digest ?? scanDigest(f),
   };
 }
 

@@ -192,6 +192,13 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         for (const id of untouched) expect(afterRematch.get(id), id).toEqual(beforeRematch.get(id));
         for (const h of HOSTS)
           expect(await openDecisions(db, h.id), h.id).toEqual(await scannedDecisions(db, vulndb, h.id));
+        // Each stored digest (the re-match hands its templates' over) is the digest of its finding.
+        const rows = await db.kysely
+          .selectFrom('findings')
+          .select(['id', 'match_digest', 'last_observed_at', findingJson()])
+          .where('package_key', 'is not', null)
+          .execute();
+        expect(rows.filter((r) => r.match_digest !== scanDigest(findingOfRow(r)))).toEqual([]);
 
         // The events: one per finding created, updated or closed, of touched hosts only, no scan event.
         const events = await db.kysely
