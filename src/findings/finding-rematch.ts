@@ -180,7 +180,7 @@ function planOf(r: RematchOfResource, stored = new Map<string, StoredRow>()): Pl
     const old = stored.get(fresh.id);
     const digest = r.digests?.[i];
     if (!old) plan.creates.push(digest === undefined ? { fresh } : { fresh, digest });
-    else if (old.status === 'CLOSED' || old.match_digest !== (r.digests?.[i] ?? scanDigest(fresh)))
+    else if (old.status === 'CLOSED' || old.match_digest !== (digest ?? scanDigest(fresh)))
       plan.rewrites.push({ fresh, storedId: old.id });
   }
   for (const entry of stored.entries())

@@ -191,26 +191,10 @@ export class RematchRun {
         mine.length + was.size,
       );
     }
-    for (const p of await this.vouch(unvouched)) await writes.add(p, 2 * p.found.length);
+    // Full re-match: hosts whose stored findings already are the result get its digest, unwritten.
+    for (const p of await vouchUnchanged(this.ctx.db, this.ctx.dialect, unvouched))
+      await writes.add(p, 2 * p.found.length);
     await writes.flush();
-  }
-
-  /** Full re-match: hosts whose stored findings already are the result get its digest, unwritten. */
-  private async vouch(unvouched: readonly Pending[]): Promise<Pending[]> {
-    if (unvouched.length === 0) return [];
-    const changed = await vouchUnchanged(
-      this.ctx.db,
-      this.ctx.dialect,
-      unvouched.map((pending) => ({
-        accountId: pending.target.accountId,
-        resourceId: pending.target.resourceId,
-        inventoryUpdatedAt: pending.target.inventoryUpdatedAt,
-        found: pending.found,
-        digest: pending.digest ?? '',
-        pending,
-      })),
-    );
-    return changed.map((c) => c.pending);
   }
 
   /**

@@ -3,16 +3,8 @@ import { recordFindingsDigests, storedDigests, type StoredDigest } from '../find
 import { inventoriesStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { ServiceDialect } from '../store/service-db.js';
+import type { Pending } from './rematch-pending.js';
 import type { FindingTemplate } from './scan-memo.js';
-
-/** A host of a full re-match whose findings carry no digest of this result: compared before written. */
-export interface Unvouched {
-  accountId: string;
-  resourceId: string;
-  inventoryUpdatedAt: string;
-  found: readonly FindingTemplate[];
-  digest: string;
-}
 
 /** Hosts compared and vouched for per transaction: it holds SQLite's one writer while it reads. */
 const HOSTS_PER_TRANSACTION = 50;
@@ -25,20 +17,29 @@ const HOSTS_PER_TRANSACTION = 50;
  * to write. Read and record share a transaction (the inventory not stored again meanwhile, locked on
  * PostgreSQL), so a check-in between them cannot leave a digest that no longer vouches for its host.
  */
-export async function vouchUnchanged<T extends Unvouched>(
+export async function vouchUnchanged(
   db: Kysely<ServiceDatabase>,
   dialect: ServiceDialect,
-  hosts: readonly T[],
-): Promise<T[]> {
-  const changed: T[] = [];
+  hosts: readonly Pending[],
+): Promise<Pending[]> {
+  const changed: Pending[] = [];
   for (let i = 0; i < hosts.length; i += HOSTS_PER_TRANSACTION) {
     const chunk = hosts.slice(i, i + HOSTS_PER_TRANSACTION);
     await db.transaction().execute(async (trx) => {
-      const storedAt = await inventoriesStoredAt(trx, chunk, dialect === 'postgres');
-      const current = chunk.filter((h) => storedAt.get(key(h)) === h.inventoryUpdatedAt);
-      const stored = await storedDigests(trx, current);
-      const same = current.filter((h) => !differs(h.found, stored.get(key(h)) ?? new Map(), undefined));
-      await recordFindingsDigests(trx, same);
+      const targets = chunk.map((h) => h.target);
+      const storedAt = await inventoriesStoredAt(trx, targets, dialect === 'postgres');
+      const current = chunk.filter((h) => storedAt.get(key(h.target)) === h.target.inventoryUpdatedAt);
+      const stored = await storedDigests(
+        trx,
+        current.map((h) => h.target),
+      );
+      const same = current.filter(
+        (h) => !differs(h.found, stored.get(key(h.target)) ?? new Map(), undefined),
+      );
+      await recordFindingsDigests(
+        trx,
+        same.map((h) => ({ ...h.target, digest: h.digest ?? '' })),
+      );
       const vouched = new Set(same);
       // A host stored again meanwhile goes on too: the lifecycle's own guard skips it.
       changed.push(...chunk.filter((h) => !vouched.has(h)));

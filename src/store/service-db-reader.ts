@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { ServiceDbError } from './service-db-error.js';
+import { SERVER_BUSY_TIMEOUT_MS } from './service-db-defaults.js';
 import type { ServiceDb } from './service-db.js';
 import type { ServiceDatabase } from './service-db-schema.js';
 
@@ -27,7 +28,7 @@ export function openServiceDbReader(url: string): ServiceDb {
   const path = url.slice('sqlite:'.length);
   try {
     const sqlite = new Database(path, { readonly: true, fileMustExist: true });
-    sqlite.pragma('busy_timeout = 30000');
+    sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
     const kysely = new Kysely<ServiceDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { dialect: 'sqlite', kysely, url, close: () => kysely.destroy() };
   } catch (err) {
