@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { appendEvents } from '../events/event-outbox.js';
 import type { OutboxEvent } from '../events/event-types.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
+import { newFindingId } from './finding-ids.js';
 import { findingJson, findingOfRow, findingRow, type StoredFindingRow } from './finding-rows.js';
 import { insertFindingRows, rewriteFindingRows } from './finding-writes.js';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
@@ -68,10 +68,6 @@ export interface LifecycleChanges {
   observedInPlace?: ObservedInPlace[];
 }
 
-export function storedFindingId(accountId: string, identityKey: string): string {
-  return createHash('sha256').update(`${accountId}\0${identityKey}`).digest('hex').slice(0, 32);
-}
-
 /**
  * Applies one scan of one resource to the stored findings, in ONE transaction with the outbox events
  * that announce the changes (so no change is ever committed without its event, nor the reverse):
@@ -115,7 +111,7 @@ export async function applyScanOfResourceIn(
     seen.add(fresh.id);
     const old = stored.get(fresh.id);
     if (!old) {
-      const f = { ...fresh, id: storedFindingId(scan.accountId, fresh.id), accountId: scan.accountId };
+      const f = { ...fresh, id: newFindingId(scan.accountId, fresh.id), accountId: scan.accountId };
       Object.assign(f, { status: 'ACTIVE', firstObservedAt: now, lastObservedAt: now, updatedAt: now });
       delete f.closedAt;
       delete f.suppressedBy;

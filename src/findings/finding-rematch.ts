@@ -8,9 +8,9 @@ import {
   applySuppression,
   lifecycleEvents,
   observedAgain,
-  storedFindingId,
   type LifecycleChanges,
 } from './finding-lifecycle.js';
+import { newFindingId } from './finding-ids.js';
 import { findingJson, findingOfRow, findingRow, type StoredFindingRow } from './finding-rows.js';
 import { insertFindingRows, rewriteFindingRows } from './finding-writes.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
@@ -189,7 +189,7 @@ function planOf(r: RematchOfResource, stored = new Map<string, StoredRow>()): Pl
 }
 
 function created(accountId: string, fresh: Finding, now: string, suppressor: Suppressor): Finding {
-  const f: Finding = { ...fresh, id: storedFindingId(accountId, fresh.id), accountId };
+  const f: Finding = { ...fresh, id: newFindingId(accountId, fresh.id), accountId };
   Object.assign(f, { status: 'ACTIVE', firstObservedAt: now, lastObservedAt: now, updatedAt: now });
   delete f.closedAt;
   delete f.suppressedBy;

@@ -151,9 +151,9 @@ function connect(url: string): { dialect: ServiceDialect; kysely: Kysely<Service
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
     sqlite.pragma('foreign_keys = ON');
-    // A scan writes hundreds of findings, each into a dozen indexes keyed by hashes (random places):
-    // with SQLite's default 2 MB page cache every insert read its index pages back from the file,
-    // and a check-in's write took 3× as long at 60,000 findings. 64 MiB holds those indexes' hot pages.
+    // A scan writes hundreds of findings, each into ~20 indexes, a few of them keyed by resource (random
+    // places): with SQLite's default 2 MB page cache every insert read its index pages back from the
+    // file, and a check-in's write took 3× as long at 60,000 findings. 64 MiB holds the hot pages.
     sqlite.pragma('cache_size = -65536');
     // Fresh planner statistics for this connection's queries (the list filters depend on them);
     // the retention sweep runs `PRAGMA optimize` again from time to time.

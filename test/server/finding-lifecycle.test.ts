@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyScanOfResource, storedFindingId } from '../../src/findings/finding-lifecycle.js';
+import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
@@ -45,13 +45,14 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('finding lif
     const { db } = await backend.fresh();
     const scan = (findings: Finding[], now: Date) =>
       applyScanOfResource(db.kysely, { accountId: 'acct-a', resourceId: 'host-1', findings, now });
-    const idA = storedFindingId('acct-a', 'id-a');
-    const idB = storedFindingId('acct-a', 'id-b');
-    const idC = storedFindingId('acct-a', 'id-c');
-
     const r1 = await scan([scanned('id-a', 'host-1'), scanned('id-b', 'host-1')], T1);
-    expect(r1.created.map((f) => f.id).sort()).toEqual([idA, idB].sort());
     let s = await stored(db, 'acct-a');
+    const idA = s.get('id-a')?.id ?? '';
+    const idB = s.get('id-b')?.id ?? '';
+    expect(idA).toMatch(/^[0-9a-f]{32}$/);
+    expect(idB).toMatch(/^[0-9a-f]{32}$/);
+    expect(idA).not.toBe(idB);
+    expect(r1.created.map((f) => f.id).sort()).toEqual([idA, idB].sort());
     expect(s.get('id-a')).toMatchObject({
       id: idA,
       status: 'ACTIVE',
@@ -65,6 +66,10 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('finding lif
       1, 0, 1, 1,
     ]);
     s = await stored(db, 'acct-a');
+    const idC = s.get('id-c')?.id ?? '';
+    // Ids follow creation order (finding-ids.ts): C, created later, sorts after both.
+    expect(idC > idA && idC > idB).toBe(true);
+    expect(r2.created.map((f) => f.id)).toEqual([idC]);
     expect(s.get('id-a')).toMatchObject({
       firstObservedAt: T1.toISOString(),
       lastObservedAt: T2.toISOString(),
