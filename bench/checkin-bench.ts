@@ -1,6 +1,6 @@
+import { profiled } from './cpu-profile.js';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -227,25 +227,6 @@ export function prepared(key: string, inventory: Inventory, full: boolean): Prep
     ...(full ? { inventory } : {}),
   };
   return { key, body: gzipSync(JSON.stringify(body)) };
-}
-
-/**
- * `run` with the event loop's thread under the V8 profiler when `file` is set: the known-host phase
- * alone, written as a .cpuprofile (worker threads are not in it; `node --cpu-prof` profiles them).
- */
-async function profiled<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
-  if (!file) return run();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await run();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
 }
 
 interface Measured extends LoadResult {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import type { Inventory } from '../src/core/inventory.js';
 import { osvFeed } from '../src/feeds/osv/osv-feed.js';
 import { hostDetails } from '../src/resources/resource-details.js';
@@ -15,6 +16,7 @@ import type { StoreContext } from '../src/store/store-context.js';
 import { defaultDbPath, ensureVulnDb } from '../src/vulndb/default-db.js';
 import { openVulnDb, type VulnDb } from '../src/vulndb/vuln-db.js';
 import { fromTestFixtures } from './bench-fixtures.js';
+import { profiled } from './cpu-profile.js';
 import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
 import { percentile } from './service-list-latency.js';
 import { BENCH_NOW, peakRssKb, seedFleet } from './service-fleet.js';
@@ -30,10 +32,11 @@ const BATCH_RECORDS = 100;
  * re-matched when the vulnerability DB changes, against re-scanning them all with the in-process scan
  * service (matching + enrichment only: no service DB, so the baseline is the cheaper side). Sizes:
  * VIGIL_BENCH_FLEET_HOSTS (default 1000; comma-separated sizes; issue 12's size is 10000). A size
- * whose service DB would not fit on the scratch disk is skipped with the estimate (about 6.5 MB per
- * host: ~580 findings each, every one stored as its JSON and announced by an outbox event carrying
+ * whose service DB would not fit on the scratch disk is skipped with the estimate (about 7.2 MB per
+ * host: ~610 findings each, every one stored as its JSON and announced by an outbox event carrying
  * it). The re-scan baseline scans a sample (VIGIL_BENCH_FLEET_RESCAN_SAMPLE, default 300) and is
- * extrapolated to N.
+ * extrapolated to N. VIGIL_BENCH_FLEET_PROFILE=PREFIX writes .cpuprofiles of the first pass and of each
+ * advisory's re-match; VIGIL_BENCH_FLEET_DBSTAT=1 notes the DB's largest tables and indexes.
  */
 export const fleetBench: BenchSuite = {
   name: 'fleet',
@@ -80,8 +83,35 @@ export const fleetBench: BenchSuite = {
   },
 };
 
-/** Bytes of service DB per host measured at 300 and 1,000 hosts (findings, their events, inventories). */
-const BYTES_PER_HOST = 6.5e6;
+/**
+ * Bytes of service DB per host measured at 300 and 1,000 hosts: 6.9–7.3 MB, of which the outbox (each
+ * event carries its finding) 2.6 MB and the finding documents 2.5 MB.
+ */
+const BYTES_PER_HOST = 7.2e6;
+
+/**
+ * Where a phase's .cpuprofile goes (VIGIL_BENCH_FLEET_PROFILE=PREFIX: PREFIX-first.cpuprofile,
+ * PREFIX-advisory-K.cpuprofile); undefined: not profiled. A profiled run's times include the profiler's.
+ */
+function profileFile(phase: string): string | undefined {
+  const prefix = process.env['VIGIL_BENCH_FLEET_PROFILE'];
+  return prefix ? `${prefix}-${phase}.cpuprofile` : undefined;
+}
+
+/** A SQLite file's size with its WAL, and per host. */
+function dbSize(file: string, n: number): string {
+  const bytes = [file, `${file}-wal`].reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+  return `${(bytes / 1e9).toFixed(2)} GB, ${(bytes / n / 1e6).toFixed(2)} MB per host`;
+}
+
+/** The DB's largest tables and indexes per host (dbstat reads every page: opt-in, VIGIL_BENCH_FLEET_DBSTAT). */
+async function largestParts(db: ServiceDb, n: number): Promise<string> {
+  const { rows } = await sql<{ name: string; bytes: number }>`
+    select name, sum(pgsize) as bytes from dbstat group by name order by bytes desc limit 12`.execute(
+    db.kysely,
+  );
+  return `largest parts per host: ${rows.map((r) => `${r.name} ${(r.bytes / n / 1e3).toFixed(0)} KB`).join(', ')}`;
+}
 
 /** Why a fleet of `n` does not fit on the scratch disk (undefined: it does, with 10% to spare). */
 function diskRoom(scratch: string, n: number): string | undefined {
@@ -127,21 +157,25 @@ async function fleetAt(
   const rescan = await rescanAll(fleet, vulndb);
   notes.push(`${n} hosts: re-scan baseline ${rescan.perHostMs.toFixed(1)} ms per inventory (${rescan.note})`);
   const rows: BenchRow[] = [];
-  const t0 = start();
-  const first = await rematchFromImportLog(fleet.ctx, vulndb);
-  rows.push(row(`${n} hosts: full re-match, first (creates every finding)`, t0, first, rescan.allMs));
-  notes.push(`${n} hosts: ${first?.created ?? 0} findings created by the first full re-match`);
-  // From here as the server runs: WAL checkpoints on a thread of their own, not inside a re-match's
-  // commit (their CPU is still this process's, in the CPU figures). The first pass, an ingest of
-  // gigabytes, checkpoints in its commits as in the runs before.
+  // As the server runs: WAL checkpoints on a thread of their own, not inside a re-match's commit (their
+  // CPU is still this process's, in the CPU figures).
   const checkpointer = await startWalCheckpointer(db, (err) =>
     notes.push(`WAL checkpoint failed: ${String(err)}`),
   );
   try {
+    const t0 = start();
+    const first = await profiled(profileFile('first'), () => rematchFromImportLog(fleet.ctx, vulndb));
+    rows.push(row(`${n} hosts: full re-match, first (creates every finding)`, t0, first, rescan.allMs));
+    notes.push(`${n} hosts: ${first?.created ?? 0} findings created by the first full re-match`);
+    notes.push(
+      `${n} hosts: service DB after the first pass: ${dbSize(join(scratch, `fleet-${n}.sqlite`), n)}`,
+    );
+    if (process.env['VIGIL_BENCH_FLEET_DBSTAT']) notes.push(`${n} hosts: ${await largestParts(db, n)}`);
     rows.push(...(await rematchRows(n, fleet, vulndb, scratch, rescan.allMs, notes)));
   } finally {
     await checkpointer?.stop();
   }
+  notes.push(`${n} hosts: service DB at the end: ${dbSize(join(scratch, `fleet-${n}.sqlite`), n)}`);
   return rows;
 }
 
@@ -299,7 +333,7 @@ async function oneAdvisoryRows(
     await importLines(vulndb, scratch, [advisory(`VIGIL-BENCH-${n}-${k}`, fleet.release, source, '99:0')]);
     const t = performance.now();
     const c0 = process.cpuUsage();
-    const run = await rematchFromImportLog(fleet.ctx, vulndb);
+    const run = await profiled(profileFile(`advisory-${k}`), () => rematchFromImportLog(fleet.ctx, vulndb));
     times.push(performance.now() - t);
     const c = process.cpuUsage(c0);
     cpuMs += (c.user + c.system) / 1000;
