@@ -7,6 +7,7 @@ import { inventoryBench } from './inventory-bench.js';
 import { scanBench } from './scan-bench.js';
 import { serviceBench } from './service-bench.js';
 import { vulndbBench } from './vulndb-bench.js';
+import { findingIndexBench } from './finding-index-bench.js';
 import { fleetBench } from './fleet-bench.js';
 import { registryBench } from './registry-bench.js';
 import { scaleoutBench } from './scaleout-bench.js';
@@ -21,6 +22,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   agentBench,
   checkinBench,
   fleetBench,
+  findingIndexBench,
   registryBench,
   scaleoutBench,
 ];

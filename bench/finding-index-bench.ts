@@ -1,0 +1,240 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { newFindingId } from '../src/findings/finding-ids.js';
+import { openServiceDb } from '../src/store/service-db.js';
+import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
+import { percentile } from './service-list-latency.js';
+import { peakRssKb } from './service-fleet.js';
+
+const FINDINGS_PER_HOST = 600;
+const ADVISORIES = 10;
+/** Findings per insert while filling, as finding-writes.ts writes them. */
+const ROWS_PER_STATEMENT = 50;
+/** Hosts per write transaction in an advisory's rows, as a re-match batches them (rowsPerTransaction). */
+const ROWS_PER_TRANSACTION = 2000;
+
+/**
+ * Variants measured one after the other on the same filled DB, each dropping more of the findings
+ * table's indexes. The three per-resource ones are where one advisory's rows scatter: each host's
+ * entries sit on a page of their own, while the rest end in the (creation-ordered) id.
+ */
+const VARIANTS: ReadonlyArray<{ tool: string; drop: readonly string[] }> = [
+  { tool: 'as shipped', drop: [] },
+  {
+    tool: 'without the 4 network/image indexes',
+    drop: [
+      'findings_network_protocol',
+      'findings_port_range',
+      'findings_repository_name_key',
+      'findings_layer_digest',
+    ],
+  },
+  { tool: 'without findings_resource_id_key too', drop: ['findings_resource_id_key'] },
+  { tool: 'without findings_rematch too (identity only)', drop: ['findings_rematch'] },
+];
+
+/**
+ * What SQLite alone costs to write one advisory's findings on a fleet, by the findings table's
+ * indexes: N hosts (VIGIL_BENCH_INDEX_HOSTS, default 1000) of 600 findings each are inserted with the
+ * service DB's real schema (its migrations) and pragmas, then 10 advisories each add one finding and its
+ * document on about half the hosts, in transactions as a re-match writes them. No matching, no events,
+ * no JSON: the floor under issue 12's "one advisory ≤ 1 s". Each variant drops more indexes; the last
+ * (one per-resource index, the unique identity) is the baseline of the ratios.
+ */
+export const findingIndexBench: BenchSuite = {
+  name: 'finding-index',
+  description: "SQLite's own cost of one advisory's finding rows on N hosts, by the findings indexes",
+  async run(): Promise<BenchReport> {
+    const n = Number(process.env['VIGIL_BENCH_INDEX_HOSTS'] ?? '1000');
+    const scratch = mkdtempSync(join(tmpdir(), 'vigil-bench-index-'));
+    const file = join(scratch, 'service.sqlite');
+    const notes: string[] = [];
+    try {
+      await (await openServiceDb({ url: `sqlite:${file}` })).close();
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('cache_size = -65536');
+      try {
+        const fillMs = fill(db, n);
+        notes.push(`${n} hosts: ${n * FINDINGS_PER_HOST} findings filled in ${(fillMs / 1000).toFixed(0)} s`);
+        const results = VARIANTS.map((v) => measureVariant(db, n, v, notes));
+        // As shipped first, the baseline (identity only) second: the table's ratios are to the first.
+        const ordered = [results[0], results.at(-1), ...results.slice(1, -1)].filter((x) => x !== undefined);
+        const workload = `${n} hosts: one advisory's rows, median of ${ADVISORIES}`;
+        return report(n, [{ workload, results: ordered }], notes);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  },
+};
+
+function report(n: number, rows: BenchRow[], notes: string[]): BenchReport {
+  return {
+    title: `finding-index: SQLite's cost of one advisory's finding rows on ${n} hosts (findings indexes)`,
+    rows,
+    notes: [
+      ...notes,
+      'rows: one finding and its 2.5 KB document per affected host, transactions of 2,000 rows; ' +
+        'the fill used 100-byte documents (the disk)',
+      'variants drop indexes cumulatively, in the order listed; ratios: as shipped / each variant',
+    ],
+  };
+}
+
+type Row = Array<string | number | null>;
+
+const COLUMNS = [
+  'id',
+  'account_id',
+  'type',
+  'status',
+  'severity',
+  'score',
+  'vulnerability_id',
+  'package_name',
+  'resource_id',
+  'resource_type',
+  'first_observed_at',
+  'last_observed_at',
+  'updated_at',
+  'closed_at',
+  'fix_available',
+  'exploit_available',
+  'epss_score',
+  'identity_key',
+  'repository_name',
+  'package_manager',
+  'package_key',
+  'match_digest',
+  'network_protocol',
+  'port_begin',
+  'port_end',
+  'layer_digest',
+];
+const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+/** A seeded generator: the same fleet every run. */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+const resourceOf = (h: number): string => `host:${createHash('md5').update(String(h)).digest('hex')}`;
+
+/** A finding row as the service writes it (its id from finding-ids.ts, in creation order). */
+function findingRow(h: number, i: number, vuln: string, pkg: string, ms: number, r: () => number): Row {
+  const at = new Date(ms).toISOString();
+  const key = createHash('sha256')
+    .update(`${resourceOf(h)}\0${vuln}\0${pkg}\0${i}`)
+    .digest('hex');
+  const id = newFindingId('acct', key);
+  const severity = SEVERITIES[Math.floor(r() * 4)] as string;
+  return [
+    id,
+    'acct',
+    'PACKAGE_VULNERABILITY',
+    'ACTIVE',
+    severity,
+    Math.round(r() * 100) / 10,
+    vuln,
+    pkg,
+    resourceOf(h),
+    'HOST',
+    at,
+    at,
+    at,
+    null,
+    'YES',
+    'NO',
+    r(),
+    key.slice(32),
+    null,
+    'DEB',
+    `deb:${pkg}`,
+    key.slice(0, 32),
+    null,
+    null,
+    null,
+    null,
+  ];
+}
+
+function inserter(db: Database.Database, rows: number): Database.Statement {
+  const one = `(${COLUMNS.map(() => '?').join(',')})`;
+  return db.prepare(`insert into findings (${COLUMNS.join(',')}) values ${Array(rows).fill(one).join(',')}`);
+}
+
+/** N hosts of 600 findings (5,000 vulnerabilities, 300 packages), one transaction per host. */
+function fill(db: Database.Database, n: number): number {
+  const started = performance.now();
+  const r = seeded(1);
+  const many = inserter(db, ROWS_PER_STATEMENT);
+  const docs = db.prepare(
+    `insert into finding_documents (id, finding_json) values ${Array(ROWS_PER_STATEMENT).fill('(?,?)').join(',')}`,
+  );
+  const doc = randomBytes(75).toString('base64');
+  for (let h = 0; h < n; h++) {
+    const ms = Date.UTC(2026, 0, 1) + h * 1000;
+    const rows: Row[] = [];
+    for (let i = 0; i < FINDINGS_PER_HOST; i++)
+      rows.push(findingRow(h, i, `CVE-2024-${Math.floor(r() * 5000)}`, `pkg${Math.floor(r() * 300)}`, ms, r));
+    db.transaction(() => {
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+        const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+        many.run(chunk.flat());
+        docs.run(chunk.flatMap((row) => [row[0], doc]));
+      }
+    })();
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return performance.now() - started;
+}
+
+/** One variant: its indexes dropped, then ADVISORIES advisories' rows; the median and p95 wall. */
+function measureVariant(
+  db: Database.Database,
+  n: number,
+  variant: (typeof VARIANTS)[number],
+  notes: string[],
+): BenchRow['results'][number] {
+  for (const name of variant.drop) db.exec(`drop index if exists ${name}`);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const one = inserter(db, 1);
+  const docs = db.prepare('insert into finding_documents (id, finding_json) values (?, ?)');
+  const doc = randomBytes(1900).toString('base64');
+  const r = seeded(variant.tool.length);
+  const times: number[] = [];
+  let rows = 0;
+  for (let a = 0; a < ADVISORIES; a++) {
+    const ms = Date.UTC(2026, 6, 1) + a * 1000;
+    const vuln = `VIGIL-INDEX-${variant.tool.length}-${a}`;
+    const hosts = Array.from({ length: n }, (_, h) => h).filter(() => r() < 0.5);
+    const t = performance.now();
+    for (let i = 0; i < hosts.length; i += ROWS_PER_TRANSACTION)
+      db.transaction(() => {
+        for (const h of hosts.slice(i, i + ROWS_PER_TRANSACTION)) {
+          const row = findingRow(h, 0, vuln, `advisory-pkg-${a}`, ms, r);
+          one.run(row);
+          docs.run(row[0], doc);
+        }
+      })();
+    times.push(performance.now() - t);
+    rows += hosts.length;
+  }
+  const median = percentile(times, 50);
+  notes.push(
+    `${variant.tool}: ${Math.round(rows / ADVISORIES)} rows per advisory, median ${median.toFixed(0)} ms, ` +
+      `p95 ${percentile(times, 95).toFixed(0)} ms, ${((times.reduce((s, x) => s + x, 0) / rows) * 1000).toFixed(0)} µs per row`,
+  );
+  return { tool: variant.tool, wallMs: median, peakRssKb: peakRssKb() };
+}
