@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { newFindingId } from '../src/findings/finding-ids.js';
 import { openServiceDb } from '../src/store/service-db.js';
+import type { FindingTable } from '../src/store/findings-schema.js';
 import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
 import { percentile } from './service-list-latency.js';
 import { peakRssKb } from './service-fleet.js';
@@ -90,7 +91,8 @@ function report(n: number, rows: BenchRow[], notes: string[]): BenchReport {
 
 type Row = Array<string | number | null>;
 
-const COLUMNS = [
+/** The findings table's columns, in the order findingRow below gives their values. */
+const COLUMNS: ReadonlyArray<keyof FindingTable> = [
   'id',
   'account_id',
   'type',

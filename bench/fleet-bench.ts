@@ -54,7 +54,7 @@ export const fleetBench: BenchSuite = {
           rows.push({ workload: `fleet of ${n}`, results: [], skipped: room });
           continue;
         }
-        const db = await openServiceDb({ url: `sqlite:${join(scratch, `fleet-${n}.sqlite`)}` });
+        const db = await openServiceDb({ url: `sqlite:${fleetFile(scratch, n)}` });
         const vulndb = await openVulnDb(vulnFile);
         try {
           rows.push(...(await fleetAt(n, db, vulndb, scratch, notes)));
@@ -97,6 +97,9 @@ function profileFile(phase: string): string | undefined {
   const prefix = process.env['VIGIL_BENCH_FLEET_PROFILE'];
   return prefix ? `${prefix}-${phase}.cpuprofile` : undefined;
 }
+
+/** The fleet of `n`'s service DB file in the scratch folder. */
+const fleetFile = (scratch: string, n: number): string => join(scratch, `fleet-${n}.sqlite`);
 
 /** A SQLite file's size with its WAL, and per host. */
 function dbSize(file: string, n: number): string {
@@ -167,15 +170,13 @@ async function fleetAt(
     const first = await profiled(profileFile('first'), () => rematchFromImportLog(fleet.ctx, vulndb));
     rows.push(row(`${n} hosts: full re-match, first (creates every finding)`, t0, first, rescan.allMs));
     notes.push(`${n} hosts: ${first?.created ?? 0} findings created by the first full re-match`);
-    notes.push(
-      `${n} hosts: service DB after the first pass: ${dbSize(join(scratch, `fleet-${n}.sqlite`), n)}`,
-    );
+    notes.push(`${n} hosts: service DB after the first pass: ${dbSize(fleetFile(scratch, n), n)}`);
     if (process.env['VIGIL_BENCH_FLEET_DBSTAT']) notes.push(`${n} hosts: ${await largestParts(db, n)}`);
     rows.push(...(await rematchRows(n, fleet, vulndb, scratch, rescan.allMs, notes)));
   } finally {
     await checkpointer?.stop();
   }
-  notes.push(`${n} hosts: service DB at the end: ${dbSize(join(scratch, `fleet-${n}.sqlite`), n)}`);
+  notes.push(`${n} hosts: service DB at the end: ${dbSize(fleetFile(scratch, n), n)}`);
   return rows;
 }
 
