@@ -35,6 +35,7 @@ import { m0028ComponentKeys } from './migrations/m0028-component-keys.js';
 import { m0029QueuedUploads } from './migrations/m0029-queued-uploads.js';
 import { m0030CisEvaluationQueue } from './migrations/m0030-cis-evaluation-queue.js';
 import { m0031FindingDocuments } from './migrations/m0031-finding-documents.js';
+import { m0032FindingResourceKey } from './migrations/m0032-finding-resource-key.js';
 import { m0022ImageLayers } from './migrations/m0022-image-layers.js';
 import { m0013Registries } from './migrations/m0013-registries.js';
 import { m0021NetworkSettings } from './migrations/m0021-network-settings.js';
@@ -88,6 +89,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0029-queued-uploads': m0029QueuedUploads(),
     '0030-cis-evaluation-queue': m0030CisEvaluationQueue(),
     '0031-finding-documents': m0031FindingDocuments(),
+    '0032-finding-resource-key': m0032FindingResourceKey(dialect),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }
