@@ -19,7 +19,8 @@ const ROWS_PER_TRANSACTION = 2000;
 
 /** The per-resource index findings have since m0032, and the three it replaced (0001, 0009, 0007). */
 const RESOURCE_KEY =
-  "create unique index findings_resource_key on findings (account_id, resource_id, coalesce(package_key, ''), identity_key)";
+  'create index findings_resource_key on findings ' +
+  '(account_id, resource_id, package_key, vulnerability_id, status, match_digest, identity_key, id)';
 const BEFORE_0032 = [
   'create unique index findings_identity on findings (account_id, resource_id, identity_key)',
   'create index findings_rematch on findings (account_id, resource_id, package_key, vulnerability_id, status, match_digest)',

@@ -2,7 +2,6 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { findingPackageKey, scanDigest } from './finding-digest.js';
 import { findingJson, findingOfRow } from './finding-rows.js';
-import { packageKeyIn } from './package-key-sql.js';
 
 /**
  * Package findings written before migration 0009 have no package key or digest: fills up to `limit`
@@ -62,7 +61,7 @@ export async function storedDigests(
         resources.map((r) => sql`(${r.accountId}, ${r.resourceId})`),
       )})`,
     );
-  q = packageKeys ? q.where(packageKeyIn(packageKeys)) : q.where('package_key', 'is not', null);
+  q = packageKeys ? q.where('package_key', 'in', packageKeys) : q.where('package_key', 'is not', null);
   for (const r of await q.execute()) {
     const k = `${r.account_id}\0${r.resource_id}`;
     let m = out.get(k);

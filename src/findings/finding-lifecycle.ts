@@ -15,7 +15,6 @@ import type { Finding, FindingType } from './finding-types.js';
 import { SEVERITIES } from '../risk/severity-band.js';
 import { inContext, loadExposure } from './score-context.js';
 import { observeOutsideScope, type ObservedInPlace } from './finding-observe.js';
-import { packageKeyIn } from './package-key-sql.js';
 
 export interface ScanOfResource {
   accountId: string;
@@ -96,7 +95,7 @@ export async function applyScanOfResourceIn(
     .where('account_id', '=', scan.accountId)
     .where('resource_id', '=', scan.resourceId);
   if (scan.findingTypes) q = q.where('type', 'in', scan.findingTypes);
-  if (scan.scope) q = q.where(packageKeyIn(scan.scope.length > 0 ? scan.scope : ['']));
+  if (scan.scope) q = q.where('package_key', 'in', scan.scope.length > 0 ? scan.scope : ['']);
   const rows = await q.execute();
   const exposure = await loadExposure(trx, scan.accountId, scan.resourceId);
   const stored = new Map(rows.map((r) => [r.identity_key, findingOfRow(r)]));

@@ -17,7 +17,6 @@ import { loadSuppressor, type Suppressor } from './suppression/suppression-match
 import { shareAccountSuppression } from './suppression/account-lock.js';
 import type { Finding } from './finding-types.js';
 import { inContext, loadExposure } from './score-context.js';
-import { packageKeyIn } from './package-key-sql.js';
 
 export interface RematchOfResource {
   accountId: string;
@@ -156,7 +155,7 @@ async function storedRows(
       sql<boolean>`(account_id, resource_id) in (${sql.join(rs.map((r) => sql`(${r.accountId}, ${r.resourceId})`))})`,
     );
   q = scopes
-    ? q.where(packageKeyIn(scopes.length > 0 ? scopes : ['']))
+    ? q.where('package_key', 'in', scopes.length > 0 ? scopes : [''])
     : q.where('package_key', 'is not', null);
   const inScope = new Map(
     rs.map((r) => [`${r.accountId}\0${r.resourceId}`, r.scope ? new Set(r.scope) : undefined]),

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
 import type { FindingDocumentTable, FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { forgetFindingsDigests } from './finding-digest-store.js';
+import { DuplicateFindingError } from './duplicate-finding-error.js';
 import { splitFindingRow, type StoredFindingRow } from './finding-rows.js';
 
 type Trx = Transaction<ServiceDatabase>;
@@ -13,8 +14,14 @@ type Db = Trx | Kysely<ServiceDatabase>;
  */
 const ROWS_PER_STATEMENT = 50;
 
-/** New findings, many rows per INSERT (a duplicate id still fails, as the creation race needs). */
+/**
+ * New findings, many rows per INSERT (a duplicate id still fails, as the creation race needs). Two of
+ * one identity on one resource are refused here on both databases: on SQLite no index refuses them
+ * (m0032). A finding already stored under that identity is the caller's to have read in this
+ * transaction, as the lifecycle and the re-match do (SQLite runs them one at a time).
+ */
 export async function insertFindingRows(trx: Trx, rows: readonly StoredFindingRow[]): Promise<void> {
+  refuseDuplicates(rows);
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const { cols, docs } = halves(rows.slice(i, i + ROWS_PER_STATEMENT));
     await trx.insertInto('findings').values(cols).execute();
@@ -70,4 +77,13 @@ function halves(rows: readonly StoredFindingRow[]): { cols: FindingTable[]; docs
     docs.push({ id: row.id, finding_json: json });
   }
   return { cols, docs };
+}
+
+function refuseDuplicates(rows: readonly StoredFindingRow[]): void {
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const key = `${r.account_id}\0${r.resource_id}\0${r.identity_key}`;
+    if (seen.has(key)) throw new DuplicateFindingError(r.account_id, r.resource_id, r.identity_key);
+    seen.add(key);
+  }
 }

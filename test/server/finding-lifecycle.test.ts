@@ -177,11 +177,12 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('finding lif
 
   it('writes nothing, findings nor events, when the transaction fails', async () => {
     const { db } = await backend.fresh();
-    // Two findings with one identity violate the unique index on the second insert.
+    // Two findings with one identity: the insert refuses them (on SQLite no index would), and the
+    // transaction writes none of the scan's findings nor its events.
     const dup = [scanned('same', 'host-1'), scanned('other', 'host-1'), scanned('same', 'host-1')];
     await expect(
       applyScanOfResource(db.kysely, { accountId: 'acct-a', resourceId: 'host-1', findings: dup, now: T1 }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ code: 'FINDING_IDENTITY_DUPLICATE' });
     expect((await stored(db, 'acct-a')).size).toBe(0);
     expect(await outbox(db)).toEqual([]);
     await db.close();

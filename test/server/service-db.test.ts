@@ -155,10 +155,19 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       identity_key: 'CVE-2024-1|openssl',
     };
     await db.kysely.insertInto('findings').values(row).execute();
+    // A second finding of the identity: PostgreSQL's index refuses it; SQLite's is not unique (m0032):
+    // the writes refuse it there (test/server/finding-resource-key.test.ts).
+    if (db.dialect === 'postgres')
+      await expect(
+        db.kysely
+          .insertInto('findings')
+          .values({ ...row, id: 'f2' })
+          .execute(),
+      ).rejects.toThrow();
     await expect(
       db.kysely
         .insertInto('findings')
-        .values({ ...row, id: 'f2' })
+        .values({ ...row, identity_key: 'other' })
         .execute(),
     ).rejects.toThrow();
     const back = await db.kysely
