@@ -5,27 +5,9 @@ import { getFinding, listFindings } from '../../src/findings/finding-query.js';
 import type { Finding } from '../../src/findings/finding-types.js';
 import { openServiceDb } from '../../src/store/service-db.js';
 import { BACKENDS } from './service-db-backends.js';
+import { hostFinding } from './host-finding.js';
 
-const AT = '2026-02-01T00:00:00.000Z';
-
-function finding(id: string, description: string): Finding {
-  return {
-    id,
-    accountId: 'a1',
-    type: 'PACKAGE_VULNERABILITY',
-    status: 'ACTIVE',
-    severity: 'HIGH',
-    title: `${id} in openssl`,
-    description,
-    firstObservedAt: AT,
-    lastObservedAt: AT,
-    updatedAt: AT,
-    fixAvailable: 'YES',
-    exploitAvailable: 'NO',
-    remediation: { recommendation: { text: 'upgrade' } },
-    resources: [{ id: 'host-1', type: 'HOST', details: { lastInventoryAt: AT }, tags: {} }],
-  };
-}
+const finding = (id: string, description: string): Finding => hostFinding(id, { description });
 
 /**
  * A service DB as the release before migration 0031 left it: each finding's JSON in its `findings` row.

@@ -2,37 +2,16 @@ import { sql, type Compilable, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingRow, type StoredFindingRow } from '../../src/findings/finding-rows.js';
 import { insertFindingRows } from '../../src/findings/finding-writes.js';
-import type { Finding } from '../../src/findings/finding-types.js';
 import { openServiceDb, type ServiceDb } from '../../src/store/service-db.js';
 import type { ServiceDatabase } from '../../src/store/service-db-schema.js';
 import { isUniqueViolation } from '../../src/store/unique-violation.js';
 import { BACKENDS } from './service-db-backends.js';
-
-const AT = '2026-02-01T00:00:00.000Z';
-
-function finding(id: string, type: Finding['type']): Finding {
-  return {
-    id,
-    accountId: 'a1',
-    type,
-    status: 'ACTIVE',
-    severity: 'HIGH',
-    title: id,
-    description: id,
-    firstObservedAt: AT,
-    lastObservedAt: AT,
-    updatedAt: AT,
-    fixAvailable: 'YES',
-    exploitAvailable: 'NO',
-    remediation: { recommendation: { text: 'upgrade' } },
-    resources: [{ id: 'host-1', type: 'HOST', details: { lastInventoryAt: AT }, tags: {} }],
-  };
-}
+import { hostFinding } from './host-finding.js';
 
 /** A package finding of `packageKey` (null: not a package finding), with the given identity. */
 function row(id: string, identity: string, packageKey: string | null): StoredFindingRow {
   const type = packageKey === null ? 'NETWORK_REACHABILITY' : 'PACKAGE_VULNERABILITY';
-  return { ...findingRow(finding(id, type), identity), package_key: packageKey };
+  return { ...findingRow(hostFinding(id, { type }), identity), package_key: packageKey };
 }
 
 async function indexNames(db: ServiceDb): Promise<string[]> {
