@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyScanOfResource } from '../../src/findings/finding-lifecycle.js';
 import type { Finding } from '../../src/findings/finding-types.js';
@@ -185,6 +186,27 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('finding lif
     ).rejects.toMatchObject({ code: 'FINDING_IDENTITY_DUPLICATE' });
     expect((await stored(db, 'acct-a')).size).toBe(0);
     expect(await outbox(db)).toEqual([]);
+    // A failure after the findings were written (the database refuses the events): all rolled back.
+    await refuseOutboxInserts(db);
+    const good = [scanned('one', 'host-1'), scanned('two', 'host-1')];
+    await expect(
+      applyScanOfResource(db.kysely, { accountId: 'acct-a', resourceId: 'host-1', findings: good, now: T1 }),
+    ).rejects.toThrow(/outbox refused/);
+    expect((await stored(db, 'acct-a')).size).toBe(0);
+    expect(await outbox(db)).toEqual([]);
     await db.close();
   });
 });
+
+/** A trigger that makes the database itself refuse every outbox insert (no mock of our code). */
+async function refuseOutboxInserts(db: ServiceDb): Promise<void> {
+  if (db.dialect === 'sqlite') {
+    await sql`create trigger refuse_outbox before insert on outbox
+      begin select raise(abort, 'outbox refused'); end`.execute(db.kysely);
+    return;
+  }
+  await sql`create function refuse_outbox() returns trigger language plpgsql
+    as $$ begin raise exception 'outbox refused'; end $$`.execute(db.kysely);
+  await sql`create trigger refuse_outbox before insert on outbox
+    for each row execute function refuse_outbox()`.execute(db.kysely);
+}
