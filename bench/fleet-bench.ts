@@ -203,11 +203,18 @@ async function fleetAt(
     notes.push(`WAL checkpoint failed: ${String(err)}`),
   );
   try {
+    // The purges share the writer with the first pass: its time includes them.
     const purger = purgesOutbox() ? outboxPurger(fleet.ctx, notes) : undefined;
     const t0 = start();
-    const first = await profiled(profileFile('first'), () => rematchFromImportLog(fleet.ctx, vulndb));
-    rows.push(row(`${n} hosts: full re-match, first (creates every finding)`, t0, first, rescan.allMs));
-    if (purger) notes.push(`${n} hosts: ${await purger.stop()} outbox events purged during the first pass`);
+    let first: LogRematch | undefined;
+    try {
+      first = await profiled(profileFile('first'), () => rematchFromImportLog(fleet.ctx, vulndb));
+      rows.push(row(`${n} hosts: full re-match, first (creates every finding)`, t0, first, rescan.allMs));
+    } finally {
+      const purged = await purger?.stop();
+      if (purged !== undefined)
+        notes.push(`${n} hosts: ${purged} outbox events purged during the first pass`);
+    }
     notes.push(`${n} hosts: ${first?.created ?? 0} findings created by the first full re-match`);
     notes.push(`${n} hosts: service DB after the first pass: ${dbSize(fleetFile(scratch, n), n)}`);
     if (process.env['VIGIL_BENCH_FLEET_DBSTAT']) notes.push(`${n} hosts: ${await largestParts(db, n)}`);
