@@ -155,8 +155,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       identity_key: 'CVE-2024-1|openssl',
     };
     await db.kysely.insertInto('findings').values(row).execute();
-    // A second finding of the identity: PostgreSQL's index refuses it; SQLite's is not unique (m0032):
-    // the writes refuse it there (test/server/finding-resource-key.test.ts).
+    // A second finding of the identity: PostgreSQL's index refuses it; SQLite's is not unique (m0032),
+    // insertFindingRows refuses it there (finding-lifecycle.test.ts; the race: finding-resource-key.test.ts).
+    // The same id again is refused on both.
     if (db.dialect === 'postgres')
       await expect(
         db.kysely
