@@ -1,4 +1,4 @@
-import { sql, type Compilable, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingRow, type StoredFindingRow } from '../../src/findings/finding-rows.js';
 import { insertFindingRows } from '../../src/findings/finding-writes.js';
@@ -7,6 +7,7 @@ import type { ServiceDatabase } from '../../src/store/service-db-schema.js';
 import { isUniqueViolation } from '../../src/store/unique-violation.js';
 import { BACKENDS } from './service-db-backends.js';
 import { hostFinding } from './host-finding.js';
+import { planOf } from './query-plan.js';
 
 /** A package finding of `packageKey` (null: not a package finding), with the given identity. */
 function row(id: string, identity: string, packageKey: string | null): StoredFindingRow {
@@ -20,20 +21,6 @@ async function indexNames(db: ServiceDb): Promise<string[]> {
       ? sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'findings'`
       : sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'findings'`;
   return (await q.execute(db.kysely)).rows.map((r) => r.name);
-}
-
-async function planOf(db: ServiceDb, q: Compilable): Promise<string> {
-  const c = q.compile();
-  if (db.dialect === 'sqlite') {
-    const r = await db.kysely.executeQuery<{ detail: string }>({ ...c, sql: `explain query plan ${c.sql}` });
-    return r.rows.map((x) => x.detail).join('\n');
-  }
-  // Sequential scans off: on a handful of rows PostgreSQL would rightly scan the table.
-  return db.kysely.connection().execute(async (conn) => {
-    await sql`set enable_seqscan = off`.execute(conn);
-    const r = await conn.executeQuery<{ 'QUERY PLAN': string }>({ ...c, sql: `explain ${c.sql}` });
-    return r.rows.map((x) => x['QUERY PLAN']).join('\n');
-  });
 }
 
 /** The stored identities of host-1, as a scan's lifecycle reads them before it writes. */
