@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Inventory } from '../src/core/inventory.js';
-import { osvFeed } from '../src/feeds/osv/osv-feed.js';
 import { hostDetails } from '../src/resources/resource-details.js';
-import { purgeHistory } from '../src/jobs/history-purge.js';
 import { rematchFromImportLog, type LogRematch } from '../src/scan/rematch-from-log.js';
 import { rematchStoredInventories } from '../src/scan/rematch-run.js';
 import { applyFinishedScan, storedInventory } from '../src/scan/scan-apply.js';
@@ -19,14 +17,14 @@ import { openVulnDb, type VulnDb } from '../src/vulndb/vuln-db.js';
 import { fromTestFixtures } from './bench-fixtures.js';
 import { profiled } from './cpu-profile.js';
 import type { BenchReport, BenchRow, BenchSuite } from './bench-suite.js';
-import { percentile } from './service-list-latency.js';
-import { BENCH_NOW, peakRssKb, seedFleet } from './service-fleet.js';
-import { basePackages, hostInventory, rng } from './service-inventories.js';
+import { BENCH_NOW, seedFleet } from './service-fleet.js';
+import { basePackages, hostInventory } from './service-inventories.js';
+import { batchRow, oneAdvisoryRows } from './fleet-advisories.js';
+import { outboxPurger } from './fleet-outbox-purger.js';
+import { profileFile, row, start, type Fleet } from './fleet-rows.js';
 
 const env = (name: string, dflt: string): string => process.env[name] ?? dflt;
 const PACKAGES_PER_HOST = 400;
-const ADVISORIES = 20;
-const BATCH_RECORDS = 100;
 
 /**
  * Issue 12's fleet: N stored host inventories (400 packages each, drawn seeded from a real dpkg status)
@@ -36,7 +34,7 @@ const BATCH_RECORDS = 100;
  * whose service DB would not fit on the scratch disk is skipped with the estimate (about 7.2 MB per
  * host: ~610 findings each, every one stored as its JSON and announced by an outbox event carrying
  * it). The re-scan baseline scans a sample (VIGIL_BENCH_FLEET_RESCAN_SAMPLE, default 300) and is
- * extrapolated to N. VIGIL_BENCH_FLEET_PROFILE=PREFIX writes .cpuprofiles of the first pass and of each
+ * extrapolated to N. VIGIL_BENCH_FLEET_PROFILE=PREFIX writes .cpuprofiles of each full re-match and of each
  * advisory's re-match; VIGIL_BENCH_FLEET_DBSTAT=1 notes the DB's largest tables and indexes.
  * VIGIL_BENCH_FLEET_PURGE_OUTBOX=1 purges the outbox while the first pass runs (outboxPurger), so a
  * fleet whose events would not fit on the disk can still be measured.
@@ -95,46 +93,6 @@ const BYTES_PER_HOST = 7.2e6;
 const BYTES_PER_HOST_PURGED = 4.8e6;
 const purgesOutbox = (): boolean => process.env['VIGIL_BENCH_FLEET_PURGE_OUTBOX'] === '1';
 
-/** Between two purges of the outbox while the first pass runs. */
-const PURGE_EVERY_MS = 20_000;
-
-/**
- * The outbox purged every PURGE_EVERY_MS by the retention sweep's own purge (jobs/history-purge.ts), as
- * on a server with no webhook subscription whose retention has passed: the first pass's ~600 events
- * per host (2.6 MB, each carries its finding) do not accumulate. Only during the first pass: the
- * measured phases after it write and keep their events as always. Stop returns the events purged.
- */
-function outboxPurger(ctx: StoreContext, notes: string[]): { stop(): Promise<number> } {
-  let purged = 0;
-  let running: Promise<void> = Promise.resolve();
-  // One purge at a time: a slow one is not overtaken by the next tick.
-  const purge = (): Promise<void> =>
-    (running = running.then(async () => {
-      try {
-        purged += (await purgeHistory(ctx, '9999-12-31T23:59:59.999Z')).outbox;
-      } catch (err) {
-        notes.push(`outbox purge failed: ${String(err)}`);
-      }
-    }));
-  const timer = setInterval(() => void purge(), PURGE_EVERY_MS);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await purge();
-      return purged;
-    },
-  };
-}
-
-/**
- * Where a phase's .cpuprofile goes (VIGIL_BENCH_FLEET_PROFILE=PREFIX: PREFIX-first.cpuprofile,
- * PREFIX-advisory-K.cpuprofile); undefined: not profiled. A profiled run's times include the profiler's.
- */
-function profileFile(phase: string): string | undefined {
-  const prefix = process.env['VIGIL_BENCH_FLEET_PROFILE'];
-  return prefix ? `${prefix}-${phase}.cpuprofile` : undefined;
-}
-
 /** The fleet of `n`'s service DB file in the scratch folder. */
 const fleetFile = (scratch: string, n: number): string => join(scratch, `fleet-${n}.sqlite`);
 
@@ -175,14 +133,6 @@ export async function copyBenchVulnDb(to: string): Promise<string> {
   }
   copyFileSync(from, to);
   return from;
-}
-
-interface Fleet {
-  ctx: StoreContext;
-  inventories: Inventory[];
-  /** Per Debian source package of the pool: how many hosts hold it. */
-  holders: Map<string, number>;
-  release: string;
 }
 
 async function fleetAt(
@@ -236,21 +186,68 @@ async function rematchRows(
   notes: string[],
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  const full = (phase: string) =>
+    profiled(profileFile(phase), () => rematchStoredInventories(fleet.ctx, vulndb.store, undefined));
   const t1 = start();
-  const again = await rematchStoredInventories(fleet.ctx, vulndb.store, undefined);
+  const again = await full('full');
   rows.push(row(`${n} hosts: full re-match, nothing changed`, t1, again, rescanMs));
   notes.push(
     `${n} hosts: a full re-match built ${again.componentsBuilt} distinct components ` +
-      `(${again.componentHits} from the memo, ${again.packagesMatched} package decisions)`,
+      `(${again.componentHits} from the memo, ${again.packagesMatched} package decisions); ` +
+      `it compared ${again.compared} hosts finding by finding`,
   );
-  // As after every host checked in since (a scan clears its host's digest): each host compared.
-  await fleet.ctx.db.updateTable('inventories').set({ findings_digest: null }).execute();
+  // The worst case: no host has a digest (a DB whose digests were all cleared): each host compared.
+  await fleet.ctx.db.deleteFrom('findings_digests').execute();
   const t2 = start();
-  const compared = await rematchStoredInventories(fleet.ctx, vulndb.store, undefined);
+  const compared = await full('nodigest');
   rows.push(row(`${n} hosts: full re-match, nothing changed, no digests`, t2, compared, rescanMs));
+  notes.push(`${n} hosts: without digests the full re-match compared ${compared.compared} hosts`);
+  const scanned = await checkInAgain(fleet, vulndb);
+  const t3 = start();
+  const after = await full('checkins');
+  rows.push(row(`${n} hosts: full re-match after ${scanned} hosts checked in again`, t3, after, rescanMs));
+  notes.push(
+    `${n} hosts: after ${scanned} hosts' inventories went through the scan path again (each records ` +
+      `the digest of the findings it stored), a full re-match compared ${after.compared} hosts`,
+  );
+  if (after.compared !== 0) throw new Error(`${after.compared} hosts compared after their scans`);
   rows.push(await oneAdvisoryRows(n, fleet, vulndb, scratch, rescanMs, notes));
   rows.push(await batchRow(n, fleet, vulndb, scratch, rescanMs, notes));
   return rows;
+}
+
+/** Hosts whose inventory checkInAgain sends through the scan path once more. */
+const CHECKINS = 100;
+
+/**
+ * CHECKINS hosts (spread over the fleet) scanned and applied again as a check-in is: THE scan service,
+ * then applyFinishedScan, which writes their findings (observed again) and records their digest.
+ */
+async function checkInAgain(fleet: Fleet, vulndb: VulnDb): Promise<number> {
+  const step = Math.max(1, Math.floor(fleet.inventories.length / CHECKINS));
+  const now = new Date();
+  let sent = 0;
+  for (let i = 0; i < fleet.inventories.length && sent < CHECKINS; i += step, sent++) {
+    const inventory = fleet.inventories[i] as Inventory;
+    const resource = {
+      id: inventory.source.target,
+      type: 'HOST' as const,
+      details: hostDetails(inventory, now),
+    };
+    const scanned = await scanTarget(
+      { kind: 'inventory', inventory },
+      { store: vulndb.store, accountId: fleet.accountId, now, resource: () => resource },
+    );
+    await applyFinishedScan(fleet.ctx.db, {
+      accountId: fleet.accountId,
+      scan: { id: randomUUID(), kind: 'inventory' },
+      resource,
+      inventory: storedInventory(inventory),
+      findings: scanned.findings,
+      now,
+    });
+  }
+  return sent;
 }
 
 /** N inventories stored as the scan path stores them (resource, inventory, index), without findings. */
@@ -282,7 +279,7 @@ async function storeFleet(n: number, db: ServiceDb, vulndb: VulnDb): Promise<Fle
     });
   }
   const ctx: StoreContext = { db: db.kysely, dialect: db.dialect, now: () => new Date() };
-  return { ctx, inventories, holders, release: base.os?.release ?? base.os?.versionId ?? '12' };
+  return { ctx, accountId, inventories, holders, release: base.os?.release ?? base.os?.versionId ?? '12' };
 }
 
 async function rescanAll(
@@ -301,133 +298,4 @@ async function rescanAll(
     perHostMs,
     note: `${sample} of ${fleet.inventories.length} scanned; CPU ${cpuPerHostMs.toFixed(1)} ms per inventory`,
   };
-}
-
-interface Started {
-  wall: number;
-  cpu: NodeJS.CpuUsage;
-}
-
-function start(): Started {
-  return { wall: performance.now(), cpu: process.cpuUsage() };
-}
-
-/** CPU time of this process since `s` (user + system): the machine is shared, wall time is not all ours. */
-function cpuNote(s: Started): string {
-  const c = process.cpuUsage(s.cpu);
-  return `CPU ${((c.user + c.system) / 1e6).toFixed(1)} s`;
-}
-
-function row(workload: string, s: Started, run: { ms: number } | undefined, rescanMs: number): BenchRow {
-  const wallMs = performance.now() - s.wall;
-  return {
-    workload,
-    results: [
-      { tool: 'vigil re-match', wallMs, peakRssKb: peakRssKb(), note: cpuNote(s) },
-      { tool: 're-scan all', wallMs: rescanMs, peakRssKb: peakRssKb(), note: 'extrapolated' },
-    ],
-    ...(run ? {} : { skipped: 'nothing to re-match' }),
-  };
-}
-
-/** An advisory on a source package: every version before `fixed` is affected. */
-function advisory(id: string, release: string, source: string, fixed: string): string {
-  return JSON.stringify({
-    schema_version: '1.6.0',
-    id,
-    modified: '2026-06-01T00:00:00Z',
-    published: '2026-06-01T00:00:00Z',
-    summary: 'vigil fleet bench advisory',
-    affected: [
-      {
-        package: { ecosystem: `Debian:${release}`, name: source },
-        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
-      },
-    ],
-  });
-}
-
-function pickSources(fleet: Fleet, count: number, seed: number): string[] {
-  const r = rng(seed);
-  const pool = [...fleet.holders.keys()].sort();
-  const out: string[] = [];
-  while (out.length < Math.min(count, pool.length)) {
-    const s = pool[Math.floor(r() * pool.length)] as string;
-    if (!out.includes(s)) out.push(s);
-  }
-  return out;
-}
-
-async function importLines(vulndb: VulnDb, scratch: string, lines: string[]): Promise<void> {
-  const file = join(scratch, `change-${randomUUID()}.jsonl`);
-  writeFileSync(file, lines.join('\n') + '\n');
-  await vulndb.import([await osvFeed(file, 'osv-vigil-bench')]);
-}
-
-/** 20 advisories, one import each: from the commit to the findings on every affected host. */
-async function oneAdvisoryRows(
-  n: number,
-  fleet: Fleet,
-  vulndb: VulnDb,
-  scratch: string,
-  rescanMs: number,
-  notes: string[],
-): Promise<BenchRow> {
-  const times: number[] = [];
-  let cpuMs = 0;
-  let hosts = 0;
-  for (const [k, source] of pickSources(fleet, ADVISORIES, n).entries()) {
-    await importLines(vulndb, scratch, [advisory(`VIGIL-BENCH-${n}-${k}`, fleet.release, source, '99:0')]);
-    const t = performance.now();
-    const c0 = process.cpuUsage();
-    const run = await profiled(profileFile(`advisory-${k}`), () => rematchFromImportLog(fleet.ctx, vulndb));
-    times.push(performance.now() - t);
-    const c = process.cpuUsage(c0);
-    cpuMs += (c.user + c.system) / 1000;
-    const expected = fleet.holders.get(source) ?? 0;
-    if (run?.created !== expected)
-      throw new Error(`advisory on ${source}: ${run?.created} findings created, ${expected} hosts hold it`);
-    hosts += expected;
-  }
-  notes.push(
-    `${n} hosts: one advisory reached ${(hosts / times.length).toFixed(0)} hosts on average ` +
-      `(p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms, ` +
-      `max ${Math.max(...times).toFixed(0)} ms; CPU ${(cpuMs / times.length).toFixed(0)} ms per advisory)`,
-  );
-  return {
-    workload: `${n} hosts: one new advisory, p95 of ${ADVISORIES}`,
-    results: [
-      { tool: 'vigil re-match', wallMs: percentile(times, 95), peakRssKb: peakRssKb() },
-      { tool: 're-scan all', wallMs: rescanMs, peakRssKb: peakRssKb(), note: 'extrapolated' },
-    ],
-  };
-}
-
-/** One import of 100 advisories on 100 source packages (half fixed long ago: no finding). */
-async function batchRow(
-  n: number,
-  fleet: Fleet,
-  vulndb: VulnDb,
-  scratch: string,
-  rescanMs: number,
-  notes: string[],
-): Promise<BenchRow> {
-  const sources = pickSources(fleet, BATCH_RECORDS, n + 7);
-  const lines = sources.map((s, k) =>
-    advisory(`VIGIL-BENCH-BATCH-${n}-${k}`, fleet.release, s, k % 2 === 0 ? '99:0' : '0.0.1-1'),
-  );
-  await importLines(vulndb, scratch, lines);
-  const t = start();
-  const run = await rematchFromImportLog(fleet.ctx, vulndb);
-  const r = row(`${n} hosts: one import of ${lines.length} advisories`, t, run, rescanMs);
-  notes.push(`${n} hosts: the ${lines.length}-advisory import ${describe(run)}`);
-  return r;
-}
-
-function describe(run: LogRematch | undefined): string {
-  if (!run) return 'was not re-matched';
-  return (
-    `named ${run.keys} keys, selected ${run.selected} hosts, changed ${run.changed}, ` +
-    `created ${run.created} findings (${run.componentsBuilt} components built, ${run.componentHits} from the memo)`
-  );
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FindingTable, ServiceDatabase } from '../store/service-db-schema.js';
 import { findingPackageKey, scanDigest } from './finding-digest.js';
 import { findingJson, findingOfRow } from './finding-rows.js';
+import { FindingSetDigest } from './finding-set-digest.js';
 
 /**
  * Package findings written before migration 0009 have no package key or digest: fills up to `limit`
@@ -34,51 +35,49 @@ export async function backfillFindingDigests(db: Kysely<ServiceDatabase>, limit:
   });
 }
 
-/** One stored package finding as a re-match compares it: no JSON read (a covering index serves it). */
-export interface StoredDigest {
-  packageKey: string;
-  status: string;
-  digest: string | null;
-}
-
 /**
- * The package findings of `resources` by resource (`account\0resource`) and then by
- * `packageKey\0vulnerabilityId` (a finding's identity within its resource); with `packageKeys`, only
- * findings of those keys.
+ * The open package findings of `resources` by resource (`account\0resource`), each as its identity
+ * within the resource (`packageKey\0vulnerabilityId`) → its scan digest ('' if it has none); with
+ * `packageKeys`, only findings of those keys. A CLOSED finding is left out: to a re-match that finds
+ * it again it is one to write, as one never stored is. No JSON read: a covering index serves it (m0032).
  */
-export async function storedDigests(
+export async function openFindingDigests(
   db: Kysely<ServiceDatabase>,
   resources: ReadonlyArray<{ accountId: string; resourceId: string }>,
   packageKeys?: readonly string[],
-): Promise<Map<string, Map<string, StoredDigest>>> {
-  const out = new Map<string, Map<string, StoredDigest>>();
+): Promise<Map<string, Map<string, string>>> {
+  const out = new Map<string, Map<string, string>>();
   if (resources.length === 0 || packageKeys?.length === 0) return out;
   let q = db
     .selectFrom('findings')
-    .select(['account_id', 'resource_id', 'package_key', 'vulnerability_id', 'status', 'match_digest'])
+    .select(['account_id', 'resource_id', 'package_key', 'vulnerability_id', 'match_digest'])
     .where(
       sql<boolean>`(account_id, resource_id) in (${sql.join(
         resources.map((r) => sql`(${r.accountId}, ${r.resourceId})`),
       )})`,
-    );
+    )
+    .where('status', '!=', 'CLOSED');
   q = packageKeys ? q.where('package_key', 'in', packageKeys) : q.where('package_key', 'is not', null);
+  // Rows come in index order, a resource's together: its map is looked up once per run of rows.
+  let at = '';
+  let m = new Map<string, string>();
   for (const r of await q.execute()) {
     const k = `${r.account_id}\0${r.resource_id}`;
-    let m = out.get(k);
-    if (!m) out.set(k, (m = new Map<string, StoredDigest>()));
-    m.set(`${r.package_key ?? ''}\0${r.vulnerability_id ?? ''}`, {
-      packageKey: r.package_key ?? '',
-      status: r.status,
-      digest: r.match_digest,
-    });
+    if (k !== at) {
+      at = k;
+      const known = out.get(k);
+      if (known) m = known;
+      else out.set(k, (m = new Map<string, string>()));
+    }
+    m.set(`${r.package_key ?? ''}\0${r.vulnerability_id ?? ''}`, r.match_digest ?? '');
   }
   return out;
 }
 
 /**
- * Clears the full re-match's digest (inventories.findings_digest) of the resources whose findings
- * `rows` wrote: whatever wrote them (a scan, the closer, a re-match before it records its own), the
- * digest no longer vouches for them, and the next full re-match compares them finding by finding.
+ * Clears the full re-match's digest (findings_digests, m0033) of the resources whose findings `rows`
+ * wrote: whatever wrote them (a scan, the closer, a re-match before it records its own), the digest no
+ * longer vouches for them, and the next full re-match compares them finding by finding.
  */
 export async function forgetFindingsDigests(
   trx: Transaction<ServiceDatabase> | Kysely<ServiceDatabase>,
@@ -88,28 +87,57 @@ export async function forgetFindingsDigests(
   const all = [...refs.values()];
   for (let i = 0; i < all.length; i += 500) {
     await trx
-      .updateTable('inventories')
-      .set({ findings_digest: null })
+      .deleteFrom('findings_digests')
       .where(
         sql<boolean>`(account_id, resource_id) in (${sql.join(
           all.slice(i, i + 500).map((r) => sql`(${r.account_id}, ${r.resource_id})`),
         )})`,
       )
-      .where('findings_digest', 'is not', null)
       .execute();
   }
 }
 
-/** Records what a full re-match left on each resource (see forgetFindingsDigests). */
+/** Records what a full re-match left on each resource, or what a scan stored (see forgetFindingsDigests). */
 export async function recordFindingsDigests(
   trx: Transaction<ServiceDatabase>,
   digests: ReadonlyArray<{ accountId: string; resourceId: string; digest: string }>,
 ): Promise<void> {
-  for (const d of digests)
+  for (let i = 0; i < digests.length; i += 200) {
+    const rows = digests
+      .slice(i, i + 200)
+      .map((d) => ({ account_id: d.accountId, resource_id: d.resourceId, digest: d.digest }));
     await trx
-      .updateTable('inventories')
-      .set({ findings_digest: d.digest })
-      .where('account_id', '=', d.accountId)
-      .where('resource_id', '=', d.resourceId)
+      .insertInto('findings_digests')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'resource_id'])
+          .doUpdateSet((eb) => ({ digest: eb.ref('excluded.digest') })),
+      )
       .execute();
+  }
+}
+
+/**
+ * After a scan's writes, in its transaction: records the digest of the resource's open package
+ * findings as they are stored now, read back (a delta check-in leaves most of them as they were). A
+ * full re-match whose result for the host has this digest would write nothing, so it skips the host
+ * unread, as after a re-match of its own; before, every check-in left its host to be compared finding
+ * by finding. A later write of the host's findings clears it again (forgetFindingsDigests).
+ */
+export async function recordStoredFindingsDigest(
+  trx: Transaction<ServiceDatabase>,
+  at: { accountId: string; resourceId: string },
+): Promise<void> {
+  const rows = await trx
+    .selectFrom('findings')
+    .select(['package_key', 'vulnerability_id', 'match_digest'])
+    .where('account_id', '=', at.accountId)
+    .where('resource_id', '=', at.resourceId)
+    .where('package_key', 'is not', null)
+    .where('status', '!=', 'CLOSED')
+    .execute();
+  const digest = new FindingSetDigest();
+  for (const r of rows) digest.addFinding(r.package_key ?? '', r.vulnerability_id ?? '', r.match_digest);
+  await recordFindingsDigests(trx, [{ ...at, digest: digest.toString() }]);
 }

@@ -14,7 +14,7 @@ export interface RematchTarget extends ResourceRef {
   os: OsInfo | undefined;
   /** When its inventory was stored: a newer one (a scan meanwhile) makes this re-match moot. */
   inventoryUpdatedAt: string;
-  /** What the last full re-match left on it (inventories.findings_digest); null: unknown. */
+  /** The digest of its findings a full re-match or a scan recorded (findings_digests); null: none. */
   findingsDigest: string | null;
   /** An image a watched registry told of: its scan frequency and rescan window (issue 13). */
   image?: { frequency: string | null; eligibleUntil: string | null };
@@ -42,6 +42,9 @@ export async function rematchTargets(
     .innerJoin('inventories as i', (j) =>
       j.onRef('i.account_id', '=', 'r.account_id').onRef('i.resource_id', '=', 'r.id'),
     )
+    .leftJoin('findings_digests as fd', (j) =>
+      j.onRef('fd.account_id', '=', 'r.account_id').onRef('fd.resource_id', '=', 'r.id'),
+    )
     .leftJoin('registry_images as ri', (j) =>
       j.onRef('ri.account_id', '=', 'r.account_id').onRef('ri.resource_id', '=', 'r.id'),
     )
@@ -53,7 +56,7 @@ export async function rematchTargets(
       'r.details_json',
       'i.os_json',
       'i.updated_at',
-      'i.findings_digest',
+      'fd.digest as findings_digest',
     ])
     .select(['ri.repository as watched', 'ri.scan_frequency', 'ri.eligible_until'])
     // Null unless asked for: a re-match by key reads the rows of the keys instead.

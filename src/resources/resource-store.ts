@@ -297,10 +297,15 @@ export async function storeInventory(
       oc.columns(['account_id', 'resource_id']).doUpdateSet((eb) => ({
         inventory_json: eb.ref('excluded.inventory_json'),
         updated_at: eb.ref('excluded.updated_at'),
-        // A new inventory: the last full re-match's digest (m0012) speaks of the old one.
-        findings_digest: null,
       })),
     )
+    .execute();
+  // A new inventory: the digest (m0033) is recorded again by the scan that stored it, once its
+  // findings are written; until then nothing vouches for the resource.
+  await trx
+    .deleteFrom('findings_digests')
+    .where('account_id', '=', accountId)
+    .where('resource_id', '=', resourceId)
     .execute();
   if (index && components) return writeInventoryIndexDelta(trx, { accountId, resourceId }, index, components);
   await writeInventoryIndex(

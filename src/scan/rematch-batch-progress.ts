@@ -9,7 +9,7 @@ export interface BatchOfRun {
 }
 
 /** The counts a batch adds to its run's figures. */
-const SUMMED = ['rematched', 'changed', 'created', 'updated', 'closed'] as const;
+const SUMMED = ['rematched', 'compared', 'changed', 'created', 'updated', 'closed'] as const;
 
 /**
  * Records that one queued batch of the last re-match run finished, adding its figures to the run's
@@ -36,7 +36,8 @@ export async function recordQueuedBatch(
     const done = run.batchesDone ?? [];
     if (run.toSeq !== of.toSeq || run.queuedBatches === undefined || done.includes(of.batch)) return;
     const next: LogRematch = { ...run, batchesDone: [...done, of.batch] };
-    for (const k of SUMMED) next[k] = run[k] + summary[k];
+    // `?? 0`: a run recorded before a figure existed (compared) lacks it.
+    for (const k of SUMMED) next[k] = (run[k] ?? 0) + summary[k];
     next.ms = run.ms + summary.ms;
     await trx
       .updateTable('rematch_state')

@@ -1,9 +1,5 @@
-import { createHash } from 'node:crypto';
-import {
-  backfillFindingDigests,
-  storedDigests,
-  type StoredDigest,
-} from '../findings/finding-digest-store.js';
+import { backfillFindingDigests, openFindingDigests } from '../findings/finding-digest-store.js';
+import { FindingSetDigest } from '../findings/finding-set-digest.js';
 import type { FindingResource } from '../findings/finding-types.js';
 import {
   componentRowsHolding,
@@ -48,6 +44,11 @@ export interface RematchSummary {
   selected: number;
   /** Of those, re-matched (eligible: live, scanned, not excluded). */
   rematched: number;
+  /**
+   * Of those, the ones whose stored findings were read and compared: by keys, all; a full re-match
+   * skips unread a host whose recorded digest is its result's (left by a scan or a re-match).
+   */
+  compared: number;
   /** Resources whose findings changed. */
   changed: number;
   created: number;
@@ -68,6 +69,7 @@ export function emptyRematchSummary(mode: RematchSummary['mode'] = 'keys'): Rema
     keys: 0,
     selected: 0,
     rematched: 0,
+    compared: 0,
     changed: 0,
     created: 0,
     updated: 0,
@@ -168,7 +170,7 @@ export class RematchRun {
     // and only those that differ are written (their write transaction records the new digest).
     const digests = this.keys ? undefined : templates.map((t) => hostDigest(t ?? []));
     const compare = this.keys ? targets : [];
-    const stored = await storedDigests(
+    const stored = await openFindingDigests(
       this.ctx.db,
       compare,
       this.keys ? [...new Set(hosts.flatMap((h) => h.scope ?? []))] : undefined,
@@ -184,13 +186,14 @@ export class RematchRun {
         continue;
       }
       const mine = found(i);
-      const was = stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, StoredDigest>();
+      const was = stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, string>();
       if (!differs(mine, was, host.scope)) continue;
       await writes.add(
         { target, found: mine, ...(host.scope ? { scope: host.scope } : {}) },
         mine.length + was.size,
       );
     }
+    this.summary.compared += this.keys ? targets.length : unvouched.length;
     // Full re-match: hosts whose stored findings already are the result get its digest, unwritten.
     for (const p of await vouchUnchanged(this.ctx.db, this.ctx.dialect, unvouched))
       await writes.add(p, 2 * p.found.length);
@@ -253,24 +256,25 @@ export class RematchRun {
   }
 }
 
-/** Digests of memoized components' templates (shared arrays: each is hashed once per run). */
-const componentDigests = new WeakMap<readonly FindingTemplate[], string>();
+/** Sums of memoized components' templates (shared arrays: each is hashed once per run). */
+const componentDigests = new WeakMap<readonly FindingTemplate[], FindingSetDigest>();
 
 /**
- * A digest of a host's whole result (what differs() compares: each finding's package key,
- * vulnerability id and scan digest), from its components' digests in a fixed order.
+ * The digest of a host's whole result as a set of findings (finding-set-digest.ts): the sum of its
+ * components' sums, so it equals what a scan records from the same findings stored.
  */
 function hostDigest(components: ReadonlyArray<readonly FindingTemplate[]>): string {
-  const parts = components.map((c) => {
+  const host = new FindingSetDigest();
+  for (const c of components) {
     let d = componentDigests.get(c);
     if (d === undefined) {
-      const lines = c.map((t) => `${t.packageKey}\0${t.vulnerabilityId}\0${t.digest}`).sort();
-      d = createHash('sha256').update(lines.join('\n')).digest('base64url');
+      d = new FindingSetDigest();
+      for (const t of c) d.addFinding(t.packageKey, t.vulnerabilityId, t.digest);
       componentDigests.set(c, d);
     }
-    return d;
-  });
-  return createHash('sha256').update(parts.sort().join(',')).digest('base64url').slice(0, 32);
+    host.addSet(d);
+  }
+  return host.toString();
 }
 
 /** Yields to the event loop (pending I/O: requests) when more than `sliceMs` passed since the last time. */

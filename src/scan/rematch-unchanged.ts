@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { recordFindingsDigests, storedDigests, type StoredDigest } from '../findings/finding-digest-store.js';
+import { openFindingDigests, recordFindingsDigests } from '../findings/finding-digest-store.js';
 import { inventoriesStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { ServiceDialect } from '../store/service-db.js';
@@ -29,7 +29,7 @@ export async function vouchUnchanged(
       const targets = chunk.map((h) => h.target);
       const storedAt = await inventoriesStoredAt(trx, targets, dialect === 'postgres');
       const current = chunk.filter((h) => storedAt.get(key(h.target)) === h.target.inventoryUpdatedAt);
-      const stored = await storedDigests(
+      const stored = await openFindingDigests(
         trx,
         current.map((h) => h.target),
       );
@@ -51,23 +51,20 @@ export async function vouchUnchanged(
 const key = (h: { accountId: string; resourceId: string }): string => `${h.accountId}\0${h.resourceId}`;
 
 /**
- * Whether applying `found` would change the stored findings (the scope's): a finding not stored, or
- * stored CLOSED, or with another digest, or a stored open finding no longer found. No hashing, no JSON.
+ * Whether applying `found` would change the stored findings (the scope's): a finding not stored open,
+ * or with another digest, or a stored open finding no longer found. `open` is openFindingDigests' map
+ * of one resource. No hashing, no JSON.
  */
 export function differs(
   found: readonly FindingTemplate[],
-  stored: ReadonlyMap<string, StoredDigest>,
+  open: ReadonlyMap<string, string>,
   scope: readonly string[] | undefined,
 ): boolean {
-  const inScope = scope ? new Set(scope) : undefined;
-  let openSeen = 0;
-  for (const t of found) {
-    const s = stored.get(`${t.packageKey}\0${t.vulnerabilityId}`);
-    if (!s || s.status === 'CLOSED' || s.digest !== t.digest) return true;
-    openSeen++;
-  }
-  let open = 0;
-  for (const s of stored.values())
-    if (s.status !== 'CLOSED' && (!inScope || inScope.has(s.packageKey))) open++;
-  return open > openSeen;
+  for (const t of found) if (open.get(`${t.packageKey}\0${t.vulnerabilityId}`) !== t.digest) return true;
+  // Every found one is stored open; so it stays unless more are open (found identities are distinct).
+  if (!scope) return open.size > found.length;
+  const inScope = new Set(scope);
+  let n = 0;
+  for (const identity of open.keys()) if (inScope.has(identity.slice(0, identity.indexOf('\0')))) n++;
+  return n > found.length;
 }

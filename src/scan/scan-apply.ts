@@ -18,7 +18,7 @@ import { refreshCoverage } from '../resources/coverage/coverage-store.js';
 import { recordInventoryReceived, type AgentReport } from '../resources/hosts/host-agent-store.js';
 import { isDeadlock, isUniqueViolation } from '../store/unique-violation.js';
 import { applyRematchesIn } from '../findings/finding-rematch.js';
-import { recordFindingsDigests } from '../findings/finding-digest-store.js';
+import { recordFindingsDigests, recordStoredFindingsDigest } from '../findings/finding-digest-store.js';
 import { inventoriesStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDialect } from '../store/service-db.js';
 import { hintRematchedImages, hintScannedImage } from '../resources/registries/base-image-hint.js';
@@ -133,6 +133,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       findingTypes: PACKAGE_SCAN_TYPES,
       ...(s.delta ? { scope: s.delta.scope } : {}),
     });
+    await recordStoredFindingsDigest(trx, at);
     const summary: ScanSummary = {
       resourceId: s.resource.id,
       scanId: s.scan.id,

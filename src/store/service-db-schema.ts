@@ -92,6 +92,18 @@ export interface ResourceTagTable {
 }
 
 /** The last inventory of each resource (host submission or image scan): SBOM export reads it. */
+/**
+ * A digest of a resource's open package findings as a set (findings/finding-set-digest.ts), recorded by
+ * a full re-match for what it left or by a scan for what it stored (m0012; its own table since m0033).
+ * No row once anything else wrote the resource's findings. Equal to a full re-match's result for the
+ * resource: nothing to read or write there.
+ */
+export interface FindingsDigestTable {
+  account_id: string;
+  resource_id: string;
+  digest: string;
+}
+
 export interface InventoryTable {
   account_id: string;
   resource_id: string;
@@ -101,11 +113,6 @@ export interface InventoryTable {
   os_json: Optional<string>;
   /** Version of the index writer that indexed it into inventory_packages; null: not indexed yet. */
   index_version: Optional<number>;
-  /**
-   * A digest of the open package findings the last full re-match left on the resource (m0012); null
-   * once anything else wrote its findings. Equal to a new full re-match's result: nothing to read.
-   */
-  findings_digest: Optional<string>;
   /**
    * JSON [component, key][]: the inventory's lookup components and their keys (component-key.ts),
    * written with its index (m0028); null: indexed before, a full re-match reads its rows instead.
@@ -324,6 +331,7 @@ export interface ServiceDatabase {
   finding_status_history: FindingStatusHistoryTable;
   resource_tags: ResourceTagTable;
   inventories: InventoryTable;
+  findings_digests: FindingsDigestTable;
   inventory_packages: InventoryPackageTable;
   rematch_state: RematchStateTable;
   scans: ScanTable;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findingRow, type StoredFindingRow } from '../../src/findings/finding-rows.js';
+import { findingRow, splitFindingRow, type StoredFindingRow } from '../../src/findings/finding-rows.js';
 import { insertFindingRows } from '../../src/findings/finding-writes.js';
 import { openServiceDb, type ServiceDb } from '../../src/store/service-db.js';
 import type { ServiceDatabase } from '../../src/store/service-db-schema.js';
@@ -57,7 +57,14 @@ for (const make of BACKENDS) {
     it('upgrades a 0031 DB: the rows stay, one per-resource index in place of three', async () => {
       const { db, url } = await backend.fresh({ migrateUpTo: '0031-finding-documents' });
       const stored = [row('f1', 'i1', 'deb:openssl'), row('f2', 'i2', 'deb:zlib'), row('f3', 'i3', null)];
-      await db.kysely.transaction().execute((trx) => insertFindingRows(trx, stored));
+      // As 0031's writers stored them (today's also clear digests, in a table 0033 creates).
+      for (const r of stored.map(splitFindingRow)) {
+        await db.kysely.insertInto('findings').values(r.row).execute();
+        await db.kysely
+          .insertInto('finding_documents')
+          .values({ id: r.row.id, finding_json: r.json })
+          .execute();
+      }
       expect(await indexNames(db)).toEqual(expect.arrayContaining(['findings_identity', 'findings_rematch']));
       await db.close();
 
@@ -137,10 +144,11 @@ for (const make of BACKENDS) {
       try {
         const digests = db.kysely
           .selectFrom('findings')
-          .select(['package_key', 'vulnerability_id', 'status', 'match_digest', 'id', 'identity_key'])
+          .select(['package_key', 'vulnerability_id', 'match_digest', 'id', 'identity_key'])
           .where('account_id', '=', 'a1')
           .where('resource_id', '=', 'host-1')
-          .where('package_key', 'in', ['deb:openssl', 'deb:zlib']);
+          .where('package_key', 'in', ['deb:openssl', 'deb:zlib'])
+          .where('status', '!=', 'CLOSED');
         const list = db.kysely
           .selectFrom('findings')
           .select('id')

@@ -137,6 +137,14 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('component k
       expect(keysOf('h-2').filter((k) => keysOf('h-1').includes(k))).toEqual([]);
       expect(keysOf('h-6').filter((k) => keysOf('h-1').includes(k))).toHaveLength(2);
 
+      // Each scan recorded the digest of the findings it stored; a full re-match on the same data sums
+      // the same digest from its memo's components for every host: none is read, nothing is written.
+      expect(await rematchStoredInventories(ctx, vulndb.store, undefined)).toMatchObject({
+        rematched: HOSTS.length,
+        compared: 0,
+        changed: 0,
+      });
+
       // "after" changes findings; half the hosts as indexed before m0028 (no keys: their rows are read).
       await vulndb.import([await osvFeed(writeAfter(backend.name), FEED)]);
       await db.kysely
@@ -148,13 +156,18 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('component k
       const run = await rematchStoredInventories(ctx, vulndb.store, undefined);
       expect(run).toMatchObject({ mode: 'full', rematched: HOSTS.length });
       expect(run.changed).toBeGreaterThan(0);
+      // A host whose result "after" changes has another digest: it is compared, never skipped.
+      expect(run.compared).toBeGreaterThanOrEqual(run.changed);
       for (const [id, inv] of inventories)
         expect(await openDecisions(db, id), id).toEqual(await scanned(vulndb, id, inv));
       // No component is built twice (h-6, read by its keys, shares curl's and openssl's with h-1, read
       // by its rows): as many built as distinct keys among all hosts.
       const distinct = new Set(byRows.flatMap((h) => h.input.components.map((c) => c.key)));
       expect(run.componentsBuilt).toBe(distinct.size);
-      expect(await rematchStoredInventories(ctx, vulndb.store, undefined)).toMatchObject({ changed: 0 });
+      expect(await rematchStoredInventories(ctx, vulndb.store, undefined)).toMatchObject({
+        compared: 0,
+        changed: 0,
+      });
     } finally {
       await vulndb.close();
       await db.close();

@@ -37,6 +37,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))('service DB 
       'finding_documents',
       'finding_status_history',
       'findings',
+      'findings_digests',
       'host_agents',
       'host_assessment_facts',
       'host_keys',

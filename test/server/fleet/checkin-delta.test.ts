@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchesForPaths } from '../../../src/feeds/feed-import.js';
 import { observeOutsideScope } from '../../../src/findings/finding-observe.js';
 import { findingJson, findingOfRow } from '../../../src/findings/finding-rows.js';
+import { rematchStoredInventories } from '../../../src/scan/rematch-run.js';
 import type { ServiceDb } from '../../../src/store/service-db.js';
 import { BACKENDS } from '../service-db-backends.js';
 import { debianInventory, inventoryHash, type Host } from './agent-client.js';
@@ -130,6 +131,15 @@ for (const make of BACKENDS) {
           .executeTakeFirstOrThrow()
       ).component_keys_json;
 
+    /**
+     * A full re-match of the side's stored inventory. After either check-in path it reads no host: the
+     * scan recorded the digest of what it stored, and the re-match's result has it.
+     */
+    const vouched = async (s: Side) => {
+      const ctx = { db: s.db.kysely, dialect: s.db.dialect, now: () => s.f.clock.now };
+      return rematchStoredInventories(ctx, vulns.vulns.store, undefined);
+    };
+
     beforeAll(async () => {
       await backend.setup();
       vulns = await openFleetVulnDb();
@@ -175,6 +185,8 @@ for (const make of BACKENDS) {
       const keys = await componentKeys(whole);
       expect(JSON.parse(keys ?? '[]')).toHaveLength(1);
       expect(await componentKeys(delta)).toEqual(keys);
+      for (const s of [delta, whole])
+        expect(await vouched(s)).toMatchObject({ rematched: 1, compared: 0, changed: 0 });
 
       await both(true, 60); // reinstalled
       const t3 = delta.f.clock.now.toISOString();
@@ -184,6 +196,8 @@ for (const make of BACKENDS) {
         ['ACTIVE', t3, null],
         ['ACTIVE', t3, null],
       ]);
+      for (const s of [delta, whole])
+        expect(await vouched(s)).toMatchObject({ rematched: 1, compared: 0, changed: 0 });
     });
 
     it('an import the re-match has not caught up with yet: the unchanged inventory is matched whole', async () => {
