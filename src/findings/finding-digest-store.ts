@@ -102,8 +102,10 @@ export async function recordFindingsDigests(
   trx: Transaction<ServiceDatabase>,
   digests: ReadonlyArray<{ accountId: string; resourceId: string; digest: string }>,
 ): Promise<void> {
-  for (let i = 0; i < digests.length; i += 200) {
-    const rows = digests
+  // One row per resource (the last given wins): an upsert may not touch a row twice in one statement.
+  const latest = [...new Map(digests.map((d) => [`${d.accountId}\0${d.resourceId}`, d])).values()];
+  for (let i = 0; i < latest.length; i += 200) {
+    const rows = latest
       .slice(i, i + 200)
       .map((d) => ({ account_id: d.accountId, resource_id: d.resourceId, digest: d.digest }));
     await trx

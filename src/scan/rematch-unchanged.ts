@@ -10,8 +10,8 @@ import type { FindingTemplate } from './scan-memo.js';
 const HOSTS_PER_TRANSACTION = 50;
 
 /**
- * A full re-match's hosts without a recorded digest (every host that checked in since the last full
- * re-match) compared by their stored digests, many hosts per transaction: a host the data did not
+ * A full re-match's hosts whose result does not have their recorded digest (none recorded: an
+ * advisory's re-match or the closer wrote their findings since) compared by their stored digests, many hosts per transaction: a host the data did not
  * change gets its digest recorded and no write of its findings; the ones returned differ and go
  * through the lifecycle. Before, each went through its own write transaction to find it had nothing
  * to write. Read and record share a transaction (the inventory not stored again meanwhile, locked on

@@ -44,9 +44,10 @@ for (const make of BACKENDS) {
         expect(await digests()).toEqual([
           { account_id: 'a1', resource_id: 'host-1', digest: 'd'.repeat(32) },
         ]);
-        // Recorded again for both: one row each, the newer value.
+        // Recorded again for both (host-1 twice in one call): one row each, the last value given.
         await after.kysely.transaction().execute((trx) =>
           recordFindingsDigests(trx, [
+            { accountId: 'a1', resourceId: 'host-1', digest: 'c'.repeat(32) },
             { accountId: 'a1', resourceId: 'host-1', digest: 'e'.repeat(32) },
             { accountId: 'a1', resourceId: 'host-2', digest: 'f'.repeat(32) },
           ]),
