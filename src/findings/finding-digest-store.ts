@@ -120,26 +120,67 @@ export async function recordFindingsDigests(
   }
 }
 
+/** Package keys a delta's scope may name for the digest to be carried over (one short read). */
+const MAX_SCOPE = 500;
+
+/**
+ * Before a delta check-in's writes, in its transaction: the recorded digest without the findings of
+ * the delta's scope (the only ones it may change: the rest are observed in place). Undefined when no
+ * digest of this form is recorded or the scope is large: the digest is then read back whole after.
+ */
+export async function digestOutsideScope(
+  trx: Transaction<ServiceDatabase>,
+  at: { accountId: string; resourceId: string },
+  scope: readonly string[],
+): Promise<FindingSetDigest | undefined> {
+  if (scope.length > MAX_SCOPE) return undefined;
+  const row = await trx
+    .selectFrom('findings_digests')
+    .select('digest')
+    .where('account_id', '=', at.accountId)
+    .where('resource_id', '=', at.resourceId)
+    .executeTakeFirst();
+  const recorded = row ? FindingSetDigest.parse(row.digest) : undefined;
+  return recorded?.subtractSet(await openFindingsSum(trx, at, scope));
+}
+
 /**
  * After a scan's writes, in its transaction: records the digest of the resource's open package
- * findings as they are stored now, read back (a delta check-in leaves most of them as they were). A
- * full re-match whose result for the host has this digest would write nothing, so it skips the host
- * unread, as after a re-match of its own; before, every check-in left its host to be compared finding
- * by finding. A later write of the host's findings clears it again (forgetFindingsDigests).
+ * findings as they are stored now. With `delta` (digestOutsideScope's, taken before the writes), the
+ * scope's findings are read back and added to it; else every open package finding of the resource is.
+ * A full re-match whose result for the host has this digest would write nothing, so it skips the host
+ * unread, as after a re-match of its own. A later write of the host's findings removes it again
+ * (forgetFindingsDigests).
  */
 export async function recordStoredFindingsDigest(
   trx: Transaction<ServiceDatabase>,
   at: { accountId: string; resourceId: string },
+  delta?: { outside: FindingSetDigest; scope: readonly string[] },
 ): Promise<void> {
+  const digest = delta
+    ? delta.outside.addSet(await openFindingsSum(trx, at, delta.scope))
+    : await openFindingsSum(trx, at, undefined);
+  await recordFindingsDigests(trx, [{ ...at, digest: digest.toString() }]);
+}
+
+/** The sum of the resource's open package findings (of `packageKeys` only, when given). */
+async function openFindingsSum(
+  trx: Transaction<ServiceDatabase>,
+  at: { accountId: string; resourceId: string },
+  packageKeys: readonly string[] | undefined,
+): Promise<FindingSetDigest> {
+  const sum = new FindingSetDigest();
+  if (packageKeys?.length === 0) return sum;
   const rows = await trx
     .selectFrom('findings')
     .select(['package_key', 'vulnerability_id', 'match_digest'])
     .where('account_id', '=', at.accountId)
     .where('resource_id', '=', at.resourceId)
-    .where('package_key', 'is not', null)
+    .$call((q) =>
+      packageKeys ? q.where('package_key', 'in', packageKeys) : q.where('package_key', 'is not', null),
+    )
     .where('status', '!=', 'CLOSED')
     .execute();
-  const digest = new FindingSetDigest();
-  for (const r of rows) digest.addFinding(r.package_key ?? '', r.vulnerability_id ?? '', r.match_digest);
-  await recordFindingsDigests(trx, [{ ...at, digest: digest.toString() }]);
+  for (const r of rows) sum.addFinding(r.package_key ?? '', r.vulnerability_id ?? '', r.match_digest);
+  return sum;
 }

@@ -27,6 +27,21 @@ export class FindingSetDigest {
     return this;
   }
 
+  /** The set without `other`'s findings (a subset of it): what stays when they are taken out. */
+  subtractSet(other: FindingSetDigest): this {
+    for (let i = 0; i < 4; i++)
+      this.lanes[i] = ((this.lanes[i] ?? 0) - (other.lanes[i] ?? 0) + 2 ** 32) % 2 ** 32;
+    return this;
+  }
+
+  /** A digest recorded as toString() gave it; undefined for any other text (an older form). */
+  static parse(text: string): FindingSetDigest | undefined {
+    if (!/^[0-9a-f]{32}$/.test(text)) return undefined;
+    const d = new FindingSetDigest();
+    for (let i = 0; i < 4; i++) d.lanes[i] = Number.parseInt(text.slice(8 * i, 8 * i + 8), 16);
+    return d;
+  }
+
   /** 32 hex digits. A digest recorded before this form (base64url) only has its host compared once. */
   toString(): string {
     return this.lanes.map((l) => l.toString(16).padStart(8, '0')).join('');

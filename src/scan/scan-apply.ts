@@ -18,7 +18,11 @@ import { refreshCoverage } from '../resources/coverage/coverage-store.js';
 import { recordInventoryReceived, type AgentReport } from '../resources/hosts/host-agent-store.js';
 import { isDeadlock, isUniqueViolation } from '../store/unique-violation.js';
 import { applyRematchesIn } from '../findings/finding-rematch.js';
-import { recordFindingsDigests, recordStoredFindingsDigest } from '../findings/finding-digest-store.js';
+import {
+  digestOutsideScope,
+  recordFindingsDigests,
+  recordStoredFindingsDigest,
+} from '../findings/finding-digest-store.js';
 import { inventoriesStoredAt } from '../resources/rematch-targets.js';
 import type { ServiceDialect } from '../store/service-db.js';
 import { hintRematchedImages, hintScannedImage } from '../resources/registries/base-image-hint.js';
@@ -118,6 +122,8 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     // The re-match index comes prepared from the worker thread when there was one (the parsed inventory
     // stayed there); else it is computed from the JSON.
     if (s.delta) await requireInventoryAt(trx, at, s.delta.knownAt);
+    // Before the inventory is stored (which removes the digest) and the scope's findings are written.
+    const outside = s.delta ? await digestOutsideScope(trx, at, s.delta.scope) : undefined;
     const { index } = s.inventory;
     await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now, index, s.delta?.components);
     const resource = { ...s.resource, tags };
@@ -133,7 +139,11 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       findingTypes: PACKAGE_SCAN_TYPES,
       ...(s.delta ? { scope: s.delta.scope } : {}),
     });
-    await recordStoredFindingsDigest(trx, at);
+    await recordStoredFindingsDigest(
+      trx,
+      at,
+      outside && s.delta ? { outside, scope: s.delta.scope } : undefined,
+    );
     const summary: ScanSummary = {
       resourceId: s.resource.id,
       scanId: s.scan.id,
