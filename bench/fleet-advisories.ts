@@ -6,7 +6,7 @@ import { rematchFromImportLog, type LogRematch } from '../src/scan/rematch-from-
 import type { VulnDb } from '../src/vulndb/vuln-db.js';
 import { profiled } from './cpu-profile.js';
 import type { BenchRow } from './bench-suite.js';
-import { profileFile, row, start, type Fleet } from './fleet-rows.js';
+import { profileFile, row, start, type Fleet, type FleetPhase } from './fleet-rows.js';
 import { percentile } from './service-list-latency.js';
 import { peakRssKb } from './service-fleet.js';
 import { rng } from './service-inventories.js';
@@ -50,14 +50,8 @@ async function importLines(vulndb: VulnDb, scratch: string, lines: string[]): Pr
 }
 
 /** 20 advisories, one import each: from the commit to the findings on every affected host. */
-export async function oneAdvisoryRows(
-  n: number,
-  fleet: Fleet,
-  vulndb: VulnDb,
-  scratch: string,
-  rescanMs: number,
-  notes: string[],
-): Promise<BenchRow> {
+export async function oneAdvisoryRows(p: FleetPhase): Promise<BenchRow> {
+  const { n, fleet, vulndb, scratch, rescanMs, notes } = p;
   const times: number[] = [];
   let cpuMs = 0;
   let hosts = 0;
@@ -89,14 +83,8 @@ export async function oneAdvisoryRows(
 }
 
 /** One import of 100 advisories on 100 source packages (half fixed long ago: no finding). */
-export async function batchRow(
-  n: number,
-  fleet: Fleet,
-  vulndb: VulnDb,
-  scratch: string,
-  rescanMs: number,
-  notes: string[],
-): Promise<BenchRow> {
+export async function batchRow(p: FleetPhase): Promise<BenchRow> {
+  const { n, fleet, vulndb, scratch, rescanMs, notes } = p;
   const sources = pickSources(fleet, BATCH_RECORDS, n + 7);
   const lines = sources.map((s, k) =>
     advisory(`VIGIL-BENCH-BATCH-${n}-${k}`, fleet.release, s, k % 2 === 0 ? '99:0' : '0.0.1-1'),

@@ -21,7 +21,7 @@ import { BENCH_NOW, seedFleet } from './service-fleet.js';
 import { basePackages, hostInventory } from './service-inventories.js';
 import { batchRow, oneAdvisoryRows } from './fleet-advisories.js';
 import { outboxPurger } from './fleet-outbox-purger.js';
-import { profileFile, row, start, type Fleet } from './fleet-rows.js';
+import { profileFile, row, start, type Fleet, type FleetPhase } from './fleet-rows.js';
 
 const env = (name: string, dflt: string): string => process.env[name] ?? dflt;
 const PACKAGES_PER_HOST = 400;
@@ -168,7 +168,7 @@ async function fleetAt(
     notes.push(`${n} hosts: ${first?.created ?? 0} findings created by the first full re-match`);
     notes.push(`${n} hosts: service DB after the first pass: ${dbSize(fleetFile(scratch, n), n)}`);
     if (process.env['VIGIL_BENCH_FLEET_DBSTAT']) notes.push(`${n} hosts: ${await largestParts(db, n)}`);
-    rows.push(...(await rematchRows(n, fleet, vulndb, scratch, rescan.allMs, notes)));
+    rows.push(...(await rematchRows({ n, fleet, vulndb, scratch, rescanMs: rescan.allMs, notes })));
   } finally {
     await checkpointer?.stop();
   }
@@ -177,14 +177,8 @@ async function fleetAt(
 }
 
 /** The re-match rows after the first pass: full re-matches with nothing to change, then advisories. */
-async function rematchRows(
-  n: number,
-  fleet: Fleet,
-  vulndb: VulnDb,
-  scratch: string,
-  rescanMs: number,
-  notes: string[],
-): Promise<BenchRow[]> {
+async function rematchRows(p: FleetPhase): Promise<BenchRow[]> {
+  const { n, fleet, vulndb, rescanMs, notes } = p;
   const rows: BenchRow[] = [];
   const full = (phase: string) =>
     profiled(profileFile(phase), () => rematchStoredInventories(fleet.ctx, vulndb.store, undefined));
@@ -211,8 +205,8 @@ async function rematchRows(
       `the digest of the findings it stored), a full re-match compared ${after.compared} hosts`,
   );
   if (after.compared !== 0) throw new Error(`${after.compared} hosts compared after their scans`);
-  rows.push(await oneAdvisoryRows(n, fleet, vulndb, scratch, rescanMs, notes));
-  rows.push(await batchRow(n, fleet, vulndb, scratch, rescanMs, notes));
+  rows.push(await oneAdvisoryRows(p));
+  rows.push(await batchRow(p));
   return rows;
 }
 

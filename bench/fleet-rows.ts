@@ -1,5 +1,6 @@
 import type { Inventory } from '../src/core/inventory.js';
 import type { StoreContext } from '../src/store/store-context.js';
+import type { VulnDb } from '../src/vulndb/vuln-db.js';
 import type { BenchRow } from './bench-suite.js';
 import { peakRssKb } from './service-fleet.js';
 
@@ -11,6 +12,18 @@ export interface Fleet {
   inventories: Inventory[];
   holders: Map<string, number>;
   release: string;
+}
+
+/** What each measured phase after the first pass works on and reports to. */
+export interface FleetPhase {
+  n: number;
+  fleet: Fleet;
+  vulndb: VulnDb;
+  /** The scratch folder (imports' files are written there). */
+  scratch: string;
+  /** The re-scan baseline for the whole fleet, in ms (extrapolated). */
+  rescanMs: number;
+  notes: string[];
 }
 
 /**
