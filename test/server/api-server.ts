@@ -47,6 +47,8 @@ export async function seedAndListen(
   db: ServiceDb,
   findingsPerAccount = 30,
   store?: VulnStore,
+  /** false: no background tasks (workers, dispatcher, sweeps), for tests that compare snapshots of rows. */
+  background?: boolean,
 ): Promise<Seeded> {
   const k = db.kysely;
   await k
@@ -84,7 +86,12 @@ export async function seedAndListen(
     adminB: await key('acct-b', 'admin'),
     orgAdmin: await key('acct-admin', 'admin'),
   };
-  const app = await buildServer({ db, config: LOOPBACK_EGRESS, ...(store ? { store } : {}) });
+  const app = await buildServer({
+    db,
+    config: LOOPBACK_EGRESS,
+    ...(store ? { store } : {}),
+    ...(background === undefined ? {} : { background }),
+  });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return { base: address, app, keys, resources };
 }
