@@ -123,6 +123,12 @@ export async function recordFindingsDigests(
 /** Package keys a delta's scope may name for the digest to be carried over (one short read). */
 const MAX_SCOPE = 500;
 
+/** A delta check-in's recorded digest without its scope's findings, and that scope. */
+export interface CarriedDigest {
+  outside: FindingSetDigest;
+  scope: readonly string[];
+}
+
 /**
  * Before a delta check-in's writes, in its transaction: the recorded digest without the findings of
  * the delta's scope (the only ones it may change: the rest are observed in place). Undefined when no
@@ -132,7 +138,7 @@ export async function digestOutsideScope(
   trx: Transaction<ServiceDatabase>,
   at: { accountId: string; resourceId: string },
   scope: readonly string[],
-): Promise<FindingSetDigest | undefined> {
+): Promise<CarriedDigest | undefined> {
   if (scope.length > MAX_SCOPE) return undefined;
   const row = await trx
     .selectFrom('findings_digests')
@@ -141,12 +147,13 @@ export async function digestOutsideScope(
     .where('resource_id', '=', at.resourceId)
     .executeTakeFirst();
   const recorded = row ? FindingSetDigest.parse(row.digest) : undefined;
-  return recorded?.subtractSet(await openFindingsSum(trx, at, scope));
+  if (!recorded) return undefined;
+  return { outside: recorded.subtractSet(await openFindingsSum(trx, at, scope)), scope };
 }
 
 /**
  * After a scan's writes, in its transaction: records the digest of the resource's open package
- * findings as they are stored now. With `delta` (digestOutsideScope's, taken before the writes), the
+ * findings as they are stored now. With `carried` (digestOutsideScope's, taken before the writes), the
  * scope's findings are read back and added to it; else every open package finding of the resource is.
  * A full re-match whose result for the host has this digest would write nothing, so it skips the host
  * unread, as after a re-match of its own. A later write of the host's findings removes it again
@@ -155,10 +162,10 @@ export async function digestOutsideScope(
 export async function recordStoredFindingsDigest(
   trx: Transaction<ServiceDatabase>,
   at: { accountId: string; resourceId: string },
-  delta?: { outside: FindingSetDigest; scope: readonly string[] },
+  carried: CarriedDigest | undefined,
 ): Promise<void> {
-  const digest = delta
-    ? delta.outside.addSet(await openFindingsSum(trx, at, delta.scope))
+  const digest = carried
+    ? carried.outside.addSet(await openFindingsSum(trx, at, carried.scope))
     : await openFindingsSum(trx, at, undefined);
   await recordFindingsDigests(trx, [{ ...at, digest: digest.toString() }]);
 }
@@ -170,17 +177,7 @@ async function openFindingsSum(
   packageKeys: readonly string[] | undefined,
 ): Promise<FindingSetDigest> {
   const sum = new FindingSetDigest();
-  if (packageKeys?.length === 0) return sum;
-  const rows = await trx
-    .selectFrom('findings')
-    .select(['package_key', 'vulnerability_id', 'match_digest'])
-    .where('account_id', '=', at.accountId)
-    .where('resource_id', '=', at.resourceId)
-    .$call((q) =>
-      packageKeys ? q.where('package_key', 'in', packageKeys) : q.where('package_key', 'is not', null),
-    )
-    .where('status', '!=', 'CLOSED')
-    .execute();
-  for (const r of rows) sum.addFinding(r.package_key ?? '', r.vulnerability_id ?? '', r.match_digest);
+  const open = (await openFindingDigests(trx, [at], packageKeys)).get(`${at.accountId}\0${at.resourceId}`);
+  for (const [identity, digest] of open ?? []) sum.addIdentity(identity, digest);
   return sum;
 }

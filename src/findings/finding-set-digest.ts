@@ -14,8 +14,13 @@ export class FindingSetDigest {
 
   /** One finding (packageKey, vulnerabilityId, scan digest). */
   addFinding(packageKey: string, vulnerabilityId: string, matchDigest: string | null): this {
+    return this.addIdentity(`${packageKey}\0${vulnerabilityId}`, matchDigest);
+  }
+
+  /** One finding by its identity within the resource (`packageKey\0vulnerabilityId`) and scan digest. */
+  addIdentity(identity: string, matchDigest: string | null): this {
     const h = createHash('sha256')
-      .update(`${packageKey}\0${vulnerabilityId}\0${matchDigest ?? ''}`)
+      .update(`${identity}\0${matchDigest ?? ''}`)
       .digest();
     for (let i = 0; i < 4; i++) this.lanes[i] = ((this.lanes[i] ?? 0) + h.readUInt32BE(4 * i)) % 2 ** 32;
     return this;

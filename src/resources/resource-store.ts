@@ -300,13 +300,8 @@ export async function storeInventory(
       })),
     )
     .execute();
-  // A new inventory: the digest (m0033) is recorded again by the scan that stored it, once its
-  // findings are written; until then nothing vouches for the resource.
-  await trx
-    .deleteFrom('findings_digests')
-    .where('account_id', '=', accountId)
-    .where('resource_id', '=', resourceId)
-    .execute();
+  // The findings digest (m0033) speaks of findings, not of the inventory: the scan that stores this
+  // inventory records it again once its findings are written (scan-apply.ts).
   if (index && components) return writeInventoryIndexDelta(trx, { accountId, resourceId }, index, components);
   await writeInventoryIndex(
     trx,

@@ -11,10 +11,10 @@ const HOSTS_PER_TRANSACTION = 50;
 
 /**
  * A full re-match's hosts whose result does not have their recorded digest (none recorded: an
- * advisory's re-match or the closer wrote their findings since) compared by their stored digests, many hosts per transaction: a host the data did not
- * change gets its digest recorded and no write of its findings; the ones returned differ and go
- * through the lifecycle. Before, each went through its own write transaction to find it had nothing
- * to write. Read and record share a transaction (the inventory not stored again meanwhile, locked on
+ * advisory's re-match or the closer wrote their findings since) compared by their stored digests, many
+ * hosts per transaction: a host the data did not change gets its digest recorded and no write of its
+ * findings; the ones returned differ and go through the lifecycle. Before, each went through its own
+ * write transaction to find it had nothing to write. Read and record share a transaction (the inventory not stored again meanwhile, locked on
  * PostgreSQL), so a check-in between them cannot leave a digest that no longer vouches for its host.
  */
 export async function vouchUnchanged(

@@ -122,8 +122,8 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
     // The re-match index comes prepared from the worker thread when there was one (the parsed inventory
     // stayed there); else it is computed from the JSON.
     if (s.delta) await requireInventoryAt(trx, at, s.delta.knownAt);
-    // Before the inventory is stored (which removes the digest) and the scope's findings are written.
-    const outside = s.delta ? await digestOutsideScope(trx, at, s.delta.scope) : undefined;
+    // Before the scope's findings are written.
+    const carried = s.delta ? await digestOutsideScope(trx, at, s.delta.scope) : undefined;
     const { index } = s.inventory;
     await storeInventory(trx, s.accountId, s.resource.id, s.inventory.json, now, index, s.delta?.components);
     const resource = { ...s.resource, tags };
@@ -139,11 +139,7 @@ async function applyOnce(db: Kysely<ServiceDatabase>, s: FinishedScan): Promise<
       findingTypes: PACKAGE_SCAN_TYPES,
       ...(s.delta ? { scope: s.delta.scope } : {}),
     });
-    await recordStoredFindingsDigest(
-      trx,
-      at,
-      outside && s.delta ? { outside, scope: s.delta.scope } : undefined,
-    );
+    await recordStoredFindingsDigest(trx, at, carried);
     const summary: ScanSummary = {
       resourceId: s.resource.id,
       scanId: s.scan.id,
