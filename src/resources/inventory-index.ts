@@ -133,21 +133,41 @@ export async function resourcesHoldingKeys(
 ): Promise<ResourceRef[]> {
   const out = new Map<string, ResourceRef>();
   for (let i = 0; i < keys.length; i += CHUNK) {
-    const chunk = keys.slice(i, i + CHUNK);
-    const rows = await db
-      .selectFrom('inventory_packages')
-      .select(['account_id', 'resource_id'])
-      .distinct()
-      .where((eb) =>
-        eb.or(
-          chunk.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
-        ),
-      )
-      .execute();
+    const rows = await holdersQuery(db, keys.slice(i, i + CHUNK)).execute();
     for (const r of rows)
       out.set(`${r.account_id}\0${r.resource_id}`, { accountId: r.account_id, resourceId: r.resource_id });
   }
   return [...out.values()].sort(compareRefs);
+}
+
+/** The resources holding one of `keys`: read from inventory_packages_key alone (m0034). */
+export function holdersQuery(db: Db, keys: ReadonlyArray<readonly [string, string]>) {
+  return db
+    .selectFrom('inventory_packages')
+    .select(['account_id', 'resource_id'])
+    .distinct()
+    .where((eb) =>
+      eb.or(
+        keys.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
+      ),
+    );
+}
+
+/** The rows of `resources` holding one of `keys`, without their packages: from inventory_packages_key alone. */
+export function heldRowsQuery(
+  db: Db,
+  resources: readonly ResourceRef[],
+  keys: ReadonlyArray<readonly [string, string]>,
+) {
+  return db
+    .selectFrom('inventory_packages')
+    .select(HELD_COLUMNS)
+    .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
+    .where((eb) =>
+      eb.or(
+        keys.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
+      ),
+    );
 }
 
 function compareRefs(a: ResourceRef, b: ResourceRef): number {
@@ -200,6 +220,13 @@ type Selected = Pick<InventoryPackageTable, (typeof ROW_COLUMNS)[number]>;
 
 /** The columns without packages_json: what a full re-match reads of every row. */
 const LEAN_COLUMNS = ROW_COLUMNS.filter((c) => c !== 'packages_json' && c !== 'component_rows');
+
+/**
+ * What a re-match by keys reads of the rows holding a key: all inventory_packages_key carries (m0034),
+ * so no table row is read; a component's packages are read only if the memo has not built it.
+ */
+const HELD_COLUMNS = ROW_COLUMNS.filter((c) => c !== 'packages_json');
+type Held = Omit<Selected, 'packages_json'>;
 
 function indexRow(
   r: Omit<Selected, 'packages_json' | 'component_rows'> & { packages_json?: string },
@@ -267,9 +294,10 @@ export async function componentPackages(
 
 /**
  * The index rows of `resources` in the components that hold one of `keys`: what a change to those
- * keys can change. The rows of the keys come from the primary key (index-only until a row matches);
- * a component with more rows than those (an rpm looked up by binary and source name) is completed by
- * a second, indexed query.
+ * keys can change, without their packages' JSON (componentPackages reads it for a component the memo
+ * has not built). The rows of the keys come from inventory_packages_key alone (m0034); a component
+ * with more rows than those (an rpm looked up by binary and source name) is completed by a second,
+ * indexed query.
  */
 export async function componentRowsHolding(
   db: Db,
@@ -277,22 +305,11 @@ export async function componentRowsHolding(
   keys: ReadonlyArray<readonly [string, string]>,
 ): Promise<IndexRow[]> {
   if (resources.length === 0 || keys.length === 0) return [];
-  const hits: Selected[] = [];
+  const hits: Held[] = [];
   for (let i = 0; i < keys.length; i += CHUNK) {
-    const chunk = keys.slice(i, i + CHUNK);
-    const rows = await db
-      .selectFrom('inventory_packages')
-      .select(ROW_COLUMNS)
-      .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
-      .where((eb) =>
-        eb.or(
-          chunk.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
-        ),
-      )
-      .execute();
-    for (const r of rows) hits.push(r);
+    for (const r of await heldRowsQuery(db, resources, keys.slice(i, i + CHUNK)).execute()) hits.push(r);
   }
-  const byComponent = new Map<string, Selected[]>();
+  const byComponent = new Map<string, Held[]>();
   for (const r of hits) {
     const k = `${r.account_id}\0${r.resource_id}\0${r.component}`;
     const list = byComponent.get(k);
@@ -300,9 +317,9 @@ export async function componentRowsHolding(
     else byComponent.set(k, [r]);
   }
   const out: IndexRow[] = [];
-  const incomplete: Selected[] = [];
+  const incomplete: Held[] = [];
   for (const list of byComponent.values()) {
-    const first = list[0] as Selected;
+    const first = list[0] as Held;
     if (list.length >= first.component_rows) for (const r of list) out.push(indexRow(r));
     else incomplete.push(first);
   }
@@ -310,7 +327,7 @@ export async function componentRowsHolding(
     const chunk = incomplete.slice(i, i + CHUNK);
     const rows = await db
       .selectFrom('inventory_packages')
-      .select(ROW_COLUMNS)
+      .select(LEAN_COLUMNS)
       .where(
         sql<boolean>`(account_id, resource_id, component) in (${sql.join(
           chunk.map((r) => sql`(${r.account_id}, ${r.resource_id}, ${r.component})`),

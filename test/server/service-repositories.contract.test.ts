@@ -80,6 +80,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/rematch-data-change.test.ts',
     'test/server/rematch-eligibility.test.ts',
     'test/server/rematch-component-keys.test.ts',
+    'test/server/inventory-packages-covering.test.ts',
   ],
   'src/resources/rematch-targets.ts': [
     'test/server/rematch-data-change.test.ts',
@@ -159,7 +160,8 @@ const REPOSITORY_FOLDERS = [
   'scan',
   'jobs',
 ];
-const QUERIES = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`/;
+// insertRows: store/row-insert.ts, the query builder's inserts with their statement text compiled once.
+const QUERIES = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`|\binsertRows\(/;
 
 function repositoryModules(): string[] {
   return REPOSITORY_FOLDERS.flatMap((folder) => {
