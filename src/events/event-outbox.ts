@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
 import type { OutboxEvent } from './event-types.js';
 import { yieldToEventLoop } from '../core/event-loop-yield.js';
+import { insertRows } from '../store/row-insert.js';
 
 const EVENTS_PER_STATEMENT = 100;
 
@@ -20,19 +21,14 @@ export async function appendEvents(
   // between chunks the event loop serves what waits (each event carries a whole finding).
   for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
     if (i > 0) await yieldToEventLoop();
-    await trx
-      .insertInto('outbox')
-      .values(
-        events.slice(i, i + EVENTS_PER_STATEMENT).map((e) => ({
-          type: e.type,
-          account_id: e.accountId,
-          subject: e.subject,
-          payload_json: JSON.stringify(e.data),
-          created_at: now,
-          delivered_at: null,
-        })),
-      )
-      .execute();
+    await insertRows(
+      trx,
+      'outbox',
+      ['type', 'account_id', 'subject', 'payload_json', 'created_at', 'delivered_at'],
+      events
+        .slice(i, i + EVENTS_PER_STATEMENT)
+        .map((e) => [e.type, e.accountId, e.subject, e.dataJson ?? JSON.stringify(e.data), now, null]),
+    );
   }
   await appendFindingHistory(trx, events, now);
 }
@@ -51,17 +47,18 @@ async function appendFindingHistory(
 ): Promise<void> {
   const rows = events
     .filter((e) => e.type.startsWith(FINDING_EVENT))
-    .map((e) => ({
-      account_id: e.accountId,
-      finding_id: e.subject,
-      event: e.type.slice(FINDING_EVENT.length),
-      status: (e.data as { status?: string }).status ?? 'UNKNOWN',
+    .map((e) => [
+      e.accountId,
+      e.subject,
+      e.type.slice(FINDING_EVENT.length),
+      (e.data as { status?: string }).status ?? 'UNKNOWN',
       at,
-    }));
-  for (let i = 0; i < rows.length; i += 500) {
-    await trx
-      .insertInto('finding_status_history')
-      .values(rows.slice(i, i + 500))
-      .execute();
-  }
+    ]);
+  for (let i = 0; i < rows.length; i += 500)
+    await insertRows(
+      trx,
+      'finding_status_history',
+      ['account_id', 'finding_id', 'event', 'status', 'at'],
+      rows.slice(i, i + 500),
+    );
 }

@@ -27,4 +27,6 @@ export interface OutboxEvent {
   accountId: string;
   subject: string;
   data: unknown;
+  /** `data` as JSON, when the writer already has it (a finding's document): not serialized again. */
+  dataJson?: string;
 }

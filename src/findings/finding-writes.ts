@@ -4,6 +4,7 @@ import type { FindingDocumentTable, FindingTable, ServiceDatabase } from '../sto
 import { forgetFindingsDigests } from './finding-digest-store.js';
 import { DuplicateFindingError } from './duplicate-finding-error.js';
 import { splitFindingRow, type StoredFindingRow } from './finding-rows.js';
+import { insertRows } from '../store/row-insert.js';
 
 type Trx = Transaction<ServiceDatabase>;
 type Db = Trx | Kysely<ServiceDatabase>;
@@ -24,9 +25,20 @@ export async function insertFindingRows(trx: Trx, rows: readonly StoredFindingRo
   refuseDuplicates(rows);
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const { cols, docs } = halves(rows.slice(i, i + ROWS_PER_STATEMENT));
-    await trx.insertInto('findings').values(cols).execute();
+    const columns = columnsOf(cols);
+    await insertRows(
+      trx,
+      'findings',
+      columns,
+      cols.map((c) => columns.map((k) => c[k as keyof FindingTable] ?? null)),
+    );
     // After their rows: a document's id references its finding.
-    await trx.insertInto('finding_documents').values(docs).execute();
+    await insertRows(
+      trx,
+      'finding_documents',
+      ['id', 'finding_json'],
+      docs.map((d) => [d.id, d.finding_json]),
+    );
     await yieldToEventLoop();
   }
   await forgetFindingsDigests(trx, rows);
@@ -77,6 +89,13 @@ function halves(rows: readonly StoredFindingRow[]): { cols: FindingTable[]; docs
     docs.push({ id: row.id, finding_json: json });
   }
   return { cols, docs };
+}
+
+/** Every column any of `rows` sets, in the order the first one names them. */
+function columnsOf(rows: readonly FindingTable[]): string[] {
+  const columns = new Set<string>();
+  for (const row of rows) for (const k of Object.keys(row)) columns.add(k);
+  return [...columns];
 }
 
 function refuseDuplicates(rows: readonly StoredFindingRow[]): void {
