@@ -16,7 +16,7 @@ import { insertFindingRows, rewriteFindingRows } from './finding-writes.js';
 import { loadSuppressor, type Suppressor } from './suppression/suppression-matcher.js';
 import { shareAccountSuppression } from './suppression/account-lock.js';
 import type { Finding } from './finding-types.js';
-import { inContext, loadExposure } from './score-context.js';
+import { inContext, loadExposures, NOT_ANALYSED } from './score-context.js';
 
 export interface RematchOfResource {
   accountId: string;
@@ -67,8 +67,18 @@ export async function applyRematchesIn(
   const rewrites: StoredFindingRow[] = [];
   const events: OutboxEvent[] = [];
   const suppressors = new Map<string, Suppressor>();
+  const jsons = new Map<Finding, string>();
+  const json = (f: Finding, row: StoredFindingRow): StoredFindingRow => {
+    jsons.set(f, row.finding_json);
+    return row;
+  };
   let decided = 0;
   const out: LifecycleChanges[] = [];
+  // The score in each host's context, as a scan writes it (the digests above leave the context out).
+  const exposures = await loadExposures(
+    trx,
+    plans.filter((p) => p.creates.length + p.rewrites.length > 0).map((p) => p.r),
+  );
   for (const p of plans) {
     const changes: LifecycleChanges = { created: [], updated: [], observed: [], closed: [] };
     out.push(changes);
@@ -82,29 +92,32 @@ export async function applyRematchesIn(
       suppressors.set(r.accountId, suppressor);
     }
     const now = r.now.toISOString();
-    // The score in the host's context, as a scan writes it (the digests above leave the context out).
-    const exposure = await loadExposure(trx, r.accountId, r.resourceId);
+    const exposure = exposures.get(`${r.accountId}\0${r.resourceId}`) ?? NOT_ANALYSED;
     for (const { fresh, digest } of p.creates) {
       if (++decided % DECISIONS_PER_TURN === 0) await yieldToEventLoop();
       const f = created(r.accountId, inContext(fresh, exposure), now, suppressor);
-      inserts.push(findingRow(f, fresh.id, digest));
+      inserts.push(json(f, findingRow(f, fresh.id, digest)));
       changes.created.push(f);
     }
     for (const { fresh, storedId } of p.rewrites) {
       const old = olds.get(storedId);
       if (!old) continue;
       const next = observedAgain(old, inContext(fresh, exposure), now, suppressor, old.lastObservedAt);
-      rewrites.push(findingRow(next.finding, fresh.id));
+      rewrites.push(json(next.finding, findingRow(next.finding, fresh.id)));
       (next.changed ? changes.updated : changes.observed).push(next.finding);
     }
     for (const [identity, row] of p.closing) {
       const old = olds.get(row.id);
       if (!old) continue;
       const f: Finding = { ...old, status: 'CLOSED', closedAt: now, updatedAt: now };
-      rewrites.push(findingRow(f, identity));
+      rewrites.push(json(f, findingRow(f, identity)));
       changes.closed.push(f);
     }
-    events.push(...lifecycleEvents({ ...r, findings: r.findings }, changes));
+    for (const e of lifecycleEvents({ ...r, findings: r.findings }, changes)) {
+      // A finding event carries the finding as its document was just written: serialized once.
+      const dataJson = jsons.get(e.data as Finding);
+      events.push(dataJson === undefined ? e : { ...e, dataJson });
+    }
   }
   await insertFindingRows(trx, inserts);
   await rewriteFindingRows(trx, rewrites);

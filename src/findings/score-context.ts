@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { contextualScore, type InternetExposure } from '../risk/contextual-score.js';
 import { severityFromScore } from '../risk/severity-band.js';
 import type { ServiceDatabase } from '../store/service-db-schema.js';
@@ -32,6 +32,36 @@ export async function loadExposure(
     .executeTakeFirst();
   return row?.exposure_json ? (JSON.parse(row.exposure_json) as InternetExposure) : NOT_ANALYSED;
 }
+
+/**
+ * The same for many resources at once (a re-match's transaction): `account\0resource` → exposure, for
+ * those with an analysis stored; the others are NOT_ANALYSED.
+ */
+export async function loadExposures(
+  trx: Transaction<ServiceDatabase>,
+  refs: ReadonlyArray<{ accountId: string; resourceId: string }>,
+): Promise<Map<string, InternetExposure>> {
+  const out = new Map<string, InternetExposure>();
+  for (let i = 0; i < refs.length; i += REFS_PER_QUERY) {
+    const rows = await trx
+      .selectFrom('host_network')
+      .select(['account_id', 'resource_id', 'exposure_json'])
+      .where(
+        sql<boolean>`(account_id, resource_id) in (${sql.join(
+          refs.slice(i, i + REFS_PER_QUERY).map((r) => sql`(${r.accountId}, ${r.resourceId})`),
+        )})`,
+      )
+      .where('exposure_json', 'is not', null)
+      .execute();
+    for (const row of rows)
+      if (row.exposure_json)
+        out.set(`${row.account_id}\0${row.resource_id}`, JSON.parse(row.exposure_json) as InternetExposure);
+  }
+  return out;
+}
+
+/** Resources per query of loadExposures: two bound parameters each. */
+const REFS_PER_QUERY = 400;
 
 /** Only hosts have a network analysis; images' and repositories' findings keep their base score. */
 export function weighsContext(f: Finding): boolean {

@@ -45,5 +45,6 @@ export async function rematchBatch(
   const started = performance.now();
   const run = new RematchRun(ctx, store, keys, opts);
   await run.batch(refs);
+  await run.finish();
   return { ...run.summary, ...run.memo.stats, ms: Math.round(performance.now() - started) };
 }

@@ -1,4 +1,4 @@
-import { backfillFindingDigests, openFindingDigests } from '../findings/finding-digest-store.js';
+import { backfillFindingDigests } from '../findings/finding-digest-store.js';
 import { FindingSetDigest } from '../findings/finding-set-digest.js';
 import type { FindingResource } from '../findings/finding-types.js';
 import {
@@ -16,7 +16,7 @@ import type { VulnStore } from '../vulndb/vuln-types.js';
 import { hostInputs, keyedHostInput, type Host } from './rematch-inputs.js';
 import { defaultRematchEligibility, type RematchEligibility } from './rematch-eligibility.js';
 import { applyRematches } from './scan-apply.js';
-import { differs, vouchUnchanged } from './rematch-unchanged.js';
+import { vouchUnchanged } from './rematch-unchanged.js';
 import { PendingWrites, type Pending } from './rematch-pending.js';
 import { ScanMemo, specialize, type FindingTemplate } from './scan-memo.js';
 
@@ -110,6 +110,7 @@ export async function rematchStoredInventories(
       after = page[page.length - 1];
     }
   }
+  await run.finish();
   return { ...run.summary, ...run.memo.stats, ms: Math.round(performance.now() - started) };
 }
 
@@ -121,6 +122,11 @@ export class RematchRun {
   private readonly now: Date;
   private readonly eligible: RematchEligibility;
   private readonly pause: () => Promise<void>;
+  /**
+   * Changed hosts wait here across batches until they weigh rowsPerTransaction: an advisory's hosts
+   * (a finding or two each) share a few transactions instead of one per batch read.
+   */
+  private readonly writes: PendingWrites;
 
   constructor(
     private readonly ctx: StoreContext,
@@ -134,6 +140,7 @@ export class RematchRun {
     this.eligible = opts.eligible ?? defaultRematchEligibility;
     this.pause = yielder(opts.sliceMs ?? 20);
     this.memo = new ScanMemo(store, this.now, { pause: this.pause });
+    this.writes = new PendingWrites(this.rowsPerTransaction, (p) => this.apply(p));
     // The memo's counts and the time are added when the run ends (rematchStoredInventories).
     this.summary = { ...emptyRematchSummary(keys ? 'keys' : 'full'), keys: keys?.length ?? 0 };
   }
@@ -154,7 +161,11 @@ export class RematchRun {
   }
 
   async batch(refs: readonly ResourceRef[]): Promise<void> {
-    this.opts.signal?.throwIfAborted();
+    if (this.opts.signal?.aborted) {
+      // What earlier batches decided is written before the stop, as when each wrote its own.
+      await this.finish();
+      this.opts.signal.throwIfAborted();
+    }
     this.summary.selected += refs.length;
     const targets = (
       await rematchTargets(this.ctx.db, refs, { componentKeys: this.keys === undefined })
@@ -168,36 +179,37 @@ export class RematchRun {
     // A full re-match: a host whose result has the digest its findings were left with is skipped
     // unread; the others are compared by their stored digests, many per transaction (vouchUnchanged),
     // and only those that differ are written (their write transaction records the new digest).
-    const digests = this.keys ? undefined : templates.map((t) => hostDigest(t ?? []));
-    const compare = this.keys ? targets : [];
-    const stored = await openFindingDigests(
-      this.ctx.db,
-      compare,
-      this.keys ? [...new Set(hosts.flatMap((h) => h.scope ?? []))] : undefined,
-    );
-    const writes = new PendingWrites(this.rowsPerTransaction, (p) => this.apply(p));
+    const writes = this.writes;
+    if (this.keys) {
+      this.summary.compared += targets.length;
+      // By keys, every host goes to its write transaction, whose plan reads the scope's stored findings
+      // once (finding-rematch.ts) and writes only what differs: no read before it of the same rows.
+      // Its weight: what it found, and the one stored finding an advisory usually replaces or meets.
+      for (const [i, target] of targets.entries()) {
+        const host = hosts[i];
+        if (!host) continue;
+        const mine = found(i);
+        await writes.add(
+          { target, found: mine, ...(host.scope ? { scope: host.scope } : {}) },
+          mine.length + 1,
+        );
+      }
+      return;
+    }
     const unvouched: Pending[] = [];
     for (const [i, target] of targets.entries()) {
-      const host = hosts[i];
-      const digest = digests?.[i];
-      if (!host) continue;
-      if (digest !== undefined) {
-        if (digest !== target.findingsDigest) unvouched.push({ target, found: found(i), digest });
-        continue;
-      }
-      const mine = found(i);
-      const was = stored.get(`${target.accountId}\0${target.resourceId}`) ?? new Map<string, string>();
-      if (!differs(mine, was, host.scope)) continue;
-      await writes.add(
-        { target, found: mine, ...(host.scope ? { scope: host.scope } : {}) },
-        mine.length + was.size,
-      );
+      const digest = hostDigest(templates[i] ?? []);
+      if (digest !== target.findingsDigest) unvouched.push({ target, found: found(i), digest });
     }
-    this.summary.compared += this.keys ? targets.length : unvouched.length;
+    this.summary.compared += unvouched.length;
     // Full re-match: hosts whose stored findings already are the result get its digest, unwritten.
     for (const p of await vouchUnchanged(this.ctx.db, this.ctx.dialect, unvouched))
       await writes.add(p, 2 * p.found.length);
-    await writes.flush();
+  }
+
+  /** Writes the hosts still waiting for their transaction: call it once the last batch was read. */
+  async finish(): Promise<void> {
+    await this.writes.flush();
   }
 
   /**
