@@ -55,8 +55,10 @@ export async function oneAdvisoryRows(p: FleetPhase): Promise<BenchRow> {
   const times: number[] = [];
   let cpuMs = 0;
   let hosts = 0;
+  // A kept fleet's later runs import new advisories on the same sources (the same draw: comparable).
+  const id = (k: number): string => `VIGIL-BENCH-${n}-${p.run > 0 ? `${p.run}-` : ''}${k}`;
   for (const [k, source] of pickSources(fleet, ADVISORIES, n).entries()) {
-    await importLines(vulndb, scratch, [advisory(`VIGIL-BENCH-${n}-${k}`, fleet.release, source, '99:0')]);
+    await importLines(vulndb, scratch, [advisory(id(k), fleet.release, source, '99:0')]);
     const t = performance.now();
     const c0 = process.cpuUsage();
     const run = await profiled(profileFile(`advisory-${k}`), () => rematchFromImportLog(fleet.ctx, vulndb));
@@ -87,7 +89,12 @@ export async function batchRow(p: FleetPhase): Promise<BenchRow> {
   const { n, fleet, vulndb, scratch, rescanMs, notes } = p;
   const sources = pickSources(fleet, BATCH_RECORDS, n + 7);
   const lines = sources.map((s, k) =>
-    advisory(`VIGIL-BENCH-BATCH-${n}-${k}`, fleet.release, s, k % 2 === 0 ? '99:0' : '0.0.1-1'),
+    advisory(
+      `VIGIL-BENCH-BATCH-${n}-${p.run > 0 ? `${p.run}-` : ''}${k}`,
+      fleet.release,
+      s,
+      k % 2 === 0 ? '99:0' : '0.0.1-1',
+    ),
   );
   await importLines(vulndb, scratch, lines);
   const t = start();

@@ -24,6 +24,8 @@ export interface FleetPhase {
   /** The re-scan baseline for the whole fleet, in ms (extrapolated). */
   rescanMs: number;
   notes: string[];
+  /** 0: a fresh fleet; k: the k-th run on a kept one (fleet-bench.ts, VIGIL_BENCH_FLEET_KEEP). */
+  run: number;
 }
 
 /**
