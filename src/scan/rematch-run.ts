@@ -26,8 +26,9 @@ export interface RematchOptions {
   /** Which stored inventories are re-matched (default: rematch-eligibility.ts). */
   eligible?: RematchEligibility;
   /**
-   * Findings (produced plus stored) of the changed hosts written per transaction: bounds how long one
-   * transaction holds the writer. Default 2,000 (a few hosts on a first pass, hundreds for an advisory).
+   * Findings (produced plus stored) of the hosts written per transaction: bounds how long one
+   * transaction holds the writer. Default 2,000 (a few hosts on a first pass; by keys, a host weighs what
+   * it found plus one, so about a thousand hosts for an advisory).
    */
   rowsPerTransaction?: number;
   /** Longest run of work on the event loop before it yields to requests, in ms. Default 20. */
