@@ -24,13 +24,8 @@ export async function loadExposure(
   accountId: string,
   resourceId: string,
 ): Promise<InternetExposure> {
-  const row = await trx
-    .selectFrom('host_network')
-    .select('exposure_json')
-    .where('account_id', '=', accountId)
-    .where('resource_id', '=', resourceId)
-    .executeTakeFirst();
-  return row?.exposure_json ? (JSON.parse(row.exposure_json) as InternetExposure) : NOT_ANALYSED;
+  const found = await loadExposures(trx, [{ accountId, resourceId }]);
+  return found.get(`${accountId}\0${resourceId}`) ?? NOT_ANALYSED;
 }
 
 /**

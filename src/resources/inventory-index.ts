@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Inventory } from '../core/inventory.js';
 import type { OsInfo } from '../core/os-info.js';
 import type { Package } from '../core/package.js';
@@ -146,11 +146,7 @@ export function holdersQuery(db: Db, keys: ReadonlyArray<readonly [string, strin
     .selectFrom('inventory_packages')
     .select(['account_id', 'resource_id'])
     .distinct()
-    .where((eb) =>
-      eb.or(
-        keys.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
-      ),
-    );
+    .where((eb) => holdsKey(eb, keys));
 }
 
 /** The rows of `resources` holding one of `keys`, without their packages: from inventory_packages_key alone. */
@@ -163,11 +159,17 @@ export function heldRowsQuery(
     .selectFrom('inventory_packages')
     .select(HELD_COLUMNS)
     .where(sql<boolean>`(account_id, resource_id) in ${refTuples(resources)}`)
-    .where((eb) =>
-      eb.or(
-        keys.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
-      ),
-    );
+    .where((eb) => holdsKey(eb, keys));
+}
+
+/** Rows of one of `keys` (ecosystem key, name): the leading columns of inventory_packages_key. */
+function holdsKey(
+  eb: ExpressionBuilder<ServiceDatabase, 'inventory_packages'>,
+  keys: ReadonlyArray<readonly [string, string]>,
+) {
+  return eb.or(
+    keys.map(([eco, name]) => eb.and([eb('ecosystem_key', '=', eco), eb('package_name', '=', name)])),
+  );
 }
 
 function compareRefs(a: ResourceRef, b: ResourceRef): number {

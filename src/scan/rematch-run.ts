@@ -177,9 +177,6 @@ export class RematchRun {
     const templates = await this.memo.templatesFor(hosts.map((h) => h.input));
     // Flattened only for a host that is compared or written: most of a full re-match's are skipped.
     const found = (i: number): FindingTemplate[] => (templates[i] ?? []).flat();
-    // A full re-match: a host whose result has the digest its findings were left with is skipped
-    // unread; the others are compared by their stored digests, many per transaction (vouchUnchanged),
-    // and only those that differ are written (their write transaction records the new digest).
     const writes = this.writes;
     if (this.keys) {
       this.summary.compared += targets.length;
@@ -197,6 +194,9 @@ export class RematchRun {
       }
       return;
     }
+    // A full re-match: a host whose result has the digest its findings were left with is skipped
+    // unread; the others are compared by their stored digests, many per transaction (vouchUnchanged),
+    // and only those that differ are written (their write transaction records the new digest).
     const unvouched: Pending[] = [];
     for (const [i, target] of targets.entries()) {
       const digest = hostDigest(templates[i] ?? []);

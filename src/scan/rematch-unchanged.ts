@@ -33,9 +33,7 @@ export async function vouchUnchanged(
         trx,
         current.map((h) => h.target),
       );
-      const same = current.filter(
-        (h) => !differs(h.found, stored.get(key(h.target)) ?? new Map(), undefined),
-      );
+      const same = current.filter((h) => !differs(h.found, stored.get(key(h.target)) ?? new Map()));
       await recordFindingsDigests(
         trx,
         same.map((h) => ({ ...h.target, digest: h.digest ?? '' })),
@@ -51,20 +49,12 @@ export async function vouchUnchanged(
 const key = (h: { accountId: string; resourceId: string }): string => `${h.accountId}\0${h.resourceId}`;
 
 /**
- * Whether applying `found` would change the stored findings (the scope's): a finding not stored open,
- * or with another digest, or a stored open finding no longer found. `open` is openFindingDigests' map
- * of one resource. No hashing, no JSON.
+ * Whether applying a full re-match's `found` would change the stored package findings: a finding not
+ * stored open, or with another digest, or a stored open finding no longer found. `open` is
+ * openFindingDigests' map of one resource. No hashing, no JSON.
  */
-export function differs(
-  found: readonly FindingTemplate[],
-  open: ReadonlyMap<string, string>,
-  scope: readonly string[] | undefined,
-): boolean {
+export function differs(found: readonly FindingTemplate[], open: ReadonlyMap<string, string>): boolean {
   for (const t of found) if (open.get(`${t.packageKey}\0${t.vulnerabilityId}`) !== t.digest) return true;
   // Every found one is stored open; so it stays unless more are open (found identities are distinct).
-  if (!scope) return open.size > found.length;
-  const inScope = new Set(scope);
-  let n = 0;
-  for (const identity of open.keys()) if (inScope.has(identity.slice(0, identity.indexOf('\0')))) n++;
-  return n > found.length;
+  return open.size > found.length;
 }
