@@ -363,17 +363,26 @@ export async function inventoryOsOf(
 
 /** Stored inventories not indexed by the current index writer (stored before it, or by an older one). */
 export async function staleIndexes(db: Db, limit: number): Promise<ResourceRef[]> {
-  const rows = await db
-    .selectFrom('inventories')
-    .select(['account_id', 'resource_id'])
-    .where((eb) =>
-      eb.or([eb('index_version', 'is', null), eb('index_version', '<>', INVENTORY_INDEX_VERSION)]),
-    )
-    .orderBy('account_id')
-    .orderBy('resource_id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ accountId: r.account_id, resourceId: r.resource_id }));
+  const out: ResourceRef[] = [];
+  for (const q of staleIndexesQueries(db)) {
+    if (out.length >= limit) break;
+    const rows = await q.limit(limit - out.length).execute();
+    out.push(...rows.map((r) => ({ accountId: r.account_id, resourceId: r.resource_id })));
+  }
+  return out;
+}
+
+/**
+ * staleIndexes' queries, one range of inventories_index_version (m0035) each: unindexed, older, newer.
+ * One query with their OR, or with `<>`, had both planners walk every inventory in key order.
+ */
+export function staleIndexesQueries(db: Db) {
+  const base = db.selectFrom('inventories').select(['account_id', 'resource_id']);
+  return [
+    base.where('index_version', 'is', null),
+    base.where('index_version', '<', INVENTORY_INDEX_VERSION),
+    base.where('index_version', '>', INVENTORY_INDEX_VERSION),
+  ];
 }
 
 /** Indexes one stored inventory again from its JSON (the backfill); false when it is gone. */

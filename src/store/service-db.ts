@@ -38,6 +38,7 @@ import { m0031FindingDocuments } from './migrations/m0031-finding-documents.js';
 import { m0032FindingResourceKey } from './migrations/m0032-finding-resource-key.js';
 import { m0033FindingsDigests } from './migrations/m0033-findings-digests.js';
 import { m0034InventoryPackagesCovering } from './migrations/m0034-inventory-packages-covering.js';
+import { m0035InventoriesIndexVersion } from './migrations/m0035-inventories-index-version.js';
 import { m0022ImageLayers } from './migrations/m0022-image-layers.js';
 import { m0013Registries } from './migrations/m0013-registries.js';
 import { m0021NetworkSettings } from './migrations/m0021-network-settings.js';
@@ -94,6 +95,7 @@ function migrationsFor(dialect: ServiceDialect, secrets: SecretBox | undefined):
     '0032-finding-resource-key': m0032FindingResourceKey(dialect),
     '0033-findings-digests': m0033FindingsDigests(),
     '0034-inventory-packages-covering': m0034InventoryPackagesCovering(dialect),
+    '0035-inventories-index-version': m0035InventoriesIndexVersion(),
   };
   return { getMigrations: () => Promise.resolve(all) };
 }

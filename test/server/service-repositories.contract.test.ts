@@ -81,6 +81,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/rematch-eligibility.test.ts',
     'test/server/rematch-component-keys.test.ts',
     'test/server/inventory-packages-covering.test.ts',
+    'test/server/inventories-index-version.test.ts',
   ],
   'src/resources/rematch-targets.ts': [
     'test/server/rematch-data-change.test.ts',
