@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -56,6 +57,8 @@ export const fleetBench: BenchSuite = {
   async run(): Promise<BenchReport> {
     const kept = process.env['VIGIL_BENCH_FLEET_KEEP'];
     const scratch = kept ?? mkdtempSync(join(tmpdir(), 'vigil-bench-fleet-'));
+    // A kept folder named for the first time is made here (the copy below needs it).
+    if (kept) mkdirSync(kept, { recursive: true });
     const notes: string[] = [];
     const vulnFile = join(scratch, 'vulndb.sqlite');
     if (kept && existsSync(vulnFile)) notes.push(`vulnerability DB: kept from an earlier run in ${kept}`);
