@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { appendTo } from '../core/multi-map.js';
 import type { Package } from '../core/package.js';
 import type { VulnerabilityGroup } from '../match/alias-merger.js';
@@ -47,10 +47,8 @@ export function cveIdsOf(group: VulnerabilityGroup): string[] {
  * resource id is the API's (the route's resource), never an inventory's target name.
  */
 export function findingIdentity(resourceId: string, vulnerabilityId: string, packageKey: string): string {
-  return createHash('sha256')
-    .update([resourceId, vulnerabilityId, packageKey].join('\0'))
-    .digest('hex')
-    .slice(0, 32);
+  // crypto.hash, one call: a third of createHash's cost, once per finding of every re-matched host.
+  return hash('sha256', `${resourceId}\0${vulnerabilityId}\0${packageKey}`, 'hex').slice(0, 32);
 }
 
 export function buildFinding(group: VulnerabilityGroup, e: Enrichment, ctx: BuildContext): Finding {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** One index row of a lookup component, as its key reads it. */
 export interface ComponentKeyRow {
@@ -29,7 +29,7 @@ export function componentKey(rows: ComponentKeyRow[]): string {
       return `${r.ecosystem}\0${r.name}\0${r.version}\0${ranks}\0${r.identity}`;
     })
     .join('\n');
-  return createHash('sha256').update(text).digest('base64url').slice(0, 32);
+  return hash('sha256', text, 'base64url').slice(0, 32);
 }
 
 function cmp(a: string, b: string): number {
