@@ -90,7 +90,7 @@ export async function startWalCheckpointer(
   const timer = setInterval(
     () =>
       serially(async () => {
-        const r = (await thread.run(path)) as CheckpointResult;
+        const r: CheckpointResult = await thread.run(path);
         if (due(r.log)) await resetWal(db);
       }),
     opts.intervalMs ?? INTERVAL_MS,
