@@ -1,11 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { Piscina } from 'piscina';
 import { isShareableUrl } from './service-db-reader.js';
 import type { ServiceDb } from './service-db.js';
 import { SERVER_BUSY_TIMEOUT_MS } from './service-db-defaults.js';
 import type { CheckpointResult } from './wal-checkpointer-thread.js';
-import { onWalResetsReleased, walResetsHeld } from './wal-reset-hold.js';
 
 export interface WalCheckpointer {
   stop(): Promise<void>;
@@ -24,16 +22,13 @@ const INTERVAL_MS = 1000;
  */
 export const WAL_RESET_PAGES = 16_384;
 
-/** WAL pages past which it is reset even while a run holds resets back (wal-reset-hold.ts): 1 GiB. */
-export const WAL_CAP_PAGES = 262_144;
-
 /** How long a reset waits for readers still on old pages before it is left for the next second. */
 const RESET_WAIT_MS = 100;
 
 /**
  * Empties the WAL on the server's own connection, between its transactions (the writer lock is ours):
- * the thread's PASSIVE checkpoints copy frames every second, so what this copies on the event loop is
- * the last second's commits at most.
+ * the thread's PASSIVE checkpoint just copied nearly every frame, so what this copies on the event
+ * loop is the last second's commits at most.
  */
 async function resetWal(db: ServiceDb): Promise<void> {
   await sql`PRAGMA busy_timeout = ${sql.lit(RESET_WAIT_MS)}`.execute(db.kysely);
@@ -42,12 +37,6 @@ async function resetWal(db: ServiceDb): Promise<void> {
   } finally {
     await sql`PRAGMA busy_timeout = ${sql.lit(SERVER_BUSY_TIMEOUT_MS)}`.execute(db.kysely);
   }
-}
-
-/** Frames in the WAL file, from its size (a 32-byte header, then 24 bytes before each 4 KiB page). */
-function walPages(path: string): number {
-  const wal = `${path}-wal`;
-  return existsSync(wal) ? Math.floor(Math.max(0, statSync(wal).size - 32) / (24 + 4096)) : 0;
 }
 
 /**
@@ -60,7 +49,7 @@ function walPages(path: string): number {
 export async function startWalCheckpointer(
   db: ServiceDb,
   onError: (err: unknown) => void,
-  opts: { resetPages?: number; capPages?: number; intervalMs?: number } = {},
+  opts: { resetPages?: number } = {},
 ): Promise<WalCheckpointer | undefined> {
   if (db.dialect !== 'sqlite' || !isShareableUrl(db.url)) return undefined;
   const path = db.url.slice('sqlite:'.length);
@@ -78,34 +67,21 @@ export async function startWalCheckpointer(
     atomics: 'disabled',
   });
   const resetPages = opts.resetPages ?? WAL_RESET_PAGES;
-  const capPages = opts.capPages ?? WAL_CAP_PAGES;
-  const due = (log: number): boolean => log > capPages || (log > resetPages && !walResetsHeld(db.kysely));
   let running: Promise<void> | undefined;
-  // One at a time: a slow disk makes checkpoints wait for each other, not pile up.
-  const serially = (work: () => Promise<void>): void => {
-    running ??= work()
+  const timer = setInterval(() => {
+    // One at a time: a slow disk makes checkpoints wait for each other, not pile up.
+    running ??= thread
+      .run(path)
+      .then(async (r: CheckpointResult) => {
+        if (r.log > resetPages) await resetWal(db);
+      })
       .then(() => undefined, onError)
       .finally(() => (running = undefined));
-  };
-  const timer = setInterval(
-    () =>
-      serially(async () => {
-        const r: CheckpointResult = await thread.run(path);
-        if (due(r.log)) await resetWal(db);
-      }),
-    opts.intervalMs ?? INTERVAL_MS,
-  );
-  // A run that held the resets back ended: its WAL is reset now, before the next one starts holding.
-  const unsubscribe = onWalResetsReleased(db.kysely, () =>
-    serially(async () => {
-      if (due(walPages(path))) await resetWal(db);
-    }),
-  );
+  }, INTERVAL_MS);
   await sql`PRAGMA wal_autocheckpoint = 0`.execute(db.kysely);
   return {
     stop: async () => {
       clearInterval(timer);
-      unsubscribe();
       await running;
       // The server's connection checkpoints again from here on (and on close, as SQLite does).
       await sql`PRAGMA wal_autocheckpoint = 1000`.execute(db.kysely);
