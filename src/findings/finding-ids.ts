@@ -1,4 +1,4 @@
-import { hash as sha } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Ids handed out within one millisecond before the clock part moves on (12 bits of counter). */
 const PER_MS = 0x1000;
@@ -27,6 +27,6 @@ export function newFindingId(accountId: string, identityKey: string): string {
     lastMs++;
     counter = 0;
   }
-  const hash = sha('sha256', `${accountId}\0${identityKey}`, 'hex');
-  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(3, '0') + hash.slice(0, 17);
+  const digest = hash('sha256', `${accountId}\0${identityKey}`, 'hex');
+  return lastMs.toString(16).padStart(12, '0') + counter.toString(16).padStart(3, '0') + digest.slice(0, 17);
 }

@@ -4,11 +4,10 @@ import type { FindingResource } from '../findings/finding-types.js';
 import {
   componentRowsHolding,
   indexRowsOf,
-  reindexInventory,
   resourcesHoldingKeys,
-  staleIndexes,
   type ResourceRef,
 } from '../resources/inventory-index.js';
+import { reindexInventory, staleIndexes } from '../resources/inventory-index-backfill.js';
 import { rematchTargets, storedInventoryPage, type RematchTarget } from '../resources/rematch-targets.js';
 import type { StoreContext } from '../store/store-context.js';
 import type { PackageKey } from '../vulndb/import-types.js';

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  INVENTORY_INDEX_VERSION,
-  staleIndexes,
-  staleIndexesQueries,
-} from '../../src/resources/inventory-index.js';
+import { INVENTORY_INDEX_VERSION } from '../../src/resources/inventory-index.js';
+import { staleIndexes, staleIndexesQueries } from '../../src/resources/inventory-index-backfill.js';
 import { planOf } from './query-plan.js';
 import { BACKENDS } from './service-db-backends.js';
 

@@ -81,7 +81,10 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
     'test/server/rematch-eligibility.test.ts',
     'test/server/rematch-component-keys.test.ts',
     'test/server/inventory-packages-covering.test.ts',
+  ],
+  'src/resources/inventory-index-backfill.ts': [
     'test/server/inventories-index-version.test.ts',
+    'test/server/rematch-eligibility.test.ts',
   ],
   'src/resources/rematch-targets.ts': [
     'test/server/rematch-data-change.test.ts',
