@@ -1,6 +1,7 @@
 import { resourcesHoldingKeys, type ResourceRef } from '../resources/inventory-index.js';
 import { storedInventoryPage } from '../resources/rematch-targets.js';
 import type { StoreContext } from '../store/store-context.js';
+import { holdWalResets } from '../store/wal-reset-hold.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 import { RematchRun, type RematchOptions, type RematchSummary } from './rematch-run.js';
@@ -44,7 +45,12 @@ export async function rematchBatch(
 ): Promise<RematchSummary> {
   const started = performance.now();
   const run = new RematchRun(ctx, store, keys, opts);
-  await run.batch(refs);
-  await run.finish();
+  const release = holdWalResets(ctx.db);
+  try {
+    await run.batch(refs);
+    await run.finish();
+  } finally {
+    release();
+  }
   return { ...run.summary, ...run.memo.stats, ms: Math.round(performance.now() - started) };
 }

@@ -10,6 +10,7 @@ import {
 import { reindexInventory, staleIndexes } from '../resources/inventory-index-backfill.js';
 import { rematchTargets, storedInventoryPage, type RematchTarget } from '../resources/rematch-targets.js';
 import type { StoreContext } from '../store/store-context.js';
+import { holdWalResets } from '../store/wal-reset-hold.js';
 import type { PackageKey } from '../vulndb/import-types.js';
 import type { VulnStore } from '../vulndb/vuln-types.js';
 import { hostInputs, keyedHostInput, type Host } from './rematch-inputs.js';
@@ -97,20 +98,25 @@ export async function rematchStoredInventories(
 ): Promise<RematchSummary> {
   const started = performance.now();
   const run = new RematchRun(ctx, store, keys, opts);
-  await run.backfill();
-  if (keys) {
-    const refs = await resourcesHoldingKeys(ctx.db, keys);
-    for (let i = 0; i < refs.length; i += run.batchSize) await run.batch(refs.slice(i, i + run.batchSize));
-  } else {
-    let after: ResourceRef | undefined;
-    for (;;) {
-      const page = await storedInventoryPage(ctx.db, after, run.batchSize);
-      if (page.length === 0) break;
-      await run.batch(page);
-      after = page[page.length - 1];
+  const release = holdWalResets(ctx.db);
+  try {
+    await run.backfill();
+    if (keys) {
+      const refs = await resourcesHoldingKeys(ctx.db, keys);
+      for (let i = 0; i < refs.length; i += run.batchSize) await run.batch(refs.slice(i, i + run.batchSize));
+    } else {
+      let after: ResourceRef | undefined;
+      for (;;) {
+        const page = await storedInventoryPage(ctx.db, after, run.batchSize);
+        if (page.length === 0) break;
+        await run.batch(page);
+        after = page[page.length - 1];
+      }
     }
+    await run.finish();
+  } finally {
+    release();
   }
-  await run.finish();
   return { ...run.summary, ...run.memo.stats, ms: Math.round(performance.now() - started) };
 }
 

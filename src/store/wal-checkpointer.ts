@@ -1,9 +1,11 @@
+import { existsSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
 import { Piscina } from 'piscina';
 import { isShareableUrl } from './service-db-reader.js';
 import type { ServiceDb } from './service-db.js';
 import { SERVER_BUSY_TIMEOUT_MS } from './service-db-defaults.js';
 import type { CheckpointResult } from './wal-checkpointer-thread.js';
+import { onWalResetsReleased, walResetsHeld } from './wal-reset-hold.js';
 
 export interface WalCheckpointer {
   stop(): Promise<void>;
@@ -22,13 +24,21 @@ const INTERVAL_MS = 1000;
  */
 export const WAL_RESET_PAGES = 16_384;
 
+/**
+ * WAL pages past which it is reset even while a run holds resets back (wal-reset-hold.ts): 256 MiB.
+ * One advisory's re-match at 10,000 hosts writes about 100 MiB, so it fits with room; a full re-match
+ * still resets every 256 MiB: with a 1 GiB cap, its no-digest pass and a 100-advisory import ran 5 % and
+ * 8 % slower than without the hold (one fleet bench run each, so not settled).
+ */
+export const WAL_CAP_PAGES = 65_536;
+
 /** How long a reset waits for readers still on old pages before it is left for the next second. */
 const RESET_WAIT_MS = 100;
 
 /**
  * Empties the WAL on the server's own connection, between its transactions (the writer lock is ours):
- * the thread's PASSIVE checkpoint just copied nearly every frame, so what this copies on the event
- * loop is the last second's commits at most.
+ * the thread's PASSIVE checkpoints copy frames every second, so what this copies on the event loop is
+ * the last second's commits at most.
  */
 async function resetWal(db: ServiceDb): Promise<void> {
   await sql`PRAGMA busy_timeout = ${sql.lit(RESET_WAIT_MS)}`.execute(db.kysely);
@@ -37,6 +47,12 @@ async function resetWal(db: ServiceDb): Promise<void> {
   } finally {
     await sql`PRAGMA busy_timeout = ${sql.lit(SERVER_BUSY_TIMEOUT_MS)}`.execute(db.kysely);
   }
+}
+
+/** Frames in the WAL file, from its size (a 32-byte header, then 24 bytes before each 4 KiB page). */
+function walPages(path: string): number {
+  const wal = `${path}-wal`;
+  return existsSync(wal) ? Math.floor(Math.max(0, statSync(wal).size - 32) / (24 + 4096)) : 0;
 }
 
 /**
@@ -49,7 +65,7 @@ async function resetWal(db: ServiceDb): Promise<void> {
 export async function startWalCheckpointer(
   db: ServiceDb,
   onError: (err: unknown) => void,
-  opts: { resetPages?: number } = {},
+  opts: { resetPages?: number; capPages?: number; intervalMs?: number } = {},
 ): Promise<WalCheckpointer | undefined> {
   if (db.dialect !== 'sqlite' || !isShareableUrl(db.url)) return undefined;
   const path = db.url.slice('sqlite:'.length);
@@ -67,21 +83,34 @@ export async function startWalCheckpointer(
     atomics: 'disabled',
   });
   const resetPages = opts.resetPages ?? WAL_RESET_PAGES;
+  const capPages = opts.capPages ?? WAL_CAP_PAGES;
+  const due = (log: number): boolean => log > capPages || (log > resetPages && !walResetsHeld(db.kysely));
   let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    // One at a time: a slow disk makes checkpoints wait for each other, not pile up.
-    running ??= thread
-      .run(path)
-      .then(async (r: CheckpointResult) => {
-        if (r.log > resetPages) await resetWal(db);
-      })
+  // One at a time: a slow disk makes checkpoints wait for each other, not pile up.
+  const serially = (work: () => Promise<void>): void => {
+    running ??= work()
       .then(() => undefined, onError)
       .finally(() => (running = undefined));
-  }, INTERVAL_MS);
+  };
+  const timer = setInterval(
+    () =>
+      serially(async () => {
+        const r = (await thread.run(path)) as CheckpointResult;
+        if (due(r.log)) await resetWal(db);
+      }),
+    opts.intervalMs ?? INTERVAL_MS,
+  );
+  // A run that held the resets back ended: its WAL is reset now, before the next one starts holding.
+  const unsubscribe = onWalResetsReleased(db.kysely, () =>
+    serially(async () => {
+      if (due(walPages(path))) await resetWal(db);
+    }),
+  );
   await sql`PRAGMA wal_autocheckpoint = 0`.execute(db.kysely);
   return {
     stop: async () => {
       clearInterval(timer);
+      unsubscribe();
       await running;
       // The server's connection checkpoints again from here on (and on close, as SQLite does).
       await sql`PRAGMA wal_autocheckpoint = 1000`.execute(db.kysely);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openServiceDb } from '../../src/store/service-db.js';
 import { startWalCheckpointer } from '../../src/store/wal-checkpointer.js';
+import { holdWalResets } from '../../src/store/wal-reset-hold.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,6 +68,144 @@ describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => 
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(rows);
     await db.close();
+  }, 30_000);
+
+  it('does not reset while a run holds resets back, and does at once after it', async () => {
+    const path = join(dir, 'held.sqlite');
+    const db = await openServiceDb({ url: `sqlite:${path}` });
+    const errors: unknown[] = [];
+    // Reset past 1 MiB; the cap (400 MiB) is out of reach here.
+    const checkpointer = await startWalCheckpointer(db, (e) => errors.push(e), {
+      resetPages: 256,
+      capPages: 100_000,
+    });
+    let rows = 0;
+    // Two seconds of back-to-back 64 KiB transactions; the WAL's size after each and how often it shrank.
+    const write = async (): Promise<{ peak: number; resets: number }> => {
+      let peak = 0;
+      let resets = 0;
+      let last = walBytes(path);
+      for (const until = Date.now() + 2000; Date.now() < until;) {
+        await db.kysely.transaction().execute(async (trx) => {
+          for (let i = 0; i < 64; i++)
+            await trx
+              .insertInto('outbox')
+              .values({
+                type: 't',
+                account_id: 'a',
+                subject: `h${rows++}`,
+                payload_json: KIB,
+                created_at: '',
+                delivered_at: null,
+              })
+              .execute();
+        });
+        const now = walBytes(path);
+        if (now < last) resets++;
+        last = now;
+        peak = Math.max(peak, now);
+        await ms(1);
+      }
+      return { peak, resets };
+    };
+    try {
+      const release = holdWalResets(db.kysely);
+      let held: { peak: number; resets: number };
+      try {
+        held = await write();
+      } finally {
+        release();
+      }
+      // Held: two checkpoints saw the WAL far past the reset size (1 MiB), and neither reset it.
+      expect(held.peak).toBeGreaterThan(8 * 1024 * 1024);
+      expect(held.resets).toBe(0);
+      // Released: the next checkpoints reset it.
+      for (let i = 0; i < 5 && walBytes(path) > 1024 * 1024; i++) await ms(1000);
+      expect(walBytes(path)).toBeLessThanOrEqual(1024 * 1024);
+      expect(errors).toEqual([]);
+    } finally {
+      await checkpointer?.stop();
+      await db.close();
+    }
+  }, 30_000);
+
+  it('resets right after the run that held it back, without waiting for a checkpoint', async () => {
+    const path = join(dir, 'released.sqlite');
+    const db = await openServiceDb({ url: `sqlite:${path}` });
+    const errors: unknown[] = [];
+    // No timed checkpoint within the test: only the release can reset.
+    const checkpointer = await startWalCheckpointer(db, (e) => errors.push(e), {
+      resetPages: 256,
+      intervalMs: 600_000,
+    });
+    try {
+      const release = holdWalResets(db.kysely);
+      await db.kysely.transaction().execute(async (trx) => {
+        for (let i = 0; i < 2048; i++)
+          await trx
+            .insertInto('outbox')
+            .values({
+              type: 't',
+              account_id: 'a',
+              subject: `r${i}`,
+              payload_json: KIB,
+              created_at: '',
+              delivered_at: null,
+            })
+            .execute();
+      });
+      expect(walBytes(path)).toBeGreaterThan(2 * 1024 * 1024);
+      release();
+      for (let i = 0; i < 20 && walBytes(path) > 0; i++) await ms(100);
+      expect(walBytes(path)).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await checkpointer?.stop();
+      await db.close();
+    }
+  }, 30_000);
+
+  it('resets past the cap even while held: a long run cannot grow the WAL without bound', async () => {
+    const path = join(dir, 'capped.sqlite');
+    const db = await openServiceDb({ url: `sqlite:${path}` });
+    const checkpointer = await startWalCheckpointer(db, () => undefined, {
+      resetPages: 256,
+      capPages: 1024,
+    });
+    const release = holdWalResets(db.kysely);
+    let peak = 0;
+    let grown = 0;
+    let last = 0;
+    let rows = 0;
+    try {
+      for (const until = Date.now() + 4000; Date.now() < until;) {
+        await db.kysely.transaction().execute(async (trx) => {
+          for (let i = 0; i < 64; i++)
+            await trx
+              .insertInto('outbox')
+              .values({
+                type: 't',
+                account_id: 'a',
+                subject: `c${rows++}`,
+                payload_json: KIB,
+                created_at: '',
+                delivered_at: null,
+              })
+              .execute();
+        });
+        const now = walBytes(path);
+        if (now > last) grown += now - last;
+        last = now;
+        peak = Math.max(peak, now);
+        await ms(1);
+      }
+    } finally {
+      release();
+      await checkpointer?.stop();
+      await db.close();
+    }
+    expect(grown).toBeGreaterThan(16 * 1024 * 1024);
+    expect(peak).toBeLessThan(grown / 2);
   }, 30_000);
 
   it('leaves a small WAL alone', async () => {
