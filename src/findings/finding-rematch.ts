@@ -25,6 +25,11 @@ export interface RematchOfResource {
   findings: readonly Finding[];
   /** Package keys re-matched (`deb:openssl`); undefined: every package finding of the resource. */
   scope?: readonly string[];
+  /**
+   * Within `scope`, only stored findings of these vulnerability ids are read, compared and closed
+   * (`findings` holds only theirs); undefined: every one.
+   */
+  vulnerabilityIds?: readonly string[];
   /** scanDigest of each of `findings`, when the caller has them (a memo's templates): not computed again. */
   digests?: readonly string[];
   now: Date;
@@ -161,28 +166,48 @@ async function storedRows(
   rs: readonly RematchOfResource[],
 ): Promise<Map<string, Map<string, StoredRow>>> {
   const scopes = rs.every((r) => r.scope) ? [...new Set(rs.flatMap((r) => r.scope ?? []))] : undefined;
+  const ids = rs.every((r) => r.vulnerabilityIds)
+    ? [...new Set(rs.flatMap((r) => r.vulnerabilityIds ?? []))]
+    : undefined;
   let q = trx
     .selectFrom('findings')
-    .select(['account_id', 'resource_id', 'package_key', 'id', 'identity_key', 'status', 'match_digest'])
+    .select([
+      'account_id',
+      'resource_id',
+      'package_key',
+      'vulnerability_id',
+      'id',
+      'identity_key',
+      'status',
+      'match_digest',
+    ])
     .where(
       sql<boolean>`(account_id, resource_id) in (${sql.join(rs.map((r) => sql`(${r.accountId}, ${r.resourceId})`))})`,
     );
   q = scopes
     ? q.where('package_key', 'in', scopes.length > 0 ? scopes : [''])
     : q.where('package_key', 'is not', null);
-  const inScope = new Map(
-    rs.map((r) => [`${r.accountId}\0${r.resourceId}`, r.scope ? new Set(r.scope) : undefined]),
-  );
+  // The index on (account, resource, package_key, vulnerability_id, …) seeks each pair (m0032).
+  if (ids) q = q.where('vulnerability_id', 'in', ids.length > 0 ? ids : ['']);
+  const inScope = new Map(rs.map((r) => [`${r.accountId}\0${r.resourceId}`, scopeOf(r)]));
   const out = new Map<string, Map<string, StoredRow>>();
   for (const row of await q.execute()) {
     const k = `${row.account_id}\0${row.resource_id}`;
     const scope = inScope.get(k);
-    if (scope && !scope.has(row.package_key ?? '')) continue;
+    if (scope?.packages && !scope.packages.has(row.package_key ?? '')) continue;
+    if (scope?.ids && !scope.ids.has(row.vulnerability_id ?? '')) continue;
     let m = out.get(k);
     if (!m) out.set(k, (m = new Map<string, StoredRow>()));
     m.set(row.identity_key, row);
   }
   return out;
+}
+
+function scopeOf(r: RematchOfResource): { packages?: Set<string>; ids?: Set<string> } {
+  return {
+    ...(r.scope ? { packages: new Set(r.scope) } : {}),
+    ...(r.vulnerabilityIds ? { ids: new Set(r.vulnerabilityIds) } : {}),
+  };
 }
 
 function planOf(r: RematchOfResource, stored = new Map<string, StoredRow>()): Plan {

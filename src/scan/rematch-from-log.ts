@@ -66,8 +66,9 @@ export async function rematchFromImportLog(
   if (state && entries.length === 0) return undefined;
   const toSeq = entries.at(-1)?.seq ?? (await vulndb.latestImportSeq());
   const plan = planOf(state !== undefined, entries);
+  const options = plan.newRecords ? { ...opts, newRecords: plan.newRecords } : opts;
   const summary =
-    plan.keys?.length === 0 ? emptyRematchSummary() : await run(plan.keys, opts, { fromSeq, toSeq });
+    plan.keys?.length === 0 ? emptyRematchSummary() : await run(plan.keys, options, { fromSeq, toSeq });
   const result: LogRematch = {
     ...summary,
     fromSeq,
@@ -78,16 +79,24 @@ export async function rematchFromImportLog(
   return result;
 }
 
-function planOf(
-  seen: boolean,
-  entries: readonly ImportLogEntry[],
-): { keys?: PackageKey[]; fullBecause?: LogRematch['fullBecause'] } {
+interface Plan {
+  keys?: PackageKey[];
+  fullBecause?: LogRematch['fullBecause'];
+  /** Every change only added records: their ids (the re-match compares only what they reach). */
+  newRecords?: string[];
+}
+
+function planOf(seen: boolean, entries: readonly ImportLogEntry[]): Plan {
   if (!seen) return { fullBecause: 'first-run' };
   if (entries.some((e) => e.changeSet === null)) return { fullBecause: 'unknown-change' };
   if (entries.some((e) => e.changeSet?.enrichmentChanged)) return { fullBecause: 'enrichment-changed' };
   const keys = new Map<string, PackageKey>();
   for (const e of entries) for (const k of e.changeSet?.keys ?? []) keys.set(`${k[0]}\0${k[1]}`, k);
-  return { keys: [...keys.values()] };
+  const onlyAdded = entries.every(
+    (e) => e.changeSet?.updated.length === 0 && e.changeSet.withdrawn.length === 0,
+  );
+  const added = [...new Set(entries.flatMap((e) => e.changeSet?.new ?? []))];
+  return { keys: [...keys.values()], ...(onlyAdded && added.length > 0 ? { newRecords: added } : {}) };
 }
 
 async function saveState(

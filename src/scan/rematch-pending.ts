@@ -6,6 +6,8 @@ export interface Pending {
   target: RematchTarget;
   found: FindingTemplate[];
   scope?: string[];
+  /** Only the stored findings of these vulnerability ids are compared (rematch-record-scope.ts). */
+  vulnerabilityIds?: readonly string[];
   /** A full re-match's digest of `found`, recorded with it. */
   digest?: string;
 }

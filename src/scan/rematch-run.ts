@@ -1,5 +1,4 @@
 import { backfillFindingDigests } from '../findings/finding-digest-store.js';
-import { FindingSetDigest } from '../findings/finding-set-digest.js';
 import type { FindingResource } from '../findings/finding-types.js';
 import {
   componentRowsHolding,
@@ -18,6 +17,8 @@ import { defaultRematchEligibility, type RematchEligibility } from './rematch-el
 import { applyRematches } from './scan-apply.js';
 import { vouchUnchanged } from './rematch-unchanged.js';
 import { PendingWrites, type Pending } from './rematch-pending.js';
+import { hostDigest } from './rematch-host-digest.js';
+import { MAX_SCOPED_RECORDS, RecordScope } from './rematch-record-scope.js';
 import { ScanMemo, specialize, type FindingTemplate } from './scan-memo.js';
 
 export interface RematchOptions {
@@ -35,6 +36,11 @@ export interface RematchOptions {
   sliceMs?: number;
   /** Stops at the next batch (server shutdown); what was applied stays applied. */
   signal?: AbortSignal;
+  /**
+   * By keys: the change only added these records (none updated or withdrawn), so only the findings
+   * they can reach are compared (rematch-record-scope.ts).
+   */
+  newRecords?: readonly string[];
 }
 
 export interface RematchSummary {
@@ -50,6 +56,8 @@ export interface RematchSummary {
    * skips unread a host whose recorded digest is its result's (left by a scan or a re-match).
    */
   compared: number;
+  /** New records the comparison was narrowed to (rematch-record-scope.ts); 0: whole package scopes. */
+  newRecords: number;
   /** Resources whose findings changed. */
   changed: number;
   created: number;
@@ -71,6 +79,7 @@ export function emptyRematchSummary(mode: RematchSummary['mode'] = 'keys'): Rema
     selected: 0,
     rematched: 0,
     compared: 0,
+    newRecords: 0,
     changed: 0,
     created: 0,
     updated: 0,
@@ -133,10 +142,12 @@ export class RematchRun {
    * (a finding or two each) share a few transactions instead of one per batch read.
    */
   private readonly writes: PendingWrites;
+  /** By keys, when the change only added records: what each host compares (made at the first batch). */
+  private records: Promise<RecordScope | undefined> | undefined;
 
   constructor(
     private readonly ctx: StoreContext,
-    store: VulnStore,
+    private readonly store: VulnStore,
     private readonly keys: readonly PackageKey[] | undefined,
     private readonly opts: RematchOptions,
   ) {
@@ -149,6 +160,18 @@ export class RematchRun {
     this.writes = new PendingWrites(this.rowsPerTransaction, (p) => this.apply(p));
     // The memo's counts and the time are added when the run ends (rematchStoredInventories).
     this.summary = { ...emptyRematchSummary(keys ? 'keys' : 'full'), keys: keys?.length ?? 0 };
+  }
+
+  private recordScope(): Promise<RecordScope | undefined> {
+    const ids = this.opts.newRecords;
+    this.records ??=
+      this.keys && ids && ids.length > 0 && ids.length <= MAX_SCOPED_RECORDS
+        ? RecordScope.of(this.store, ids).then((scope) => {
+            this.summary.newRecords = ids.length;
+            return scope;
+          })
+        : Promise.resolve(undefined);
+    return this.records;
   }
 
   /** Inventories and findings stored before the index existed are indexed first (usually none left). */
@@ -188,12 +211,19 @@ export class RematchRun {
       // By keys, every host goes to its write transaction, whose plan reads the scope's stored findings
       // once (finding-rematch.ts) and writes only what differs: no read before it of the same rows.
       // Its weight: what it found, and the one stored finding an advisory usually replaces or meets.
+      const records = await this.recordScope();
       for (const [i, target] of targets.entries()) {
         const host = hosts[i];
         if (!host) continue;
-        const mine = found(i);
+        const narrowed = records?.narrow(templates[i] ?? []);
+        const mine = narrowed ? narrowed.found : found(i);
         await writes.add(
-          { target, found: mine, ...(host.scope ? { scope: host.scope } : {}) },
+          {
+            target,
+            found: mine,
+            ...(host.scope ? { scope: host.scope } : {}),
+            ...(narrowed ? { vulnerabilityIds: narrowed.ids } : {}),
+          },
           mine.length + 1,
         );
       }
@@ -243,7 +273,7 @@ export class RematchRun {
     const all = await applyRematches(
       this.ctx.db,
       this.ctx.dialect,
-      pending.map(({ target: t, found, scope, digest }) => {
+      pending.map(({ target: t, found, scope, vulnerabilityIds, digest }) => {
         const resource: FindingResource = {
           id: t.resourceId,
           type: t.type,
@@ -257,6 +287,7 @@ export class RematchRun {
           findings: found.map((f) => specialize(f, t.accountId, resource)),
           digests: found.map((f) => f.digest),
           ...(scope ? { scope } : {}),
+          ...(vulnerabilityIds ? { vulnerabilityIds } : {}),
           ...(digest ? { findingsDigest: digest } : {}),
           now,
         };
@@ -272,27 +303,6 @@ export class RematchRun {
     }
     await this.pause();
   }
-}
-
-/** Sums of memoized components' templates (shared arrays: each is hashed once per run). */
-const componentDigests = new WeakMap<readonly FindingTemplate[], FindingSetDigest>();
-
-/**
- * The digest of a host's whole result as a set of findings (finding-set-digest.ts): the sum of its
- * components' sums, so it equals what a scan records from the same findings stored.
- */
-function hostDigest(components: ReadonlyArray<readonly FindingTemplate[]>): string {
-  const host = new FindingSetDigest();
-  for (const c of components) {
-    let d = componentDigests.get(c);
-    if (d === undefined) {
-      d = new FindingSetDigest();
-      for (const t of c) d.addFinding(t.packageKey, t.vulnerabilityId, t.digest);
-      componentDigests.set(c, d);
-    }
-    host.addSet(d);
-  }
-  return host.toString();
 }
 
 /** Yields to the event loop (pending I/O: requests) when more than `sliceMs` passed since the last time. */

@@ -202,6 +202,8 @@ export interface FinishedRematch {
   findings: readonly Finding[];
   /** Package keys re-matched; undefined: every package finding. */
   scope?: readonly string[];
+  /** Within `scope`, only these vulnerability ids are compared; undefined: all of them. */
+  vulnerabilityIds?: readonly string[];
   /** scanDigest of each finding, when known (not computed again). */
   digests?: readonly string[];
   /** A full re-match's digest of `findings`, recorded once they are applied (see finding-digest-store). */
