@@ -173,13 +173,20 @@ async function feedWebhooks(ctx: ServiceContext, queue: JobQueue): Promise<void>
 async function feedRematch(ctx: ServiceContext, queue: JobQueue): Promise<void> {
   const vulnDb = ctx.vulnDb;
   if (!vulnDb) return;
-  const toBatches: RematchRunner = async (keys, _opts, span) => {
+  const toBatches: RematchRunner = async (keys, opts, span) => {
     const batches = await planRematchBatches(ctx, vulnDb.store, keys, ctx.config.rematchBatchSize);
     for (const [batch, resources] of batches.entries())
       await queue.send(
         QUEUE_JOB.rematchBatch,
         // run + batch: the handler records its figures on the run (the imports API's status).
-        { keys: keys ? keys.map((k) => [k[0], k[1]]) : null, resources, run: span.toSeq, batch },
+        {
+          keys: keys ? keys.map((k) => [k[0], k[1]]) : null,
+          resources,
+          run: span.toSeq,
+          batch,
+          // Each batch narrows its hosts' comparison as a whole run would (rematch-record-scope.ts).
+          ...(opts.newRecords ? { newRecords: [...opts.newRecords] } : {}),
+        },
         {
           priority: JOB_PRIORITY['rematch-batch'],
           expireInSeconds: rematchBatchExpirySeconds(resources.length),

@@ -231,10 +231,11 @@ function rematchBatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
   return async (job) => {
     const store = ctx.vulnDb?.store ?? ctx.store;
     if (!store) throw new JobPayloadError(job.type, 'this process has no vulnerability DB');
-    const { keys, resources, of } = rematchPayload(job.type, job.payload);
+    const { keys, resources, of, newRecords } = rematchPayload(job.type, job.payload);
     let summary: RematchSummary;
     try {
-      summary = await rematchBatch(ctx, store, keys, resources, { signal: stop });
+      const opts = { signal: stop, ...(newRecords ? { newRecords } : {}) };
+      summary = await rematchBatch(ctx, store, keys, resources, opts);
     } catch (err) {
       // Cut short by a shutdown: the batch runs again elsewhere (the lifecycle makes a repeat a no-op).
       if (stop.aborted) throw new JobReleasedError(job.type, job.id);
@@ -244,23 +245,37 @@ function rematchBatchHandler({ ctx, stop }: QueueJobEnv): JobHandler {
   };
 }
 
-/** A re-match batch's payload: the changed keys (null: everything) and the inventories to re-match. */
+/**
+ * A re-match batch's payload: the changed keys (null: everything), the inventories to re-match, and
+ * when the change only added records, their ids (absent: whole package scopes are compared).
+ */
 export function rematchPayload(
   type: string,
   p: JobPayload,
-): { keys: PackageKey[] | undefined; resources: ResourceRef[]; of?: BatchOfRun } {
+): { keys: PackageKey[] | undefined; resources: ResourceRef[]; of?: BatchOfRun; newRecords?: string[] } {
   const keys = p['keys'];
   const resources = p['resources'];
+  const newRecords = p['newRecords'];
   if (keys !== null && !(Array.isArray(keys) && keys.every(isKey)))
     throw new JobPayloadError(type, 'keys must be null or a list of [ecosystem, name] pairs');
   if (!Array.isArray(resources) || !resources.every(isRef))
     throw new JobPayloadError(type, 'resources must be a list of { accountId, resourceId }');
+  if (
+    newRecords !== undefined &&
+    !(Array.isArray(newRecords) && newRecords.every((id) => typeof id === 'string'))
+  )
+    throw new JobPayloadError(type, 'newRecords must be a list of record ids');
+  const base = {
+    keys: keys ?? undefined,
+    resources,
+    ...(newRecords ? { newRecords } : {}),
+  };
   const { run, batch } = p;
   // A batch sent before runs were recorded carries neither: it re-matches and records nothing.
-  if (run === undefined && batch === undefined) return { keys: keys ?? undefined, resources };
+  if (run === undefined && batch === undefined) return base;
   if (!Number.isSafeInteger(run) || !Number.isSafeInteger(batch))
     throw new JobPayloadError(type, 'run and batch must be integers');
-  return { keys: keys ?? undefined, resources, of: { toSeq: Number(run), batch: Number(batch) } };
+  return { ...base, of: { toSeq: Number(run), batch: Number(batch) } };
 }
 
 function isKey(k: unknown): k is PackageKey {

@@ -180,6 +180,8 @@ describe('job queue in the service (pg-boss)', () => {
     const rematchOfImport = async () => (await importView(ctx(), vulndb, seq, 0))?.rematch;
     expect(await rematchOfImport()).toEqual({ status: 'IN_PROGRESS' });
     await until('three batches done', () => batchesDone() === 3);
+    // The import only added a record: each batch narrows its hosts' comparison to it.
+    for (const b of consumers.flatMap((c) => c.batches)) expect(b['newRecords']).toEqual(['CVE-2099-0001']);
     const figures = { resourcesRematched: 6, resourcesChanged: 6, findingsCreated: 6, findingsClosed: 0 };
     expect(await rematchOfImport()).toMatchObject({ status: 'COMPLETED', run: figures });
     for (const c of consumers) expect(c.batches.length, `batches of ${c.name}`).toBeGreaterThanOrEqual(1);
