@@ -86,11 +86,22 @@ export async function startWalCheckpointer(
   const capPages = opts.capPages ?? WAL_CAP_PAGES;
   const due = (log: number): boolean => log > capPages || (log > resetPages && !walResetsHeld(db.kysely));
   let running: Promise<void> | undefined;
+  /** A run released its hold while a checkpoint was running: its reset comes right after that one. */
+  let releasedMeanwhile = false;
+  // A run released its hold: its WAL is reset now, even if the next run already holds (back to back
+  // runs: else the WAL grew across them until the cap reset it in the middle of one, 0.4 s there).
+  const afterRelease = async (): Promise<void> => {
+    releasedMeanwhile = false;
+    if (walPages(path) > resetPages) await resetWal(db);
+  };
   // One at a time: a slow disk makes checkpoints wait for each other, not pile up.
   const serially = (work: () => Promise<void>): void => {
     running ??= work()
       .then(() => undefined, onError)
-      .finally(() => (running = undefined));
+      .finally(() => {
+        running = undefined;
+        if (releasedMeanwhile) serially(afterRelease);
+      });
   };
   const timer = setInterval(
     () =>
@@ -100,12 +111,10 @@ export async function startWalCheckpointer(
       }),
     opts.intervalMs ?? INTERVAL_MS,
   );
-  // A run that held the resets back ended: its WAL is reset now, before the next one starts holding.
-  const unsubscribe = onWalResetsReleased(db.kysely, () =>
-    serially(async () => {
-      if (due(walPages(path))) await resetWal(db);
-    }),
-  );
+  const unsubscribe = onWalResetsReleased(db.kysely, () => {
+    releasedMeanwhile = true;
+    serially(afterRelease);
+  });
   await sql`PRAGMA wal_autocheckpoint = 0`.execute(db.kysely);
   return {
     stop: async () => {

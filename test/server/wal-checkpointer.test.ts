@@ -165,6 +165,47 @@ describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => 
     }
   }, 30_000);
 
+  it('resets after a run even when the next one holds already (runs back to back)', async () => {
+    const path = join(dir, 'back-to-back.sqlite');
+    const db = await openServiceDb({ url: `sqlite:${path}` });
+    const errors: unknown[] = [];
+    // Checkpoints every 20 ms: a release often lands while one runs on the thread.
+    const checkpointer = await startWalCheckpointer(db, (e) => errors.push(e), {
+      resetPages: 256,
+      intervalMs: 20,
+    });
+    try {
+      for (let run = 0; run < 3; run++) {
+        const release = holdWalResets(db.kysely);
+        await db.kysely.transaction().execute(async (trx) => {
+          for (let i = 0; i < 2048; i++)
+            await trx
+              .insertInto('outbox')
+              .values({
+                type: 't',
+                account_id: 'a',
+                subject: `r${run}-${i}`,
+                payload_json: KIB,
+                created_at: '',
+                delivered_at: null,
+              })
+              .execute();
+        });
+        expect(walBytes(path)).toBeGreaterThan(2 * 1024 * 1024);
+        release();
+        // The next run starts holding at once; the WAL of the one that ended is reset all the same.
+        const next = holdWalResets(db.kysely);
+        for (let i = 0; i < 20 && walBytes(path) > 0; i++) await ms(100);
+        expect(walBytes(path), `after run ${run}`).toBe(0);
+        next();
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await checkpointer?.stop();
+      await db.close();
+    }
+  }, 60_000);
+
   it('resets past the cap even while held: a long run cannot grow the WAL without bound', async () => {
     const path = join(dir, 'capped.sqlite');
     const db = await openServiceDb({ url: `sqlite:${path}` });
