@@ -210,7 +210,9 @@ export class RematchRun {
       this.summary.compared += targets.length;
       // By keys, every host goes to its write transaction, whose plan reads the scope's stored findings
       // once (finding-rematch.ts) and writes only what differs: no read before it of the same rows.
-      // Its weight: what it found, and the one stored finding an advisory usually replaces or meets.
+      // Its weight: what it found, and the one stored finding an advisory usually replaces or meets;
+      // narrowed, what it found alone (its stored ones are read by id, once per transaction), so an
+      // advisory's hosts share half as many transactions, each reading again what the earlier wrote.
       const records = await this.recordScope();
       for (const [i, target] of targets.entries()) {
         const host = hosts[i];
@@ -224,7 +226,7 @@ export class RematchRun {
             ...(host.scope ? { scope: host.scope } : {}),
             ...(narrowed ? { vulnerabilityIds: narrowed.ids } : {}),
           },
-          mine.length + 1,
+          narrowed ? mine.length : mine.length + 1,
         );
       }
       return;
