@@ -211,8 +211,8 @@ export class RematchRun {
       // By keys, every host goes to its write transaction, whose plan reads the scope's stored findings
       // once (finding-rematch.ts) and writes only what differs: no read before it of the same rows.
       // Its weight: what it found, and the one stored finding an advisory usually replaces or meets;
-      // narrowed, what it found alone (its stored ones are read by id, once per transaction), so an
-      // advisory's hosts share half as many transactions, each reading again what the earlier wrote.
+      // narrowed, what it found alone (of its stored ones, only the new records' ids are read), so an
+      // advisory's hosts share half as many transactions and commits.
       const records = await this.recordScope();
       for (const [i, target] of targets.entries()) {
         const host = hosts[i];

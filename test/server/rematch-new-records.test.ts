@@ -6,7 +6,7 @@ import type { Inventory } from '../../src/core/inventory.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { scanDigest } from '../../src/findings/finding-digest.js';
 import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
-import { storedRowsByIds } from '../../src/findings/finding-rematch.js';
+import { storedRowsQuery } from '../../src/findings/finding-rematch.js';
 import type { FindingResource } from '../../src/findings/finding-types.js';
 import { rematchFromImportLog } from '../../src/scan/rematch-from-log.js';
 import { rematchStoredInventories } from '../../src/scan/rematch-run.js';
@@ -209,8 +209,8 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         const full = await rematchStoredInventories(ctx, vulndb.store, undefined);
         expect(full).toMatchObject({ mode: 'full', rematched: HOSTS.length, changed: 0, newRecords: 0 });
 
-        // The narrowed read takes the new records' ids from their index, not every host's seek.
-        const narrowedRead = storedRowsByIds(db.kysely, [
+        // The narrowed read seeks each host's packages in the resource index and keeps the ids there.
+        const narrowedRead = storedRowsQuery(db.kysely, [
           {
             accountId: ACCOUNT,
             resourceId: 'h-web',
@@ -220,11 +220,10 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
             now: T1,
           },
         ]);
-        for (const q of narrowedRead) {
-          const plan = await planOf(db, q);
-          expect(plan).toMatch(/INDEX findings_vulnerability|Index Scan using findings_vulnerability/);
-          expect(plan).not.toMatch(/SCAN findings\b|Seq Scan on findings/);
-        }
+        const plan = await planOf(db, narrowedRead);
+        expect(plan).not.toMatch(/findings_vulnerability|SCAN findings\b|Seq Scan on findings/);
+        // PostgreSQL on a few rows picks among its indexes by cost (here the account's status index).
+        if (db.dialect === 'sqlite') expect(plan).toMatch(/COVERING INDEX findings_resource_key/);
       } finally {
         await vulndb.close();
         await db.close();
