@@ -2,18 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Inventory } from '../../src/core/inventory.js';
 import { osvFeed } from '../../src/feeds/osv/osv-feed.js';
 import { scanDigest } from '../../src/findings/finding-digest.js';
 import { findingJson, findingOfRow } from '../../src/findings/finding-rows.js';
-import type { Finding, FindingResource } from '../../src/findings/finding-types.js';
+import type { Finding } from '../../src/findings/finding-types.js';
 import { rematchFromImportLog } from '../../src/scan/rematch-from-log.js';
 import { rematchStoredInventories } from '../../src/scan/rematch-run.js';
 import { submitInline } from './submit-inline.js';
-import { scanTarget } from '../../src/scan/scan-service.js';
 import type { ServiceDb } from '../../src/store/service-db.js';
 import type { StoreContext } from '../../src/store/store-context.js';
-import { openVulnDb, type VulnDb } from '../../src/vulndb/vuln-db.js';
+import { openVulnDb } from '../../src/vulndb/vuln-db.js';
 import {
   cutDataChange,
   debianKeysOf,
@@ -24,6 +22,7 @@ import {
   type DataChange,
   type HostSpec,
 } from './rematch-data.js';
+import { openDecisions, scannedDecisions } from './rematch-oracle.js';
 import { BACKENDS } from './service-db-backends.js';
 
 /**
@@ -92,38 +91,6 @@ async function findingJsonByResource(db: ServiceDb): Promise<Map<string, Map<str
     out.set(r.resource_id ?? '', m);
   }
   return out;
-}
-
-/** A host's open findings as a scan decides them: identity → scanDigest. */
-async function openDecisions(db: ServiceDb, resourceId: string): Promise<Map<string, string>> {
-  const rows = await db.kysely
-    .selectFrom('findings')
-    .select(['id', 'identity_key', 'last_observed_at', findingJson()])
-    .where('account_id', '=', ACCOUNT)
-    .where('resource_id', '=', resourceId)
-    .where('status', '<>', 'CLOSED')
-    .execute();
-  return new Map(rows.map((r) => [r.identity_key, scanDigest(findingOfRow(r))]));
-}
-
-/** The oracle: a fresh scan of the stored inventory against `vulndb`, as the scan path builds it. */
-async function scannedDecisions(
-  db: ServiceDb,
-  vulndb: VulnDb,
-  resourceId: string,
-): Promise<Map<string, string>> {
-  const inv = await db.kysely
-    .selectFrom('inventories')
-    .select('inventory_json')
-    .where('account_id', '=', ACCOUNT)
-    .where('resource_id', '=', resourceId)
-    .executeTakeFirstOrThrow();
-  const resource: FindingResource = { id: resourceId, type: 'HOST', details: {} };
-  const r = await scanTarget(
-    { kind: 'inventory', inventory: JSON.parse(inv.inventory_json) as Inventory },
-    { store: vulndb.store, accountId: ACCOUNT, now: T1, resource: () => resource },
-  );
-  return new Map(r.findings.map((f) => [f.id, scanDigest(f)]));
 }
 
 describe.each(BACKENDS.map((make) => [make().name, make] as const))(
@@ -197,7 +164,9 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         const afterRematch = await findingJsonByResource(db);
         for (const id of untouched) expect(afterRematch.get(id), id).toEqual(beforeRematch.get(id));
         for (const h of HOSTS)
-          expect(await openDecisions(db, h.id), h.id).toEqual(await scannedDecisions(db, vulndb, h.id));
+          expect(await openDecisions(db, ACCOUNT, h.id), h.id).toEqual(
+            await scannedDecisions(db, vulndb, { accountId: ACCOUNT, resourceId: h.id, now: T1 }),
+          );
         // Each stored digest (the re-match hands its templates' over) is the digest of its finding.
         const rows = await db.kysely
           .selectFrom('findings')

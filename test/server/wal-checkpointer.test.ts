@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openServiceDb } from '../../src/store/service-db.js';
+import { openServiceDb, type ServiceDb } from '../../src/store/service-db.js';
 import { startWalCheckpointer } from '../../src/store/wal-checkpointer.js';
 import { holdWalResets } from '../../src/store/wal-reset-hold.js';
 
@@ -12,6 +12,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const walBytes = (path: string): number => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
 const ms = (n: number) => new Promise((resolve) => setTimeout(resolve, n));
 const KIB = 'x'.repeat(1024);
+
+/** `count` outbox rows of 1 KiB in one transaction, their subjects from `subject`. */
+async function writeOutbox(db: ServiceDb, count: number, subject: (i: number) => string): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    for (let i = 0; i < count; i++)
+      await trx
+        .insertInto('outbox')
+        .values({
+          type: 't',
+          account_id: 'a',
+          subject: subject(i),
+          payload_json: KIB,
+          created_at: '',
+          delivered_at: null,
+        })
+        .execute();
+  });
+}
 
 describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => {
   it('keeps the WAL bounded under a steady stream of commits, and loses no row', async () => {
@@ -32,20 +50,7 @@ describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => 
       const until = Date.now() + 4000;
       // Back-to-back transactions of 64 KiB (outbox rows), the way check-ins commit under load.
       while (Date.now() < until) {
-        await db.kysely.transaction().execute(async (trx) => {
-          for (let i = 0; i < 64; i++)
-            await trx
-              .insertInto('outbox')
-              .values({
-                type: 't',
-                account_id: 'a',
-                subject: `s${rows++}`,
-                payload_json: KIB,
-                created_at: '',
-                delivered_at: null,
-              })
-              .execute();
-        });
+        await writeOutbox(db, 64, () => `s${rows++}`);
         written += 64 * 1024;
         const now = walBytes(path);
         if (now < last) resets++;
@@ -86,20 +91,7 @@ describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => 
       let resets = 0;
       let last = walBytes(path);
       for (const until = Date.now() + 2000; Date.now() < until;) {
-        await db.kysely.transaction().execute(async (trx) => {
-          for (let i = 0; i < 64; i++)
-            await trx
-              .insertInto('outbox')
-              .values({
-                type: 't',
-                account_id: 'a',
-                subject: `h${rows++}`,
-                payload_json: KIB,
-                created_at: '',
-                delivered_at: null,
-              })
-              .execute();
-        });
+        await writeOutbox(db, 64, () => `h${rows++}`);
         const now = walBytes(path);
         if (now < last) resets++;
         last = now;
@@ -140,20 +132,7 @@ describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => 
     });
     try {
       const release = holdWalResets(db.kysely);
-      await db.kysely.transaction().execute(async (trx) => {
-        for (let i = 0; i < 2048; i++)
-          await trx
-            .insertInto('outbox')
-            .values({
-              type: 't',
-              account_id: 'a',
-              subject: `r${i}`,
-              payload_json: KIB,
-              created_at: '',
-              delivered_at: null,
-            })
-            .execute();
-      });
+      await writeOutbox(db, 2048, (i) => `r${i}`);
       expect(walBytes(path)).toBeGreaterThan(2 * 1024 * 1024);
       release();
       for (let i = 0; i < 20 && walBytes(path) > 0; i++) await ms(100);
@@ -177,20 +156,7 @@ describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => 
     try {
       for (let run = 0; run < 3; run++) {
         const release = holdWalResets(db.kysely);
-        await db.kysely.transaction().execute(async (trx) => {
-          for (let i = 0; i < 2048; i++)
-            await trx
-              .insertInto('outbox')
-              .values({
-                type: 't',
-                account_id: 'a',
-                subject: `r${run}-${i}`,
-                payload_json: KIB,
-                created_at: '',
-                delivered_at: null,
-              })
-              .execute();
-        });
+        await writeOutbox(db, 2048, (i) => `r${run}-${i}`);
         expect(walBytes(path)).toBeGreaterThan(2 * 1024 * 1024);
         release();
         // The next run starts holding at once; the WAL of the one that ended is reset all the same.
@@ -220,20 +186,7 @@ describe('WAL checkpoints beside the server (store/wal-checkpointer.ts)', () => 
     let rows = 0;
     try {
       for (const until = Date.now() + 4000; Date.now() < until;) {
-        await db.kysely.transaction().execute(async (trx) => {
-          for (let i = 0; i < 64; i++)
-            await trx
-              .insertInto('outbox')
-              .values({
-                type: 't',
-                account_id: 'a',
-                subject: `c${rows++}`,
-                payload_json: KIB,
-                created_at: '',
-                delivered_at: null,
-              })
-              .execute();
-        });
+        await writeOutbox(db, 64, () => `c${rows++}`);
         const now = walBytes(path);
         if (now > last) grown += now - last;
         last = now;
