@@ -22,7 +22,7 @@ import {
   type DataChange,
   type HostSpec,
 } from './rematch-data.js';
-import { openDecisions, scannedDecisions } from './rematch-oracle.js';
+import { openDecisions, scannedDecisions } from './vulndb-upload-harness.js';
 import { BACKENDS } from './service-db-backends.js';
 
 /**
@@ -165,7 +165,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
         for (const id of untouched) expect(afterRematch.get(id), id).toEqual(beforeRematch.get(id));
         for (const h of HOSTS)
           expect(await openDecisions(db, ACCOUNT, h.id), h.id).toEqual(
-            await scannedDecisions(db, vulndb, { accountId: ACCOUNT, resourceId: h.id, now: T1 }),
+            await scannedDecisions(db, vulndb, ACCOUNT, h.id, T1),
           );
         // Each stored digest (the re-match hands its templates' over) is the digest of its finding.
         const rows = await db.kysely

@@ -12,7 +12,7 @@ import type { StoreContext } from '../../src/store/store-context.js';
 import { openVulnDb } from '../../src/vulndb/vuln-db.js';
 import { cutDataChange, FEED, hostInventory, type DataChange, type HostSpec } from './rematch-data.js';
 import { planOf } from './query-plan.js';
-import { openDecisions, scannedDecisions } from './rematch-oracle.js';
+import { openDecisions, scannedDecisions } from './vulndb-upload-harness.js';
 import { BACKENDS } from './service-db-backends.js';
 import { submitInline } from './submit-inline.js';
 
@@ -171,7 +171,7 @@ describe.each(BACKENDS.map((make) => [make().name, make] as const))(
 
         for (const h of HOSTS)
           expect(await openDecisions(db, ACCOUNT, h.id), h.id).toEqual(
-            await scannedDecisions(db, vulndb, { accountId: ACCOUNT, resourceId: h.id, now: T1 }),
+            await scannedDecisions(db, vulndb, ACCOUNT, h.id, T1),
           );
         const full = await rematchStoredInventories(ctx, vulndb.store, undefined);
         expect(full).toMatchObject({ mode: 'full', rematched: HOSTS.length, changed: 0, newRecords: 0 });
